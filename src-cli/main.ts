@@ -1,0 +1,2 @@
+// The `tessera` CLI entry (see the foundation issue).
+process.stdout.write('tessera\n');

@@ -1,0 +1,70 @@
+/**
+ * What the faces (Electron main, CLI, e2e harness, tests) inject into the core.
+ * Nothing in src-core reaches the outside world except through these.
+ */
+
+/** A `fetch` with the WHATWG signature: Electron's net.fetch, undici with proxy support, or Node's. */
+export type FetchPort = (input: string | URL, init?: RequestInit) => Promise<Response>;
+
+/** A store for secrets (API keys, passwords, cached JWTs, the cache key). */
+export interface SecretStore {
+  readonly backend: 'keychain' | 'file' | 'memory';
+  /** Returns null when there is no entry. Throws TesseraError (KEYCHAIN_*, VAULT_*) when the store fails. */
+  get(account: string): Promise<string | null>;
+  set(account: string, value: string): Promise<void>;
+  /** Returns whether an entry was deleted. */
+  delete(account: string): Promise<boolean>;
+}
+
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+}
+
+export interface Paths {
+  /** Tessera's data directory (profiles, settings, cache, logs). */
+  dataDir: string;
+}
+
+/** System clipboard. The Electron port marks writes concealed for clipboard managers. */
+export interface ClipboardPort {
+  writeSecret(text: string): void | Promise<void>;
+  readText(): string | Promise<string>;
+  clear(): void | Promise<void>;
+}
+
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface Ports {
+  fetch: FetchPort;
+  secrets: SecretStore;
+  clock: Clock;
+  paths: Paths;
+  clipboard?: ClipboardPort;
+  logger?: Logger;
+  timers?: Timers;
+  /** App version and runtime versions for getAppInfo. */
+  appInfo?: { version: string; versions: Record<string, string> };
+  /** Starts the embedded simulator for the demo tenant (supplied by desktop and harness faces). */
+  demo?: () => Promise<{ icaUrl: string; tssUrl: string; domain: string; apiKey: string }>;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+export const systemTimers: Timers = {
+  setTimeout: (fn, ms) => {
+    const handle = setTimeout(fn, ms);
+    if (typeof handle === 'object' && handle && 'unref' in handle) (handle as { unref(): void }).unref();
+    return handle;
+  },
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};

@@ -1,0 +1,138 @@
+/**
+ * The one contract every face uses. The core implements `TesseraApi`; the Electron
+ * main process registers each method once as `tessera:<method>` (validating the
+ * arguments with `CONTRACT_ARGS`); the preload exposes exactly this interface as
+ * `window.tessera`; the e2e harness serves the same table over HTTP.
+ *
+ * Secrets are write-only across the boundary: an API key or password travels in
+ * `addProfile` and `replaceCredential` only. A JWT crosses only in `revealToken`.
+ */
+import { z } from 'zod';
+import {
+  AddProfileInputSchema,
+  CaseQuerySchema,
+  CredentialInputSchema,
+  ProfileNameSchema,
+  SettingsPatchSchema,
+  TokenFormatSchema,
+  TokenOptionsSchema,
+  UpdateProfileInputSchema,
+  type AddProfileInput,
+  type AppInfo,
+  type CacheStatus,
+  type CaseDetail,
+  type CaseQuery,
+  type CaseSearchResult,
+  type Cached,
+  type CopyResult,
+  type CredentialInput,
+  type DoctorReport,
+  type ProfileView,
+  type RevealedToken,
+  type Settings,
+  type SettingsPatch,
+  type SyncProgress,
+  type SyncResult,
+  type TestDefinition,
+  type TokenFormat,
+  type TokenOptions,
+  type TokenStatus,
+  type UpdateProfileInput,
+} from './schemas.js';
+import type { ErrorInfo } from './errors.js';
+
+export interface TesseraApi {
+  // Profiles
+  listProfiles(): Promise<ProfileView[]>;
+  addProfile(input: AddProfileInput): Promise<ProfileView>;
+  updateProfile(name: string, patch: UpdateProfileInput): Promise<ProfileView>;
+  removeProfile(name: string): Promise<void>;
+  replaceCredential(name: string, credential: CredentialInput): Promise<ProfileView>;
+
+  // Tokens
+  /** The cached token's state without touching the network; null when none is cached. */
+  getTokenStatus(name: string): Promise<TokenStatus | null>;
+  /** Makes sure a token with at least minTtl is available (minting if needed); no JWT returned. */
+  ensureToken(name: string, options?: TokenOptions): Promise<TokenStatus>;
+  /** The JWT itself, only when the user asks to reveal it. */
+  revealToken(name: string, options?: TokenOptions): Promise<RevealedToken>;
+  /** Copies a fresh token in the given format; the copy happens in the core/main, not the renderer. */
+  copyToken(name: string, format: TokenFormat): Promise<CopyResult>;
+
+  // Settings and diagnostics
+  getSettings(): Promise<Settings>;
+  updateSettings(patch: SettingsPatch): Promise<Settings>;
+  doctor(): Promise<DoctorReport>;
+  getAppInfo(): Promise<AppInfo>;
+
+  // Offline cache
+  listTests(name: string): Promise<Cached<TestDefinition[]>>;
+  searchCases(name: string, query: CaseQuery): Promise<CaseSearchResult>;
+  getCase(name: string, idOrDisplayId: string): Promise<Cached<CaseDetail>>;
+  getCacheStatus(name: string): Promise<CacheStatus>;
+  sync(name: string): Promise<SyncResult>;
+  cancelSync(name: string): Promise<void>;
+
+  // Desktop session
+  /** Creates (or returns) the demo profile served by the embedded simulator. */
+  startDemo(): Promise<ProfileView>;
+  lock(): Promise<void>;
+  unlock(): Promise<void>;
+}
+
+export type TesseraMethod = keyof TesseraApi;
+
+/** Argument schemas, one tuple per method, used by every transport to validate. */
+export const CONTRACT_ARGS = {
+  listProfiles: z.tuple([]),
+  addProfile: z.tuple([AddProfileInputSchema]),
+  updateProfile: z.tuple([ProfileNameSchema, UpdateProfileInputSchema]),
+  removeProfile: z.tuple([ProfileNameSchema]),
+  replaceCredential: z.tuple([ProfileNameSchema, CredentialInputSchema]),
+  getTokenStatus: z.tuple([ProfileNameSchema]),
+  ensureToken: z.tuple([ProfileNameSchema, TokenOptionsSchema.optional()]),
+  revealToken: z.tuple([ProfileNameSchema, TokenOptionsSchema.optional()]),
+  copyToken: z.tuple([ProfileNameSchema, TokenFormatSchema]),
+  getSettings: z.tuple([]),
+  updateSettings: z.tuple([SettingsPatchSchema]),
+  doctor: z.tuple([]),
+  getAppInfo: z.tuple([]),
+  listTests: z.tuple([ProfileNameSchema]),
+  searchCases: z.tuple([ProfileNameSchema, CaseQuerySchema]),
+  getCase: z.tuple([ProfileNameSchema, z.string().trim().min(1).max(128)]),
+  getCacheStatus: z.tuple([ProfileNameSchema]),
+  sync: z.tuple([ProfileNameSchema]),
+  cancelSync: z.tuple([ProfileNameSchema]),
+  startDemo: z.tuple([]),
+  lock: z.tuple([]),
+  unlock: z.tuple([]),
+} as const satisfies { [K in TesseraMethod]: z.ZodType };
+
+export const CONTRACT_METHODS = Object.keys(CONTRACT_ARGS) as TesseraMethod[];
+
+/** Methods whose arguments carry a secret: transports must never log their arguments. */
+export const SECRET_BEARING_METHODS: ReadonlySet<TesseraMethod> = new Set(['addProfile', 'replaceCredential']);
+
+/** Push events on the single `tessera:event` channel. */
+export type TesseraEvent =
+  | { type: 'profiles-changed' }
+  | { type: 'token'; profile: string; status: TokenStatus | null }
+  | { type: 'sync'; progress: SyncProgress }
+  | { type: 'copied'; result: CopyResult }
+  | { type: 'clipboard-cleared' }
+  | { type: 'locked' }
+  | { type: 'unlocked' }
+  | { type: 'settings-changed'; settings: Settings };
+
+export const IPC_PREFIX = 'tessera:';
+export const EVENT_CHANNEL = 'tessera:event';
+export const channelFor = (method: TesseraMethod): string => `${IPC_PREFIX}${method}`;
+
+/** The result envelope every transport returns. */
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
+
+/** What the preload exposes as `window.tessera`. */
+export interface TesseraBridge extends TesseraApi {
+  /** Subscribes to push events; returns an unsubscribe function. */
+  onEvent(listener: (event: TesseraEvent) => void): () => void;
+}
