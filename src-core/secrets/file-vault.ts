@@ -1,0 +1,283 @@
+/**
+ * The explicit encrypted file vault (backend `file`) for machines without an OS
+ * keychain, in the spirit of aws-vault's file backend: `<dataDir>/vault.json`.
+ *
+ * Format (version 1): a plaintext header with the KDF parameters, and one AES-256-GCM
+ * ciphertext of the whole `{account: secret}` map, so neither secrets nor account
+ * names are readable. scrypt derives 64 bytes from the passphrase: the first half is
+ * the encryption key, the second half keys an HMAC "check" value stored in the header,
+ * which tells a wrong passphrase (VAULT_BAD_PASSPHRASE) from a damaged file
+ * (VAULT_CORRUPT). The header is the GCM additional data, so editing it is detected.
+ *
+ * scrypt is slow on purpose, so the key is derived once per store (one per process)
+ * and kept in memory until `lock()`. The passphrase is asked for only when no key is
+ * cached, and never while holding the cross-process lock (a prompt could take minutes).
+ * Writes are serialised in the process and across processes (lock file), then
+ * written atomically with mode 0600.
+ */
+import { createCipheriv, createDecipheriv, createHmac, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { atomicWriteFile } from '../config/atomic.js';
+import { withFileLock } from '../config/lock.js';
+import { TesseraError } from '../errors.js';
+import type { SecretStore } from '../ports.js';
+
+export const VAULT_FILE = 'vault.json';
+const FORMAT = 'tessera-vault';
+const VERSION = 1;
+const CHECK_LABEL = 'tessera-vault-check-v1';
+
+/** Defaults for new vaults: about 100 ms and 32 MiB per derivation on a laptop. */
+export const DEFAULT_KDF = { N: 2 ** 15, r: 8, p: 1 } as const;
+
+export type PassphraseProvider = () => Promise<string>;
+
+export interface FileVaultOptions {
+  dataDir: string;
+  /** Asked only when the key is not in memory yet: env TESSERA_VAULT_PASSPHRASE or a TTY prompt. */
+  passphrase: PassphraseProvider;
+  /** scrypt cost for a new vault (an existing vault keeps the parameters in its header). */
+  kdf?: { N?: number; r?: number; p?: number };
+}
+
+export interface FileVaultStore extends SecretStore {
+  readonly backend: 'file';
+  readonly path: string;
+  /** Whether vault.json exists. */
+  exists(): Promise<boolean>;
+  /** Derives and checks the key now (asking for the passphrase if needed); no-op when the vault does not exist yet. */
+  unlock(): Promise<void>;
+  /** Forgets the derived key; the next access asks for the passphrase again. */
+  lock(): void;
+}
+
+const b64 = (bytes: number, label: string) =>
+  z.string().refine((s) => /^[A-Za-z0-9+/]+={0,2}$/.test(s) && Buffer.from(s, 'base64').length === bytes, `${label} is malformed`);
+
+// Bounds keep a tampered header from making us allocate gigabytes or spin for minutes.
+const KdfSchema = z.object({
+  name: z.literal('scrypt'),
+  salt: b64(16, 'salt'),
+  N: z.number().int().min(2 ** 10).max(2 ** 20).refine((n) => (n & (n - 1)) === 0, 'N must be a power of two'),
+  r: z.number().int().min(1).max(32),
+  p: z.number().int().min(1).max(16),
+});
+
+const VaultFileSchema = z.object({
+  format: z.literal(FORMAT),
+  version: z.literal(VERSION),
+  kdf: KdfSchema,
+  check: b64(32, 'check'),
+  cipher: z.object({ name: z.literal('aes-256-gcm'), iv: b64(12, 'iv'), tag: b64(16, 'tag'), data: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/) }),
+});
+type VaultFile = z.infer<typeof VaultFileSchema>;
+type Header = Pick<VaultFile, 'format' | 'version' | 'kdf' | 'check'>;
+
+const EntriesSchema = z.record(z.string(), z.string());
+
+function corrupt(path: string, why: string, cause?: unknown): TesseraError {
+  return new TesseraError('VAULT_CORRUPT', `The file vault ${path} cannot be read: ${why}.`, cause === undefined ? undefined : { cause });
+}
+
+function deriveKey(passphrase: string, kdf: Header['kdf']): Promise<Buffer> {
+  const options: ScryptOptions = { N: kdf.N, r: kdf.r, p: kdf.p, maxmem: 256 * kdf.N * kdf.r + 1024 * 1024 };
+  return new Promise((resolve, reject) => {
+    scrypt(passphrase.normalize('NFC'), Buffer.from(kdf.salt, 'base64'), 64, options, (error, key) => (error ? reject(error) : resolve(key)));
+  });
+}
+
+function checkValue(key: Buffer): Buffer {
+  return createHmac('sha256', key.subarray(32)).update(CHECK_LABEL).digest();
+}
+
+/** The header as GCM additional data: any edit to it fails authentication. */
+function aad(header: Header): Buffer {
+  const { format, version, kdf, check } = header;
+  return Buffer.from(JSON.stringify({ format, version, kdf: { name: kdf.name, salt: kdf.salt, N: kdf.N, r: kdf.r, p: kdf.p }, check }));
+}
+
+function encrypt(header: Header, key: Buffer, entries: Record<string, string>): VaultFile {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key.subarray(0, 32), iv);
+  cipher.setAAD(aad(header));
+  const data = Buffer.concat([cipher.update(JSON.stringify(entries), 'utf8'), cipher.final()]);
+  return {
+    ...header,
+    cipher: { name: 'aes-256-gcm', iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') },
+  };
+}
+
+export function createFileVault(options: FileVaultOptions): FileVaultStore {
+  const path = join(options.dataDir, VAULT_FILE);
+  const lockPath = `${path}.lock`;
+  const newKdf = { ...DEFAULT_KDF, ...options.kdf };
+  /** The one derived key, tied to the salt and parameters it was derived for. */
+  let cached: { id: string; key: Buffer } | null = null;
+
+  const kdfId = (kdf: Header['kdf']) => `${kdf.salt}:${kdf.N}:${kdf.r}:${kdf.p}`;
+
+  /** Calls the provider at most once per operation, and never keeps the passphrase beyond it. */
+  function passphraseOnce(): () => Promise<string> {
+    let pending: Promise<string> | null = null;
+    return () => {
+      pending ??= (async () => {
+        let value: string;
+        try {
+          value = await options.passphrase();
+        } catch (error) {
+          if (error instanceof TesseraError) throw error;
+          throw new TesseraError('VAULT_PASSPHRASE_REQUIRED', 'The file vault needs its passphrase, and none was given.', { cause: error });
+        }
+        if (typeof value !== 'string' || value.length === 0) {
+          throw new TesseraError('VAULT_PASSPHRASE_REQUIRED', 'The file vault needs its passphrase, and none was given.');
+        }
+        return value;
+      })();
+      return pending;
+    };
+  }
+
+  async function readVault(): Promise<VaultFile | null> {
+    let text: string;
+    try {
+      text = await fs.readFile(path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw corrupt(path, (error as NodeJS.ErrnoException).code ?? 'I/O error', error);
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (error) {
+      throw corrupt(path, 'it is not valid JSON', error);
+    }
+    const parsed = VaultFileSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue?.path.length ? ` (${issue.path.join('.')})` : '';
+      throw corrupt(path, `${issue?.message ?? 'unexpected format'}${where}`);
+    }
+    return parsed.data;
+  }
+
+  async function keyFor(header: Header, ask: () => Promise<string>): Promise<Buffer> {
+    const id = kdfId(header.kdf);
+    if (cached?.id === id) return cached.key;
+    const key = await deriveKey(await ask(), header.kdf);
+    const expected = Buffer.from(header.check, 'base64');
+    if (!timingSafeEqual(checkValue(key), expected)) {
+      throw new TesseraError('VAULT_BAD_PASSPHRASE', `The passphrase does not open the file vault ${path}.`);
+    }
+    cached = { id, key };
+    return key;
+  }
+
+  async function newHeader(ask: () => Promise<string>): Promise<Header> {
+    const kdf = { name: 'scrypt' as const, salt: randomBytes(16).toString('base64'), ...newKdf };
+    const key = await deriveKey(await ask(), kdf);
+    cached = { id: kdfId(kdf), key };
+    return { format: FORMAT, version: VERSION, kdf, check: checkValue(key).toString('base64') };
+  }
+
+  function decrypt(file: VaultFile, key: Buffer): Record<string, string> {
+    let plain: string;
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', key.subarray(0, 32), Buffer.from(file.cipher.iv, 'base64'));
+      decipher.setAAD(aad(file));
+      decipher.setAuthTag(Buffer.from(file.cipher.tag, 'base64'));
+      plain = Buffer.concat([decipher.update(Buffer.from(file.cipher.data, 'base64')), decipher.final()]).toString('utf8');
+    } catch (error) {
+      throw corrupt(path, 'its contents fail authentication (the file was modified or damaged)', error);
+    }
+    let entries: unknown;
+    try {
+      entries = JSON.parse(plain);
+    } catch (error) {
+      throw corrupt(path, 'its decrypted contents are not valid', error);
+    }
+    const parsed = EntriesSchema.safeParse(entries);
+    if (!parsed.success) throw corrupt(path, 'its decrypted contents are not valid');
+    return parsed.data;
+  }
+
+  /** Read-modify-write under the lock, with the key obtained before the lock is taken. */
+  async function modify(change: (entries: Record<string, string>) => boolean, createIfMissing: boolean): Promise<boolean> {
+    const ask = passphraseOnce();
+    const before = await readVault();
+    if (!before && !createIfMissing) return false;
+    let prepared: Header | null = null;
+    if (before) await keyFor(before, ask);
+    else prepared = await newHeader(ask);
+
+    return withFileLock(
+      lockPath,
+      async () => {
+        const current = await readVault();
+        let header: Header;
+        let entries: Record<string, string>;
+        if (current) {
+          // Usually the cached key; a vault re-created meanwhile needs its own key.
+          const key = await keyFor(current, ask);
+          entries = decrypt(current, key);
+          header = current;
+        } else {
+          if (!createIfMissing) return false;
+          header = prepared ?? (await newHeader(ask));
+          entries = {};
+        }
+        if (!change(entries)) return false;
+        const key = await keyFor(header, ask);
+        const file = encrypt(header, key, entries);
+        await fs.mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+        await atomicWriteFile(path, `${JSON.stringify(file, null, 2)}\n`, 0o600);
+        return true;
+      },
+      { onTimeout: () => new TesseraError('INTERNAL', `Another Tessera process holds the file vault lock for too long; try again.`) },
+    );
+  }
+
+  return {
+    backend: 'file',
+    path,
+    async get(account) {
+      const file = await readVault();
+      if (!file) return null;
+      const entries = decrypt(file, await keyFor(file, passphraseOnce()));
+      return Object.hasOwn(entries, account) ? (entries[account] ?? null) : null;
+    },
+    async set(account, value) {
+      await modify((entries) => {
+        entries[account] = value;
+        return true;
+      }, true);
+    },
+    async delete(account) {
+      let removed = false;
+      await modify((entries) => {
+        if (!Object.hasOwn(entries, account)) return false;
+        delete entries[account];
+        removed = true;
+        return true;
+      }, false);
+      return removed;
+    },
+    async exists() {
+      try {
+        await fs.access(path);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async unlock() {
+      const file = await readVault();
+      if (file) decrypt(file, await keyFor(file, passphraseOnce()));
+    },
+    lock() {
+      cached?.key.fill(0);
+      cached = null;
+    },
+  };
+}
