@@ -1,4 +1,5 @@
 /** Response helpers shared by the ICA and TSS routes. */
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export const ICA_MEDIA_TYPE = 'application/vnd.illumina.v3+json';
@@ -7,6 +8,8 @@ export const PROBLEM_MEDIA_TYPE = 'application/problem+json';
 export interface Clock {
   /** Server time in ms: the real clock plus the configured skew. */
   nowMs(): number;
+  /** The server's own origin, to make Problem `instance` an absolute URI as the schema's format asks. */
+  baseUrl?: string;
 }
 
 /** Every response carries the server's Date (with skew), so clients can measure the offset. */
@@ -37,7 +40,8 @@ export function problemBody(clock: Clock, status: number, title: string, detail?
     parameters,
   };
   if (detail !== undefined) body.detail = detail;
-  if (instance !== undefined) body.instance = instance;
+  if (instance !== undefined) body.instance = instance.startsWith('/') && clock.baseUrl ? `${clock.baseUrl}${instance}` : instance;
+  body.id = randomUUID();
   return body;
 }
 

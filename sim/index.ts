@@ -341,6 +341,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
   const urlHost = host.includes(':') ? `[${host}]` : host;
   const url = `http://${urlHost}:${address.port}`;
   state.issuer = `${url}/ica`;
+  state.baseUrl = url;
 
   function tenantOrThrow(domain: string = DEMO_DOMAIN): TenantState {
     const t = tenantByDomain(state, domain);
