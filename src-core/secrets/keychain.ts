@@ -68,7 +68,15 @@ function loadKeyring(): Promise<KeyringModule> {
 /** Why the keychain cannot work on Linux before even trying, or null. */
 export function linuxBusProblem(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string | null {
   if (platform !== 'linux') return null;
-  if (env.DBUS_SESSION_BUS_ADDRESS?.trim()) return null;
+  const address = env.DBUS_SESSION_BUS_ADDRESS?.trim();
+  if (address) {
+    // Only plain socket paths can be checked; abstract sockets and tcp are left to libdbus.
+    const paths = address.split(';').map((a) => /^unix:path=([^,]+)/.exec(a)?.[1]);
+    if (paths.length > 0 && paths.every((p) => p !== undefined && !existsSync(p))) {
+      return `no D-Bus session bus: DBUS_SESSION_BUS_ADDRESS points to ${paths.join(', ')}, which does not exist`;
+    }
+    return null;
+  }
   // libdbus also finds the per-user bus at $XDG_RUNTIME_DIR/bus (systemd sessions).
   if (env.XDG_RUNTIME_DIR && existsSync(join(env.XDG_RUNTIME_DIR, 'bus'))) return null;
   return 'no D-Bus session bus: DBUS_SESSION_BUS_ADDRESS is not set, so no Secret Service can be reached';

@@ -1,0 +1,47 @@
+/**
+ * Where Tessera keeps its data. The default is the directory Electron's
+ * `app.getPath('userData')` gives for productName "Tessera", so the desktop app and
+ * the CLI share one config, vault, cache and log. TESSERA_HOME overrides it (tests,
+ * portable installs, several isolated setups).
+ */
+import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { posix, win32 } from 'node:path';
+
+export const APP_DIR_NAME = 'Tessera';
+export const DATA_DIR_ENV = 'TESSERA_HOME';
+
+/** The data directory for this environment and platform (no side effects). */
+export function defaultDataDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home: string = homedir(),
+): string {
+  const override = env[DATA_DIR_ENV]?.trim();
+  if (override) return platform === 'win32' ? win32.resolve(override) : posix.resolve(override);
+  switch (platform) {
+    case 'win32': {
+      // Electron's appData on Windows is the roaming AppData folder (%APPDATA%).
+      const appData = env.APPDATA?.trim() || win32.join(home, 'AppData', 'Roaming');
+      return win32.join(appData, APP_DIR_NAME);
+    }
+    case 'darwin':
+      return posix.join(home, 'Library', 'Application Support', APP_DIR_NAME);
+    default: {
+      // XDG base directory spec: a relative XDG_CONFIG_HOME is invalid and ignored.
+      const xdg = env.XDG_CONFIG_HOME?.trim();
+      const base = xdg && posix.isAbsolute(xdg) ? xdg : posix.join(home, '.config');
+      return posix.join(base, APP_DIR_NAME);
+    }
+  }
+}
+
+/**
+ * Creates the data directory, private to the user (0700), and returns it. An existing
+ * directory keeps its mode: it may be one the user chose via TESSERA_HOME; the doctor
+ * reports a directory others can read.
+ */
+export function ensureDataDir(dir: string): string {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return dir;
+}
