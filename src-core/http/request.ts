@@ -1,0 +1,321 @@
+/**
+ * The one HTTP helper every platform client (ICA now, TSS next) goes through, over the
+ * injected FetchPort (Electron's net.fetch, undici with proxy support, Node's fetch).
+ *
+ * It owns: transport security (https only, http for loopback), a per-attempt timeout
+ * through an AbortSignal that also covers reading the body, bounded retries (policy in
+ * retry.ts), redirects refused (a redirect could carry X-API-Key to another host),
+ * typed errors whose messages name the endpoint and status and never a header value,
+ * JSON parsing and zod validation of the body.
+ */
+import type { z } from 'zod';
+import type { Clock, FetchPort, Logger } from '../ports.js';
+import { systemClock } from '../ports.js';
+import { TesseraError } from '../errors.js';
+import { assertSecureUrl, endpointLabel } from './url.js';
+import { parseProblem, scrub, statusError, type HttpStatusError } from './errors.js';
+import { backoffDelay, isRetryableStatus, parseRetryAfter, resolvePolicy, type RetryPolicy } from './retry.js';
+
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
+
+export type QueryValue = string | number | boolean | undefined | null | readonly (string | number | boolean)[];
+
+export interface RequestSpec<T> {
+  method: HttpMethod;
+  url: string | URL;
+  /** Appended to the URL's query; arrays repeat the parameter (TSS `tags`). */
+  query?: Record<string, QueryValue>;
+  headers?: Record<string, string>;
+  /** A JSON body (sets Content-Type: application/json). */
+  json?: unknown;
+  /** A raw body with its own Content-Type header. */
+  body?: string;
+  /** Media types we expect in a successful response; also sent as `Accept` unless a header sets it. */
+  accept?: readonly string[];
+  /** Validates the parsed JSON body; without it the body is discarded and `body` is undefined. */
+  schema?: z.ZodType<T>;
+  /** Success statuses; default any 2xx. */
+  okStatuses?: readonly number[];
+  /** Per-attempt timeout; default the deps' (settings.requestTimeoutSeconds). Slow endpoints pass longer ones. */
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy> | false;
+  /** Whether doing the request twice is harmless; default true for GET/HEAD/PUT/DELETE/OPTIONS. */
+  idempotent?: boolean;
+  /** Cancels the call (CANCELLED), e.g. a sync the user stopped. */
+  signal?: AbortSignal;
+  /** Extra values (besides header values) that must never appear in a message. */
+  secrets?: readonly string[];
+}
+
+export interface HttpResult<T> {
+  status: number;
+  headers: Headers;
+  body: T;
+  url: URL;
+  attempts: number;
+  /** Local clock (ms) when the successful attempt was sent and when its headers arrived. */
+  sentAt: number;
+  receivedAt: number;
+  /** The server's `Date` header (ms since the epoch), when present and valid. */
+  serverDate: number | undefined;
+}
+
+export interface HttpDeps {
+  fetch: FetchPort;
+  clock?: Clock;
+  /** Default per-attempt timeout (ms), read per request so settings changes apply at once. */
+  timeoutMs?: number | (() => number | Promise<number>);
+  /** Waits between retries; injectable for tests. Must keep the process alive (a ref'd timer). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
+  logger?: Logger;
+  /** Overrides of the default retry policy for every request (a request's own `retry` wins). */
+  retry?: Partial<RetryPolicy>;
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+export type Http = <T = undefined>(spec: RequestSpec<T>) => Promise<HttpResult<T>>;
+
+const IDEMPOTENT: ReadonlySet<HttpMethod> = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+
+/** Sleeps on a ref'd timer: an unref'd one would let a CLI process exit in the middle of a retry. */
+export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(cancelled());
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(cancelled());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function cancelled(): TesseraError {
+  return new TesseraError('CANCELLED', 'The request was cancelled.');
+}
+
+export function buildUrl(url: string | URL, query?: Record<string, QueryValue>): URL {
+  const out = assertSecureUrl(typeof url === 'string' ? url : new URL(url.href));
+  if (query) {
+    for (const [key, value] of Object.entries(query)) {
+      if (value === undefined || value === null) continue;
+      const values = Array.isArray(value) ? value : [value];
+      for (const v of values) out.searchParams.append(key, String(v));
+    }
+  }
+  return out;
+}
+
+function mediaType(headers: Headers): string | undefined {
+  const ct = headers.get('content-type');
+  return ct ? ct.split(';')[0]!.trim().toLowerCase() : undefined;
+}
+
+const isJsonType = (type: string): boolean => type === 'application/json' || type.endsWith('+json');
+
+/** Header values (and the credential part of `Authorization`) that must never appear in a message. */
+function secretsOf(headers: Record<string, string>, extra: readonly string[] = []): string[] {
+  const out = [...extra];
+  for (const value of Object.values(headers)) {
+    out.push(value);
+    const space = value.indexOf(' ');
+    if (space > 0) out.push(value.slice(space + 1));
+  }
+  return out.filter((s) => s.length >= 6);
+}
+
+function networkMessage(endpoint: string, error: unknown): string {
+  // undici puts the system error in `cause` (ECONNREFUSED, ENOTFOUND, ECONNRESET...); its
+  // code is safe to show, its message may quote the URL, which is fine, but keep it short.
+  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
+  const code = cause && typeof cause.code === 'string' ? cause.code : undefined;
+  const hint =
+    code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+      ? 'the host name could not be resolved'
+      : code === 'ECONNREFUSED'
+        ? 'the connection was refused'
+        : code === 'ECONNRESET' || code === 'UND_ERR_SOCKET'
+          ? 'the connection was reset'
+          : code
+            ? `connection failed (${code})`
+            : 'the connection failed';
+  return `${endpoint}: ${hint}`;
+}
+
+type Attempt =
+  | { kind: 'response'; response: Response; text: string; sentAt: number; receivedAt: number }
+  | { kind: 'error'; error: TesseraError; retryable: boolean };
+
+export function createHttp(deps: HttpDeps): Http {
+  const clock = deps.clock ?? systemClock;
+  const sleep = deps.sleep ?? defaultSleep;
+  const random = deps.random ?? Math.random;
+
+  async function defaultTimeout(): Promise<number> {
+    const t = deps.timeoutMs;
+    if (t === undefined) return DEFAULT_TIMEOUT_MS;
+    return typeof t === 'function' ? await t() : t;
+  }
+
+  /** One attempt: fetch and read the whole body under one timeout. */
+  async function attempt(url: URL, init: RequestInit, endpoint: string, timeoutMs: number, idempotent: boolean, signal?: AbortSignal): Promise<Attempt> {
+    if (signal?.aborted) return { kind: 'error', error: cancelled(), retryable: false };
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new DOMException('The request timed out', 'TimeoutError'));
+    }, timeoutMs);
+    const onCallerAbort = () => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', onCallerAbort, { once: true });
+    // Some fetch ports do not abort a body that is already streaming; race the read.
+    const aborted = new Promise<never>((_, reject) => {
+      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+    });
+    aborted.catch(() => undefined);
+    const sentAt = clock.now();
+    try {
+      const response = await Promise.race([deps.fetch(url, { ...init, signal: controller.signal }), aborted]);
+      const receivedAt = clock.now();
+      const text = await Promise.race([response.text(), aborted]);
+      return { kind: 'response', response, text, sentAt, receivedAt };
+    } catch (error) {
+      if (timedOut) {
+        return {
+          kind: 'error',
+          error: new TesseraError('TIMEOUT', `${endpoint} did not answer within ${Math.round(timeoutMs / 100) / 10} s`, { cause: error }),
+          retryable: false,
+        };
+      }
+      if (signal?.aborted) return { kind: 'error', error: cancelled(), retryable: false };
+      if (error instanceof TesseraError) return { kind: 'error', error, retryable: false };
+      return { kind: 'error', error: new TesseraError('NETWORK', networkMessage(endpoint, error), { cause: error }), retryable: idempotent };
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onCallerAbort);
+    }
+  }
+
+  return async function request<T = undefined>(spec: RequestSpec<T>): Promise<HttpResult<T>> {
+    const url = buildUrl(spec.url, spec.query);
+    const method = spec.method;
+    const endpoint = endpointLabel(method, url);
+    const policy = resolvePolicy(spec.retry === false ? false : { ...deps.retry, ...spec.retry });
+    const idempotent = spec.idempotent ?? IDEMPOTENT.has(method);
+    const timeoutMs = spec.timeoutMs ?? (await defaultTimeout());
+
+    const headers: Record<string, string> = { ...spec.headers };
+    const hasHeader = (name: string) => Object.keys(headers).some((h) => h.toLowerCase() === name);
+    if (spec.accept?.length && !hasHeader('accept')) headers.Accept = spec.accept.join(', ');
+    let body: string | undefined = spec.body;
+    if (spec.json !== undefined) {
+      body = JSON.stringify(spec.json);
+      if (!hasHeader('content-type')) headers['Content-Type'] = 'application/json';
+    }
+    const secrets = secretsOf(headers, spec.secrets);
+    const init: RequestInit = { method, headers, redirect: 'manual', ...(body !== undefined ? { body } : {}) };
+
+    const started = clock.now();
+    for (let n = 1; ; n++) {
+      const result = await attempt(url, init, endpoint, timeoutMs, idempotent, spec.signal);
+      let failure: TesseraError;
+      let retryable: boolean;
+      let retryAfterMs: number | undefined;
+
+      if (result.kind === 'error') {
+        failure = result.error;
+        retryable = result.retryable;
+      } else {
+        const { response, text } = result;
+        const ok = spec.okStatuses ? spec.okStatuses.includes(response.status) : response.status >= 200 && response.status < 300;
+        if (ok) return finish(spec, result, url, endpoint, n);
+        retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), clock.now());
+        if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
+          // Following would send our headers (an API key) wherever Location points.
+          failure = new TesseraError(
+            'SERVER_ERROR',
+            `${endpoint} answered with a redirect (${response.status || 'opaque'}), which Tessera does not follow; check the base URL`,
+            { status: response.status },
+          );
+          retryable = false;
+        } else {
+          const problem = parseProblem(text);
+          retryable = isRetryableStatus(policy, response.status, idempotent);
+          failure = statusError({
+            status: response.status,
+            endpoint,
+            secrets,
+            attempts: n,
+            ...(problem ? { problem } : {}),
+            ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+          });
+        }
+      }
+
+      if (!retryable || n >= policy.maxAttempts) throw failure;
+      let delay = backoffDelay(policy, n, random);
+      if (retryAfterMs !== undefined) {
+        // The server knows best when it will have capacity again, but we will not keep a person waiting past the cap.
+        if (retryAfterMs > policy.maxRetryAfterMs) throw failure;
+        delay = Math.max(retryAfterMs, 0);
+      }
+      // The budget bounds waiting plus the attempts already made; past it we report what we have.
+      if (clock.now() - started + delay > policy.budgetMs) throw failure;
+      deps.logger?.debug('http retry', {
+        endpoint,
+        attempt: n,
+        status: (failure as Partial<HttpStatusError>).status,
+        code: failure.code,
+        delayMs: delay,
+      });
+      await sleep(delay, spec.signal);
+    }
+  };
+
+  function finish<T>(spec: RequestSpec<T>, result: Extract<Attempt, { kind: 'response' }>, url: URL, endpoint: string, attempts: number): HttpResult<T> {
+    const { response, text, sentAt, receivedAt } = result;
+    const dateHeader = response.headers.get('date');
+    const parsedDate = dateHeader ? Date.parse(dateHeader) : Number.NaN;
+    const base = {
+      status: response.status,
+      headers: response.headers,
+      url,
+      attempts,
+      sentAt,
+      receivedAt,
+      serverDate: Number.isNaN(parsedDate) ? undefined : parsedDate,
+    };
+    if (!spec.schema) return { ...base, body: undefined as T };
+
+    const type = mediaType(response.headers);
+    if (type && !isJsonType(type) && !(spec.accept ?? []).includes(type)) {
+      throw new TesseraError('MALFORMED_RESPONSE', `${endpoint} returned ${response.status} with ${type} instead of JSON`, {
+        status: response.status,
+      });
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch (error) {
+      throw new TesseraError('MALFORMED_RESPONSE', `${endpoint} returned ${response.status} with a body that is not valid JSON`, {
+        status: response.status,
+        cause: error,
+      });
+    }
+    const parsed = spec.schema.safeParse(data);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
+      const what = issue ? scrub(issue.message, secretsOf(spec.headers ?? {}, spec.secrets)) : 'unexpected shape';
+      throw new TesseraError('MALFORMED_RESPONSE', `${endpoint} returned ${response.status} with an unexpected body${where} (${what})`, {
+        status: response.status,
+      });
+    }
+    return { ...base, body: parsed.data };
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * ICA token endpoints (reference/PLATFORM.md, "ICA: minting a JWT"):
+ * `POST {base}/api/tokens` with `X-API-Key` or Basic (+ `?tenant=`), and
+ * `POST {base}/api/tokens:refresh` with a Bearer JWT. No request body; the v3 Accept
+ * header is mandatory (without it ICA answers 400 ICA_API_004).
+ */
+import { z } from 'zod';
+import type { TokenClaims } from '../../src-shared/schemas.js';
+import type { Http, RequestSpec } from '../http/request.js';
+import { HttpStatusError } from '../http/errors.js';
+import { decodeClaims } from '../tokens/jwt.js';
+
+export const ICA_MEDIA_TYPE = 'application/vnd.illumina.v3+json';
+
+const TokenBodySchema = z.object({ token: z.string().min(1) });
+
+export interface MintedToken {
+  token: string;
+  claims: TokenClaims;
+  /**
+   * Server clock minus local clock, in ms, from the response's `Date` header (0 when
+   * absent). `Date` has one-second resolution and was stamped somewhere between our send
+   * and receive, so we compare its middle (+500 ms) with the middle of the round trip.
+   */
+  skewMs: number;
+  /** Local time the response arrived. */
+  receivedAt: number;
+}
+
+export interface MintOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface IcaClient {
+  mintWithApiKey(base: string, apiKey: string, options?: MintOptions): Promise<MintedToken>;
+  mintWithBasic(base: string, email: string, password: string, tenant?: string, options?: MintOptions): Promise<MintedToken>;
+  refresh(base: string, jwt: string, options?: MintOptions): Promise<MintedToken>;
+}
+
+export function measureSkewMs(serverDate: number | undefined, sentAt: number, receivedAt: number): number {
+  if (serverDate === undefined) return 0;
+  return Math.round(serverDate + 500 - (sentAt + receivedAt) / 2);
+}
+
+function endpointUrl(base: string, path: string): string {
+  return `${base.replace(/\/+$/, '')}${path}`;
+}
+
+export function createIcaClient(http: Http): IcaClient {
+  async function post(spec: Omit<RequestSpec<{ token: string }>, 'method' | 'schema' | 'accept'>): Promise<MintedToken> {
+    const result = await http({
+      ...spec,
+      method: 'POST',
+      accept: [ICA_MEDIA_TYPE, 'application/json'],
+      schema: TokenBodySchema,
+      okStatuses: [200, 201],
+      // Minting twice is harmless (one spare token), so a dropped connection or a 502 may be retried.
+      idempotent: true,
+    });
+    const claims = decodeClaims(result.body.token, `ICA (${result.url.origin})`);
+    return {
+      token: result.body.token,
+      claims,
+      skewMs: measureSkewMs(result.serverDate, result.sentAt, result.receivedAt),
+      receivedAt: result.receivedAt,
+    };
+  }
+
+  return {
+    mintWithApiKey(base, apiKey, options = {}) {
+      return post({
+        url: endpointUrl(base, '/api/tokens'),
+        headers: { 'X-API-Key': apiKey, Accept: ICA_MEDIA_TYPE },
+        ...options,
+      });
+    },
+    mintWithBasic(base, email, password, tenant, options = {}) {
+      const basic = Buffer.from(`${email}:${password}`, 'utf8').toString('base64');
+      return post({
+        url: endpointUrl(base, '/api/tokens'),
+        ...(tenant ? { query: { tenant } } : {}),
+        headers: { Authorization: `Basic ${basic}`, Accept: ICA_MEDIA_TYPE },
+        secrets: [password],
+        ...options,
+      });
+    },
+    async refresh(base, jwt, options = {}) {
+      try {
+        return await post({
+          url: endpointUrl(base, '/api/tokens:refresh'),
+          headers: { Authorization: `Bearer ${jwt}`, Accept: ICA_MEDIA_TYPE },
+          ...options,
+        });
+      } catch (error) {
+        // A key-minted JWT cannot be refreshed; say so with the dedicated code.
+        if (error instanceof HttpStatusError && error.status === 400 && /api.?key|refresh/i.test(`${error.problem?.title} ${error.problem?.detail}`)) {
+          throw new HttpStatusError('REFRESH_NOT_SUPPORTED', error.message, {
+            status: 400,
+            endpoint: error.endpoint,
+            ...(error.problem ? { problem: error.problem } : {}),
+          });
+        }
+        throw error;
+      }
+    },
+  };
+}

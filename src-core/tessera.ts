@@ -1,0 +1,347 @@
+/**
+ * `createTessera(ports)`: the one service every face (Electron main, CLI, e2e harness)
+ * uses. It composes the config store, the secret store, profiles, tokens, the
+ * clipboard, settings and events over the injected ports; nothing here knows which
+ * face is calling.
+ *
+ * The offline cache (tests, cases, sync) plugs in as a facade built from the same deps
+ * (`CoreDeps`): pass `options.cache`, or wire the default factory below. Until then its
+ * methods fail with a typed OFFLINE error.
+ */
+import type { TesseraApi, TesseraEvent } from '../src-shared/contract.js';
+import {
+  SettingsPatchSchema,
+  SettingsSchema,
+  TokenFormatSchema,
+  TokenOptionsSchema,
+  type AppInfo,
+  type CopyResult,
+  type DoctorReport,
+  type Settings,
+  type TokenOptions,
+} from '../src-shared/schemas.js';
+import { openConfigStore } from './config/store.js';
+import type { ConfigStore, StoredProfile } from './config/types.js';
+import { TesseraError } from './errors.js';
+import { createEventBus, type EventBus } from './events.js';
+import { createHttp, type Http, type HttpDeps } from './http/request.js';
+import type { RetryPolicy } from './http/retry.js';
+import { createIcaClient, type IcaClient } from './ica/client.js';
+import { systemClock, systemTimers, type Clock, type Logger, type Ports, type SecretStore } from './ports.js';
+import { createProfileService, parseInput, type ProfileService } from './profiles/service.js';
+import { icaUrlOf, toProfileView, tssUrlOf } from './profiles/view.js';
+import { createClipboardHygiene, type ClipboardHygiene } from './clipboard/hygiene.js';
+import { formatToken } from './clipboard/format.js';
+import type { TesseraCore } from './service.js';
+import type { CachedToken } from './tokens/record.js';
+import { createTokenService, type TokenService } from './tokens/service.js';
+
+/** The contract's offline-cache methods, implemented by the cache module. */
+export type CacheApi = Pick<TesseraApi, 'listTests' | 'searchCases' | 'getCase' | 'getCacheStatus' | 'sync' | 'cancelSync'>;
+
+export interface CacheFacade extends CacheApi {
+  /** Lock: close databases and forget keys. */
+  lock?(): Promise<void>;
+  unlock?(): Promise<void>;
+  /** A profile is about to be removed: close its database so its files can go. */
+  beforeRemove?(profile: StoredProfile): Promise<void>;
+  dispose?(): Promise<void>;
+}
+
+/** Everything a module composed into the core may use. */
+export interface CoreDeps {
+  ports: Ports;
+  clock: Clock;
+  logger: Logger | undefined;
+  dataDir: string;
+  config: ConfigStore;
+  secrets: SecretStore;
+  events: EventBus;
+  http: Http;
+  ica: IcaClient;
+  profiles: ProfileService;
+  tokens: TokenService;
+  settings(): Promise<Settings>;
+  /** Throws LOCKED while the app is locked. */
+  assertUnlocked(): void;
+  /** A fresh token for a profile, under the token policy (used by the TSS client). */
+  token(profile: StoredProfile, options?: TokenOptions): Promise<{ token: string }>;
+}
+
+export interface TesseraOptions {
+  /** Defaults to `openConfigStore(ports.paths.dataDir)`. */
+  config?: ConfigStore;
+  /** Builds the offline cache from the core's deps. */
+  cache?: (deps: CoreDeps) => CacheFacade;
+  /** Tests: faster retries, a deterministic sleep. */
+  http?: Pick<HttpDeps, 'sleep' | 'random'> & { retry?: Partial<RetryPolicy> };
+  /** `doctor()` implementation; defaults to a basic check of the config file and the secret store. */
+  doctor?: (deps: CoreDeps) => Promise<DoctorReport>;
+}
+
+function offlineUnavailable(): CacheFacade {
+  const fail = (): never => {
+    throw new TesseraError('OFFLINE', 'The offline cache is not available in this build yet.');
+  };
+  return {
+    listTests: async () => fail(),
+    searchCases: async () => fail(),
+    getCase: async () => fail(),
+    getCacheStatus: async () => fail(),
+    sync: async () => fail(),
+    cancelSync: async () => undefined,
+  };
+}
+
+/** A minimal doctor used when no richer one is supplied: can we read the config and reach the secret store? */
+async function basicDoctor(deps: CoreDeps): Promise<DoctorReport> {
+  const checks: DoctorReport['checks'] = [];
+  try {
+    const cfg = await deps.config.read();
+    checks.push({ name: 'config', ok: true, detail: `${deps.config.path} (${cfg.profiles.length} profile(s))` });
+  } catch (error) {
+    const e = error as TesseraError;
+    checks.push({ name: 'config', ok: false, detail: e.message ?? 'unreadable', hint: e.action });
+  }
+  try {
+    await deps.secrets.get('doctor/probe');
+    checks.push({ name: 'secrets', ok: true, detail: `${deps.secrets.backend} backend reachable` });
+  } catch (error) {
+    const e = error as TesseraError;
+    checks.push({ name: 'secrets', ok: false, detail: e.message ?? 'unreachable', hint: e.action });
+  }
+  return {
+    ok: checks.every((c) => c.ok),
+    dataDir: deps.dataDir,
+    secretBackend: deps.secrets.backend === 'file' ? 'file' : 'keychain',
+    checks,
+  };
+}
+
+export function createTessera(ports: Ports, options: TesseraOptions = {}): TesseraCore {
+  const clock = ports.clock ?? systemClock;
+  const timers = ports.timers ?? systemTimers;
+  const logger = ports.logger;
+  const dataDir = ports.paths.dataDir;
+  const config = options.config ?? openConfigStore(dataDir);
+  const secrets = ports.secrets;
+  const events = createEventBus(logger);
+  let locked = false;
+  let disposed = false;
+
+  async function settings(): Promise<Settings> {
+    return SettingsSchema.parse((await config.read()).settings ?? {});
+  }
+
+  const http = createHttp({
+    fetch: ports.fetch,
+    clock,
+    timeoutMs: async () => (await settings()).requestTimeoutSeconds * 1000,
+    ...(logger ? { logger } : {}),
+    ...(options.http ?? {}),
+  });
+  const ica = createIcaClient(http);
+
+  // Profiles and tokens need each other (verify on add; rejection marks; rotation voids
+  // tokens): the hooks close over `tokens`, which exists before any hook can run.
+  // eslint-disable-next-line prefer-const
+  let tokens: TokenService, cache: CacheFacade;
+  const profiles = createProfileService({
+    config,
+    secrets,
+    clock,
+    dataDir,
+    events,
+    ...(logger ? { logger } : {}),
+    hooks: {
+      verify: (profile, credential) => tokens.verify(profile, credential),
+      verified: (profile, result) => tokens.adopt(profile, result as CachedToken),
+      tokenInvalidated: (profile) => tokens.forget(profile),
+      beforeRemove: async (profile) => {
+        await cache.beforeRemove?.(profile);
+      },
+    },
+  });
+  tokens = createTokenService({
+    ica,
+    secrets,
+    clock,
+    profiles,
+    minTtlSeconds: async () => (await settings()).minTtlSeconds,
+    events,
+    ...(logger ? { logger } : {}),
+  });
+  const clipboard: ClipboardHygiene = createClipboardHygiene({
+    ...(ports.clipboard ? { clipboard: ports.clipboard } : {}),
+    timers,
+    clock,
+    clearSeconds: async () => (await settings()).clipboardClearSeconds,
+    events,
+    ...(logger ? { logger } : {}),
+  });
+
+  function assertUnlocked(): void {
+    if (disposed) throw new TesseraError('INTERNAL', 'Tessera has been shut down.');
+    if (locked) throw new TesseraError('LOCKED', 'Tessera is locked.');
+  }
+
+  function tokenOptions(value: TokenOptions | undefined): TokenOptions {
+    return value === undefined ? {} : parseInput(TokenOptionsSchema, value, 'Invalid token options');
+  }
+
+  async function token(name: string, opts?: TokenOptions) {
+    assertUnlocked();
+    const parsed = tokenOptions(opts);
+    const profile = await profiles.get(name);
+    return tokens.ensure(profile, parsed);
+  }
+
+  const deps: CoreDeps = {
+    ports,
+    clock,
+    logger,
+    dataDir,
+    config,
+    secrets,
+    events,
+    http,
+    ica,
+    profiles,
+    tokens,
+    settings,
+    assertUnlocked,
+    token: async (profile, opts) => {
+      assertUnlocked();
+      return tokens.ensure(profile, opts ?? {});
+    },
+  };
+  cache = (options.cache ?? offlineUnavailable)(deps);
+  const doctor = options.doctor ?? basicDoctor;
+
+  const core: TesseraCore = {
+    // Profiles
+    listProfiles: () => profiles.list(),
+    addProfile: (input) => profiles.add(input),
+    updateProfile: (name, patch) => profiles.update(name, patch),
+    removeProfile: (name) => profiles.remove(name),
+    replaceCredential: (name, credential) => profiles.replaceCredential(name, credential),
+
+    // Tokens
+    async getTokenStatus(name) {
+      assertUnlocked();
+      return tokens.status(await profiles.get(name));
+    },
+    async ensureToken(name, opts) {
+      return (await token(name, opts)).status;
+    },
+    revealToken: (name, opts) => token(name, opts),
+    token,
+    async copyToken(name, format): Promise<CopyResult> {
+      assertUnlocked();
+      const fmt = parseInput(TokenFormatSchema, format, 'Invalid format');
+      if (!clipboard.available) throw new TesseraError('INTERNAL', 'No clipboard is available here; print the token instead (tessera token).');
+      const profile = await profiles.get(name);
+      const { token: jwt, status } = await tokens.ensure(profile);
+      const view = toProfileView(profile);
+      const text = formatToken(fmt, jwt, { domain: view.domain, tssUrl: view.tssUrl, ...(view.workgroup ? { workgroup: view.workgroup } : {}) });
+      const { clearsAt } = await clipboard.copy(text);
+      const result: CopyResult = { profile: profile.name, format: fmt, expiresAt: status.expiresAt, clearsAt };
+      events.emit({ type: 'copied', result });
+      return result;
+    },
+    async execEnvironment(name, opts) {
+      const { token: jwt } = await token(name, opts);
+      const profile = await profiles.get(name);
+      const env: Record<string, string> = {
+        ICAV2_ACCESS_TOKEN: jwt,
+        ICAV2_SERVER_URL: icaUrlOf(profile),
+        TESSERA_TSS_URL: tssUrlOf(profile),
+        TESSERA_DOMAIN: profile.domain,
+        TESSERA_PROFILE: profile.name,
+      };
+      if (profile.workgroup) env.TESSERA_WORKGROUP = profile.workgroup;
+      return env;
+    },
+
+    // Settings and diagnostics
+    getSettings: () => settings(),
+    async updateSettings(patch) {
+      const parsed = parseInput(SettingsPatchSchema, patch, 'Invalid settings');
+      const next = await config.update((cfg) => {
+        cfg.settings = SettingsSchema.parse({ ...cfg.settings, ...parsed });
+        return cfg;
+      });
+      const result = SettingsSchema.parse(next.settings);
+      events.emit({ type: 'settings-changed', settings: result });
+      return result;
+    },
+    doctor: () => doctor(deps),
+    async getAppInfo(): Promise<AppInfo> {
+      return {
+        version: ports.appInfo?.version ?? 'dev',
+        platform: process.platform,
+        dataDir,
+        locked,
+        versions: ports.appInfo?.versions ?? { node: process.versions.node },
+      };
+    },
+
+    // Offline cache: delegated to the cache facade, locked like tokens.
+    async listTests(name) {
+      assertUnlocked();
+      return cache.listTests(name);
+    },
+    async searchCases(name, query) {
+      assertUnlocked();
+      return cache.searchCases(name, query);
+    },
+    async getCase(name, id) {
+      assertUnlocked();
+      return cache.getCase(name, id);
+    },
+    async getCacheStatus(name) {
+      assertUnlocked();
+      return cache.getCacheStatus(name);
+    },
+    async sync(name) {
+      assertUnlocked();
+      return cache.sync(name);
+    },
+    cancelSync: (name) => cache.cancelSync(name),
+
+    // Desktop session
+    async startDemo() {
+      if (!ports.demo) throw new TesseraError('INTERNAL', 'Demo mode is not available here (no embedded simulator).');
+      const demo = await ports.demo();
+      return profiles.upsertDemo(demo);
+    },
+    async lock() {
+      if (locked) return;
+      locked = true;
+      // Like Bitwarden: forget what is sensitive in memory; the keychain keeps its entries.
+      tokens.forgetMemory();
+      await clipboard.clearNow().catch(() => false);
+      await cache.lock?.();
+      events.emit({ type: 'locked' });
+    },
+    async unlock() {
+      if (!locked) return;
+      locked = false;
+      await cache.unlock?.();
+      events.emit({ type: 'unlocked' });
+    },
+
+    onEvent: (listener: (event: TesseraEvent) => void) => events.on(listener),
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      // Quitting: leave no token on the clipboard (only if it is still ours).
+      await clipboard.clearNow().catch(() => false);
+      clipboard.dispose();
+      tokens.forgetMemory();
+      await cache.dispose?.();
+      events.clear();
+    },
+  };
+  return core;
+}

@@ -1,0 +1,62 @@
+/**
+ * The cached token as stored in the SecretStore (`accounts.token(id)`), shared by the
+ * desktop app and the CLI so that both reuse one token instead of minting twice.
+ * It is a secret (a live JWT), so it lives only in the SecretStore and in memory.
+ */
+import { z } from 'zod';
+import type { TokenClaims, TokenStatus } from '../../src-shared/schemas.js';
+import { decodeClaims } from './jwt.js';
+
+export const TOKEN_RECORD_VERSION = 1;
+
+const TokenRecordSchema = z.object({
+  v: z.literal(TOKEN_RECORD_VERSION),
+  token: z.string().min(1),
+  /** Local-clock expiry in ms: `exp` minus the measured skew. */
+  expiresAt: z.number(),
+  /** Server clock minus local clock, ms, when the token was obtained. */
+  skewMs: z.number(),
+  grant: z.enum(['api-key', 'basic']),
+  obtainedAt: z.number(),
+  /** The credential (profile.key.storedAt) and ICA host the token came from: a rotated key or a moved host voids it. */
+  keyStoredAt: z.string(),
+  icaUrl: z.string(),
+});
+
+export type TokenRecord = z.infer<typeof TokenRecordSchema>;
+
+export interface CachedToken extends TokenRecord {
+  claims: TokenClaims;
+}
+
+export function serializeRecord(record: TokenRecord): string {
+  const { v, token, expiresAt, skewMs, grant, obtainedAt, keyStoredAt, icaUrl } = record;
+  return JSON.stringify({ v, token, expiresAt, skewMs, grant, obtainedAt, keyStoredAt, icaUrl });
+}
+
+/** Parses a stored record; undefined when absent, from another version, or unreadable (it is only a cache). */
+export function parseRecord(text: string | null): CachedToken | undefined {
+  if (!text) return undefined;
+  try {
+    const record = TokenRecordSchema.parse(JSON.parse(text));
+    return { ...record, claims: decodeClaims(record.token) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Local expiry from the token's `exp` (server clock) and the measured skew (server minus local). */
+export function localExpiry(exp: number, skewMs: number): number {
+  return exp * 1000 - skewMs;
+}
+
+export function toStatus(profile: string, record: CachedToken, source: TokenStatus['source']): TokenStatus {
+  return {
+    profile,
+    expiresAt: new Date(record.expiresAt).toISOString(),
+    source,
+    grant: record.grant,
+    claims: record.claims,
+    skewSeconds: Math.round(record.skewMs / 1000) || 0, // never -0
+  };
+}
