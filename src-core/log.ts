@@ -28,7 +28,7 @@ const STRING_PATTERNS: [RegExp, string][] = [
   // Authorization schemes as they appear in headers and messages.
   [/\b(ApiKey|Bearer|Basic)(\s+)[^\s,;"']+/gi, `$1$2${REDACTED}`],
   // Header lines and query parameters that carry credentials.
-  [/\b(x-api-key|x-auth-token)(\s*[:=]\s*)[^\s,;"']+/gi, `$1$2${REDACTED}`],
+  [/\b(x-api-key|x-auth-token)(\s*[:=]\s*)(?!(?:apikey|bearer|basic)\s)[^\s,;"']+/gi, `$1$2${REDACTED}`],
   [/([?&](?:api[_-]?key|access[_-]?token|token|password|passphrase|secret)=)[^&\s"']+/gi, `$1${REDACTED}`],
   // Credentials embedded in URLs (a proxy such as http://user:pass@host).
   [/(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:)[^/\s@]+@/gi, `$1${REDACTED}@`],
@@ -123,9 +123,9 @@ export function createFileLogger(options: FileLoggerOptions): FileLogger {
     }
   }
 
-  function rotate(): void {
-    // Another process may have rotated already: only rotate a file that is still big.
-    if (currentSize() < maxBytes) return;
+  function rotate(incoming: number): void {
+    // Another process may have rotated already: only rotate a file that is still too full.
+    if (currentSize() + incoming <= maxBytes) return;
     rmSync(`${file}.${keep}`, { force: true });
     for (let i = keep - 1; i >= 1; i -= 1) {
       try {
@@ -155,7 +155,7 @@ export function createFileLogger(options: FileLoggerOptions): FileLogger {
       }
       size ??= currentSize();
       if (size + bytes > maxBytes && size > 0) {
-        rotate();
+        rotate(bytes);
         size = currentSize();
       }
       appendFileSync(file, line, { mode: 0o600 });
