@@ -162,23 +162,51 @@ export function createFileVault(options: FileVaultOptions): FileVaultStore {
     return parsed.data;
   }
 
+  /** A derivation in flight, so concurrent first reads ask and derive once. */
+  let unlocking: { id: string; key: Promise<Buffer> } | null = null;
+
   async function keyFor(header: Header, ask: () => Promise<string>): Promise<Buffer> {
     const id = kdfId(header.kdf);
     if (cached?.id === id) return cached.key;
-    const key = await deriveKey(await ask(), header.kdf);
-    const expected = Buffer.from(header.check, 'base64');
-    if (!timingSafeEqual(checkValue(key), expected)) {
-      throw new TesseraError('VAULT_BAD_PASSPHRASE', `The passphrase does not open the file vault ${path}.`);
+    if (unlocking?.id !== id) {
+      const attempt = {
+        id,
+        key: (async () => {
+          const key = await deriveKey(await ask(), header.kdf);
+          if (!timingSafeEqual(checkValue(key), Buffer.from(header.check, 'base64'))) {
+            throw new TesseraError('VAULT_BAD_PASSPHRASE', `The passphrase does not open the file vault ${path}.`);
+          }
+          cached = { id, key };
+          return key;
+        })(),
+      };
+      unlocking = attempt;
+      // A failed attempt (wrong passphrase) must not stick: the next call asks again.
+      void attempt.key.then(
+        () => undefined,
+        () => undefined,
+      ).finally(() => {
+        if (unlocking === attempt) unlocking = null;
+      });
     }
-    cached = { id, key };
-    return key;
+    return unlocking.key;
   }
 
-  async function newHeader(ask: () => Promise<string>): Promise<Header> {
-    const kdf = { name: 'scrypt' as const, salt: randomBytes(16).toString('base64'), ...newKdf };
-    const key = await deriveKey(await ask(), kdf);
-    cached = { id: kdfId(kdf), key };
-    return { format: FORMAT, version: VERSION, kdf, check: checkValue(key).toString('base64') };
+  /** The header for a vault this store is about to create; shared so concurrent first writes derive once. */
+  let fresh: Promise<Header> | null = null;
+
+  function newHeader(ask: () => Promise<string>): Promise<Header> {
+    const pending: Promise<Header> = fresh ?? (async (): Promise<Header> => {
+      const kdf = { name: 'scrypt' as const, salt: randomBytes(16).toString('base64'), ...newKdf };
+      const key = await deriveKey(await ask(), kdf);
+      cached = { id: kdfId(kdf), key };
+      return { format: FORMAT, version: VERSION, kdf, check: checkValue(key).toString('base64') };
+    })().catch((error: unknown) => {
+      fresh = null;
+      throw error;
+    });
+    fresh = pending;
+    return pending;
   }
 
   function decrypt(file: VaultFile, key: Buffer): Record<string, string> {
@@ -278,6 +306,8 @@ export function createFileVault(options: FileVaultOptions): FileVaultStore {
     lock() {
       cached?.key.fill(0);
       cached = null;
+      fresh = null;
+      unlocking = null;
     },
   };
 }
