@@ -27,6 +27,8 @@ export default defineConfig({
     root: resolve(import.meta.dirname, 'src-renderer'),
     plugins: [react()],
     build: {
+      // electron-vite leaves bundles unminified by default; the renderer ships to a window, so minify it.
+      minify: true,
       outDir: resolve(import.meta.dirname, 'out/renderer'),
       rollupOptions: { input: { index: resolve(import.meta.dirname, 'src-renderer/index.html') } },
     },

@@ -1,0 +1,127 @@
+/**
+ * App-wide UI state: where the user is, the lock state, settings (for the theme),
+ * the command palette and toasts. Kept apart from profile and case data so that a
+ * toast or palette toggle never re-renders the case table.
+ */
+import { create } from 'zustand';
+import type { AppInfo, Settings, SettingsPatch } from '../../src-shared/schemas.js';
+import { tessera } from '../lib/bridge.js';
+import { toUiError, type UiError } from '../lib/errors.js';
+
+export type ProfileTab = 'overview' | 'tests' | 'cases';
+
+export type View =
+  | { kind: 'home' }
+  | { kind: 'add-profile' }
+  | { kind: 'settings' }
+  | { kind: 'profile'; name: string; tab: ProfileTab };
+
+export type ToastTone = 'success' | 'info' | 'error';
+
+export interface Toast {
+  id: number;
+  tone: ToastTone;
+  title: string;
+  body?: string;
+}
+
+export interface AppState {
+  view: View;
+  locked: boolean;
+  settings: Settings | null;
+  appInfo: AppInfo | null;
+  paletteOpen: boolean;
+  toasts: Toast[];
+  /** Set while unlock() runs, so the button can say so. */
+  unlocking: boolean;
+  lockError: UiError | null;
+}
+
+const initial: AppState = {
+  view: { kind: 'home' },
+  locked: false,
+  settings: null,
+  appInfo: null,
+  paletteOpen: false,
+  toasts: [],
+  unlocking: false,
+  lockError: null,
+};
+
+export const useApp = create<AppState>()(() => ({ ...initial }));
+
+export function resetApp(): void {
+  useApp.setState({ ...initial }, true);
+}
+
+export function navigate(view: View): void {
+  useApp.setState({ view });
+}
+
+export function openProfile(name: string, tab: ProfileTab = 'overview'): void {
+  navigate({ kind: 'profile', name, tab });
+}
+
+export function setPaletteOpen(open: boolean): void {
+  useApp.setState({ paletteOpen: open });
+}
+
+let toastSeq = 0;
+const TOAST_MS = 6000;
+
+export function toast(tone: ToastTone, title: string, body?: string): number {
+  const id = ++toastSeq;
+  useApp.setState((s) => ({ toasts: [...s.toasts.slice(-3), { id, tone, title, ...(body ? { body } : {}) }] }));
+  // Errors stay until dismissed: they carry the action to take.
+  if (tone !== 'error') setTimeout(() => dismissToast(id), TOAST_MS);
+  return id;
+}
+
+export function dismissToast(id: number): void {
+  useApp.setState((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) }));
+}
+
+export function toastError(error: unknown, title?: string): UiError {
+  const e = toUiError(error);
+  toast('error', title ?? e.message, title ? `${e.message} ${e.action}` : e.action);
+  return e;
+}
+
+export async function loadAppInfo(): Promise<void> {
+  const [info, settings] = await Promise.all([tessera().getAppInfo(), tessera().getSettings()]);
+  useApp.setState({ appInfo: info, settings, locked: info.locked });
+}
+
+export async function saveSettings(patch: SettingsPatch): Promise<Settings> {
+  const settings = await tessera().updateSettings(patch);
+  useApp.setState({ settings });
+  return settings;
+}
+
+export function setLocked(locked: boolean): void {
+  useApp.setState({ locked, ...(locked ? { paletteOpen: false } : { lockError: null }) });
+}
+
+export async function lockNow(): Promise<void> {
+  // Locally first: the renderer forgets anything sensitive even if the call fails.
+  setLocked(true);
+  try {
+    await tessera().lock();
+  } catch (error) {
+    toastError(error, 'Could not lock');
+  }
+}
+
+export async function unlockNow(): Promise<boolean> {
+  useApp.setState({ unlocking: true, lockError: null });
+  try {
+    await tessera().unlock();
+    setLocked(false);
+    return true;
+  } catch (error) {
+    useApp.setState({ lockError: toUiError(error) });
+    return false;
+  } finally {
+    useApp.setState({ unlocking: false });
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * Profiles and their token state. Holds no secret: profiles carry only a key
+ * fingerprint, and TokenStatus has claims and expiry but never the JWT.
+ */
+import { create } from 'zustand';
+import type { AddProfileInput, CopyResult, CredentialInput, ProfileView, TokenFormat, TokenStatus, UpdateProfileInput } from '../../src-shared/schemas.js';
+import { tessera } from '../lib/bridge.js';
+import { toUiError, type UiError } from '../lib/errors.js';
+import { formatWhen } from '../lib/format.js';
+import { navigate, openProfile, toast, toastError, useApp } from './app.js';
+
+export interface ProfilesState {
+  loaded: boolean;
+  error: UiError | null;
+  profiles: ProfileView[];
+  /** Token state per profile; null when no token is cached, absent when unknown. */
+  tokens: Record<string, TokenStatus | null>;
+  /** What is running per profile (e.g. "copy"), for busy indicators. */
+  busy: Record<string, string | undefined>;
+  demoStarting: boolean;
+}
+
+const initial: ProfilesState = { loaded: false, error: null, profiles: [], tokens: {}, busy: {}, demoStarting: false };
+
+export const useProfiles = create<ProfilesState>()(() => ({ ...initial }));
+
+export function resetProfiles(): void {
+  useProfiles.setState({ ...initial }, true);
+}
+
+export const FORMAT_LABELS: Record<TokenFormat, string> = {
+  jwt: 'JWT',
+  header: 'Authorization header',
+  env: 'export line',
+  curl: 'curl command',
+};
+
+export async function loadProfiles(): Promise<void> {
+  try {
+    const profiles = await tessera().listProfiles();
+    useProfiles.setState({ profiles, loaded: true, error: null });
+    const view = useApp.getState().view;
+    // A profile removed elsewhere (CLI, tray) must not leave the page pointing at it.
+    if (view.kind === 'profile' && !profiles.some((p) => p.name === view.name)) navigate({ kind: 'home' });
+    await Promise.all(profiles.map((p) => loadTokenStatus(p.name)));
+  } catch (error) {
+    useProfiles.setState({ loaded: true, error: toUiError(error) });
+  }
+}
+
+export async function loadTokenStatus(name: string): Promise<void> {
+  try {
+    const status = await tessera().getTokenStatus(name);
+    setTokenStatus(name, status);
+  } catch {
+    // A status read never needs attention: the sidebar simply shows "no token".
+  }
+}
+
+export function setTokenStatus(name: string, status: TokenStatus | null): void {
+  useProfiles.setState((s) => ({ tokens: { ...s.tokens, [name]: status } }));
+}
+
+function setBusy(name: string, what: string | undefined): void {
+  useProfiles.setState((s) => ({ busy: { ...s.busy, [name]: what } }));
+}
+
+/** Recent copies this window started, so the matching `copied` event does not toast twice. */
+const ownCopies = new Map<string, number>();
+
+export function isOwnCopy(result: CopyResult): boolean {
+  const key = `${result.profile}/${result.format}`;
+  const at = ownCopies.get(key);
+  return at !== undefined && Date.now() - at < 5000;
+}
+
+export function copiedMessage(result: CopyResult): string {
+  const clears = result.clearsAt ? ` Clipboard clears at ${formatWhen(result.clearsAt)}.` : '';
+  return `Valid until ${formatWhen(result.expiresAt)}.${clears}`;
+}
+
+/** Copies a fresh token; the JWT goes from the core straight to the clipboard, never through here. */
+export async function copyToken(name: string, format: TokenFormat = 'jwt'): Promise<CopyResult | null> {
+  setBusy(name, `copy-${format}`);
+  try {
+    ownCopies.set(`${name}/${format}`, Date.now());
+    const result = await tessera().copyToken(name, format);
+    toast('success', `Copied ${FORMAT_LABELS[format]} for ${name}`, copiedMessage(result));
+    void loadTokenStatus(name);
+    return result;
+  } catch (error) {
+    toastError(error, `Could not copy a token for ${name}`);
+    void loadProfiles();
+    return null;
+  } finally {
+    setBusy(name, undefined);
+  }
+}
+
+export async function ensureToken(name: string, force = false): Promise<TokenStatus | null> {
+  setBusy(name, 'mint');
+  try {
+    const status = await tessera().ensureToken(name, force ? { force: true } : undefined);
+    setTokenStatus(name, status);
+    return status;
+  } catch (error) {
+    toastError(error, `Could not get a token for ${name}`);
+    // The core may have marked the key as rejected: show it in the sidebar.
+    void loadProfiles();
+    return null;
+  } finally {
+    setBusy(name, undefined);
+  }
+}
+
+export async function addProfile(input: AddProfileInput): Promise<ProfileView> {
+  const profile = await tessera().addProfile(input);
+  await loadProfiles();
+  openProfile(profile.name);
+  toast('success', `Profile ${profile.name} added`, 'The key was verified by minting a token.');
+  return profile;
+}
+
+export async function updateProfile(name: string, patch: UpdateProfileInput): Promise<ProfileView> {
+  const profile = await tessera().updateProfile(name, patch);
+  useProfiles.setState((s) => ({ profiles: s.profiles.map((p) => (p.name === name ? profile : p)) }));
+  return profile;
+}
+
+export async function replaceCredential(name: string, credential: CredentialInput): Promise<ProfileView> {
+  const profile = await tessera().replaceCredential(name, credential);
+  useProfiles.setState((s) => ({ profiles: s.profiles.map((p) => (p.name === name ? profile : p)) }));
+  void loadTokenStatus(name);
+  return profile;
+}
+
+export async function removeProfile(name: string): Promise<void> {
+  await tessera().removeProfile(name);
+  useProfiles.setState((s) => {
+    const tokens = { ...s.tokens };
+    delete tokens[name];
+    return { profiles: s.profiles.filter((p) => p.name !== name), tokens };
+  });
+  navigate({ kind: 'home' });
+}
+
+export async function startDemo(): Promise<void> {
+  useProfiles.setState({ demoStarting: true });
+  try {
+    const profile = await tessera().startDemo();
+    await loadProfiles();
+    openProfile(profile.name);
+    toast('success', 'Demo tenant ready', 'It is served by the built-in simulator on this computer.');
+  } catch (error) {
+    toastError(error, 'Could not start the demo tenant');
+  } finally {
+    useProfiles.setState({ demoStarting: false });
+  }
+}

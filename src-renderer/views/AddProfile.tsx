@@ -1,0 +1,238 @@
+/**
+ * Add a tenant: domain, region (with the TSS host it implies), workgroup and the
+ * key. Saving verifies the key by minting one token; a failure says exactly what
+ * the platform objected to and what to do.
+ */
+import { useId, useState } from 'react';
+import { REGION_IDS, REGIONS, loginUrl, type RegionId } from '../../src-shared/regions.js';
+import type { AddProfileInput } from '../../src-shared/schemas.js';
+import { ErrorNotice, Spinner } from '../components/bits.js';
+import { Icon } from '../components/Icon.js';
+import { KeyInput } from '../components/KeyInput.js';
+import { toUiError, type UiError } from '../lib/errors.js';
+import { addProfile, useProfiles } from '../stores/profiles.js';
+
+const DOMAIN_RE = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+export function AddProfile() {
+  const existing = useProfiles((s) => s.profiles);
+  const id = useId();
+  const [domain, setDomain] = useState('');
+  const [name, setName] = useState('');
+  const [nameTouched, setNameTouched] = useState(false);
+  const [region, setRegion] = useState<RegionId>('us');
+  const [workgroup, setWorkgroup] = useState('');
+  const [kind, setKind] = useState<'api-key' | 'basic'>('api-key');
+  const [apiKey, setApiKey] = useState('');
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [icaUrl, setIcaUrl] = useState('');
+  const [tssUrl, setTssUrl] = useState('');
+  const [includeIdentifiers, setIncludeIdentifiers] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<UiError | null>(null);
+  const [showErrors, setShowErrors] = useState(false);
+
+  const cleanDomain = domain.trim().toLowerCase();
+  const profileName = nameTouched ? name : cleanDomain ? `${cleanDomain}-${region}` : '';
+  const problems: Partial<Record<'domain' | 'name' | 'secret', string>> = {};
+  if (!cleanDomain) problems.domain = 'Enter the tenant domain.';
+  else if (!DOMAIN_RE.test(cleanDomain)) problems.domain = 'Use letters, digits and dashes only, as in <domain>.login.illumina.com.';
+  if (!profileName) problems.name = 'Enter a profile name.';
+  else if (!NAME_RE.test(profileName)) problems.name = 'Use letters, digits, dot, dash or underscore, starting with a letter or digit.';
+  else if (existing.some((p) => p.name === profileName)) problems.name = 'A profile with this name exists already.';
+  if (kind === 'api-key' && !apiKey.trim()) problems.secret = 'Paste the API key or drop its .txt file.';
+  if (kind === 'basic' && (!username.trim() || !password)) problems.secret = 'Enter the e-mail address and password.';
+  const valid = Object.keys(problems).length === 0;
+  const tssHost = `${cleanDomain || '<domain>'}.${REGIONS[region].tssInstance}`;
+
+  async function submit(e: React.FormEvent) {
+    e.preventDefault();
+    setShowErrors(true);
+    if (!valid) return;
+    setSaving(true);
+    setError(null);
+    const input: AddProfileInput = {
+      name: profileName,
+      domain: cleanDomain,
+      region,
+      credential: kind === 'api-key' ? { kind: 'api-key', apiKey: apiKey.trim() } : { kind: 'basic', username: username.trim(), password },
+      verify: true,
+      ...(workgroup.trim() ? { workgroup: workgroup.trim() } : {}),
+      ...(icaUrl.trim() ? { icaUrl: icaUrl.trim() } : {}),
+      ...(tssUrl.trim() ? { tssUrl: tssUrl.trim() } : {}),
+      ...(includeIdentifiers ? { includeIdentifiers } : {}),
+    };
+    try {
+      await addProfile(input);
+      // The secret leaves renderer state as soon as the core has it.
+      setApiKey('');
+      setPassword('');
+    } catch (err) {
+      setError(toUiError(err));
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  const f = (s: string) => `${id}-${s}`;
+  const err = (k: keyof typeof problems) => (showErrors ? problems[k] : undefined);
+
+  return (
+    <div className="page">
+      <header className="page-header">
+        <div className="page-heading">
+          <h1 className="page-title">Add a profile</h1>
+          <p className="page-sub">One profile per tenant and region. Tessera checks the key by minting a token before saving it.</p>
+        </div>
+      </header>
+      <div className="add-layout">
+        <form className="card form" onSubmit={(e) => void submit(e)} noValidate aria-label="New profile">
+          <div className="form-grid">
+            <div className="field">
+              <label htmlFor={f('domain')}>Tenant domain</label>
+              <div className="input-affix">
+                <input
+                  id={f('domain')}
+                  className={`input${err('domain') ? ' input-invalid' : ''}`}
+                  value={domain}
+                  onChange={(e) => setDomain(e.target.value)}
+                  placeholder="mylab"
+                  autoComplete="off"
+                  spellCheck={false}
+                  aria-invalid={!!err('domain') || undefined}
+                  aria-describedby={f('domain-hint')}
+                  autoFocus
+                />
+                <span className="affix" aria-hidden="true">
+                  .login.illumina.com
+                </span>
+              </div>
+              <p id={f('domain-hint')} className={err('domain') ? 'field-error' : 'field-hint'}>
+                {err('domain') ?? (cleanDomain ? `You log in at ${loginUrl(cleanDomain)}` : 'The part before .login.illumina.com in your login address.')}
+              </p>
+            </div>
+            <div className="field">
+              <label htmlFor={f('region')}>Region</label>
+              <select id={f('region')} className="input" value={region} onChange={(e) => setRegion(e.target.value as RegionId)} aria-describedby={f('region-hint')}>
+                {REGION_IDS.map((r) => (
+                  <option key={r} value={r}>
+                    {REGIONS[r].label} — {REGIONS[r].tssInstance}
+                  </option>
+                ))}
+              </select>
+              <p id={f('region-hint')} className="field-hint">
+                TSS host: <code>{tssHost}</code>
+              </p>
+            </div>
+            <div className="field">
+              <label htmlFor={f('name')}>Profile name</label>
+              <input
+                id={f('name')}
+                className={`input${err('name') ? ' input-invalid' : ''}`}
+                value={profileName}
+                onChange={(e) => {
+                  setNameTouched(true);
+                  setName(e.target.value);
+                }}
+                autoComplete="off"
+                spellCheck={false}
+                aria-invalid={!!err('name') || undefined}
+                aria-describedby={f('name-hint')}
+              />
+              <p id={f('name-hint')} className={err('name') ? 'field-error' : 'field-hint'}>
+                {err('name') ?? 'Used in the sidebar and as `tessera token <name>`.'}
+              </p>
+            </div>
+            <div className="field">
+              <label htmlFor={f('workgroup')}>Workgroup (optional)</label>
+              <input id={f('workgroup')} className="input" value={workgroup} onChange={(e) => setWorkgroup(e.target.value)} autoComplete="off" aria-describedby={f('wg-hint')} />
+              <p id={f('wg-hint')} className="field-hint">
+                The TSS workgroup id to send with each call.
+              </p>
+            </div>
+          </div>
+
+          <fieldset className="segmented" aria-label="Credential type">
+            <legend className="visually-hidden">Credential type</legend>
+            <label className={kind === 'api-key' ? 'segment segment-on' : 'segment'}>
+              <input type="radio" name={f('kind')} value="api-key" checked={kind === 'api-key'} onChange={() => setKind('api-key')} /> API key
+            </label>
+            <label className={kind === 'basic' ? 'segment segment-on' : 'segment'}>
+              <input type="radio" name={f('kind')} value="basic" checked={kind === 'basic'} onChange={() => setKind('basic')} /> E-mail and password
+            </label>
+          </fieldset>
+
+          {kind === 'api-key' ? (
+            <KeyInput value={apiKey} onChange={setApiKey} invalid={!!err('secret')} describedBy={err('secret') ? f('secret-error') : undefined} />
+          ) : (
+            <div className="form-grid">
+              <div className="field">
+                <label htmlFor={f('user')}>E-mail</label>
+                <input id={f('user')} className="input" type="email" value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" />
+              </div>
+              <div className="field">
+                <label htmlFor={f('password')}>Password</label>
+                <input id={f('password')} className="input" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="off" />
+              </div>
+              <p className="field-hint form-span">Username and password do not work for tenants with single sign-on; use an API key there.</p>
+            </div>
+          )}
+          {err('secret') ? (
+            <p id={f('secret-error')} className="field-error">
+              {err('secret')}
+            </p>
+          ) : null}
+
+          <details className="advanced">
+            <summary>Advanced: custom hosts and patient identifiers</summary>
+            <div className="form-grid">
+              <div className="field">
+                <label htmlFor={f('ica')}>ICA base URL</label>
+                <input id={f('ica')} className="input input-mono" value={icaUrl} onChange={(e) => setIcaUrl(e.target.value)} placeholder="https://ica.illumina.com/ica/rest" inputMode="url" />
+              </div>
+              <div className="field">
+                <label htmlFor={f('tss')}>TSS base URL</label>
+                <input id={f('tss')} className="input input-mono" value={tssUrl} onChange={(e) => setTssUrl(e.target.value)} placeholder={`https://${tssHost}`} inputMode="url" />
+              </div>
+            </div>
+            <div className="check-field">
+              <input id={f('phi')} type="checkbox" checked={includeIdentifiers} onChange={(e) => setIncludeIdentifiers(e.target.checked)} />
+              <label htmlFor={f('phi')}>Include patient identifiers in the offline cache (names, MRN, date of birth)</label>
+            </div>
+          </details>
+
+          {error ? <ErrorNotice error={error} title="The platform did not accept these credentials" onDismiss={() => setError(null)} /> : null}
+          <div className="row-actions">
+            <button type="submit" className="button button-primary" disabled={saving}>
+              {saving ? <Spinner /> : <Icon name="shield" />} {saving ? 'Verifying…' : 'Verify and save'}
+            </button>
+          </div>
+        </form>
+        <aside className="tips card" aria-labelledby={f('tips')}>
+          <h2 id={f('tips')} className="card-title">
+            <Icon name="info" /> About API keys
+          </h2>
+          <ul className="tip-list">
+            <li>
+              Create keys in the Illumina web UI under <strong>Manage API Keys</strong>. A key is <strong>shown only once</strong>: copy it or download the .txt file and
+              drop it here.
+            </li>
+            <li>
+              Each user can have at most <strong>10 keys</strong>. Delete the ones you no longer use.
+            </li>
+            <li>
+              <strong>Rotate keys yearly.</strong> Tessera warns when a key is 11 months old.
+            </li>
+            <li>
+              Do not create keys from an <strong>administrator account</strong>; use a dedicated user with basic permissions. TSS calls need the API Access or Lab Director
+              role.
+            </li>
+            <li>Scope a key to the workgroups you need, or choose all workgroups for a global key.</li>
+          </ul>
+        </aside>
+      </div>
+    </div>
+  );
+}

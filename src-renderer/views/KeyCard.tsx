@@ -1,0 +1,181 @@
+/**
+ * The key card: fingerprint and age (never the key), rotation and rejection
+ * warnings, replace by paste or .txt drop, and remove.
+ */
+import { useState } from 'react';
+import type { ProfileView } from '../../src-shared/schemas.js';
+import { Badge, ErrorNotice, Notice, Spinner } from '../components/bits.js';
+import { Icon } from '../components/Icon.js';
+import { KeyInput } from '../components/KeyInput.js';
+import { ConfirmDialog } from '../components/Modal.js';
+import { toUiError, type UiError } from '../lib/errors.js';
+import { formatAge, formatDate } from '../lib/format.js';
+import { keyWarnings } from '../lib/keys.js';
+import { toast } from '../stores/app.js';
+import { removeProfile, replaceCredential } from '../stores/profiles.js';
+
+export function KeyCard({ profile }: { profile: ProfileView }) {
+  const [replacing, setReplacing] = useState(false);
+  const [confirmRemove, setConfirmRemove] = useState(false);
+  const [error, setError] = useState<UiError | null>(null);
+  const warnings = keyWarnings(profile);
+  const isKey = profile.credentialKind === 'api-key';
+
+  return (
+    <section className="card" aria-labelledby={`key-${profile.name}`}>
+      <header className="card-header">
+        <div>
+          <h2 id={`key-${profile.name}`} className="card-title">
+            <Icon name="key" /> {isKey ? 'API key' : 'Login'}
+          </h2>
+          <p className="card-sub">Stored in your OS keychain. Tessera never shows it again.</p>
+        </div>
+        {profile.key.rejectedAt ? (
+          <Badge tone="danger" icon="alert">
+            Rejected
+          </Badge>
+        ) : warnings.length ? (
+          <Badge tone="warning" icon="clock">
+            Rotate
+          </Badge>
+        ) : (
+          <Badge tone="success" icon="check">
+            OK
+          </Badge>
+        )}
+      </header>
+      <dl className="kv">
+        {!isKey ? (
+          <div className="kv-row">
+            <dt>Username</dt>
+            <dd>{profile.username ?? '—'}</dd>
+          </div>
+        ) : null}
+        <div className="kv-row">
+          <dt>Fingerprint</dt>
+          <dd>
+            <code className="fingerprint" aria-label={`ends in ${profile.key.fingerprint.split('').join(' ')}`}>
+              ••••{profile.key.fingerprint}
+            </code>
+          </dd>
+        </div>
+        <div className="kv-row">
+          <dt>Stored</dt>
+          <dd>
+            {formatDate(profile.key.storedAt)} ({formatAge(profile.key.storedAt)} ago)
+          </dd>
+        </div>
+        {profile.key.rejectedAt ? (
+          <div className="kv-row">
+            <dt>Rejected</dt>
+            <dd>{formatDate(profile.key.rejectedAt)}</dd>
+          </div>
+        ) : null}
+      </dl>
+      {warnings.map((w) => (
+        <Notice key={w.kind} tone={w.kind === 'rejected' ? 'danger' : 'warning'} icon="alert" title={w.kind === 'rejected' ? 'Key rejected' : 'Time to rotate this key'} role="status">
+          <p>{w.text}</p>
+          <p className="notice-action">
+            {w.kind === 'rejected'
+              ? 'Regenerate it under Manage API Keys in the Illumina web UI, then replace it here.'
+              : 'Regenerate it under Manage API Keys (same name), replace it here, then delete the old one.'}
+          </p>
+        </Notice>
+      ))}
+      {error ? <ErrorNotice error={error} onDismiss={() => setError(null)} /> : null}
+      {replacing ? (
+        <ReplaceForm
+          profile={profile}
+          onDone={() => {
+            setReplacing(false);
+            setError(null);
+          }}
+          onError={setError}
+        />
+      ) : (
+        <div className="row-actions">
+          <button type="button" className="button" onClick={() => setReplacing(true)}>
+            <Icon name="upload" /> Replace {isKey ? 'key' : 'password'}
+          </button>
+          <button type="button" className="button button-danger-ghost" onClick={() => setConfirmRemove(true)}>
+            <Icon name="trash" /> Remove profile
+          </button>
+        </div>
+      )}
+      {confirmRemove ? (
+        <ConfirmDialog
+          title={`Remove ${profile.name}?`}
+          body={
+            <p>
+              The profile, its stored {isKey ? 'key' : 'password'}, cached token and offline cache are deleted from this computer. The key itself stays valid on the platform:
+              delete it under Manage API Keys if you no longer need it.
+            </p>
+          }
+          confirmLabel="Remove profile"
+          danger
+          onCancel={() => setConfirmRemove(false)}
+          onConfirm={() => {
+            setConfirmRemove(false);
+            removeProfile(profile.name).then(
+              () => toast('success', `Removed ${profile.name}`),
+              (e) => setError(toUiError(e)),
+            );
+          }}
+        />
+      ) : null}
+    </section>
+  );
+}
+
+function ReplaceForm({ profile, onDone, onError }: { profile: ProfileView; onDone: () => void; onError: (e: UiError) => void }) {
+  const [secret, setSecret] = useState('');
+  const [saving, setSaving] = useState(false);
+  const isKey = profile.credentialKind === 'api-key';
+
+  async function submit(e: React.FormEvent) {
+    e.preventDefault();
+    setSaving(true);
+    try {
+      await replaceCredential(
+        profile.name,
+        isKey ? { kind: 'api-key', apiKey: secret } : { kind: 'basic', username: profile.username ?? '', password: secret },
+      );
+      toast('success', `${isKey ? 'Key' : 'Password'} replaced for ${profile.name}`);
+      onDone();
+    } catch (err) {
+      onError(toUiError(err));
+    } finally {
+      // The secret leaves renderer state whatever the outcome.
+      setSecret('');
+      setSaving(false);
+    }
+  }
+
+  return (
+    <form className="inline-form" onSubmit={(e) => void submit(e)} aria-label={`Replace the ${isKey ? 'key' : 'password'} of ${profile.name}`}>
+      {isKey ? (
+        <KeyInput value={secret} onChange={setSecret} label="New API key" autoFocus />
+      ) : (
+        <div className="field">
+          <label htmlFor="replace-password">New password</label>
+          <input id="replace-password" className="input" type="password" autoComplete="off" value={secret} onChange={(e) => setSecret(e.target.value)} autoFocus />
+        </div>
+      )}
+      <div className="row-actions">
+        <button type="submit" className="button button-primary" disabled={saving || !secret.trim()}>
+          {saving ? <Spinner /> : <Icon name="check" />} Save {isKey ? 'key' : 'password'}
+        </button>
+        <button
+          type="button"
+          className="button"
+          onClick={() => {
+            setSecret('');
+            onDone();
+          }}
+        >
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

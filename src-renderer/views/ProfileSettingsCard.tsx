@@ -1,0 +1,116 @@
+/** Per-profile settings: workgroup, patient identifiers opt-in, region and base URLs. */
+import { useState } from 'react';
+import { REGION_IDS, REGIONS, type RegionId } from '../../src-shared/regions.js';
+import type { ProfileView, UpdateProfileInput } from '../../src-shared/schemas.js';
+import { ErrorNotice, Spinner } from '../components/bits.js';
+import { Icon } from '../components/Icon.js';
+import { toUiError, type UiError } from '../lib/errors.js';
+import { toast } from '../stores/app.js';
+import { updateProfile } from '../stores/profiles.js';
+
+export function ProfileSettingsCard({ profile }: { profile: ProfileView }) {
+  const [workgroup, setWorkgroup] = useState(profile.workgroup ?? '');
+  const [includeIdentifiers, setIncludeIdentifiers] = useState(profile.includeIdentifiers);
+  const [region, setRegion] = useState<RegionId>(profile.region);
+  const [icaUrl, setIcaUrl] = useState(profile.customUrls ? profile.icaUrl : '');
+  const [tssUrl, setTssUrl] = useState(profile.customUrls ? profile.tssUrl : '');
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<UiError | null>(null);
+
+  const patch: UpdateProfileInput = {};
+  if (workgroup.trim() !== (profile.workgroup ?? '')) patch.workgroup = workgroup.trim() || null;
+  if (includeIdentifiers !== profile.includeIdentifiers) patch.includeIdentifiers = includeIdentifiers;
+  if (region !== profile.region) patch.region = region;
+  const icaBefore = profile.customUrls ? profile.icaUrl : '';
+  const tssBefore = profile.customUrls ? profile.tssUrl : '';
+  if (icaUrl.trim() !== icaBefore) patch.icaUrl = icaUrl.trim() || null;
+  if (tssUrl.trim() !== tssBefore) patch.tssUrl = tssUrl.trim() || null;
+  const dirty = Object.keys(patch).length > 0;
+
+  async function submit(e: React.FormEvent) {
+    e.preventDefault();
+    setSaving(true);
+    setError(null);
+    try {
+      await updateProfile(profile.name, patch);
+      toast('success', `Saved ${profile.name}`);
+    } catch (err) {
+      setError(toUiError(err));
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  const id = (s: string) => `ps-${profile.name}-${s}`;
+  return (
+    <section className="card" aria-labelledby={id('title')}>
+      <header className="card-header">
+        <div>
+          <h2 id={id('title')} className="card-title">
+            <Icon name="settings" /> Profile settings
+          </h2>
+          <p className="card-sub">How Tessera reaches this tenant.</p>
+        </div>
+      </header>
+      <form className="form" onSubmit={(e) => void submit(e)}>
+        <div className="form-grid">
+          <div className="field">
+            <label htmlFor={id('workgroup')}>Workgroup</label>
+            <input id={id('workgroup')} className="input" value={workgroup} onChange={(e) => setWorkgroup(e.target.value)} placeholder="All workgroups of the key" aria-describedby={id('workgroup-hint')} />
+            <p id={id('workgroup-hint')} className="field-hint">
+              Sent as X-ILMN-Workgroup to TSS. The key must cover it.
+            </p>
+          </div>
+          <div className="field">
+            <label htmlFor={id('region')}>Region</label>
+            <select id={id('region')} className="input" value={region} onChange={(e) => setRegion(e.target.value as RegionId)} aria-describedby={id('region-hint')}>
+              {REGION_IDS.map((r) => (
+                <option key={r} value={r}>
+                  {REGIONS[r].label} ({r})
+                </option>
+              ))}
+            </select>
+            <p id={id('region-hint')} className="field-hint">
+              TSS host: <code>{`${profile.domain}.${REGIONS[region].tssInstance}`}</code>
+            </p>
+          </div>
+          <div className="field">
+            <label htmlFor={id('ica')}>ICA base URL</label>
+            <input id={id('ica')} className="input input-mono" value={icaUrl} onChange={(e) => setIcaUrl(e.target.value)} placeholder={profile.customUrls ? '' : profile.icaUrl} inputMode="url" />
+          </div>
+          <div className="field">
+            <label htmlFor={id('tss')}>TSS base URL</label>
+            <input id={id('tss')} className="input input-mono" value={tssUrl} onChange={(e) => setTssUrl(e.target.value)} placeholder={profile.customUrls ? '' : profile.tssUrl} inputMode="url" />
+          </div>
+        </div>
+        <div className="check-field">
+          <input id={id('phi')} type="checkbox" checked={includeIdentifiers} onChange={(e) => setIncludeIdentifiers(e.target.checked)} aria-describedby={id('phi-hint')} />
+          <div>
+            <label htmlFor={id('phi')}>Include patient identifiers</label>
+            <p id={id('phi-hint')} className="field-hint">
+              Fetches names, MRN and date of birth (directIdentifiers=true) into the encrypted offline cache. Leave off unless you need them.
+            </p>
+          </div>
+        </div>
+        {error ? <ErrorNotice error={error} onDismiss={() => setError(null)} /> : null}
+        <div className="row-actions">
+          <button type="submit" className="button button-primary" disabled={!dirty || saving}>
+            {saving ? <Spinner /> : <Icon name="check" />} Save settings
+          </button>
+          {profile.customUrls ? (
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
+                setIcaUrl('');
+                setTssUrl('');
+              }}
+            >
+              Use region defaults
+            </button>
+          ) : null}
+        </div>
+      </form>
+    </section>
+  );
+}

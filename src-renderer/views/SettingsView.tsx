@@ -1,0 +1,276 @@
+/** App settings: clipboard hygiene, idle lock, the global shortcut, token lifetime, theme; and diagnostics. */
+import { useState } from 'react';
+import type { DoctorReport, Settings, SettingsPatch } from '../../src-shared/schemas.js';
+import { ErrorNotice, Spinner } from '../components/bits.js';
+import { Icon, type IconName } from '../components/Icon.js';
+import { tessera } from '../lib/bridge.js';
+import { toUiError, type UiError } from '../lib/errors.js';
+import { saveSettings, toast, useApp } from '../stores/app.js';
+import { useProfiles } from '../stores/profiles.js';
+
+export function SettingsView() {
+  const settings = useApp((s) => s.settings);
+  if (!settings) return <Spinner label="Loading settings" />;
+  return (
+    <div className="page">
+      <header className="page-header">
+        <div className="page-heading">
+          <h1 className="page-title">Settings</h1>
+          <p className="page-sub">Shared by the desktop app, the tray and the CLI.</p>
+        </div>
+      </header>
+      <div className="settings-layout">
+        <ThemeCard theme={settings.theme} />
+        <SettingsForm key={JSON.stringify(settings)} settings={settings} />
+        <AboutCard />
+      </div>
+    </div>
+  );
+}
+
+const THEMES: { id: Settings['theme']; label: string; icon: IconName }[] = [
+  { id: 'system', label: 'System', icon: 'monitor' },
+  { id: 'light', label: 'Light', icon: 'sun' },
+  { id: 'dark', label: 'Dark', icon: 'moon' },
+];
+
+function ThemeCard({ theme }: { theme: Settings['theme'] }) {
+  return (
+    <section className="card" aria-labelledby="theme-title">
+      <h2 id="theme-title" className="card-title">
+        Appearance
+      </h2>
+      <fieldset className="segmented">
+        <legend className="visually-hidden">Theme</legend>
+        {THEMES.map((t) => (
+          <label key={t.id} className={theme === t.id ? 'segment segment-on' : 'segment'}>
+            <input
+              type="radio"
+              name="theme"
+              value={t.id}
+              checked={theme === t.id}
+              onChange={() => void saveSettings({ theme: t.id }).catch((e) => toast('error', 'Could not change the theme', toUiError(e).action))}
+            />
+            <Icon name={t.icon} /> {t.label}
+          </label>
+        ))}
+      </fieldset>
+      <p className="field-hint">System follows your operating system’s light or dark mode.</p>
+    </section>
+  );
+}
+
+/** Turns a keydown into an Electron accelerator such as `CommandOrControl+Shift+T`. */
+export function acceleratorFrom(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey'>): string | null {
+  if (['Control', 'Meta', 'Alt', 'Shift'].includes(e.key)) return null;
+  const mods: string[] = [];
+  if (e.ctrlKey || e.metaKey) mods.push('CommandOrControl');
+  if (e.altKey) mods.push('Alt');
+  if (e.shiftKey) mods.push('Shift');
+  // A global shortcut without a modifier would swallow that key in every application.
+  if (mods.length === 0) return null;
+  const key = e.key.length === 1 ? e.key.toUpperCase() : e.key;
+  return [...mods, key].join('+');
+}
+
+function SettingsForm({ settings }: { settings: Settings }) {
+  const profiles = useProfiles((s) => s.profiles);
+  const [clip, setClip] = useState(String(settings.clipboardClearSeconds));
+  const [idle, setIdle] = useState(String(settings.idleLockMinutes));
+  const [shortcut, setShortcut] = useState(settings.globalShortcut);
+  const [recording, setRecording] = useState(false);
+  const [minTtl, setMinTtl] = useState(String(Math.round(settings.minTtlSeconds / 60)));
+  const [timeout, setTimeoutValue] = useState(String(settings.requestTimeoutSeconds));
+  const [defaultProfile, setDefaultProfile] = useState(settings.defaultProfile ?? '');
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<UiError | null>(null);
+
+  const num = (v: string, min: number, max: number): number | null => {
+    if (!/^\d+$/.test(v.trim())) return null;
+    const n = Number(v);
+    return n >= min && n <= max ? n : null;
+  };
+  const clipN = num(clip, 0, 3600);
+  const idleN = num(idle, 0, 1440);
+  const ttlN = num(minTtl, 0, 1440);
+  const timeoutN = num(timeout, 1, 600);
+  const valid = clipN !== null && idleN !== null && ttlN !== null && timeoutN !== null && shortcut.trim().length > 0 && shortcut.length <= 64;
+
+  async function submit(e: React.FormEvent) {
+    e.preventDefault();
+    if (!valid) return;
+    setSaving(true);
+    setError(null);
+    const patch: SettingsPatch = {
+      clipboardClearSeconds: clipN,
+      idleLockMinutes: idleN,
+      globalShortcut: shortcut.trim(),
+      minTtlSeconds: ttlN * 60,
+      requestTimeoutSeconds: timeoutN,
+      ...(defaultProfile ? { defaultProfile } : {}),
+    };
+    try {
+      await saveSettings(patch);
+      toast('success', 'Settings saved');
+    } catch (err) {
+      setError(toUiError(err));
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  return (
+    <section className="card" aria-labelledby="settings-title">
+      <h2 id="settings-title" className="card-title">
+        Security and tokens
+      </h2>
+      <form className="form" onSubmit={(e) => void submit(e)} noValidate>
+        <div className="form-grid">
+          <NumberField id="set-clip" label="Clear the clipboard after" unit="seconds" value={clip} onChange={setClip} invalid={clipN === null} hint="Only if it still holds what Tessera copied. 0 never clears." />
+          <NumberField id="set-idle" label="Lock when idle for" unit="minutes" value={idle} onChange={setIdle} invalid={idleN === null} hint="Forgets tokens and closes the cache. 0 never locks." />
+          <NumberField id="set-ttl" label="Minimum token lifetime" unit="minutes" value={minTtl} onChange={setMinTtl} invalid={ttlN === null} hint="A token with less left is replaced before it is handed out." />
+          <NumberField id="set-timeout" label="Request timeout" unit="seconds" value={timeout} onChange={setTimeoutValue} invalid={timeoutN === null} hint="How long to wait for the platform." />
+          <div className="field">
+            <label htmlFor="set-shortcut">Global shortcut: copy the default profile’s token</label>
+            <div className="input-affix">
+              <input
+                id="set-shortcut"
+                className="input input-mono"
+                value={recording ? 'Press the keys…' : shortcut}
+                readOnly={recording}
+                onChange={(e) => setShortcut(e.target.value)}
+                onKeyDown={(e) => {
+                  if (!recording) return;
+                  e.preventDefault();
+                  if (e.key === 'Escape') {
+                    setRecording(false);
+                    return;
+                  }
+                  const acc = acceleratorFrom(e.nativeEvent);
+                  if (acc) {
+                    setShortcut(acc);
+                    setRecording(false);
+                  }
+                }}
+                onBlur={() => setRecording(false)}
+                aria-describedby="set-shortcut-hint"
+              />
+              <button
+                type="button"
+                className="button button-ghost"
+                onClick={() => {
+                  setRecording(true);
+                  document.getElementById('set-shortcut')?.focus();
+                }}
+              >
+                Record
+              </button>
+            </div>
+            <p id="set-shortcut-hint" className="field-hint">
+              An Electron accelerator, e.g. CommandOrControl+Shift+T.
+            </p>
+          </div>
+          <div className="field">
+            <label htmlFor="set-default">Default profile (tray and shortcut)</label>
+            <select id="set-default" className="input" value={defaultProfile} onChange={(e) => setDefaultProfile(e.target.value)}>
+              <option value="">First profile</option>
+              {profiles.map((p) => (
+                <option key={p.name} value={p.name}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+        {error ? <ErrorNotice error={error} onDismiss={() => setError(null)} /> : null}
+        <div className="row-actions">
+          <button type="submit" className="button button-primary" disabled={!valid || saving}>
+            {saving ? <Spinner /> : <Icon name="check" />} Save settings
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+function NumberField({ id, label, unit, value, onChange, invalid, hint }: { id: string; label: string; unit: string; value: string; onChange: (v: string) => void; invalid: boolean; hint: string }) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <div className="input-affix">
+        <input id={id} className={`input${invalid ? ' input-invalid' : ''}`} inputMode="numeric" value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={invalid || undefined} aria-describedby={`${id}-hint`} />
+        <span className="affix">{unit}</span>
+      </div>
+      <p id={`${id}-hint`} className={invalid ? 'field-error' : 'field-hint'}>
+        {invalid ? 'Enter a whole number in range.' : hint}
+      </p>
+    </div>
+  );
+}
+
+function AboutCard() {
+  const info = useApp((s) => s.appInfo);
+  const [report, setReport] = useState<DoctorReport | null>(null);
+  const [running, setRunning] = useState(false);
+  const [error, setError] = useState<UiError | null>(null);
+  async function run() {
+    setRunning(true);
+    setError(null);
+    try {
+      setReport(await tessera().doctor());
+    } catch (e) {
+      setError(toUiError(e));
+    } finally {
+      setRunning(false);
+    }
+  }
+  return (
+    <section className="card" aria-labelledby="about-title">
+      <h2 id="about-title" className="card-title">
+        About and diagnostics
+      </h2>
+      {info ? (
+        <dl className="kv">
+          <div className="kv-row">
+            <dt>Version</dt>
+            <dd>{info.version}</dd>
+          </div>
+          <div className="kv-row">
+            <dt>Platform</dt>
+            <dd>{info.platform}</dd>
+          </div>
+          <div className="kv-row">
+            <dt>Data directory</dt>
+            <dd className="mono break">{info.dataDir}</dd>
+          </div>
+          {Object.entries(info.versions).map(([k, v]) => (
+            <div key={k} className="kv-row">
+              <dt>{k}</dt>
+              <dd>{v}</dd>
+            </div>
+          ))}
+        </dl>
+      ) : null}
+      <div className="row-actions">
+        <button type="button" className="button" onClick={() => void run()} disabled={running}>
+          {running ? <Spinner /> : <Icon name="check" />} Run checks
+        </button>
+      </div>
+      {error ? <ErrorNotice error={error} /> : null}
+      {report ? (
+        <ul className="checks" aria-label="Diagnostic checks">
+          {report.checks.map((c) => (
+            <li key={c.name} className={c.ok ? 'check-ok' : 'check-bad'}>
+              <Icon name={c.ok ? 'check' : 'alert'} />
+              <div>
+                <p className="strong">{c.name}</p>
+                <p className="muted small">{c.detail}</p>
+                {!c.ok && c.hint ? <p className="small">{c.hint}</p> : null}
+              </div>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </section>
+  );
+}
