@@ -21,6 +21,7 @@ import {
   type TokenOptions,
 } from '../src-shared/schemas.js';
 import { openConfigStore } from './config/store.js';
+import { runDoctor } from './doctor.js';
 import type { ConfigStore, StoredProfile } from './config/types.js';
 import { TesseraError } from './errors.js';
 import { createEventBus, type EventBus } from './events.js';
@@ -75,7 +76,7 @@ export interface TesseraOptions {
   cache?: (deps: CoreDeps) => CacheFacade;
   /** Tests: faster retries, a deterministic sleep. */
   http?: Pick<HttpDeps, 'sleep' | 'random'> & { retry?: Partial<RetryPolicy> };
-  /** `doctor()` implementation; defaults to a basic check of the config file and the secret store. */
+  /** `doctor()` implementation; defaults to runDoctor for the store's backend. */
   doctor?: (deps: CoreDeps) => Promise<DoctorReport>;
 }
 
@@ -93,7 +94,20 @@ function offlineUnavailable(): CacheFacade {
   };
 }
 
-/** A minimal doctor used when no richer one is supplied: can we read the config and reach the secret store? */
+/** The full doctor for real backends; it probes the keychain itself and checks the data dir, config and vault. */
+function defaultDoctor(deps: CoreDeps): Promise<DoctorReport> {
+  const backend = deps.secrets.backend;
+  if (backend === 'memory') return basicDoctor(deps);
+  const store = deps.secrets as SecretStore & { probe?: () => Promise<void> };
+  const probe = store.probe;
+  return runDoctor({
+    dataDir: deps.dataDir,
+    backend,
+    ...(backend === 'keychain' && probe ? { keychain: () => ({ probe: () => probe.call(store) }) } : {}),
+  });
+}
+
+/** A minimal doctor for the in-memory store (tests): can we read the config and reach the secret store? */
 async function basicDoctor(deps: CoreDeps): Promise<DoctorReport> {
   const checks: DoctorReport['checks'] = [];
   try {
@@ -216,7 +230,7 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
     },
   };
   cache = (options.cache ?? offlineUnavailable)(deps);
-  const doctor = options.doctor ?? basicDoctor;
+  const doctor = options.doctor ?? defaultDoctor;
 
   const core: TesseraCore = {
     // Profiles

@@ -93,10 +93,15 @@ export function createIcaClient(http: Http): IcaClient {
           ...options,
         });
       } catch (error) {
-        // A key-minted JWT cannot be refreshed; say so with the dedicated code.
-        if (error instanceof HttpStatusError && error.status === 400 && /api.?key|refresh/i.test(`${error.problem?.title} ${error.problem?.detail}`)) {
+        // A key-minted JWT cannot be refreshed. ICA's exact answer is not documented (400 or
+        // 403 with a problem that says so); recognise it by its wording and use the dedicated code.
+        if (
+          error instanceof HttpStatusError &&
+          (error.status === 400 || error.status === 403) &&
+          /refresh/i.test(`${error.problem?.title ?? ''} ${error.problem?.detail ?? ''}`)
+        ) {
           throw new HttpStatusError('REFRESH_NOT_SUPPORTED', error.message, {
-            status: 400,
+            status: error.status,
             endpoint: error.endpoint,
             ...(error.problem ? { problem: error.problem } : {}),
           });
