@@ -1,0 +1,45 @@
+/**
+ * `tessera doctor`: which secret backend works, and if none does, why and what to
+ * do. Exits 0 when every check passes, 5 when the secret store is the problem (the
+ * same code a failing `tessera token` would give), 1 for anything else.
+ */
+import type { DoctorCheck, DoctorReport } from '../../src-shared/schemas.js';
+import { EXIT_CODES } from '../../src-shared/errors.js';
+import type { Registrar } from '../context.js';
+
+/** The doctor's verdict on secrets ('secrets'), and the backend choice itself ('secret-backend'). */
+const SECRET_VERDICTS = new Set(['secrets', 'secret-backend']);
+
+export function doctorExitCode(report: DoctorReport): number {
+  if (report.ok) return EXIT_CODES.ok;
+  return report.checks.some((c) => !c.ok && SECRET_VERDICTS.has(c.name)) ? EXIT_CODES.secrets : EXIT_CODES.failure;
+}
+
+export function renderDoctor(report: DoctorReport): string {
+  const lines = [`Tessera doctor: ${report.ok ? 'all checks passed' : 'problems found'}`, `  data directory: ${report.dataDir}`, `  secret backend: ${report.secretBackend}`, ''];
+  const line = (c: DoctorCheck): string[] => {
+    // A backend that is not selected only matters as the alternative when the selected one fails;
+    // other failures that do not fail the report are warnings.
+    const unselected = c.detail.startsWith('(not selected)');
+    const mark = c.ok ? '[ok]  ' : unselected ? '[n/a] ' : report.ok ? '[warn]' : '[FAIL]';
+    const out = [`  ${mark} ${c.name}: ${c.detail}`];
+    if (!c.ok && c.hint && !(unselected && report.ok)) out.push(`         fix: ${c.hint}`);
+    return out;
+  };
+  for (const check of report.checks) lines.push(...line(check));
+  return `${lines.join('\n')}\n`;
+}
+
+export const registerDoctor: Registrar = (program, ctx) => {
+  program
+    .command('doctor')
+    .description('check the data directory, the secret backend (keychain or file vault) and the profiles')
+    .option('--json', 'print the report as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      // Not through ctx.core(): the doctor has to work when the core cannot be composed.
+      const { cliDoctor } = await import('../compose.js');
+      const report = await cliDoctor(ctx.env);
+      await ctx.out(opts.json ? `${JSON.stringify(report, null, 2)}\n` : renderDoctor(report));
+      ctx.setExitCode(doctorExitCode(report));
+    });
+};

@@ -1,0 +1,161 @@
+/**
+ * `tessera profile add|list|remove|rotate`. Credentials come from stdin, a key file or
+ * a no-echo prompt, never from argv (see io.ts); the core validates everything else.
+ */
+import { Option, type Command } from 'commander';
+import type { CredentialInput, ProfileView } from '../../src-shared/schemas.js';
+import { REGIONS } from '../../src-shared/regions.js';
+import { TesseraError } from '../../src-core/errors.js';
+import type { CliContext, Registrar } from '../context.js';
+import { readKeyFile, readSecretFromStdin } from '../io.js';
+import { age, table } from '../format.js';
+
+interface CredentialOptions {
+  apiKeyStdin?: boolean;
+  apiKeyFile?: string;
+  username?: string;
+  passwordStdin?: boolean;
+}
+
+const SOURCES_HINT = 'Give the key with --api-key-stdin or --api-key-file <path> (or, for a password login, --username <email> --password-stdin).';
+
+/**
+ * Picks the one credential source the options name. With none, an interactive
+ * terminal is asked for the API key without echo; a script gets a usage error.
+ */
+async function readCredential(ctx: CliContext, profile: string, opts: CredentialOptions, knownUsername?: string): Promise<CredentialInput> {
+  const chosen = [opts.apiKeyStdin, opts.apiKeyFile !== undefined, opts.passwordStdin].filter(Boolean).length;
+  if (chosen > 1) throw new TesseraError('INVALID_INPUT', `Choose one credential source. ${SOURCES_HINT}`);
+  if (opts.username !== undefined && (opts.apiKeyStdin || opts.apiKeyFile !== undefined)) {
+    throw new TesseraError('INVALID_INPUT', '--username goes with --password-stdin, not with an API key.');
+  }
+  if (opts.apiKeyFile !== undefined) {
+    return { kind: 'api-key', apiKey: await readKeyFile(opts.apiKeyFile, ctx.err) };
+  }
+  if (opts.apiKeyStdin) {
+    return { kind: 'api-key', apiKey: await readSecretFromStdin('API key', `API key for ${profile}`) };
+  }
+  const username = opts.username ?? (opts.passwordStdin ? knownUsername : undefined);
+  if (opts.passwordStdin || opts.username !== undefined) {
+    if (!username) throw new TesseraError('INVALID_INPUT', '--password-stdin needs --username <email> (the e-mail you log in with).');
+    if (!opts.passwordStdin && !process.stdin.isTTY) {
+      throw new TesseraError('INVALID_INPUT', '--username needs --password-stdin (passwords are never accepted as arguments).');
+    }
+    return { kind: 'basic', username, password: await readSecretFromStdin('password', `Password for ${username}`) };
+  }
+  if (process.stdin.isTTY) {
+    return { kind: 'api-key', apiKey: await readSecretFromStdin('API key', `API key for ${profile}`) };
+  }
+  throw new TesseraError('INVALID_INPUT', `No credential given. ${SOURCES_HINT}`);
+}
+
+function credentialOptions(command: Command, withBasic: boolean): Command {
+  command
+    .option('--api-key-stdin', 'read the API key from stdin (a terminal is prompted without echo)')
+    .option('--api-key-file <path>', 'read the API key from the .txt file that "Download API Key" saves');
+  if (withBasic) {
+    command
+      .option('--username <email>', 'log in with e-mail and password instead of an API key (not for SSO tenants)')
+      .option('--password-stdin', 'read the password from stdin (a terminal is prompted without echo)');
+  } else {
+    command.option('--password-stdin', 'for a password profile: read the new password from stdin');
+  }
+  return command;
+}
+
+function describe(p: ProfileView): string {
+  const region = REGIONS[p.region]?.label ?? p.region;
+  const cred = p.credentialKind === 'api-key' ? `API key …${p.key.fingerprint}` : `password login ${p.username ?? ''} (…${p.key.fingerprint})`.trim();
+  const wg = p.workgroup ? `, workgroup ${p.workgroup}` : '';
+  return `"${p.name}": tenant ${p.domain}, region ${p.region} (${region})${wg}, ${cred}`;
+}
+
+const backendLabel = (b: string): string => (b === 'file' ? 'the encrypted file vault' : b === 'keychain' ? 'the OS keychain' : `the ${b} store`);
+
+async function findProfile(ctx: CliContext, name: string): Promise<ProfileView | undefined> {
+  return (await (await ctx.core()).listProfiles()).find((p) => p.name === name);
+}
+
+export const registerProfile: Registrar = (program, ctx) => {
+  const profile = program.command('profile').description('add, list, remove profiles and rotate their keys');
+
+  credentialOptions(
+    profile
+      .command('add')
+      .description('store a tenant profile and its API key (or password) in the keychain')
+      .argument('<name>', 'a short name for the profile, e.g. lab-us')
+      .requiredOption('--domain <tenant>', 'tenant domain, as in <domain>.login.illumina.com')
+      .requiredOption('--region <region>', 'us, euw2 (london), cac1 (canada), aps2 (australia), euc1 (eu)')
+      .option('--workgroup <id>', 'TSS workgroup id sent as X-ILMN-Workgroup')
+      .option('--ica-url <url>', 'ICA REST base URL (default https://ica.illumina.com/ica/rest)')
+      .option('--tss-url <url>', 'TSS base URL (default derived from the domain and region)')
+      .option('--include-identifiers', 'let the offline cache fetch patient identifiers (PHI)')
+      .addOption(new Option('--no-verify', 'store without minting a test token first')),
+    true,
+  ).action(async (name: string, opts: CredentialOptions & { domain: string; region: string; workgroup?: string; icaUrl?: string; tssUrl?: string; includeIdentifiers?: boolean; verify: boolean }) => {
+    const credential = await readCredential(ctx, name, opts);
+    const core = await ctx.core();
+    const view = await core.addProfile({
+      name,
+      domain: opts.domain,
+      region: opts.region,
+      ...(opts.workgroup !== undefined && { workgroup: opts.workgroup }),
+      ...(opts.icaUrl !== undefined && { icaUrl: opts.icaUrl }),
+      ...(opts.tssUrl !== undefined && { tssUrl: opts.tssUrl }),
+      includeIdentifiers: opts.includeIdentifiers === true,
+      credential,
+      verify: opts.verify,
+    });
+    const backend = await ctx.secretBackend();
+    await ctx.out(`Added profile ${describe(view)}.\n`);
+    await ctx.out(`${view.credentialKind === 'api-key' ? 'The key' : 'The password'} is stored in ${backendLabel(backend)}${opts.verify ? ', and the platform accepted it' : ' (not verified: --no-verify)'}.\n`);
+  });
+
+  profile
+    .command('list')
+    .description('list profiles (never their keys: only the last 4 characters and the age)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const profiles = await (await ctx.core()).listProfiles();
+      if (opts.json) {
+        await ctx.out(`${JSON.stringify(profiles, null, 2)}\n`);
+        return;
+      }
+      if (profiles.length === 0) {
+        await ctx.err('No profiles yet. Add one with: tessera profile add <name> --domain <tenant> --region <region> --api-key-file <path>\n');
+        return;
+      }
+      const rows = profiles.map((p) => {
+        const stored = `${p.key.storedAt.slice(0, 10)} (${age(p.key.storedAt)})`;
+        // The platform's guidance is to rotate keys yearly.
+        const flags = [p.key.rejectedAt ? 'REJECTED' : '', Date.now() - Date.parse(p.key.storedAt) > 365 * 86_400_000 ? 'rotate: over a year old' : '']
+          .filter(Boolean)
+          .join(', ');
+        return [p.name, p.domain, p.region, p.workgroup ?? '-', p.credentialKind, `…${p.key.fingerprint}`, stored, flags];
+      });
+      await ctx.out(table(['NAME', 'DOMAIN', 'REGION', 'WORKGROUP', 'CREDENTIAL', 'KEY', 'STORED', 'NOTES'], rows));
+    });
+
+  profile
+    .command('remove')
+    .description('remove a profile and delete its keychain entries (key, cached token, cache key)')
+    .argument('<name>', 'profile name')
+    .action(async (name: string) => {
+      await (await ctx.core()).removeProfile(name);
+      await ctx.out(`Removed profile "${name}" and its stored secrets.\n`);
+    });
+
+  credentialOptions(
+    profile
+      .command('rotate')
+      .description('replace the stored key after regenerating it under Manage API Keys')
+      .argument('<name>', 'profile name'),
+    false,
+  ).action(async (name: string, opts: CredentialOptions) => {
+    const existing = await findProfile(ctx, name);
+    if (!existing) throw new TesseraError('PROFILE_NOT_FOUND', `No profile named "${name}".`);
+    const credential = await readCredential(ctx, name, opts, existing.username);
+    const view = await (await ctx.core()).replaceCredential(name, credential);
+    await ctx.out(`Replaced the ${view.credentialKind === 'api-key' ? 'key' : 'password'} of profile ${describe(view)}; cached tokens were discarded.\n`);
+  });
+};

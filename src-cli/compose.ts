@@ -1,0 +1,86 @@
+/**
+ * The CLI's composition root: the core with the CLI's ports. Loaded with a dynamic
+ * import on the first command that needs the core, so `--help` and usage errors
+ * never load zod, the config store or the keychain module.
+ *
+ * Ports: fetch = undici with the HTTPS_PROXY family (fetch.ts); secrets = keychain or
+ * the file vault (TESSERA_SECRET_BACKEND, else config.json, else keychain), with a
+ * no-echo prompt for the vault passphrase when a terminal is attached; clock = the
+ * system clock; clipboard = none (the CLI prints); logger = the core's redacting file
+ * logger in `<dataDir>/logs/tessera.log`.
+ */
+import { createTessera } from '../src-core/tessera.js';
+import { defaultDataDir, ensureDataDir } from '../src-core/paths.js';
+import { createFileLogger, type LogLevel } from '../src-core/log.js';
+import { runDoctor } from '../src-core/doctor.js';
+import { openSecretStore } from '../src-core/secrets/select.js';
+import { systemClock, systemTimers } from '../src-core/ports.js';
+import type { TesseraCore } from '../src-core/service.js';
+import type { DoctorReport } from '../src-shared/schemas.js';
+import pkg from '../package.json' with { type: 'json' };
+import { createCliFetch } from './fetch.js';
+import { promptHidden, rememberSecret } from './io.js';
+
+export interface Composition {
+  core: TesseraCore;
+  backend: 'keychain' | 'file' | 'memory';
+  dataDir: string;
+  dispose(): Promise<void>;
+}
+
+/** TESSERA_HOME when set (relative to the working directory), else the directory the desktop app uses. */
+export function resolveDataDir(env: NodeJS.ProcessEnv): string {
+  return defaultDataDir(env, process.platform);
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+/** Only a terminal can be asked; scripts get VAULT_PASSPHRASE_REQUIRED naming TESSERA_VAULT_PASSPHRASE. */
+function passphrasePrompt(): (() => Promise<string>) | undefined {
+  if (!process.stdin.isTTY) return undefined;
+  return async () => {
+    const value = await promptHidden('Tessera vault passphrase: ');
+    rememberSecret(value);
+    return value;
+  };
+}
+
+/**
+ * `tessera doctor` without composing the core: it must report what is wrong even when
+ * the core cannot be built (an invalid TESSERA_SECRET_BACKEND, an unwritable data dir).
+ */
+export function cliDoctor(env: NodeJS.ProcessEnv): Promise<DoctorReport> {
+  const passphrase = passphrasePrompt();
+  return runDoctor({ dataDir: resolveDataDir(env), env, ...(passphrase && { passphrase }) });
+}
+
+export async function composeCore(env: NodeJS.ProcessEnv): Promise<Composition> {
+  const dataDir = ensureDataDir(resolveDataDir(env));
+  const passphrase = passphrasePrompt();
+  const secrets = await openSecretStore({ dataDir, env, ...(passphrase && { passphrase }) });
+  const level = LOG_LEVELS.find((l) => l === env.TESSERA_LOG_LEVEL) ?? (env.TESSERA_DEBUG === '1' ? 'debug' : 'info');
+  const logger = createFileLogger({ dataDir, level, base: { face: 'cli', pid: process.pid } });
+  const http = createCliFetch();
+  const core = createTessera({
+    fetch: http.fetch,
+    secrets,
+    clock: systemClock,
+    timers: systemTimers,
+    paths: { dataDir },
+    logger,
+    appInfo: { version: pkg.version, versions: { node: process.versions.node } },
+  }, {
+    // The doctor resolves the backend itself (so it can say where the choice came from) and may
+    // ask for the vault passphrase on a terminal, like every other command.
+    doctor: (deps) => runDoctor({ dataDir: deps.dataDir, env, ...(passphrase && { passphrase }) }),
+  });
+  return {
+    core,
+    backend: secrets.backend,
+    dataDir,
+    async dispose() {
+      await core.dispose().catch(() => undefined);
+      await http.close();
+    },
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * What every command registrar receives. Registrars run on every start, including
+ * `--help`, so they must stay cheap: they only describe commands. Anything heavy
+ * (the core, zod, undici, the keychain) is reached through `core()`, which composes
+ * the core on first use with a dynamic import.
+ */
+import type { Command } from 'commander';
+import type { TesseraCore } from '../src-core/service.js';
+import type { Composition } from './compose.js';
+
+export interface CliContext {
+  readonly env: NodeJS.ProcessEnv;
+  /** Composes the core on first call (memoized). Never called for `--help`. */
+  core(): Promise<TesseraCore>;
+  /** The data directory in use (TESSERA_HOME or the OS default); resolves without opening any store. */
+  dataDir(): Promise<string>;
+  /** Which secret backend the composed core uses (composes the core if needed). */
+  secretBackend(): Promise<'keychain' | 'file' | 'memory'>;
+  /** Writes to stdout and waits until the bytes are handed to the OS (safe before exit). */
+  out(text: string): Promise<void>;
+  /** Human messages: stderr. */
+  err(text: string): Promise<void>;
+  /** Exit code for a command that finished without throwing (doctor not ok, exec's child). */
+  setExitCode(code: number): void;
+  /** `exec`: the child died of this signal; the CLI re-raises it on itself on the way out. */
+  setExitSignal(signal: NodeJS.Signals): void;
+  /** Releases the core and network sockets (idempotent); `exec` calls it before the child runs. */
+  dispose(): Promise<void>;
+}
+
+/** A command file exports one of these; main.ts lists them, so adding a command file is a one-line change there. */
+export type Registrar = (program: Command, ctx: CliContext) => void;
+
+function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
+  return new Promise((resolve) => {
+    // EPIPE (e.g. `tessera token | head -c 0`) is not our failure: resolve either way.
+    stream.write(text, () => resolve());
+  });
+}
+
+export interface RunState {
+  exitCode: number;
+  exitSignal?: NodeJS.Signals;
+}
+
+export function createContext(env: NodeJS.ProcessEnv): { ctx: CliContext; state: RunState } {
+  const state: RunState = { exitCode: 0 };
+  let composition: Promise<Composition> | undefined;
+  const compose = (): Promise<Composition> =>
+    (composition ??= import('./compose.js').then((m) => m.composeCore(env)));
+
+  const ctx: CliContext = {
+    env,
+    core: async () => (await compose()).core,
+    dataDir: async () => (await import('./compose.js')).resolveDataDir(env),
+    secretBackend: async () => (await compose()).backend,
+    out: (text) => write(process.stdout, text),
+    err: (text) => write(process.stderr, text),
+    setExitCode: (code) => {
+      state.exitCode = code;
+    },
+    setExitSignal: (signal) => {
+      state.exitSignal = signal;
+    },
+    dispose: async () => {
+      if (!composition) return;
+      const pending = composition;
+      composition = undefined;
+      try {
+        await (await pending).dispose();
+      } catch {
+        // Composition itself failed; its error was already reported by the command.
+      }
+    },
+  };
+  return { ctx, state };
+}

@@ -1,0 +1,29 @@
+/** Plain-text tables and ages for human output (stdout stays parseable: no colours, no box drawing). */
+
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** "today", "3 days ago", "14 months ago": coarse on purpose, for key ages. */
+export function age(iso: string, now = Date.now()): string {
+  const days = Math.floor((now - Date.parse(iso)) / 86_400_000);
+  if (!Number.isFinite(days)) return 'unknown';
+  if (days <= 0) return 'today';
+  if (days === 1) return '1 day ago';
+  if (days < 60) return `${days} days ago`;
+  return `${Math.floor(days / 30.44)} months ago`;
+}
+
+/** "59 min", "2 h 5 min": time left on a token. */
+export function remaining(expiresAtIso: string, now = Date.now()): string {
+  const minutes = Math.floor((Date.parse(expiresAtIso) - now) / 60_000);
+  if (minutes < 1) return 'under a minute';
+  if (minutes < 60) return `${minutes} min`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}

@@ -1,0 +1,150 @@
+/**
+ * Reading secrets (API keys, passwords, the vault passphrase) from stdin, a key file
+ * or a no-echo prompt, and keeping them out of everything the CLI prints.
+ *
+ * Secrets never come from argv: argv is visible to every user through `ps` and ends
+ * up in shell history. Every secret read here is registered with `rememberSecret` so
+ * that `redact` can scrub it from any error or debug output.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { TesseraError } from '../src-core/errors.js';
+
+const known = new Set<string>();
+
+/** Registers a secret seen by this process so `redact` removes it from any output. */
+export function rememberSecret(secret: string): void {
+  if (secret.length >= 4) known.add(secret);
+}
+
+/** JWTs (three base64url segments, header starting `eyJ`) and credentials in header syntax. */
+const JWT_RE = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}/g;
+const HEADER_RE = /\b(Bearer|Basic|ApiKey|X-API-Key:?|X-Auth-Token:?)(\s+)[^\s"',;]+/gi;
+
+/** Removes every secret this process knows of, any JWT, and credential header values. */
+export function redact(text: string): string {
+  let out = text;
+  for (const secret of known) out = out.split(secret).join('[redacted]');
+  return out.replace(JWT_RE, '[redacted-jwt]').replace(HEADER_RE, '$1$2[redacted]');
+}
+
+/**
+ * A heuristic for "this argument is probably a key or a token": long, one word, and
+ * mixing upper case, lower case and digits (or shaped like a JWT). Profile names,
+ * URLs, e-mail addresses and paths do not match.
+ */
+export function looksLikeSecret(arg: string): boolean {
+  if (/^eyJ[\w-]+\.[\w-]+\.[\w-]*$/.test(arg)) return true;
+  if (arg.length < 24 || !/^[A-Za-z0-9+/=_-]+$/.test(arg)) return false;
+  return /[A-Z]/.test(arg) && /[a-z]/.test(arg) && /\d/.test(arg);
+}
+
+const MAX_SECRET_BYTES = 64 * 1024;
+
+/** Reads all of stdin (piped), bounded, as UTF-8. */
+async function readAllStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += buf.length;
+    if (size > MAX_SECRET_BYTES) throw new TesseraError('INVALID_INPUT', 'stdin holds more than 64 KiB; expected a single key or password.');
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Splits on line breaks, ignoring blank lines, to tell one-line input from several lines. */
+function nonEmptyLines(text: string): string[] {
+  return text.split(/\r?\n|\r/).filter((l) => l.trim().length > 0);
+}
+
+export type SecretKind = 'API key' | 'password' | 'vault passphrase';
+
+/**
+ * A secret from stdin: piped input is read to the end; an interactive terminal gets a
+ * prompt without echo. API keys are trimmed; passwords lose only their final line
+ * break, since leading or trailing spaces can belong to a password.
+ */
+export async function readSecretFromStdin(kind: SecretKind, promptLabel: string): Promise<string> {
+  let raw: string;
+  if (process.stdin.isTTY) {
+    raw = await promptHidden(`${promptLabel}: `);
+  } else {
+    raw = await readAllStdin();
+  }
+  const value = kind === 'API key' ? raw.trim() : raw.replace(/\r?\n$/, '');
+  if (!value.trim()) throw new TesseraError('INVALID_INPUT', `No ${kind} on stdin. Pipe it in, for example: tessera … < key.txt`);
+  if (nonEmptyLines(value).length > 1 || /[\r\n]/.test(value.trim())) {
+    throw new TesseraError('INVALID_INPUT', `stdin holds several lines; expected exactly one ${kind}.`);
+  }
+  rememberSecret(value);
+  return value;
+}
+
+/**
+ * The .txt file from "Download API Key": one key, surrounding whitespace trimmed.
+ * Empty and multi-line files are refused (a wrong file is likelier than a key with
+ * line breaks). Warns when other users can read the file, since it holds a live key.
+ */
+export async function readKeyFile(path: string, warn: (text: string) => Promise<void>): Promise<string> {
+  let text: string;
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new TesseraError('INVALID_INPUT', `The key file ${path} is not a regular file.`);
+    if (info.size > MAX_SECRET_BYTES) throw new TesseraError('INVALID_INPUT', `The key file ${path} is larger than 64 KiB; expected the .txt file from "Download API Key".`);
+    if (process.platform !== 'win32' && (info.mode & 0o044) !== 0) {
+      await warn(
+        `tessera: warning: ${path} is readable by other users (mode ${(info.mode & 0o777).toString(8)}). ` +
+          `Delete it once the key is stored, or restrict it with: chmod 600 ${path}\n`,
+      );
+    }
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if (error instanceof TesseraError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? 'unreadable');
+    throw new TesseraError('INVALID_INPUT', `Cannot read the key file ${path}: ${why}.`);
+  }
+  const key = text.trim();
+  if (!key) throw new TesseraError('INVALID_INPUT', `The key file ${path} is empty; expected the .txt file from "Download API Key".`);
+  const lines = nonEmptyLines(key).length;
+  if (lines > 1) {
+    throw new TesseraError('INVALID_INPUT', `The key file ${path} has ${lines} lines; it must hold exactly one API key (the .txt file from "Download API Key").`);
+  }
+  rememberSecret(key);
+  return key;
+}
+
+/**
+ * Prompts on the terminal without echoing what is typed. Reads raw keystrokes so the
+ * secret never appears on screen; handles backspace, Ctrl-C (cancel) and Ctrl-D.
+ */
+export function promptHidden(prompt: string): Promise<string> {
+  const input = process.stdin;
+  if (!input.isTTY) return Promise.reject(new TesseraError('INVALID_INPUT', 'Cannot prompt: stdin is not a terminal.'));
+  return new Promise((resolve, reject) => {
+    process.stderr.write(prompt);
+    let value = '';
+    const wasRaw = input.isRaw;
+    input.setRawMode(true);
+    input.resume();
+    input.setEncoding('utf8');
+    const finish = (error?: TesseraError): void => {
+      input.setRawMode(wasRaw);
+      input.pause();
+      input.removeListener('data', onData);
+      process.stderr.write('\n');
+      if (error) reject(error);
+      else resolve(value);
+    };
+    const onData = (chunk: string): void => {
+      for (const ch of chunk) {
+        if (ch === '\r' || ch === '\n' || ch === '\u0004') return finish();
+        if (ch === '\u0003') return finish(new TesseraError('CANCELLED', 'Cancelled.'));
+        if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
+        else if (ch >= ' ') value += ch;
+      }
+    };
+    input.on('data', onData);
+  });
+}

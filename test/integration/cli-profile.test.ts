@@ -1,0 +1,213 @@
+/**
+ * `tessera profile …` end to end: how keys get in (stdin, the downloaded .txt file,
+ * never argv), listing, rotation, and removal deleting the keychain entries
+ * (checked with libsecret's own `secret-tool`, not through Tessera).
+ */
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Sim } from '../../sim/index.js';
+import { EXIT_CODES } from '../../src-shared/errors.js';
+import { testRoot } from '../helpers/env.js';
+import { assertNoSecrets, Cli, ensureCliBuilt, keychainHas, profileFlags, readConfig, simSecrets, startRecordingSim } from './cli-harness.js';
+
+let sim: Sim;
+let keyDir: string;
+const clis: Cli[] = [];
+
+beforeAll(async () => {
+  await ensureCliBuilt();
+  sim = await startRecordingSim();
+  // Key files live under the test root too, so the final scan sees that nothing copied them elsewhere.
+  keyDir = mkdtempSync(join(testRoot(), 'keyfiles-'));
+});
+
+afterEach(() => {
+  for (const cli of clis.splice(0)) assertNoSecrets(cli.outputs, simSecrets(sim));
+});
+
+afterAll(async () => {
+  await sim?.close();
+});
+
+function newCli(label: string): Cli {
+  const cli = Cli.fresh(label);
+  clis.push(cli);
+  return cli;
+}
+
+function keyFile(name: string, content: string, mode = 0o600): string {
+  const path = join(keyDir, name);
+  writeFileSync(path, content, { mode });
+  chmodSync(path, mode);
+  return path;
+}
+
+describe('tessera profile add', () => {
+  it('accepts the downloaded .txt key file, trimming surrounding whitespace and CRLF', async () => {
+    const cli = newCli('profile-keyfile');
+    const path = keyFile('download.txt', `\r\n  ${sim.demo.apiKey}  \r\n\r\n`);
+    const r = await cli.run(['profile', 'add', 'lab', ...profileFlags(sim, ['--workgroup', sim.demo.workgroup]), '--api-key-file', path]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Added profile "lab": tenant demo-lab, region us \(United States\), workgroup [\w-]+, API key ….{4}\.\n/);
+    expect(r.stdout).toContain('stored in the OS keychain, and the platform accepted it');
+    expect(r.stdout).toContain(`…${sim.demo.apiKey.slice(-4)}`);
+  });
+
+  it('rejects an empty key file and a multi-line one with a clear usage error', async () => {
+    const cli = newCli('profile-badfile');
+    const empty = await cli.run(['profile', 'add', 'lab', ...profileFlags(sim), '--api-key-file', keyFile('empty.txt', '  \n\n')]);
+    expect(empty.code).toBe(EXIT_CODES.usage);
+    expect(empty.stderr).toMatch(/^tessera: The key file .*empty\.txt is empty/);
+
+    const twoKeys = keyFile('two.txt', `${sim.demo.apiKey}\n${sim.demo.partner.apiKey}\n`);
+    const multi = await cli.run(['profile', 'add', 'lab', ...profileFlags(sim), '--api-key-file', twoKeys]);
+    expect(multi.code).toBe(EXIT_CODES.usage);
+    expect(multi.stderr).toContain('has 2 lines; it must hold exactly one API key');
+
+    const missing = await cli.run(['profile', 'add', 'lab', ...profileFlags(sim), '--api-key-file', join(keyDir, 'nope.txt')]);
+    expect(missing.code).toBe(EXIT_CODES.usage);
+    expect(missing.stderr).toContain('no such file');
+
+    // Nothing was saved by the failed attempts.
+    const list = await cli.run(['profile', 'list', '--json']);
+    expect(JSON.parse(list.stdout)).toEqual([]);
+  });
+
+  it('warns (on stderr) when the key file is readable by other users, and still stores the key', async () => {
+    const cli = newCli('profile-openfile');
+    const path = keyFile('open.txt', `${sim.demo.apiKey}\n`, 0o644);
+    const r = await cli.run(['profile', 'add', 'lab', ...profileFlags(sim), '--api-key-file', path]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('is readable by other users (mode 644)');
+    expect(r.stderr).toContain('chmod 600');
+  });
+
+  it('refuses keys passed as arguments, without echoing them', async () => {
+    const cli = newCli('profile-argv');
+    const key = sim.demo.apiKey;
+    const attempts = [
+      ['profile', 'add', 'lab', ...profileFlags(sim), '--api-key', key],
+      ['profile', 'add', 'lab', ...profileFlags(sim), `--api-key=${key}`],
+      ['profile', 'add', 'lab', ...profileFlags(sim), '--password', 'hunter2-is-long-enough'],
+      ['profile', 'add', 'lab', ...profileFlags(sim), key],
+      ['profile', 'rotate', 'lab', key],
+      ['token', key],
+    ];
+    for (const args of attempts) {
+      const r = await cli.run(args);
+      expect(r.code, args.slice(0, 3).join(' ')).toBe(EXIT_CODES.usage);
+      expect(r.stderr).toMatch(/never accepted as command-line arguments/);
+      assertNoSecrets([r.stdout, r.stderr], [['the API key', key], ['the password', 'hunter2-is-long-enough']]);
+    }
+    expect(() => readConfig(cli.home)).toThrow(); // nothing was written
+  });
+
+  it('needs exactly one credential source when stdin is not a terminal', async () => {
+    const cli = newCli('profile-sources');
+    const none = await cli.run(['profile', 'add', 'lab', ...profileFlags(sim)]);
+    expect(none.code).toBe(EXIT_CODES.usage);
+    expect(none.stderr).toContain('No credential given');
+    const two = await cli.run(['profile', 'add', 'lab', ...profileFlags(sim), '--api-key-stdin', '--api-key-file', '/dev/null']);
+    expect(two.code).toBe(EXIT_CODES.usage);
+    expect(two.stderr).toContain('Choose one credential source');
+    const emptyStdin = await cli.run(['profile', 'add', 'lab', ...profileFlags(sim), '--api-key-stdin'], { input: '\n' });
+    expect(emptyStdin.code).toBe(EXIT_CODES.usage);
+    expect(emptyStdin.stderr).toContain('No API key on stdin');
+    const userOnly = await cli.run(['profile', 'add', 'lab', ...profileFlags(sim), '--username', sim.demo.username]);
+    expect(userOnly.code).toBe(EXIT_CODES.usage);
+    expect(userOnly.stderr).toContain('--username needs --password-stdin');
+  });
+
+  it('validates the rest in the core: region aliases accepted, bad regions and http:// to remote hosts refused', async () => {
+    const cli = newCli('profile-validate');
+    const badRegion = await cli.run(['profile', 'add', 'lab', '--domain', 'demo-lab', '--region', 'mars', '--api-key-stdin'], { input: sim.demo.apiKey });
+    expect(badRegion.code).toBe(EXIT_CODES.usage);
+    expect(badRegion.stderr).toContain('Unknown region');
+
+    const insecure = await cli.run(['profile', 'add', 'lab', '--domain', 'demo-lab', '--region', 'us', '--ica-url', 'http://ica.example.org/ica/rest', '--api-key-stdin'], { input: sim.demo.apiKey });
+    expect(insecure.code).toBe(EXIT_CODES.usage);
+    expect(insecure.stderr).toMatch(/http/);
+
+    const alias = await cli.run(['profile', 'add', 'eu', ...profileFlags(sim).map((a) => (a === 'us' ? 'london' : a)), '--api-key-stdin'], { input: sim.demo.apiKey });
+    expect(alias.code).toBe(0);
+    const [view] = JSON.parse((await cli.run(['profile', 'list', '--json'])).stdout) as Array<{ region: string }>;
+    expect(view?.region).toBe('euw2');
+
+    const dup = await cli.run(['profile', 'add', 'eu', ...profileFlags(sim), '--api-key-stdin'], { input: sim.demo.apiKey });
+    expect(dup.code).toBe(EXIT_CODES.usage);
+  });
+});
+
+describe('tessera profile list', () => {
+  it('lists profiles as a table and as JSON, showing only the fingerprint of each key', async () => {
+    const cli = newCli('profile-list');
+    const empty = await cli.run(['profile', 'list']);
+    expect(empty.code).toBe(0);
+    expect(empty.stdout).toBe('');
+    expect(empty.stderr).toContain('No profiles yet');
+
+    await cli.run(['profile', 'add', 'lab', ...profileFlags(sim), '--api-key-stdin'], { input: sim.demo.apiKey });
+    await cli.run(['profile', 'add', 'partner', ...profileFlags(sim).map((a) => (a === sim.demo.domain ? sim.demo.partner.domain : a)), '--no-verify', '--api-key-stdin'], {
+      input: sim.demo.partner.apiKey,
+    });
+    const table = await cli.run(['profile', 'list']);
+    expect(table.code).toBe(0);
+    const lines = table.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^NAME\s+DOMAIN\s+REGION\s+WORKGROUP\s+CREDENTIAL\s+KEY\s+STORED/);
+    expect(lines.slice(1).map((l) => l.split(/\s+/)[0])).toEqual(['lab', 'partner']);
+
+    const json = JSON.parse((await cli.run(['profile', 'list', '--json'])).stdout) as Array<Record<string, unknown>>;
+    expect(json.map((p) => p.name)).toEqual(['lab', 'partner']);
+    expect(json[0]).toMatchObject({ domain: 'demo-lab', region: 'us', credentialKind: 'api-key', icaUrl: sim.icaBaseUrl, key: { fingerprint: sim.demo.apiKey.slice(-4) } });
+  });
+});
+
+describe('tessera profile remove', () => {
+  it('removes the profile and deletes its keychain entries (key and cached token)', async () => {
+    const cli = newCli('profile-remove');
+    await cli.run(['profile', 'add', 'lab', ...profileFlags(sim), '--api-key-stdin'], { input: sim.demo.apiKey });
+    expect((await cli.run(['token', 'lab'])).code).toBe(0);
+    const id = readConfig(cli.home).profiles[0]?.id ?? '';
+    expect(id).not.toBe('');
+    expect(keychainHas(`profile/${id}/credential`)).toBe(true);
+    expect(keychainHas(`profile/${id}/token`)).toBe(true);
+
+    const r = await cli.run(['profile', 'remove', 'lab']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Removed profile "lab"');
+    for (const kind of ['credential', 'token', 'cache-key']) expect(keychainHas(`profile/${id}/${kind}`), kind).toBe(false);
+    expect(readConfig(cli.home).profiles).toEqual([]);
+
+    const again = await cli.run(['profile', 'remove', 'lab']);
+    expect(again.code).toBe(EXIT_CODES.usage);
+    const token = await cli.run(['token', 'lab']);
+    expect(token.code).toBe(EXIT_CODES.usage);
+  });
+});
+
+describe('tessera profile rotate', () => {
+  it('replaces the key from a file and drops the token minted with the old one', async () => {
+    const cli = newCli('profile-rotate');
+    await cli.run(['profile', 'add', 'lab', ...profileFlags(sim), '--api-key-stdin'], { input: sim.demo.apiKey });
+    const oldToken = (await cli.run(['token', 'lab'])).stdout;
+    const next = sim.createApiKey(sim.demo.domain);
+    const r = await cli.run(['profile', 'rotate', 'lab', '--api-key-file', keyFile('rotated.txt', `${next}\n`)]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`…${next.slice(-4)}`);
+    const [view] = JSON.parse((await cli.run(['profile', 'list', '--json'])).stdout) as Array<{ key: { fingerprint: string } }>;
+    expect(view?.key.fingerprint).toBe(next.slice(-4));
+
+    sim.clearRequests();
+    const fresh = await cli.run(['token', 'lab']);
+    expect(fresh.code).toBe(0);
+    expect(fresh.stdout === oldToken).toBe(false);
+    expect(sim.requests.filter((q) => q.path === '/ica/rest/api/tokens')).toHaveLength(1);
+    assertNoSecrets(cli.outputs, [['the rotated key', next]]);
+
+    const unknown = await cli.run(['profile', 'rotate', 'nope', '--api-key-stdin'], { input: next });
+    expect(unknown.code).toBe(EXIT_CODES.usage);
+  });
+});

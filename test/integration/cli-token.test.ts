@@ -1,0 +1,270 @@
+/**
+ * `tessera token` end to end: the built CLI as a child process, the simulator over
+ * HTTP on 127.0.0.1, the real Secret Service. Covers the foundation issue's "Done
+ * when": cached token reuse, re-mint near expiry, 429 retried, a revoked key, Basic
+ * refresh through `:refresh`, and 50 concurrent CLI processes sharing one mint.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Sim } from '../../sim/index.js';
+import { EXIT_CODES } from '../../src-shared/errors.js';
+import { assertNoSecrets, Cli, ensureCliBuilt, jwtClaims, profileFlags, readConfig, sameSecret, simSecrets, startRecordingSim } from './cli-harness.js';
+
+let sim: Sim;
+const clis: Cli[] = [];
+
+beforeAll(async () => {
+  await ensureCliBuilt();
+  sim = await startRecordingSim();
+});
+
+afterEach(() => {
+  sim.faults.clear();
+  sim.setTokenLifetime(3600);
+  // No command of any test may print a key or password (only `token` prints the JWT).
+  for (const cli of clis.splice(0)) assertNoSecrets(cli.outputs, simSecrets(sim));
+});
+
+afterAll(async () => {
+  await sim?.close();
+});
+
+function newCli(label: string): Cli {
+  const cli = Cli.fresh(label);
+  clis.push(cli);
+  return cli;
+}
+
+async function addKeyProfile(cli: Cli, name = 'lab', extra: string[] = [], key = sim.demo.apiKey): Promise<void> {
+  const r = await cli.run(['profile', 'add', name, ...profileFlags(sim, extra), '--api-key-stdin'], { input: `${key}\n` });
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+}
+
+const mintRequests = (): number => sim.requests.filter((q) => q.method === 'POST' && q.path === '/ica/rest/api/tokens').length;
+
+interface TokenJson {
+  token: string;
+  expiresAt: string;
+  source: string;
+}
+
+describe('tessera token', () => {
+  it('adds a profile, then serves the token minted while verifying from the keychain cache, with no second mint', async () => {
+    const cli = newCli('token-cache');
+    const before = sim.mintCount();
+    await addKeyProfile(cli);
+    // `profile add` verifies the key with one mint and keeps that token.
+    expect(sim.mintCount() - before).toBe(1);
+
+    const first = await cli.run(['token', 'lab', '--format', 'json']);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toBe('');
+    const a = JSON.parse(first.stdout) as TokenJson;
+    expect(a.source).toBe('cache');
+    expect(Object.keys(a).sort()).toEqual(['expiresAt', 'source', 'token']);
+    expect(Date.parse(a.expiresAt)).toBeGreaterThan(Date.now() + 3000_000);
+
+    const second = await cli.run(['token', 'lab']);
+    expect(second.code).toBe(0);
+    expect(sameSecret(second.stdout, `${a.token}\n`), 'the second call printed another token').toBe(true);
+    expect(sim.mintCount() - before).toBe(1);
+  });
+
+  it('mints on first use after --no-verify, then reuses the cached token', async () => {
+    const cli = newCli('token-noverify');
+    const before = sim.mintCount();
+    await addKeyProfile(cli, 'lab', ['--no-verify']);
+    expect(sim.mintCount() - before).toBe(0);
+
+    const minted = JSON.parse((await cli.run(['token', 'lab', '--format', 'json'])).stdout) as TokenJson;
+    expect(minted.source).toBe('minted');
+    const cached = JSON.parse((await cli.run(['token', 'lab', '--format', 'json'])).stdout) as TokenJson;
+    expect(cached.source).toBe('cache');
+    expect(sameSecret(cached.token, minted.token)).toBe(true);
+    expect(sim.mintCount() - before).toBe(1);
+    // The key-minted JWT carries the claims PLATFORM.md lists.
+    expect(jwtClaims(minted.token)).toMatchObject({ gty: 'api_key', tns: expect.any(String) });
+  });
+
+  it('mints anew when the cached token has less than the minimum lifetime left', async () => {
+    const cli = newCli('token-expiry');
+    sim.setTokenLifetime(600);
+    await addKeyProfile(cli, 'lab', ['--no-verify']);
+    const first = JSON.parse((await cli.run(['token', 'lab', '--format', 'json'])).stdout) as TokenJson;
+    expect(first.source).toBe('minted');
+
+    // 600 s left is enough for the default minimum (300 s) ...
+    const before = sim.mintCount();
+    expect((JSON.parse((await cli.run(['token', 'lab', '--format', 'json'])).stdout) as TokenJson).source).toBe('cache');
+    // ... but not for --min-ttl 900: a new token is minted first.
+    const fresh = JSON.parse((await cli.run(['token', 'lab', '--format', 'json', '--min-ttl', '900'])).stdout) as TokenJson;
+    expect(fresh.source).toBe('minted');
+    expect(sameSecret(fresh.token, first.token)).toBe(false);
+    expect(sim.mintCount() - before).toBe(1);
+
+    // A tenant whose tokens live shorter than the default minimum: every call mints.
+    sim.setTokenLifetime(240);
+    await cli.run(['token', 'lab', '--force']);
+    const mints = sim.mintCount();
+    const again = JSON.parse((await cli.run(['token', 'lab', '--format', 'json'])).stdout) as TokenJson;
+    expect(again.source).toBe('minted');
+    expect(sim.mintCount() - mints).toBe(1);
+  });
+
+  it('--force mints even when the cache is fresh', async () => {
+    const cli = newCli('token-force');
+    await addKeyProfile(cli);
+    const before = sim.mintCount();
+    const r = JSON.parse((await cli.run(['token', 'lab', '--force', '--format', 'json'])).stdout) as TokenJson;
+    expect(r.source).toBe('minted');
+    expect(sim.mintCount() - before).toBe(1);
+  });
+
+  it('retries a 429 (honouring Retry-After) and succeeds', async () => {
+    const cli = newCli('token-429');
+    await addKeyProfile(cli, 'lab', ['--no-verify']);
+    sim.clearRequests();
+    sim.faults.add({ match: { method: 'POST', path: '/ica/rest/api/tokens' }, times: 1, fault: { kind: 'status', status: 429, retryAfterSeconds: 1 } });
+    const started = Date.now();
+    const r = await cli.run(['token', 'lab']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.startsWith('eyJ')).toBe(true);
+    expect(mintRequests()).toBe(2);
+    // Retry-After: 1 was waited out (not a blind immediate retry).
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+  });
+
+  it('gives exit code 4 and the action when the server keeps failing', async () => {
+    const cli = newCli('token-503');
+    await addKeyProfile(cli, 'lab', ['--no-verify']);
+    sim.faults.add({ match: { method: 'POST', path: '/ica/rest/api/tokens' }, times: Infinity, fault: { kind: 'status', status: 503, retryAfterSeconds: 0 } });
+    const r = await cli.run(['token', 'lab'], { timeoutMs: 30_000 });
+    expect(r.code).toBe(EXIT_CODES.network);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^tessera: /);
+    expect(r.stderr).toContain('Try again shortly');
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  }, 40_000);
+
+  it('reports a revoked key clearly, with exit code 3, naming the key by fingerprint only', async () => {
+    const cli = newCli('token-revoked');
+    const key = sim.createApiKey(sim.demo.domain);
+    await addKeyProfile(cli, 'lab', ['--no-verify'], key);
+    sim.revokeKey(key);
+    const r = await cli.run(['token', 'lab']);
+    expect(r.code).toBe(EXIT_CODES.credentials);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^tessera: ICA rejected the API key ending in .{4} of profile "lab"/);
+    expect(r.stderr).toContain('Manage API Keys');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    assertNoSecrets([r.stderr], [['the revoked key', key]]);
+
+    // The rejection is remembered for `profile list`.
+    expect(readConfig(cli.home).profiles[0]?.key.rejectedAt).toBeTruthy();
+    const list = await cli.run(['profile', 'list']);
+    expect(list.stdout).toContain('REJECTED');
+
+    // Even with TESSERA_DEBUG=1 (details and stack) the key is not printed.
+    const debug = await cli.run(['token', 'lab'], { env: { TESSERA_DEBUG: '1' } });
+    expect(debug.code).toBe(EXIT_CODES.credentials);
+    expect(debug.stderr).toContain('[CREDENTIALS_REJECTED]');
+    assertNoSecrets([debug.stderr], [['the revoked key', key]]);
+
+    // Rotating to a regenerated key recovers, and clears the mark.
+    const next = sim.createApiKey(sim.demo.domain);
+    const rotate = await cli.run(['profile', 'rotate', 'lab', '--api-key-stdin'], { input: next });
+    expect(rotate.code).toBe(0);
+    expect((await cli.run(['token', 'lab'])).code).toBe(0);
+    expect(readConfig(cli.home).profiles[0]?.key.rejectedAt).toBeUndefined();
+    assertNoSecrets(cli.outputs, [['the revoked key', key], ['the new key', next]]);
+  });
+
+  it('a forbidden key gives exit code 3 and says what is missing', async () => {
+    const cli = newCli('token-forbidden');
+    const key = sim.createApiKey(sim.demo.domain);
+    await addKeyProfile(cli, 'lab', ['--no-verify'], key);
+    sim.forbidKey(key);
+    const r = await cli.run(['token', 'lab']);
+    expect(r.code).toBe(EXIT_CODES.credentials);
+    expect(r.stderr).toMatch(/refused to issue a token/);
+  });
+
+  it('refreshes a Basic (password) profile through :refresh', async () => {
+    const cli = newCli('token-basic');
+    const add = await cli.run(['profile', 'add', 'pw', ...profileFlags(sim), '--username', sim.demo.username, '--password-stdin'], { input: `${sim.demo.password}\n` });
+    expect(add.stderr).toBe('');
+    expect(add.code).toBe(0);
+    expect(add.stdout).toContain('password login');
+    // Basic minting names the tenant (PLATFORM.md: ?tenant= for multi-tenant users).
+    const mint = sim.requests.filter((q) => q.path === '/ica/rest/api/tokens').at(-1);
+    expect(mint?.headers.authorization).toMatch(/^Basic /);
+    expect(mint?.query.tenant).toBe(sim.demo.domain);
+
+    sim.clearRequests();
+    const refreshes = sim.refreshCount();
+    const mints = sim.mintCount();
+    // The cached token (1 h) is younger than --min-ttl 3700 s: it is extended, not re-minted.
+    const r = await cli.run(['token', 'pw', '--min-ttl', '3700', '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as TokenJson).source).toBe('minted'); // documented: refreshed reports as minted
+    expect(sim.refreshCount() - refreshes).toBe(1);
+    expect(sim.mintCount() - mints).toBe(0);
+    const refresh = sim.requests.find((q) => q.path === '/ica/rest/api/tokens:refresh');
+    expect(refresh?.method).toBe('POST');
+    expect(refresh?.headers.authorization).toMatch(/^Bearer eyJ/);
+    expect(refresh?.headers.accept).toBe('application/vnd.illumina.v3+json');
+  });
+
+  it('key-minted tokens are re-minted with the key, never sent to :refresh', async () => {
+    const cli = newCli('token-no-refresh');
+    await addKeyProfile(cli);
+    sim.clearRequests();
+    const r = await cli.run(['token', 'lab', '--min-ttl', '3700']);
+    expect(r.code).toBe(0);
+    expect(sim.requests.some((q) => q.path.endsWith(':refresh'))).toBe(false);
+    expect(mintRequests()).toBe(1);
+    expect(sim.requests[0]?.headers['x-api-key']).toBeTruthy();
+  });
+
+  it('prints each format with only the token on stdout', async () => {
+    const cli = newCli('token-formats');
+    await addKeyProfile(cli);
+    const jwt = (await cli.run(['token', 'lab'])).stdout;
+    expect(jwt).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+\n$/);
+    const token = jwt.trim();
+    const header = await cli.run(['token', 'lab', '--format', 'header']);
+    expect(sameSecret(header.stdout, `Authorization: Bearer ${token}\n`)).toBe(true);
+    const env = await cli.run(['token', 'lab', '--format', 'env']);
+    expect(sameSecret(env.stdout, `export ICAV2_ACCESS_TOKEN=${token}\n`)).toBe(true);
+    for (const r of [header, env]) {
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe('');
+    }
+    const bad = await cli.run(['token', 'lab', '--format', 'xml']);
+    expect(bad.code).toBe(EXIT_CODES.usage);
+    expect(bad.stdout).toBe('');
+    const ttl = await cli.run(['token', 'lab', '--min-ttl', 'soon']);
+    expect(ttl.code).toBe(EXIT_CODES.usage);
+  });
+
+  it('an unknown profile is a usage error (exit 2) that points to `profile list`', async () => {
+    const cli = newCli('token-unknown');
+    const r = await cli.run(['token', 'nope']);
+    expect(r.code).toBe(EXIT_CODES.usage);
+    expect(r.stderr).toContain('tessera profile list');
+  });
+
+  it('50 concurrent `tessera token` processes share exactly one mint (cross-process lock)', async () => {
+    const cli = newCli('token-concurrent');
+    await addKeyProfile(cli, 'lab', ['--no-verify']);
+    const before = sim.mintCount();
+    sim.clearRequests();
+    const results = await Promise.all(Array.from({ length: 50 }, () => cli.run(['token', 'lab'], { timeoutMs: 90_000 })));
+    const failed = results.filter((r) => r.code !== 0);
+    expect(failed.map((r) => r.stderr)).toEqual([]);
+    expect(sim.mintCount() - before).toBe(1);
+    expect(mintRequests()).toBe(1);
+    const tokens = new Set(results.map((r) => r.stdout));
+    expect(tokens.size).toBe(1);
+  }, 120_000);
+});
