@@ -164,7 +164,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
       name: 'dbus-session',
       ok: problem === null,
       required: false,
-      detail: problem === null ? 'A D-Bus session bus is configured' : `No D-Bus session bus (${problem})`,
+      detail: problem === null ? 'A D-Bus session bus is configured' : problem.charAt(0).toUpperCase() + problem.slice(1),
       ...(problem === null
         ? {}
         : { hint: 'Run inside a desktop session (or `dbus-run-session`) with a Secret Service such as gnome-keyring, or use the file vault.' }),
