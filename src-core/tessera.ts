@@ -20,7 +20,9 @@ import {
   type Settings,
   type TokenOptions,
 } from '../src-shared/schemas.js';
+import { join } from 'node:path';
 import { openConfigStore } from './config/store.js';
+import { withFileLock } from './config/lock.js';
 import { runDoctor } from './doctor.js';
 import type { ConfigStore, StoredProfile } from './config/types.js';
 import { TesseraError } from './errors.js';
@@ -78,6 +80,32 @@ export interface TesseraOptions {
   http?: Pick<HttpDeps, 'sleep' | 'random'> & { retry?: Partial<RetryPolicy> };
   /** `doctor()` implementation; defaults to runDoctor for the store's backend. */
   doctor?: (deps: CoreDeps) => Promise<DoctorReport>;
+}
+
+class LockWaitTimeout extends Error {}
+
+/**
+ * One mint per profile across processes (the app and any CLI runs share the data dir).
+ * A mint can take a while (timeouts, retries), so the lock is considered stale only
+ * after two minutes or when its owner process is gone; if it cannot be had in time we
+ * mint anyway: a second token is harmless, a failed token request is not.
+ */
+async function mintLock<T>(lockPath: string, fn: () => Promise<T>, logger: Logger | undefined): Promise<T> {
+  let ran = false;
+  try {
+    return await withFileLock(
+      lockPath,
+      () => {
+        ran = true;
+        return fn();
+      },
+      { timeoutMs: 90_000, staleMs: 120_000, onTimeout: () => new LockWaitTimeout() },
+    );
+  } catch (error) {
+    if (ran) throw error;
+    logger?.warn('token lock unavailable; minting without it', { reason: error instanceof LockWaitTimeout ? 'timeout' : (error as { code?: string }).code });
+    return fn();
+  }
 }
 
 function offlineUnavailable(): CacheFacade {
@@ -182,6 +210,7 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
     clock,
     profiles,
     minTtlSeconds: async () => (await settings()).minTtlSeconds,
+    crossProcessLock: (profileId, fn) => mintLock(join(dataDir, 'locks', `token-${profileId}.lock`), fn, logger),
     events,
     ...(logger ? { logger } : {}),
   });

@@ -33,6 +33,13 @@ export interface TokenServiceDeps {
   };
   /** settings.minTtlSeconds, read per call. */
   minTtlSeconds(): Promise<number>;
+  /**
+   * Serialises minting of one profile across processes (the app and CLI runs), so a
+   * waiting process finds the token the other one just stored instead of minting again.
+   * Implementations must run `fn` even when the lock cannot be had (minting twice is
+   * harmless; failing a token request is not).
+   */
+  crossProcessLock?<T>(profileId: string, fn: () => Promise<T>): Promise<T>;
   events?: EventBus;
   logger?: Logger;
 }
@@ -152,19 +159,38 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
     }
   }
 
+  /** The freshest cached token (memory or the shared SecretStore), and whether it is fresh enough. */
+  async function lookup(profile: StoredProfile, minTtlMs: number, generation: string): Promise<{ previous?: CachedToken; hit?: Obtained }> {
+    let previous = belongs(memory.get(profile.id), profile);
+    // Another process (the CLI, the app) may have minted since we last looked.
+    const stored = await readStored(profile);
+    if (stored && (!previous || stored.expiresAt > previous.expiresAt)) previous = stored;
+    if (previous && freshEnough(previous, minTtlMs)) {
+      if (generation === generationOf(profile.id)) memory.set(profile.id, previous);
+      return { previous, hit: { record: previous, source: 'cache' } };
+    }
+    return previous ? { previous } : {};
+  }
+
   async function obtain(profile: StoredProfile, minTtlMs: number, force: boolean): Promise<Obtained> {
     const generation = generationOf(profile.id);
-    let previous = belongs(memory.get(profile.id), profile);
+    let previous: CachedToken | undefined;
     if (!force) {
-      // Another process (the CLI, the app) may have minted since we last looked.
-      const stored = await readStored(profile);
-      if (stored && (!previous || stored.expiresAt > previous.expiresAt)) previous = stored;
-      if (previous && freshEnough(previous, minTtlMs)) {
-        if (generation === generationOf(profile.id)) memory.set(profile.id, previous);
-        return { record: previous, source: 'cache' };
-      }
+      const found = await lookup(profile, minTtlMs, generation);
+      if (found.hit) return found.hit;
+      previous = found.previous;
     }
+    if (!deps.crossProcessLock) return obtainNew(profile, minTtlMs, force, generation, previous);
+    return deps.crossProcessLock(profile.id, async () => {
+      if (force) return obtainNew(profile, minTtlMs, force, generation, undefined);
+      // Under the lock, look again: the process that held it has probably just stored a fresh token.
+      const found = await lookup(profile, minTtlMs, generation);
+      return found.hit ?? obtainNew(profile, minTtlMs, force, generation, found.previous);
+    });
+  }
 
+  /** Refreshes `previous` (Basic) or mints. */
+  async function obtainNew(profile: StoredProfile, minTtlMs: number, force: boolean, generation: string, previous: CachedToken | undefined): Promise<Obtained> {
     let minted: MintedToken | undefined;
     let source: Source = 'minted';
     if (!force && profile.credentialKind === 'basic' && previous?.grant === 'basic' && remainingMs(previous) > REFRESH_MARGIN_MS) {
