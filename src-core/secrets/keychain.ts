@@ -100,6 +100,8 @@ export function keychainError(error: unknown, action: string, secret?: string): 
   let why = detail;
   if (/no result found/i.test(detail)) why = `${detail}; the Secret Service has no default keyring (collection) to store into`;
   else if (/ambiguous/i.test(detail)) why = `${detail}; several keychain entries match, remove the duplicates`;
+  // Windows Credential Manager caps a secret at 2560 bytes (1280 UTF-16 characters).
+  else if (/longer than platform limit|too long/i.test(detail)) why = `${detail}; the value is longer than this keychain accepts`;
   return new TesseraError(
     'KEYCHAIN_UNAVAILABLE',
     `The OS keychain is not available and could not ${action} (${why}). Start or unlock your keyring (the Secret Service, such as gnome-keyring, on Linux), ${FILE_VAULT_HINT}.`,

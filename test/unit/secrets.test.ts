@@ -85,6 +85,12 @@ describe('keychain error mapping', () => {
     expect(error.message).toContain('TESSERA_SECRET_BACKEND=file');
   });
 
+  it('explains a value too long for the platform keychain (Windows caps secrets at 2560 bytes)', () => {
+    const error = keychainError(new Error("Attribute 'password' is longer than platform limit of 1280 chars"), 'store a secret');
+    expect(error.code).toBe('KEYCHAIN_UNAVAILABLE');
+    expect(error.message).toContain('longer than this keychain accepts');
+  });
+
   it('explains a Secret Service without a default keyring', () => {
     const error = keychainError(new Error("Couldn't access platform storage: Secret Service: no result found"), 'store a secret');
     expect(error.code).toBe('KEYCHAIN_UNAVAILABLE');
