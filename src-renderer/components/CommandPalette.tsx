@@ -20,6 +20,13 @@ export interface Command {
 }
 
 const COPY_FORMATS: TokenFormat[] = ['jwt', 'header', 'env', 'curl'];
+/** Words people type for each format, beyond its label. */
+const FORMAT_WORDS: Record<TokenFormat, string> = {
+  jwt: 'jwt bearer',
+  header: 'bearer authorization',
+  env: 'env environment icav2_access_token shell',
+  curl: 'curl tss api command',
+};
 
 export function useCommands(): Command[] {
   const profiles = useProfiles((s) => s.profiles);
@@ -32,7 +39,7 @@ export function useCommands(): Command[] {
           label: format === 'jwt' ? `Copy token: ${p.name}` : `Copy ${FORMAT_LABELS[format]}: ${p.name}`,
           hint: `${p.domain} · ${p.region}`,
           icon: 'copy',
-          keywords: `${p.domain} ${p.region} token jwt`,
+          keywords: `${p.domain} ${p.region} token ${FORMAT_WORDS[format]}`,
           run: () => copyToken(p.name, format),
         });
       }

@@ -149,7 +149,7 @@ export function VirtualGrid<T>(props: GridProps<T>) {
                   aria-sort={c.sortKey ? (sorted ? (sort!.order === 'asc' ? 'ascending' : 'descending') : 'none') : undefined}
                 >
                   {c.sortKey && onSort ? (
-                    <button type="button" className="sort-button" onClick={() => onSort(c.sortKey!)} title={`Sort by ${c.header}`}>
+                    <button type="button" className="sort-button" onClick={() => onSort(c.sortKey!)} aria-label={`Sort by ${c.header}`}>
                       {c.header}
                       <Icon name={sorted && sort!.order === 'asc' ? 'chevronUp' : 'chevronDown'} size={12} className={sorted ? 'sort-icon sort-active' : 'sort-icon'} />
                     </button>

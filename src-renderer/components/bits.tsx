@@ -84,7 +84,7 @@ export const Countdown = memo(function Countdown({ expiresAt }: { expiresAt: str
 });
 
 /** "Valid until 14:05 · 42:10" with a status dot, for the sidebar and the token card. */
-export const TokenSummary = memo(function TokenSummary({ status, compact }: { status: TokenStatus | null | undefined; compact?: boolean }) {
+export const TokenSummary = memo(function TokenSummary({ status, compact, countdown = true }: { status: TokenStatus | null | undefined; compact?: boolean; countdown?: boolean }) {
   const now = useNow();
   const phase = tokenPhase(status, now);
   if (!status || phase === 'none') {
@@ -103,7 +103,7 @@ export const TokenSummary = memo(function TokenSummary({ status, compact }: { st
       {/* The per-second countdown is visual only; screen readers get a per-minute description. */}
       <span className="visually-hidden">{spoken}</span>
       <span aria-hidden="true">{label}</span>
-      {phase !== 'expired' ? (
+      {phase !== 'expired' && countdown ? (
         <span className="token-left" aria-hidden="true">
           {formatCountdown(left)}
         </span>

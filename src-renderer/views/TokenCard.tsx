@@ -59,7 +59,7 @@ export function TokenCard({ name }: { name: string }) {
             <Icon name="shield" /> Token
           </h2>
           <p className="card-sub">
-            <TokenSummary status={status} />
+            <TokenSummary status={status} countdown={false} />
           </p>
         </div>
         {status ? (

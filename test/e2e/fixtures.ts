@@ -1,0 +1,88 @@
+/**
+ * Playwright fixtures for the renderer e2e suite: a harness per test (real core, the
+ * simulator as the platform, the real keychain of the private D-Bus session), a page
+ * signed in through the one-time launch link, and guards that fail a test on any
+ * CSP violation or uncaught page error.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import { test as base, expect, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { newDataDir, recordSecret } from '../helpers/env.js';
+import { startHarness, type Harness, type HarnessOptions } from '../harness/server.js';
+
+export { expect };
+
+export const SCREENSHOT_DIR = resolve(import.meta.dirname, '..', '..', 'docs', 'screenshots');
+
+interface Fixtures {
+  harnessOptions: HarnessOptions;
+  harness: Harness;
+  app: Page;
+}
+
+export const test = base.extend<Fixtures>({
+  harnessOptions: [{ sim: { cases: 400 } }, { option: true }],
+  harness: async ({ harnessOptions }, use, testInfo) => {
+    const h = await startHarness({
+      dataDir: newDataDir(`e2e-${testInfo.title}`),
+      onSecret: recordSecret,
+      ...harnessOptions,
+    });
+    try {
+      await use(h);
+    } finally {
+      await h.close();
+    }
+  },
+  app: async ({ page, harness }, use) => {
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Refused to|violates the following Content Security Policy/i.test(m.text())) problems.push(`CSP: ${m.text()}`);
+    });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(harness.launchUrl());
+    await expect(page.locator('.app, .welcome, .lock-screen').first()).toBeVisible();
+    await use(page);
+    expect(problems, 'no CSP violation or uncaught error in the page').toEqual([]);
+  },
+});
+
+/** Serious and critical axe violations on the current view (WCAG 2.x A/AA rules). */
+export async function expectAccessible(page: Page, label: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  const bad = results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+  expect(bad, `axe on ${label}`).toEqual([]);
+}
+
+/** Sets the theme through the core (as Settings would) and waits for the page to apply it. */
+export async function setTheme(page: Page, harness: Harness, theme: 'light' | 'dark'): Promise<void> {
+  await harness.core.updateSettings({ theme });
+  await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  // Screenshots show the view, not transient notifications.
+  for (const button of await page.getByRole('button', { name: 'Dismiss notification' }).all()) await button.click().catch(() => undefined);
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
+}
+
+/** What the recording clipboard holds, read through the harness's test endpoint with the page's session. */
+export async function readClipboard(page: Page, harness: Harness): Promise<{ current: string; writes: { text: string; at: number }[] }> {
+  const res = await page.request.get(`${harness.origin}/__harness/clipboard`);
+  expect(res.ok()).toBe(true);
+  const body = (await res.json()) as { current: string; writes: { text: string; at: number }[] };
+  for (const w of body.writes) recordSecret(w.text);
+  return body;
+}
+
+/** Starts the demo tenant from the first-run screen and waits for its profile page. */
+export async function startDemo(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Try the demo tenant' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'demo' })).toBeVisible({ timeout: 20_000 });
+}

@@ -1,0 +1,233 @@
+/**
+ * An in-memory `window.tessera` for component tests. It implements the contract's
+ * shapes faithfully enough for the views (profiles, token status, copy, cases with
+ * facets, sync progress events) and records every call. The real core is covered by
+ * the e2e suite; here we test the renderer's behaviour in isolation.
+ */
+import type { TesseraBridge, TesseraEvent } from '../../src-shared/contract.js';
+import type {
+  AddProfileInput,
+  CaseDetail,
+  CaseQuery,
+  CaseSearchResult,
+  CaseSummary,
+  Facet,
+  ProfileView,
+  Settings,
+  TestDefinition,
+  TokenStatus,
+} from '../../src-shared/schemas.js';
+
+export class FakeError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function profile(name: string, patch: Partial<ProfileView> = {}): ProfileView {
+  const now = new Date().toISOString();
+  return {
+    name,
+    domain: `${name}-lab`,
+    region: 'us',
+    credentialKind: 'api-key',
+    icaUrl: 'https://ica.illumina.com/ica/rest',
+    tssUrl: `https://${name}-lab.trusight.illumina.com`,
+    customUrls: false,
+    includeIdentifiers: false,
+    createdAt: now,
+    updatedAt: now,
+    key: { fingerprint: 'ab12', storedAt: now },
+    ...patch,
+  };
+}
+
+export function tokenStatus(name: string, minutesLeft = 42): TokenStatus {
+  const exp = Math.floor(Date.now() / 1000) + minutesLeft * 60;
+  return {
+    profile: name,
+    expiresAt: new Date(exp * 1000).toISOString(),
+    source: 'minted',
+    grant: 'api-key',
+    claims: { exp, iat: exp - 3600, nbf: exp - 3600, aud: ['ica'], tenantId: 'tenant-1', tns: 'lab', gty: 'api_key', sub: 'user-1' },
+    skewSeconds: 0,
+  };
+}
+
+const STATUSES = ['New', 'In Progress', 'Complete', 'Canceled'];
+const SUBSTATES = ['READY_FOR_REVIEW', 'PROCESSING', 'DELIVERED'];
+
+export function makeCases(n: number, tests: TestDefinition[]): CaseSummary[] {
+  const out: CaseSummary[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = tests[i % tests.length]!;
+    out.push({
+      id: `id-${i}`,
+      displayId: `CASE-${String(i + 1).padStart(6, '0')}`,
+      status: STATUSES[i % STATUSES.length]!,
+      subState: SUBSTATES[i % SUBSTATES.length]!,
+      testDefinition: { id: t.id, name: t.name },
+      tags: i % 5 === 0 ? ['urgent'] : [],
+      createdDate: new Date(Date.UTC(2024, 0, 1) + i * 3_600_000).toISOString(),
+      updatedDate: new Date(Date.UTC(2024, 6, 1) + i * 3_600_000).toISOString(),
+    });
+  }
+  return out;
+}
+
+function facet(items: CaseSummary[], pick: (c: CaseSummary) => string | undefined): Facet[] {
+  const counts = new Map<string, number>();
+  for (const c of items) {
+    const v = pick(c);
+    if (v) counts.set(v, (counts.get(v) ?? 0) + 1);
+  }
+  return [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count);
+}
+
+type Handler = (...args: unknown[]) => unknown;
+
+export class FakeBridge implements TesseraBridge {
+  profiles: ProfileView[] = [];
+  tokens = new Map<string, TokenStatus>();
+  settings: Settings = { minTtlSeconds: 300, clipboardClearSeconds: 30, idleLockMinutes: 15, globalShortcut: 'CommandOrControl+Shift+T', theme: 'system', requestTimeoutSeconds: 30 };
+  tests: TestDefinition[] = [
+    { id: 't-wgs', name: 'Whole genome', version: '2', reports: [{ id: 'r1' }] },
+    { id: 't-exome', name: 'Exome', version: '1', reports: [] },
+  ];
+  cases: CaseSummary[] = makeCases(1000, this.tests);
+  locked = false;
+  calls: { method: string; args: unknown[] }[] = [];
+  /** Per-method overrides: throw or return something else. */
+  overrides: Partial<Record<string, Handler>> = {};
+  /** Resolves searchCases only when released (for latest-wins tests). */
+  searchGate: (() => Promise<void>) | null = null;
+  private listeners = new Set<(e: TesseraEvent) => void>();
+
+  emit(event: TesseraEvent): void {
+    for (const l of this.listeners) l(event);
+  }
+
+  onEvent(listener: (e: TesseraEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private async run<T>(method: string, args: unknown[], body: () => T | Promise<T>): Promise<T> {
+    this.calls.push({ method, args });
+    const o = this.overrides[method];
+    if (o) return (await o(...args)) as T;
+    return body();
+  }
+
+  callsTo(method: string) {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  private find(name: string): ProfileView {
+    const p = this.profiles.find((x) => x.name === name);
+    if (!p) throw new FakeError('PROFILE_NOT_FOUND', `No profile named ${name}`);
+    return p;
+  }
+
+  listProfiles = () => this.run('listProfiles', [], () => [...this.profiles]);
+  addProfile = (input: AddProfileInput) =>
+    this.run('addProfile', [input], () => {
+      const p = profile(input.name, { domain: input.domain, region: 'us' });
+      this.profiles.push(p);
+      return p;
+    });
+  updateProfile = (name: string, patch: object) =>
+    this.run('updateProfile', [name, patch], () => {
+      const p = { ...this.find(name), ...patch } as ProfileView;
+      this.profiles = this.profiles.map((x) => (x.name === name ? p : x));
+      return p;
+    });
+  removeProfile = (name: string) =>
+    this.run('removeProfile', [name], () => {
+      this.profiles = this.profiles.filter((p) => p.name !== name);
+    });
+  replaceCredential = (name: string, credential: object) =>
+    this.run('replaceCredential', [name, credential], () => {
+      const p = { ...this.find(name), key: { fingerprint: 'new1', storedAt: new Date().toISOString() } };
+      this.profiles = this.profiles.map((x) => (x.name === name ? p : x));
+      return p;
+    });
+  getTokenStatus = (name: string) => this.run('getTokenStatus', [name], () => this.tokens.get(name) ?? null);
+  ensureToken = (name: string, options?: object) =>
+    this.run('ensureToken', [name, options], () => {
+      const s = tokenStatus(name);
+      this.tokens.set(name, s);
+      return s;
+    });
+  revealToken = (name: string, options?: object) =>
+    this.run('revealToken', [name, options], () => {
+      const s = tokenStatus(name);
+      this.tokens.set(name, s);
+      return { token: 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1In0.c2ln', status: s };
+    });
+  copyToken = (name: string, format: 'jwt' | 'header' | 'env' | 'curl') =>
+    this.run('copyToken', [name, format], () => {
+      this.find(name);
+      return { profile: name, format, expiresAt: tokenStatus(name).expiresAt, clearsAt: new Date(Date.now() + 30_000).toISOString() };
+    });
+  getSettings = () => this.run('getSettings', [], () => ({ ...this.settings }));
+  updateSettings = (patch: Partial<Settings>) =>
+    this.run('updateSettings', [patch], () => {
+      this.settings = { ...this.settings, ...patch };
+      return { ...this.settings };
+    });
+  doctor = () => this.run('doctor', [], () => ({ ok: true, dataDir: '/tmp/x', secretBackend: 'keychain' as const, checks: [{ name: 'keychain', ok: true, detail: 'reachable' }] }));
+  getAppInfo = () => this.run('getAppInfo', [], () => ({ version: 'test', platform: 'linux', dataDir: '/tmp/x', locked: this.locked, versions: {} }));
+  listTests = (name: string) => this.run('listTests', [name], () => ({ data: this.tests, syncedAt: '2025-01-01T00:00:00Z', stale: false, offline: false }));
+  searchCases = (name: string, query: CaseQuery) =>
+    this.run('searchCases', [name, query], async (): Promise<CaseSearchResult> => {
+      if (this.searchGate) await this.searchGate();
+      const text = query.text?.toLowerCase();
+      let items = this.cases.filter(
+        (c) =>
+          (!text || c.displayId.toLowerCase().includes(text)) &&
+          (!query.status?.length || query.status.includes(c.status)) &&
+          (!query.testId?.length || query.testId.includes(c.testDefinition?.id ?? '')),
+      );
+      if (query.sort === 'displayId') items = [...items].sort((a, b) => a.displayId.localeCompare(b.displayId) * (query.order === 'desc' ? -1 : 1));
+      const offset = query.offset ?? 0;
+      return {
+        items: items.slice(offset, offset + (query.limit ?? 50)),
+        total: items.length,
+        facets: { status: facet(items, (c) => c.status), subState: facet(items, (c) => c.subState), test: facet(items, (c) => c.testDefinition?.id) },
+        syncedAt: '2025-01-01T00:00:00Z',
+        stale: false,
+        offline: false,
+      };
+    });
+  getCase = (name: string, id: string) =>
+    this.run('getCase', [name, id], () => {
+      const c = this.cases.find((x) => x.id === id || x.displayId === id);
+      if (!c) throw new FakeError('NOT_FOUND', 'No such case');
+      const detail: CaseDetail = { ...c, caseSubjects: [{ relationshipToProband: 'PROBAND', samples: [{ externalSampleId: 'S-1', sampleType: 'Blood' }] }], raw: { id: c.id } };
+      return { data: detail, syncedAt: '2025-01-01T00:00:00Z', stale: false, offline: false };
+    });
+  getCacheStatus = (name: string) => this.run('getCacheStatus', [name], () => ({ profile: name, syncedAt: '2025-01-01T00:00:00Z', cases: this.cases.length, tests: this.tests.length, syncing: false, includeIdentifiers: false }));
+  sync = (name: string) =>
+    this.run('sync', [name], () => ({ profile: name, tests: this.tests.length, cases: this.cases.length, removed: 0, syncedAt: new Date().toISOString(), durationMs: 5 }));
+  cancelSync = (name: string) => this.run('cancelSync', [name], () => undefined);
+  startDemo = () =>
+    this.run('startDemo', [], () => {
+      const p = profile('demo', { domain: 'demo-lab', isDemo: true });
+      this.profiles.push(p);
+      return p;
+    });
+  lock = () =>
+    this.run('lock', [], () => {
+      this.locked = true;
+      this.emit({ type: 'locked' });
+    });
+  unlock = () =>
+    this.run('unlock', [], () => {
+      this.locked = false;
+      this.emit({ type: 'unlocked' });
+    });
+}

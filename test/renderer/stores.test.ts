@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { useApp } from '../../src-renderer/stores/app.js';
+import { ensureRows, openCases, PAGE_SIZE, rowAt, setFilters, useCases } from '../../src-renderer/stores/cases.js';
+import { handleEvent } from '../../src-renderer/stores/events.js';
+import { copyToken, ensureToken, loadProfiles, useProfiles } from '../../src-renderer/stores/profiles.js';
+import { startSync, syncOf, useSync } from '../../src-renderer/stores/sync.js';
+import { FakeError, profile, tokenStatus } from './fake-bridge.js';
+import { installBridge, useFreshState } from './setup.js';
+
+useFreshState();
+
+const settle = () => new Promise((r) => setTimeout(r, 0));
+
+describe('profiles store', () => {
+  it('loads profiles and their token status, and follows token events', async () => {
+    const bridge = installBridge();
+    bridge.profiles = [profile('a'), profile('b')];
+    bridge.tokens.set('a', tokenStatus('a'));
+    await loadProfiles();
+    expect(useProfiles.getState().profiles.map((p) => p.name)).toEqual(['a', 'b']);
+    expect(useProfiles.getState().tokens.a?.profile).toBe('a');
+    expect(useProfiles.getState().tokens.b).toBeNull();
+    handleEvent({ type: 'token', profile: 'b', status: tokenStatus('b', 5) });
+    expect(useProfiles.getState().tokens.b?.profile).toBe('b');
+  });
+
+  it('copies through the bridge and confirms with a toast, holding no JWT', async () => {
+    const bridge = installBridge();
+    bridge.profiles = [profile('a')];
+    await loadProfiles();
+    await copyToken('a', 'header');
+    expect(bridge.callsTo('copyToken')[0]?.args).toEqual(['a', 'header']);
+    expect(useApp.getState().toasts.at(-1)?.title).toBe('Copied Authorization header for a');
+    // The matching `copied` event from the core does not toast a second time.
+    handleEvent({ type: 'copied', result: { profile: 'a', format: 'header', expiresAt: new Date().toISOString(), clearsAt: null } });
+    expect(useApp.getState().toasts).toHaveLength(1);
+    expect(JSON.stringify(useProfiles.getState())).not.toContain('eyJ');
+  });
+
+  it('a copy from the tray (an event only) still toasts', () => {
+    installBridge();
+    handleEvent({ type: 'copied', result: { profile: 'z', format: 'jwt', expiresAt: new Date().toISOString(), clearsAt: null } });
+    expect(useApp.getState().toasts.at(-1)?.title).toBe('Copied JWT for z');
+  });
+
+  it('turns a rejected key into an error toast with the action, and reloads profiles', async () => {
+    const bridge = installBridge();
+    bridge.profiles = [profile('a')];
+    bridge.overrides.ensureToken = () => {
+      bridge.profiles = [profile('a', { key: { fingerprint: 'ab12', storedAt: new Date().toISOString(), rejectedAt: new Date().toISOString() } })];
+      throw new FakeError('CREDENTIALS_REJECTED', 'The platform refused the API key ending in ab12.');
+    };
+    await loadProfiles();
+    expect(await ensureToken('a', true)).toBeNull();
+    const t = useApp.getState().toasts.at(-1)!;
+    expect(t.tone).toBe('error');
+    expect(t.body).toMatch(/refused the API key ending in ab12.*Manage API Keys/);
+    await settle();
+    expect(useProfiles.getState().profiles[0]?.key.rejectedAt).toBeDefined();
+  });
+});
+
+describe('cases store', () => {
+  it('loads the first page with total and facets, then pages on demand', async () => {
+    const bridge = installBridge();
+    await openCases('a');
+    const s = useCases.getState();
+    expect(s.total).toBe(1000);
+    expect(s.pages[0]).toHaveLength(PAGE_SIZE);
+    expect(s.facets.status.reduce((n, f) => n + f.count, 0)).toBe(1000);
+    ensureRows(PAGE_SIZE * 3 + 5, PAGE_SIZE * 3 + 40);
+    ensureRows(PAGE_SIZE * 3 + 5, PAGE_SIZE * 3 + 40); // deduplicated while in flight
+    await settle();
+    await settle();
+    expect(bridge.callsTo('searchCases').filter((c) => (c.args[1] as { offset: number }).offset === PAGE_SIZE * 3)).toHaveLength(1);
+    expect(rowAt(useCases.getState(), PAGE_SIZE * 3 + 5)?.displayId).toBe(`CASE-${String(PAGE_SIZE * 3 + 6).padStart(6, '0')}`);
+  });
+
+  it('keeps at most one search in flight and shows only the latest text (latest wins)', async () => {
+    const bridge = installBridge();
+    await openCases('a');
+    let release: () => void = () => undefined;
+    bridge.searchGate = () => new Promise<void>((r) => (release = r));
+    const before = bridge.callsTo('searchCases').length;
+    const typing = ['C', 'CA', 'CAS', 'CASE-00001'].map((text) => setFilters({ text }));
+    // Only the first keystroke's search runs; the rest wait and collapse into one.
+    expect(bridge.callsTo('searchCases').length - before).toBe(1);
+    release();
+    await settle();
+    release();
+    await Promise.all(typing);
+    const searched = bridge.callsTo('searchCases').slice(before).map((c) => (c.args[1] as { text?: string }).text);
+    expect(searched).toEqual(['C', 'CASE-00001']);
+    expect(useCases.getState().shown?.text).toBe('CASE-00001');
+    expect(useCases.getState().total).toBe(10);
+  });
+
+  it('drops a page that belongs to an older result', async () => {
+    const bridge = installBridge();
+    await openCases('a');
+    let release: () => void = () => undefined;
+    bridge.searchGate = () => new Promise<void>((r) => (release = r));
+    ensureRows(PAGE_SIZE * 2, PAGE_SIZE * 2 + 10);
+    const gen = useCases.getState().generation;
+    const pageRelease = release;
+    bridge.searchGate = null;
+    await setFilters({ status: ['Complete'] });
+    pageRelease();
+    await settle();
+    expect(useCases.getState().generation).toBe(gen + 1);
+    expect(useCases.getState().pages[2]).toBeUndefined();
+  });
+});
+
+describe('sync and session events', () => {
+  it('tracks progress events and the result', async () => {
+    const bridge = installBridge();
+    bridge.overrides.sync = async (name) => {
+      handleEvent({ type: 'sync', progress: { profile: name as string, phase: 'cases', done: 200, total: 1000 } });
+      expect(syncOf(useSync.getState(), 'a').progress?.done).toBe(200);
+      expect(syncOf(useSync.getState(), 'a').running).toBe(true);
+      return { profile: 'a', tests: 2, cases: 1000, removed: 0, syncedAt: new Date().toISOString(), durationMs: 10 };
+    };
+    await startSync('a');
+    const s = syncOf(useSync.getState(), 'a');
+    expect(s.running).toBe(false);
+    expect(s.lastResult?.cases).toBe(1000);
+    expect(useApp.getState().toasts.at(-1)?.title).toBe('Synced a');
+  });
+
+  it('a failed sync keeps the typed error', async () => {
+    const bridge = installBridge();
+    bridge.overrides.sync = () => {
+      throw new FakeError('NETWORK', 'Cannot reach demo-lab.trusight.illumina.com');
+    };
+    await startSync('a');
+    expect(syncOf(useSync.getState(), 'a').error?.code).toBe('NETWORK');
+  });
+
+  it('locks on the locked event and drops cached rows', async () => {
+    installBridge();
+    await openCases('a');
+    handleEvent({ type: 'locked' });
+    expect(useApp.getState().locked).toBe(true);
+    expect(useCases.getState().pages).toEqual({});
+    handleEvent({ type: 'unlocked' });
+    expect(useApp.getState().locked).toBe(false);
+  });
+});
