@@ -1,4 +1,31 @@
-// Electron main process entry: composition root (see the Electron-shell issue).
+/**
+ * Electron main entry (out/main/index.js). Only the concrete choices live here: the
+ * real core, the secret store the core selects (keychain or file vault), the log
+ * file, and the simulator for the demo tenant. The wiring is in app.ts.
+ */
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import { app } from 'electron';
+import { createTessera, openSecretStore, ensureDataDir } from '../src-core/index.js';
+import { createFileLogger } from '../src-core/log.js';
+import { runDoctor } from '../src-core/doctor.js';
+import { startDesktop } from './app.js';
 
-app.whenReady().then(() => undefined);
+const here = dirname(fileURLToPath(import.meta.url));
+// Packaged, icons are copied next to app.asar (extraResources) so the OS can read them
+// as plain files (notifications on Linux cannot read inside an asar archive).
+const icons = app.isPackaged ? join(process.resourcesPath, 'icons') : join(app.getAppPath(), 'resources', 'icons');
+
+startDesktop({
+  paths: { preload: join(here, '../preload/preload.cjs'), renderer: join(here, '../renderer'), icons },
+  // The doctor resolves the secret backend itself, so it can say where the choice came from.
+  createCore: (ports) => createTessera(ports, { doctor: (deps) => runDoctor({ dataDir: deps.dataDir, env: process.env }) }),
+  openSecrets: (dataDir) => openSecretStore({ dataDir: ensureDataDir(dataDir) }),
+  createLogger: (dataDir) => createFileLogger({ dataDir, base: { face: 'desktop' } }),
+  // The simulator is imported on first use of the demo tenant only.
+  startSim: async (options) => (await import('../sim/index.js')).startSim(options),
+}).catch((error: unknown) => {
+  // Nothing secret reaches this message: startup errors are typed core errors or Electron's own.
+  console.error('Tessera failed to start:', error instanceof Error ? error.message : String(error));
+  app.exit(1);
+});
