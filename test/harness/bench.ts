@@ -1,0 +1,215 @@
+/**
+ * Renderer benchmark, run by `npm run bench` (scripts/bench/renderer.mjs) with tsx:
+ * the built renderer in Debian's Chromium, over the harness, against the real core
+ * with 100,000 cases synced from the simulator into the encrypted cache.
+ *
+ * Measured in the page (performance.now()), in one run:
+ *   - keystroke in the case search box → the list shows that text's results (the
+ *     grid's data-result-text matches the input and row 0 is rendered), then the
+ *     next animation frame; p50/p95 over every keystroke typed;
+ *   - opening the Cases view (tab click) → first rendered row, from a cold store
+ *     (page reloaded each time);
+ *   - frame times while scrolling the case list continuously;
+ *   - the renderer's JavaScript bundle size, raw and gzip.
+ *
+ * Prints one JSON object on stdout; progress goes to stderr.
+ */
+import { readdirSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium, type Page } from 'playwright-core';
+import { startHarness } from './server.js';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const CHROMIUM = process.env.TESSERA_CHROMIUM ?? '/usr/bin/chromium';
+const CASES = Number(process.env.TESSERA_BENCH_CASES ?? 100_000);
+const OPEN_RUNS = Number(process.env.TESSERA_BENCH_OPEN_RUNS ?? 7);
+const SCROLL_MS = Number(process.env.TESSERA_BENCH_SCROLL_MS ?? 4000);
+
+const log = (line: string) => process.stderr.write(`[renderer bench] ${line}\n`);
+
+function quantile(values: number[], q: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
+
+function summary(values: number[]) {
+  return { n: values.length, p50: quantile(values, 0.5), p95: quantile(values, 0.95), max: values.length ? Math.max(...values) : NaN };
+}
+
+function bundleSize() {
+  const dir = join(ROOT, 'out', 'renderer', 'assets');
+  let js = 0;
+  let jsGzip = 0;
+  let css = 0;
+  let cssGzip = 0;
+  for (const f of readdirSync(dir)) {
+    const body = readFileSync(join(dir, f));
+    const gz = gzipSync(body, { level: 9 }).length;
+    if (f.endsWith('.js')) {
+      js += body.length;
+      jsGzip += gz;
+    } else if (f.endsWith('.css')) {
+      css += body.length;
+      cssGzip += gz;
+    }
+  }
+  return { js, jsGzip, css, cssGzip };
+}
+
+/** Opens the demo profile's Cases tab and resolves with ms from the tab click to the first rendered row. */
+async function openCasesTiming(page: Page): Promise<number> {
+  await page.getByRole('button', { name: /^demo/ }).first().click();
+  await page.getByRole('tab', { name: 'Cases' }).waitFor();
+  return page.evaluate(
+    () =>
+      new Promise<number>((done) => {
+        const tab = [...document.querySelectorAll<HTMLElement>('[role="tab"]')].find((t) => t.textContent?.includes('Cases'))!;
+        const firstRow = () => document.querySelector('.grid-cases .grid-row[data-index="0"]:not(.grid-row-loading)');
+        const observer = new MutationObserver(() => {
+          if (!firstRow()) return;
+          observer.disconnect();
+          // The row is in the DOM; count the frame that paints it.
+          requestAnimationFrame(() => done(performance.now() - t0));
+        });
+        observer.observe(document.body, { childList: true, subtree: true });
+        const t0 = performance.now();
+        tab.click();
+      }),
+  );
+}
+
+/** Installs the keystroke probe: keydown stamps t0; the grid showing the input's text stamps t1 on the next frame. */
+async function installKeystrokeProbe(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __ks: number[]; __pending: number | null };
+    w.__ks = [];
+    w.__pending = null;
+    const input = document.querySelector<HTMLInputElement>('input[data-search="cases"]')!;
+    const grid = document.querySelector<HTMLElement>('.grid-cases')!;
+    input.addEventListener('keydown', () => (w.__pending = performance.now()), true);
+    const check = () => {
+      if (w.__pending === null) return;
+      const text = input.value.trim();
+      if (grid.dataset.resultText !== text) return;
+      const total = Number(grid.dataset.resultTotal ?? '0');
+      if (total > 0 && !grid.querySelector('.grid-row[data-index="0"]:not(.grid-row-loading)')) return;
+      const t0 = w.__pending;
+      w.__pending = null;
+      requestAnimationFrame(() => w.__ks.push(performance.now() - t0));
+    };
+    new MutationObserver(check).observe(grid, { attributes: true, childList: true, subtree: true });
+  });
+}
+
+async function typeMeasured(page: Page, text: string): Promise<void> {
+  const input = page.locator('input[data-search="cases"]');
+  await input.focus();
+  for (const ch of text) {
+    const before = await page.evaluate(() => (window as unknown as { __ks: number[] }).__ks.length);
+    await page.keyboard.type(ch);
+    // One keystroke at a time: wait until its result is on screen, so each is one measurement.
+    await page.waitForFunction((n) => (window as unknown as { __ks: number[] }).__ks.length > n, before, { timeout: 30_000 });
+  }
+  // Clear with select-all + Backspace: one more measured keystroke (back to all cases).
+  const before = await page.evaluate(() => (window as unknown as { __ks: number[] }).__ks.length);
+  await page.keyboard.press('Control+A');
+  await page.evaluate(() => ((window as unknown as { __pending: number | null }).__pending = null));
+  await page.keyboard.press('Backspace');
+  await page.waitForFunction((n) => (window as unknown as { __ks: number[] }).__ks.length > n, before, { timeout: 30_000 });
+}
+
+async function scrollFrames(page: Page, durationMs: number): Promise<{ frames: number[]; rows: number; distance: number }> {
+  return page.evaluate(
+    (duration) =>
+      new Promise<{ frames: number[]; rows: number; distance: number }>((done) => {
+        const scroller = document.querySelector<HTMLElement>('.grid-cases .grid-scroll')!;
+        scroller.scrollTop = 0;
+        const frames: number[] = [];
+        const start = performance.now();
+        let last = start;
+        // About 7,200 px/s: a brisk flick through the list, fetching pages as it goes.
+        const step = 120;
+        const tick = (now: number) => {
+          frames.push(now - last);
+          last = now;
+          scroller.scrollTop += step;
+          if (now - start < duration) requestAnimationFrame(tick);
+          else done({ frames: frames.slice(1), rows: Math.round(scroller.scrollTop / 40), distance: scroller.scrollTop });
+        };
+        requestAnimationFrame(tick);
+      }),
+    durationMs,
+  );
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tessera-renderer-bench-'));
+  log(`starting the harness with ${CASES.toLocaleString('en-US')} simulated cases`);
+  const harness = await startHarness({ dataDir, sim: { cases: CASES, seed: 1 } });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+  });
+  try {
+    await harness.core.startDemo();
+    log('syncing the cache');
+    const syncStarted = performance.now();
+    const result = await harness.core.sync('demo');
+    const syncMs = performance.now() - syncStarted;
+    log(`synced ${result.cases} cases in ${(syncMs / 1000).toFixed(1)} s`);
+    const sim = harness.sim!;
+
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(harness.launchUrl());
+    await page.locator('.app').waitFor();
+
+    log('opening the Cases view');
+    const open: number[] = [];
+    for (let i = 0; i < OPEN_RUNS; i++) {
+      // A reload empties the renderer's stores: every run is a cold open of the view.
+      if (i > 0) await page.reload();
+      await page.locator('.app').waitFor();
+      open.push(await openCasesTiming(page));
+    }
+
+    log('typing in the search box');
+    await installKeystrokeProbe(page);
+    const all = sim.data.cases(sim.demo.domain);
+    const sample = all[Math.floor(all.length / 3)]!;
+    const testWord = (sample.testDefinition?.name ?? 'exome').split(/\s+/)[0]!.toLowerCase();
+    const queries = [sample.displayId, testWord, sample.status.toLowerCase()];
+    for (const q of queries) await typeMeasured(page, q);
+    const keystrokes = await page.evaluate(() => (window as unknown as { __ks: number[] }).__ks);
+
+    log('scrolling');
+    await page.locator('input[data-search="cases"]').fill('');
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('.grid-cases')?.dataset.resultText === '');
+    const scroll = await scrollFrames(page, SCROLL_MS);
+
+    await context.close();
+    const out = {
+      cases: result.cases,
+      syncMs,
+      openCases: summary(open),
+      keystroke: { ...summary(keystrokes), queries },
+      scroll: { ...summary(scroll.frames), p99: quantile(scroll.frames, 0.99), over33ms: scroll.frames.filter((f) => f > 33.4).length, rowsScrolled: scroll.rows, seconds: SCROLL_MS / 1000 },
+      bundle: bundleSize(),
+      chromium: browser.version(),
+    };
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+  } finally {
+    await browser.close();
+    await harness.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
