@@ -263,11 +263,24 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
 
   const core: TesseraCore = {
     // Profiles
+    // Reading the (non-secret) list is allowed while locked; changing profiles is not.
     listProfiles: () => profiles.list(),
-    addProfile: (input) => profiles.add(input),
-    updateProfile: (name, patch) => profiles.update(name, patch),
-    removeProfile: (name) => profiles.remove(name),
-    replaceCredential: (name, credential) => profiles.replaceCredential(name, credential),
+    async addProfile(input) {
+      assertUnlocked();
+      return profiles.add(input);
+    },
+    async updateProfile(name, patch) {
+      assertUnlocked();
+      return profiles.update(name, patch);
+    },
+    async removeProfile(name) {
+      assertUnlocked();
+      return profiles.remove(name);
+    },
+    async replaceCredential(name, credential) {
+      assertUnlocked();
+      return profiles.replaceCredential(name, credential);
+    },
 
     // Tokens
     async getTokenStatus(name) {
@@ -309,6 +322,7 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
     // Settings and diagnostics
     getSettings: () => settings(),
     async updateSettings(patch) {
+      assertUnlocked();
       const parsed = parseInput(SettingsPatchSchema, patch, 'Invalid settings');
       const next = await config.update((cfg) => {
         cfg.settings = SettingsSchema.parse({ ...cfg.settings, ...parsed });
@@ -354,6 +368,7 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
 
     // Desktop session
     async startDemo() {
+      assertUnlocked();
       if (!ports.demo) throw new TesseraError('INTERNAL', 'Demo mode is not available here (no embedded simulator).');
       const demo = await ports.demo();
       return profiles.upsertDemo(demo);

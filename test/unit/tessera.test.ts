@@ -145,6 +145,10 @@ describe('session', () => {
     await expect(core.copyToken('lab', 'jwt')).rejects.toMatchObject({ code: 'LOCKED' });
     await expect(core.sync('lab')).rejects.toMatchObject({ code: 'LOCKED' });
     expect(await core.listProfiles()).toHaveLength(1); // non-secret
+    await expect(core.addProfile({ ...profileInput, name: 'other' })).rejects.toMatchObject({ code: 'LOCKED' });
+    await expect(core.removeProfile('lab')).rejects.toMatchObject({ code: 'LOCKED' });
+    await expect(core.replaceCredential('lab', { kind: 'api-key', apiKey: 'another-key-0000' })).rejects.toMatchObject({ code: 'LOCKED' });
+    await expect(core.updateSettings({ minTtlSeconds: 10 })).rejects.toMatchObject({ code: 'LOCKED' });
     await core.unlock();
     expect((await core.ensureToken('lab')).source).toBe('cache');
     expect(fetch.mints).toBe(1);
