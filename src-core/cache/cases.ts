@@ -1,0 +1,262 @@
+/**
+ * Writing cases: upserts from search pages (sync), from single-case reads (detail),
+ * mark-and-sweep removal, and the identifier purge when a profile opts out.
+ *
+ * The full-text row is always rebuilt from the stored columns and JSON, so the index
+ * can never drift from the data it describes.
+ */
+import { createHash } from 'node:crypto';
+import { redactIdentifiers, searchFieldsOf, type CaseInput } from '../tss/normalize.js';
+import type { Database } from './sqlite.js';
+import { stmt } from './statements.js';
+
+type Json = Record<string, unknown>;
+
+export interface WriteCounts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+interface ExistingRow {
+  rid: number;
+  fingerprint: string;
+}
+
+function fingerprintOfText(text: string): string {
+  return createHash('sha256').update(text).digest('base64url').slice(0, 22);
+}
+
+export function fingerprintOf(json: Json): string {
+  return fingerprintOfText(JSON.stringify(json));
+}
+
+function parse(text: string | null): Json | null {
+  if (!text) return null;
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : null;
+  } catch {
+    return null;
+  }
+}
+
+function union(a: string[], b: string[]): string[] {
+  const out = [...a];
+  for (const v of b) if (!out.includes(v)) out.push(v);
+  return out;
+}
+
+/** Columns shared by inserts and updates, in the order the statements below use them. */
+function columns(input: CaseInput): unknown[] {
+  return [
+    input.displayId,
+    input.status,
+    input.subState ?? null,
+    input.testDefinition?.id ?? null,
+    input.testDefinition?.name ?? null,
+    input.testDefinition?.type ?? null,
+    JSON.stringify(input.tags),
+    input.createdDate ?? null,
+    input.updatedDate ?? null,
+    input.dueDate ?? null,
+    input.completedDate ?? null,
+  ];
+}
+
+const SET_COLUMNS =
+  'display_id = ?, status = ?, sub_state = ?, test_id = ?, test_name = ?, test_type = ?, tags_json = ?, created_date = ?, updated_date = ?, due_date = ?, completed_date = ?';
+const INSERT_COLUMNS =
+  'display_id, status, sub_state, test_id, test_name, test_type, tags_json, created_date, updated_date, due_date, completed_date';
+
+interface IndexText {
+  samples: string;
+  identifiers: string;
+}
+
+/** The FTS text for samples and identifiers, from both documents (the detail's first). */
+function indexText(summary: Json | null, detail: Json | null, includeIdentifiers: boolean): IndexText {
+  const fromSummary = searchFieldsOf(summary, includeIdentifiers);
+  const fromDetail = searchFieldsOf(detail, includeIdentifiers);
+  return {
+    samples: union(fromDetail.samples, fromSummary.samples).join(' '),
+    identifiers: union(fromDetail.identifiers, fromSummary.identifiers).join(' '),
+  };
+}
+
+/** Writes the FTS row and the tag rows of one case; `fresh` skips deleting rows a new case cannot have. */
+function index(db: Database, rid: number, input: CaseInput, text: IndexText, fresh: boolean): void {
+  const values = [rid, input.displayId, input.testDefinition?.name ?? '', input.status, input.subState ?? '', input.tags.join(' '), text.samples, text.identifiers];
+  const verb = fresh ? 'INSERT' : 'INSERT OR REPLACE';
+  stmt(db, `${verb} INTO cases_fts (rowid, display_id, test_name, status, sub_state, tags, samples, identifiers) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(...values);
+  if (!fresh) stmt(db, 'DELETE FROM case_tags WHERE rid = ?').run(rid);
+  const addTag = stmt(db, 'INSERT OR IGNORE INTO case_tags (tag, rid) VALUES (?, ?)');
+  for (const tag of input.tags) addTag.run(tag, rid);
+}
+
+function existing(db: Database, id: string): ExistingRow | undefined {
+  return stmt(db, 'SELECT rid, fingerprint FROM cases WHERE id = ?').get(id) as ExistingRow | undefined;
+}
+
+function doc(db: Database, rid: number, column: 'summary_json' | 'detail_json'): Json | null {
+  return parse(stmt(db, `SELECT ${column} FROM case_docs WHERE rid = ?`).pluck().get(rid) as string | null);
+}
+
+/**
+ * Upserts one search page in one transaction. Unchanged cases (same fingerprint) only
+ * get the new generation; changed ones are rewritten and their detail is marked as
+ * needing a refresh (kept meanwhile, so identifiers stay searchable until refetched).
+ */
+export function upsertSummaries(db: Database, inputs: readonly CaseInput[], generation: number, includeIdentifiers: boolean): WriteCounts {
+  const counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0 };
+  db.transaction(() => {
+    for (const input of inputs) {
+      const summaryText = JSON.stringify(input.json);
+      const fingerprint = fingerprintOfText(summaryText);
+      const row = existing(db, input.id);
+      if (row && row.fingerprint === fingerprint) {
+        stmt(db, 'UPDATE cases SET generation = ? WHERE rid = ?').run(generation, row.rid);
+        counts.unchanged++;
+        continue;
+      }
+      const detail = row ? doc(db, row.rid, 'detail_json') : null;
+      const text = indexText(input.json, detail, includeIdentifiers);
+      const hasIds = text.identifiers ? 1 : 0;
+      if (row) {
+        stmt(db, `UPDATE cases SET ${SET_COLUMNS}, fingerprint = ?, generation = ?, detail_current = 0, has_identifiers = ? WHERE rid = ?`).run(
+          ...columns(input),
+          fingerprint,
+          generation,
+          hasIds,
+          row.rid,
+        );
+        stmt(db, 'UPDATE case_docs SET summary_json = ? WHERE rid = ?').run(summaryText, row.rid);
+        index(db, row.rid, input, text, false);
+        counts.updated++;
+      } else {
+        const result = stmt(
+          db,
+          `INSERT INTO cases (id, ${INSERT_COLUMNS}, fingerprint, generation, has_identifiers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(input.id, ...columns(input), fingerprint, generation, hasIds);
+        const rid = Number(result.lastInsertRowid);
+        stmt(db, 'INSERT INTO case_docs (rid, summary_json) VALUES (?, ?)').run(rid, summaryText);
+        index(db, rid, input, text, true);
+        counts.inserted++;
+      }
+    }
+  })();
+  return counts;
+}
+
+/**
+ * Stores one case as `GET /cases/{id}` returned it: the freshest view, so its summary
+ * columns win. A case not cached yet is inserted with `generationIfNew`, and with an
+ * empty fingerprint so the next sync rewrites its search JSON.
+ */
+export function writeDetail(db: Database, input: CaseInput, generationIfNew: number, includeIdentifiers: boolean): void {
+  db.transaction(() => {
+    const row = existing(db, input.id);
+    const detailText = JSON.stringify(input.json);
+    if (row) {
+      const text = indexText(doc(db, row.rid, 'summary_json'), input.json, includeIdentifiers);
+      stmt(db, `UPDATE cases SET ${SET_COLUMNS}, detail_current = 1, has_identifiers = ? WHERE rid = ?`).run(...columns(input), text.identifiers ? 1 : 0, row.rid);
+      stmt(db, 'UPDATE case_docs SET detail_json = ? WHERE rid = ?').run(detailText, row.rid);
+      index(db, row.rid, input, text, false);
+    } else {
+      const text = indexText(input.json, input.json, includeIdentifiers);
+      const result = stmt(
+        db,
+        `INSERT INTO cases (id, ${INSERT_COLUMNS}, detail_current, fingerprint, generation, has_identifiers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, '', ?, ?)`,
+      ).run(input.id, ...columns(input), generationIfNew, text.identifiers ? 1 : 0);
+      const rid = Number(result.lastInsertRowid);
+      stmt(db, 'INSERT INTO case_docs (rid, summary_json, detail_json) VALUES (?, ?, ?)').run(rid, detailText, detailText);
+      index(db, rid, input, text, true);
+    }
+  })();
+}
+
+/** Marks a case as needing no detail fetch (e.g. the server no longer has it; the sweep will remove it). */
+export function markDetailDone(db: Database, id: string): void {
+  stmt(db, 'UPDATE cases SET detail_current = 1 WHERE id = ?').run(id);
+}
+
+/** Ids of cases whose detail (with identifiers) is missing or older than their summary. */
+export function pendingDetailIds(db: Database, limit: number): string[] {
+  return stmt(db, 'SELECT id FROM cases WHERE detail_current = 0 ORDER BY rid LIMIT ?').pluck().all(limit) as string[];
+}
+
+export function countPendingDetails(db: Database): number {
+  return stmt(db, 'SELECT count(*) FROM cases WHERE detail_current = 0').pluck().get() as number;
+}
+
+/** Deletes every case not seen by the pass with `generation`; returns how many. */
+export function sweep(db: Database, generation: number): number {
+  let removed = 0;
+  db.transaction(() => {
+    stmt(db, 'DELETE FROM cases_fts WHERE rowid IN (SELECT rid FROM cases WHERE generation < ?)').run(generation);
+    stmt(db, 'DELETE FROM case_tags WHERE rid IN (SELECT rid FROM cases WHERE generation < ?)').run(generation);
+    stmt(db, 'DELETE FROM case_docs WHERE rid IN (SELECT rid FROM cases WHERE generation < ?)').run(generation);
+    removed = stmt(db, 'DELETE FROM cases WHERE generation < ?').run(generation).changes;
+  })();
+  return removed;
+}
+
+export function deleteCase(db: Database, id: string): boolean {
+  let deleted = false;
+  db.transaction(() => {
+    const rid = stmt(db, 'SELECT rid FROM cases WHERE id = ?').pluck().get(id) as number | undefined;
+    if (rid === undefined) return;
+    stmt(db, 'DELETE FROM cases_fts WHERE rowid = ?').run(rid);
+    stmt(db, 'DELETE FROM case_tags WHERE rid = ?').run(rid);
+    stmt(db, 'DELETE FROM case_docs WHERE rid = ?').run(rid);
+    stmt(db, 'DELETE FROM cases WHERE rid = ?').run(rid);
+    deleted = true;
+  })();
+  return deleted;
+}
+
+interface PurgeRow {
+  rid: number;
+  display_id: string;
+  status: string;
+  sub_state: string | null;
+  test_name: string | null;
+  tags_json: string;
+  summary_json: string;
+  detail_json: string | null;
+}
+
+/**
+ * Removes patient identifiers from every stored case and from the index, after a
+ * profile opted out. Details are kept (redacted) and marked for refresh. Batched so a
+ * 100k-case cache does not hold one huge transaction.
+ */
+export function purgeIdentifiers(db: Database): number {
+  let purged = 0;
+  let after = 0;
+  for (;;) {
+    const rows = stmt(
+      db,
+      `SELECT c.rid, c.display_id, c.status, c.sub_state, c.test_name, c.tags_json, d.summary_json, d.detail_json
+         FROM cases c JOIN case_docs d ON d.rid = c.rid WHERE c.rid > ? ORDER BY c.rid LIMIT 2000`,
+    ).all(after) as PurgeRow[];
+    if (rows.length === 0) break;
+    db.transaction(() => {
+      for (const r of rows) {
+        const summary = redactIdentifiers(parse(r.summary_json) ?? {});
+        const detail = r.detail_json ? redactIdentifiers(parse(r.detail_json) ?? {}) : null;
+        const samples = union(searchFieldsOf(detail, false).samples, searchFieldsOf(summary, false).samples);
+        stmt(db, 'UPDATE case_docs SET summary_json = ?, detail_json = ? WHERE rid = ?').run(JSON.stringify(summary), detail ? JSON.stringify(detail) : null, r.rid);
+        stmt(db, 'UPDATE cases SET detail_current = 0, has_identifiers = 0 WHERE rid = ?').run(r.rid);
+        const tags = (parse(`{"t":${r.tags_json}}`)?.t as string[] | undefined) ?? [];
+        stmt(
+          db,
+          'INSERT OR REPLACE INTO cases_fts (rowid, display_id, test_name, status, sub_state, tags, samples, identifiers) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        ).run(r.rid, r.display_id, r.test_name ?? '', r.status, r.sub_state ?? '', tags.join(' '), samples.join(' '), '');
+        purged++;
+      }
+    })();
+    after = rows[rows.length - 1]!.rid;
+  }
+  return purged;
+}

@@ -1,0 +1,21 @@
+/**
+ * Where a profile's offline cache lives: one SQLite file per profile, named by the
+ * profile's stable id (never its name, which can carry a customer's name and can be
+ * renamed), under `<dataDir>/cache/`.
+ */
+import { join } from 'node:path';
+
+export const CACHE_DIR = 'cache';
+
+export function cacheDir(dataDir: string): string {
+  return join(dataDir, CACHE_DIR);
+}
+
+export function cacheFile(dataDir: string, profileId: string): string {
+  // The id is a UUID we generated; refuse anything that could walk out of the directory.
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(profileId)) throw new Error('A profile id has letters, digits, dash and underscore only');
+  return join(cacheDir(dataDir), `${profileId}.db`);
+}
+
+/** SQLite's companions of a database file in WAL mode. */
+export const SIDECAR_SUFFIXES = ['-wal', '-shm', '-journal'] as const;

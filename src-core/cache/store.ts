@@ -1,0 +1,291 @@
+/**
+ * One profile's offline cache: opening (key from the SecretStore, migrations,
+ * corruption recovery) and the operations the sync engine and the reads use.
+ *
+ * Recovery: a file that cannot be decrypted (key missing or different) or that SQLite
+ * reports as damaged is renamed to `<file>.corrupt-<timestamp>` (with its WAL), never
+ * deleted, and never repaired in place; the next sync rebuilds the cache from the
+ * server. Profiles and secrets are not touched, except that a missing key is replaced.
+ */
+import { closeSync, existsSync, mkdirSync, openSync, promises as fs } from 'node:fs';
+import { dirname } from 'node:path';
+import type { CaseDetail, CaseQuery, TestDefinition } from '../../src-shared/schemas.js';
+import { TesseraError } from '../errors.js';
+import type { Clock, Logger, SecretStore } from '../ports.js';
+import { systemClock } from '../ports.js';
+import type { CaseInput } from '../tss/normalize.js';
+import { upsertAudit } from './audit.js';
+import * as cases from './cases.js';
+import { countCases, idForDisplayId, readCase } from './detail.js';
+import { readCacheKey, replaceCacheKey } from './key.js';
+import { getMeta, getNumber, setMeta, type MetaKey } from './meta.js';
+import { migrate, NewerSchemaError } from './migrations.js';
+import { cacheFile, SIDECAR_SUFFIXES } from './paths.js';
+import { searchCases, type SearchOutcome } from './search.js';
+import { isCorruptionError, loadSqlite, openDatabase, type Database } from './sqlite.js';
+import { countTests, listTests, replaceTests, type TestInput } from './tests.js';
+
+export interface OpenCacheOptions {
+  dataDir: string;
+  profileId: string;
+  secrets: SecretStore;
+  clock?: Clock;
+  logger?: Logger;
+  /**
+   * What to do when the file is damaged or undecryptable, after setting it aside:
+   * 'throw' CACHE_CORRUPT (reads, so a person learns why their data vanished), or
+   * 'recreate' an empty cache at once (sync, which is about to rebuild it anyway).
+   */
+  onCorrupt: 'throw' | 'recreate';
+}
+
+export interface OpenedCache {
+  store: CacheStore;
+  /** Where a damaged file was moved, when this open had to set one aside. */
+  setAside?: string;
+}
+
+function stamp(ms: number): string {
+  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+/** Moves a cache file and its WAL/SHM aside; returns the new name of the main file. */
+export async function setAside(file: string, clock: Clock = systemClock): Promise<string> {
+  let target = `${file}.corrupt-${stamp(clock.now())}`;
+  // Two recoveries within one second must not overwrite each other's evidence.
+  for (let n = 2; existsSync(target); n++) target = `${file}.corrupt-${stamp(clock.now())}-${n}`;
+  for (const suffix of ['', ...SIDECAR_SUFFIXES]) {
+    try {
+      await fs.rename(file + suffix, target + suffix);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+  return target;
+}
+
+/** Deletes a profile's cache file, its WAL and any files set aside earlier. */
+export async function deleteCacheFiles(dataDir: string, profileId: string): Promise<number> {
+  const file = cacheFile(dataDir, profileId);
+  const dir = dirname(file);
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw error;
+  }
+  const base = `${profileId}.db`;
+  const mine = names.filter((n) => n === base || n.startsWith(`${base}-`) || n.startsWith(`${base}.corrupt-`));
+  await Promise.all(mine.map((n) => fs.rm(`${dir}/${n}`, { force: true })));
+  return mine.length;
+}
+
+export function corruptError(setAsidePath: string | undefined, cause?: unknown): TesseraError {
+  const where = setAsidePath ? ` It was moved to ${setAsidePath}.` : '';
+  return new TesseraError(
+    'CACHE_CORRUPT',
+    `The offline cache was damaged or could not be decrypted and has been set aside.${where} Sync again to rebuild it; your profiles and keys are unchanged.`,
+    { cause },
+  );
+}
+
+export async function openCache(options: OpenCacheOptions): Promise<OpenedCache> {
+  const clock = options.clock ?? systemClock;
+  const file = cacheFile(options.dataDir, options.profileId);
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  const Sqlite = await loadSqlite();
+
+  let key = await readCacheKey(options.secrets, options.profileId);
+  let setAsidePath: string | undefined;
+  let reason: unknown;
+
+  if (existsSync(file) && !key) {
+    // The file exists but its key is gone (keyring reset, another machine's copy): unreadable for good.
+    setAsidePath = await setAside(file, clock);
+    reason = new Error('the cache key is missing from the secret store');
+  }
+  key ??= await replaceCacheKey(options.secrets, options.profileId);
+
+  const tryOpen = (): CacheStore => {
+    // Created with owner-only permissions; SQLite gives its WAL and SHM the same mode.
+    if (!existsSync(file)) createEmpty(file);
+    const db = openDatabase(Sqlite, file, { keyHex: key });
+    try {
+      migrate(db);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return new CacheStore(db, file, clock);
+  };
+
+  try {
+    if (setAsidePath && options.onCorrupt === 'throw') throw corruptError(setAsidePath, reason);
+    return { store: tryOpen(), ...(setAsidePath ? { setAside: setAsidePath } : {}) };
+  } catch (error) {
+    if (error instanceof TesseraError) throw error;
+    if (!isCorruptionError(error) && !(error instanceof NewerSchemaError)) throw error;
+    setAsidePath = await setAside(file, clock);
+    options.logger?.warn('offline cache set aside', { reason: error instanceof NewerSchemaError ? 'newer schema' : (error as { code?: string }).code, file: setAsidePath });
+    if (options.onCorrupt === 'throw') throw corruptError(setAsidePath, error);
+    return { store: tryOpen(), setAside: setAsidePath };
+  }
+}
+
+function createEmpty(file: string): void {
+  // 'wx': never truncate a file another process created a moment ago.
+  try {
+    const fd = openSync(file, 'wx', 0o600);
+    closeSync(fd);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+}
+
+export class CacheStore {
+  private closed = false;
+
+  constructor(
+    readonly db: Database,
+    readonly file: string,
+    private readonly clock: Clock,
+  ) {}
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      // Folds the WAL back so the file on disk is complete on its own.
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      // A busy or damaged database still closes below.
+    }
+    this.db.close();
+  }
+
+  meta(key: MetaKey): string | null {
+    return getMeta(this.db, key);
+  }
+
+  setMeta(key: MetaKey, value: string | null): void {
+    setMeta(this.db, key, value);
+  }
+
+  get syncedAt(): string | null {
+    return getMeta(this.db, 'synced_at');
+  }
+
+  /** Starts a pass: a generation newer than any earlier pass, interrupted ones included. */
+  beginPass(includeIdentifiers: boolean): number {
+    let generation = 0;
+    this.db.transaction(() => {
+      generation = Math.max(getNumber(this.db, 'generation'), getNumber(this.db, 'pending_generation')) + 1;
+      setMeta(this.db, 'pending_generation', String(generation));
+      if (includeIdentifiers) setMeta(this.db, 'identifiers', '1');
+    }).immediate();
+    return generation;
+  }
+
+  /** The generation a case fetched outside a pass gets: the one the current or last pass uses. */
+  currentGeneration(): number {
+    return Math.max(getNumber(this.db, 'generation'), getNumber(this.db, 'pending_generation'));
+  }
+
+  upsertPage(inputs: readonly CaseInput[], generation: number, includeIdentifiers: boolean): cases.WriteCounts {
+    return cases.upsertSummaries(this.db, inputs, generation, includeIdentifiers);
+  }
+
+  writeDetail(input: CaseInput, includeIdentifiers: boolean): void {
+    if (includeIdentifiers) setMeta(this.db, 'identifiers', '1');
+    cases.writeDetail(this.db, input, this.currentGeneration(), includeIdentifiers);
+  }
+
+  /** Ends a complete pass: removes what it did not see (when `sweep`), records the time. */
+  completePass(generation: number, options: { sweep: boolean }): { removed: number; syncedAt: string } {
+    const syncedAt = new Date(this.clock.now()).toISOString();
+    let removed = 0;
+    this.db.transaction(() => {
+      if (options.sweep) removed = cases.sweep(this.db, generation);
+      setMeta(this.db, 'generation', String(generation));
+      setMeta(this.db, 'pending_generation', null);
+      setMeta(this.db, 'synced_at', syncedAt);
+      setMeta(this.db, 'refresh_failed_at', null);
+    }).immediate();
+    return { removed, syncedAt };
+  }
+
+  replaceTests(tests: readonly TestInput[]): number {
+    const n = replaceTests(this.db, tests);
+    setMeta(this.db, 'tests_synced_at', new Date(this.clock.now()).toISOString());
+    return n;
+  }
+
+  listTests(): TestDefinition[] {
+    return listTests(this.db);
+  }
+
+  search(query: CaseQuery): SearchOutcome {
+    return searchCases(this.db, query);
+  }
+
+  getCase(idOrDisplayId: string): CaseDetail | null {
+    return readCase(this.db, idOrDisplayId);
+  }
+
+  idForDisplayId(displayId: string): string | null {
+    return idForDisplayId(this.db, displayId);
+  }
+
+  deleteCase(id: string): boolean {
+    return cases.deleteCase(this.db, id);
+  }
+
+  pendingDetailIds(limit: number): string[] {
+    return cases.pendingDetailIds(this.db, limit);
+  }
+
+  countPendingDetails(): number {
+    return cases.countPendingDetails(this.db);
+  }
+
+  markDetailDone(id: string): void {
+    cases.markDetailDone(this.db, id);
+  }
+
+  /** Called when the profile no longer opts in: strips identifiers from data and index. */
+  purgeIdentifiersIfNeeded(includeIdentifiers: boolean): number {
+    if (includeIdentifiers || getMeta(this.db, 'identifiers') !== '1') return 0;
+    const n = cases.purgeIdentifiers(this.db);
+    setMeta(this.db, 'identifiers', null);
+    return n;
+  }
+
+  counts(): { cases: number; tests: number } {
+    return { cases: countCases(this.db), tests: countTests(this.db) };
+  }
+
+  upsertAudit(entries: readonly Record<string, unknown>[]): number {
+    return upsertAudit(this.db, entries);
+  }
+
+  /** Keeps the planner's statistics current after a sync; bounded so it costs milliseconds. */
+  optimize(): void {
+    const hasStats = this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").get() !== undefined;
+    this.db.pragma('analysis_limit = 2000');
+    if (hasStats) this.db.pragma('optimize');
+    else this.db.exec('ANALYZE');
+  }
+
+  markRefreshFailed(): void {
+    setMeta(this.db, 'refresh_failed_at', new Date(this.clock.now()).toISOString());
+  }
+
+  markRefreshSucceeded(): void {
+    if (getMeta(this.db, 'refresh_failed_at') !== null) setMeta(this.db, 'refresh_failed_at', null);
+  }
+}

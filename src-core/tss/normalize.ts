@@ -1,0 +1,136 @@
+/**
+ * From TSS JSON to what the cache stores and indexes.
+ *
+ * Patient identifiers: unless the profile opted in, every `caseSubjects[].subject` is
+ * reduced to a short allow-list (`id`, `gender`) before anything is stored, whatever
+ * the server sent. An allow-list rather than a deny-list, because a tenant may add
+ * identifying fields (middle name, address) that we have never seen.
+ */
+import type { TestDefinition } from '../../src-shared/schemas.js';
+import { normalizeDate } from './dates.js';
+import type { TssCase, TssTestDefinition } from './schemas.js';
+
+export interface CaseInput {
+  id: string;
+  displayId: string;
+  status: string;
+  subState?: string;
+  testDefinition?: { id: string; name?: string; type?: string };
+  tags: string[];
+  createdDate?: string;
+  updatedDate?: string;
+  dueDate?: string;
+  completedDate?: string;
+  /** The server's JSON for this case, identifiers removed unless the profile opted in. */
+  json: Record<string, unknown>;
+}
+
+const SAFE_SUBJECT_KEYS: ReadonlySet<string> = new Set(['id', 'gender']);
+
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function text(v: unknown): string | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  if (typeof v !== 'string') return undefined;
+  const t = v.trim();
+  return t === '' ? undefined : t;
+}
+
+function date(v: unknown): string | undefined {
+  const t = text(v);
+  return t ? (normalizeDate(t) ?? undefined) : undefined;
+}
+
+/** A copy of a case's JSON with every subject reduced to non-identifying fields. */
+export function redactIdentifiers(json: Json): Json {
+  const subjects = json.caseSubjects;
+  if (!Array.isArray(subjects)) return json;
+  return {
+    ...json,
+    caseSubjects: subjects.map((cs: unknown) => {
+      if (!isObject(cs) || !isObject(cs.subject)) return cs;
+      const subject: Json = {};
+      for (const [k, v] of Object.entries(cs.subject)) if (SAFE_SUBJECT_KEYS.has(k)) subject[k] = v;
+      return { ...cs, subject };
+    }),
+  };
+}
+
+export function tagsOf(json: Json): string[] {
+  const raw = Array.isArray(json.tags) ? json.tags : [];
+  const out: string[] = [];
+  for (const t of raw) {
+    const value = typeof t === 'string' ? t.trim() : isObject(t) ? (text(t.name) ?? text(t.value)) : undefined;
+    if (value && !out.includes(value)) out.push(value);
+  }
+  return out;
+}
+
+export function toCaseInput(c: TssCase, includeIdentifiers: boolean): CaseInput {
+  const json: Json = includeIdentifiers ? (c as Json) : redactIdentifiers(c as Json);
+  const td = c.testDefinition;
+  const input: CaseInput = {
+    id: c.id.trim(),
+    displayId: c.displayId.trim(),
+    status: c.status,
+    tags: tagsOf(json),
+    json,
+  };
+  const subState = text(c.subState);
+  if (subState) input.subState = subState;
+  if (td) {
+    input.testDefinition = { id: td.id.trim() };
+    const name = text(td.name);
+    const type = text(td.type);
+    if (name) input.testDefinition.name = name;
+    if (type) input.testDefinition.type = type;
+  }
+  for (const key of ['createdDate', 'updatedDate', 'dueDate', 'completedDate'] as const) {
+    const d = date(c[key]);
+    if (d) input[key] = d;
+  }
+  return input;
+}
+
+/** What the full-text index holds besides the summary columns. */
+export interface SearchFields {
+  /** externalSampleId and externalSampleName of every sample. */
+  samples: string[];
+  /** First and last names and MRNs; empty unless identifiers are included. */
+  identifiers: string[];
+}
+
+export function searchFieldsOf(json: Json | null | undefined, includeIdentifiers: boolean): SearchFields {
+  const samples: string[] = [];
+  const identifiers: string[] = [];
+  const subjects = json && Array.isArray(json.caseSubjects) ? json.caseSubjects : [];
+  for (const cs of subjects) {
+    if (!isObject(cs)) continue;
+    for (const s of Array.isArray(cs.samples) ? cs.samples : []) {
+      if (!isObject(s)) continue;
+      for (const v of [text(s.externalSampleId), text(s.externalSampleName)]) if (v && !samples.includes(v)) samples.push(v);
+    }
+    if (includeIdentifiers && isObject(cs.subject)) {
+      for (const v of [text(cs.subject.firstName), text(cs.subject.lastName), text(cs.subject.mrn)]) {
+        if (v && !identifiers.includes(v)) identifiers.push(v);
+      }
+    }
+  }
+  return { samples, identifiers };
+}
+
+export function toTestDefinition(t: TssTestDefinition): TestDefinition & { raw: Json } {
+  const out: TestDefinition & { raw: Json } = {
+    id: t.id.trim(),
+    name: text(t.name) ?? t.id.trim(),
+    reports: (t.reports ?? []).map((r) => ({ id: r.id.trim() })),
+    raw: t as Json,
+  };
+  const version = text(t.version);
+  const type = text(t.type) ?? text(t.testType);
+  if (version) out.version = version;
+  if (type) out.type = type;
+  return out;
+}
