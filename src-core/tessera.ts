@@ -5,8 +5,8 @@
  * face is calling.
  *
  * The offline cache (tests, cases, sync) plugs in as a facade built from the same deps
- * (`CoreDeps`): pass `options.cache`, or wire the default factory below. Until then its
- * methods fail with a typed OFFLINE error.
+ * (`CoreDeps`): `cacheFromCore` (src-core/cache/service.ts) by default, or
+ * `options.cache`. It loads SQLite only when a cache method is first used.
  */
 import type { TesseraApi, TesseraEvent } from '../src-shared/contract.js';
 import {
@@ -21,6 +21,7 @@ import {
   type TokenOptions,
 } from '../src-shared/schemas.js';
 import { join } from 'node:path';
+import { cacheFromCore } from './cache/service.js';
 import { openConfigStore } from './config/store.js';
 import { withFileLock } from './config/lock.js';
 import { runDoctor } from './doctor.js';
@@ -106,20 +107,6 @@ async function mintLock<T>(lockPath: string, fn: () => Promise<T>, logger: Logge
     logger?.warn('token lock unavailable; minting without it', { reason: error instanceof LockWaitTimeout ? 'timeout' : (error as { code?: string }).code });
     return fn();
   }
-}
-
-function offlineUnavailable(): CacheFacade {
-  const fail = (): never => {
-    throw new TesseraError('OFFLINE', 'The offline cache is not available in this build yet.');
-  };
-  return {
-    listTests: async () => fail(),
-    searchCases: async () => fail(),
-    getCase: async () => fail(),
-    getCacheStatus: async () => fail(),
-    sync: async () => fail(),
-    cancelSync: async () => undefined,
-  };
 }
 
 /** The full doctor for real backends; it probes the keychain itself and checks the data dir, config and vault. */
@@ -258,7 +245,7 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
       return tokens.ensure(profile, opts ?? {});
     },
   };
-  cache = (options.cache ?? offlineUnavailable)(deps);
+  cache = (options.cache ?? cacheFromCore)(deps);
   const doctor = options.doctor ?? defaultDoctor;
 
   const core: TesseraCore = {

@@ -172,14 +172,14 @@ describe('session', () => {
 });
 
 describe('offline cache seam', () => {
-  it('without a cache module the cache methods are OFFLINE', async () => {
+  it('by default the cache methods read the encrypted offline cache (empty before the first sync)', async () => {
     const { core } = setup();
-    await expect(core.listTests('lab')).rejects.toMatchObject({ code: 'OFFLINE' });
-    await expect(core.searchCases('lab', {})).rejects.toMatchObject({ code: 'OFFLINE' });
-    await expect(core.getCase('lab', 'CASE-1')).rejects.toMatchObject({ code: 'OFFLINE' });
-    await expect(core.getCacheStatus('lab')).rejects.toMatchObject({ code: 'OFFLINE' });
-    await expect(core.sync('lab')).rejects.toMatchObject({ code: 'OFFLINE' });
+    await expect(core.searchCases('lab', {})).rejects.toMatchObject({ code: 'PROFILE_NOT_FOUND' });
+    await core.addProfile(profileInput);
+    await expect(core.searchCases('lab', {})).resolves.toMatchObject({ items: [], total: 0, syncedAt: null, stale: true });
+    await expect(core.getCacheStatus('lab')).resolves.toMatchObject({ profile: 'lab', cases: 0, tests: 0, syncedAt: null, syncing: false });
     await expect(core.cancelSync('lab')).resolves.toBeUndefined();
+    await core.dispose();
   });
 
   it('a cache facade built from the core deps receives the calls and the lifecycle', async () => {

@@ -1,0 +1,480 @@
+/**
+ * The offline-cache facade: the contract's cache methods (listTests, searchCases,
+ * getCase, getCacheStatus, sync, cancelSync) over the encrypted store, the TSS client
+ * and the sync engine, plus the lifecycle hooks createTessera calls (lock, profile
+ * removal, dispose).
+ *
+ * Reading never needs the network:
+ * - searchCases reads only the cache (it runs on every keystroke).
+ * - listTests and getCase read the cache and, when the server answers within a short
+ *   timeout, refresh what they return first. A failed refresh is not an error: the
+ *   cached data comes back with `offline: true` (server unreachable) or `stale: true`
+ *   (any other failure). Only a case that is neither cached nor reachable fails.
+ * - After the server was unreachable, reads skip the network for `offlineRetryMs`, so
+ *   a dropped VPN does not make every click wait for a timeout.
+ *
+ * The SQLite module is loaded on first use only (see sqlite.ts).
+ */
+import { join } from 'node:path';
+import type { TesseraApi, TesseraEvent } from '../../src-shared/contract.js';
+import {
+  CaseQuerySchema,
+  type CacheStatus,
+  type CaseDetail,
+  type CaseSearchResult,
+  type Cached,
+  type Freshness,
+  type SyncProgress,
+  type SyncResult,
+  type TestDefinition,
+} from '../../src-shared/schemas.js';
+import { withFileLock } from '../config/lock.js';
+import type { ConfigStore, StoredProfile } from '../config/types.js';
+import { TesseraError } from '../errors.js';
+import type { Http } from '../http/request.js';
+import type { RetryPolicy } from '../http/retry.js';
+import type { Clock, Logger, SecretStore } from '../ports.js';
+import { systemClock } from '../ports.js';
+import { tssUrlOf } from '../profiles/view.js';
+import { accounts } from '../secrets/accounts.js';
+import { runSync, type ProgressUpdate } from '../sync/engine.js';
+import { createTssClient, type SearchVersion, type TssClient } from '../tss/client.js';
+import { toCaseInput, toTestDefinition } from '../tss/normalize.js';
+import { cacheFile } from './paths.js';
+import { isCorruptionError } from './sqlite.js';
+import { corruptError, openCache, setAside, type CacheStore } from './store.js';
+
+export type CacheApi = Pick<TesseraApi, 'listTests' | 'searchCases' | 'getCase' | 'getCacheStatus' | 'sync' | 'cancelSync'>;
+
+export interface CacheService extends CacheApi {
+  /** Cancels syncs and closes every database (the app locked itself); reads reopen lazily after unlock. */
+  lock(): Promise<void>;
+  unlock(): Promise<void>;
+  /** A profile is about to be removed: stop its sync and close its database so its files can go. */
+  beforeRemove(profile: StoredProfile): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+export interface CacheServiceOptions {
+  /** Data older than this is `stale` (default 24 h). */
+  staleAfterMs?: number;
+  /** After the server was unreachable, reads skip the network this long (default 30 s). */
+  offlineRetryMs?: number;
+  /** Per-attempt timeout of the refresh a read tries (default 10 s). */
+  readTimeoutMs?: number;
+  pageSize?: number;
+  concurrency?: number;
+  detailConcurrency?: number;
+  /** Days of audit log to cache on each sync (default 0: none). */
+  auditDays?: number;
+  /** Retry policy of sync requests (tests shorten it). */
+  retry?: Partial<RetryPolicy>;
+}
+
+export interface CacheServiceDeps {
+  config: ConfigStore;
+  secrets: SecretStore;
+  /** The shared HTTP helper (timeouts, retries honouring Retry-After, typed errors). */
+  http: Http;
+  /** A fresh ICA JWT for a Basic profile (the token service's policy). */
+  bearerToken(profile: StoredProfile, options: { force?: boolean }): Promise<string>;
+  dataDir: string;
+  clock?: Clock;
+  logger?: Logger;
+  emit?(event: TesseraEvent): void;
+  options?: CacheServiceOptions;
+}
+
+export const DEFAULT_STALE_AFTER_MS = 24 * 3600_000;
+
+/** Errors that mean "the server could not be reached or could not serve us now". */
+const UNREACHABLE: ReadonlySet<string> = new Set(['NETWORK', 'TIMEOUT', 'SERVER_ERROR', 'RATE_LIMITED']);
+
+function isUnreachable(error: unknown): boolean {
+  return error instanceof TesseraError && UNREACHABLE.has(error.code);
+}
+
+interface ProfileState {
+  store?: Promise<CacheStore>;
+  sync?: { controller: AbortController; promise: Promise<SyncResult> };
+  /** When the server was last found unreachable (ms); cleared by any success. */
+  unreachableAt?: number;
+}
+
+export function createCacheService(deps: CacheServiceDeps): CacheService {
+  const clock = deps.clock ?? systemClock;
+  const opts = deps.options ?? {};
+  const staleAfterMs = opts.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
+  const offlineRetryMs = opts.offlineRetryMs ?? 30_000;
+  const readTimeoutMs = opts.readTimeoutMs ?? 10_000;
+  const states = new Map<string, ProfileState>();
+  let locked = false;
+
+  function state(profile: StoredProfile): ProfileState {
+    let s = states.get(profile.id);
+    if (!s) {
+      s = {};
+      states.set(profile.id, s);
+    }
+    return s;
+  }
+
+  async function profileNamed(name: string): Promise<StoredProfile> {
+    const profile = (await deps.config.read()).profiles.find((p) => p.name === name);
+    if (!profile) throw new TesseraError('PROFILE_NOT_FOUND', `No profile named "${name}"`);
+    return profile;
+  }
+
+  function assertUnlocked(): void {
+    if (locked) throw new TesseraError('CACHE_LOCKED', 'The offline cache is closed while Tessera is locked.');
+  }
+
+  /** The profile's open store; `recreate` (sync) replaces a damaged file at once, reads report it. */
+  async function storeFor(profile: StoredProfile, onCorrupt: 'throw' | 'recreate'): Promise<CacheStore> {
+    assertUnlocked();
+    const s = state(profile);
+    if (s.store) {
+      const store = await s.store.catch(() => undefined);
+      if (store?.isOpen) return store;
+      s.store = undefined;
+    }
+    const opening = openCache({
+      dataDir: deps.dataDir,
+      profileId: profile.id,
+      secrets: deps.secrets,
+      clock,
+      onCorrupt,
+      ...(deps.logger ? { logger: deps.logger } : {}),
+    }).then(({ store, setAside: movedTo }) => {
+      if (movedTo) deps.logger?.warn('offline cache rebuilt', { profile: profile.name });
+      store.purgeIdentifiersIfNeeded(profile.includeIdentifiers);
+      return store;
+    });
+    s.store = opening;
+    try {
+      return await opening;
+    } catch (error) {
+      if (s.store === opening) s.store = undefined;
+      throw error;
+    }
+  }
+
+  /** Runs `fn` on the store; a corruption found on the way sets the file aside and reports CACHE_CORRUPT. */
+  async function withStore<T>(profile: StoredProfile, fn: (store: CacheStore) => T | Promise<T>, onCorrupt: 'throw' | 'recreate' = 'throw'): Promise<T> {
+    const store = await storeFor(profile, onCorrupt);
+    try {
+      return await fn(store);
+    } catch (error) {
+      if (!isCorruptionError(error)) throw error;
+      const s = state(profile);
+      s.sync?.controller.abort();
+      store.close();
+      s.store = undefined;
+      const movedTo = await setAside(cacheFile(deps.dataDir, profile.id), clock);
+      deps.logger?.warn('offline cache set aside', { profile: profile.name, code: (error as { code?: string }).code });
+      throw corruptError(movedTo, error);
+    }
+  }
+
+  function clientFor(profile: StoredProfile, kind: 'read' | 'sync'): TssClient {
+    return createTssClient({
+      http: deps.http,
+      baseUrl: tssUrlOf(profile),
+      domain: profile.domain,
+      ...(profile.workgroup ? { workgroup: profile.workgroup } : {}),
+      ...(profile.tssSearchVersion ? { searchVersion: profile.tssSearchVersion } : {}),
+      credential: async (o) => {
+        if (profile.credentialKind === 'basic') return { kind: 'bearer', token: await deps.bearerToken(profile, o ?? {}) };
+        const apiKey = await deps.secrets.get(accounts.credential(profile.id));
+        if (!apiKey) throw new TesseraError('SECRET_MISSING', `The API key of profile "${profile.name}" is missing from the secret store`);
+        return { kind: 'api-key', apiKey };
+      },
+      onSearchVersion: (v) => rememberSearchVersion(profile, v),
+      ...(kind === 'read'
+        ? // Interactive reads: a short wait and one retry; the cached answer is already at hand.
+          { timeoutMs: readTimeoutMs, pageTimeoutMs: readTimeoutMs, retry: { maxAttempts: 2, budgetMs: readTimeoutMs } }
+        : opts.retry
+          ? { retry: opts.retry }
+          : {}),
+    });
+  }
+
+  async function rememberSearchVersion(profile: StoredProfile, version: SearchVersion): Promise<void> {
+    profile.tssSearchVersion = version;
+    await deps.config.update((cfg) => {
+      const p = cfg.profiles.find((x) => x.id === profile.id);
+      if (p && p.tssSearchVersion !== version) p.tssSearchVersion = version;
+      return cfg;
+    });
+  }
+
+  function freshness(profile: StoredProfile, store: CacheStore, offline: boolean): Freshness {
+    const syncedAt = store.syncedAt;
+    const old = syncedAt === null || clock.now() - Date.parse(syncedAt) > staleAfterMs;
+    const failed = store.meta('refresh_failed_at') !== null;
+    return { syncedAt, stale: old || failed || offline, offline };
+  }
+
+  /** Whether a read should try the server now (not right after it was found unreachable). */
+  function shouldTryNetwork(profile: StoredProfile): boolean {
+    const at = state(profile).unreachableAt;
+    return at === undefined || clock.now() - at >= offlineRetryMs;
+  }
+
+  function noteSuccess(profile: StoredProfile): void {
+    state(profile).unreachableAt = undefined;
+  }
+
+  function noteFailure(profile: StoredProfile, error: unknown): void {
+    if (isUnreachable(error)) state(profile).unreachableAt = clock.now();
+    deps.logger?.info('refresh failed; serving the cache', { profile: profile.name, code: (error as { code?: string }).code });
+  }
+
+  function isOffline(profile: StoredProfile): boolean {
+    return state(profile).unreachableAt !== undefined;
+  }
+
+  function emitProgress(profile: StoredProfile, p: ProgressUpdate): void {
+    const progress: SyncProgress = { profile: profile.name, ...p };
+    deps.emit?.({ type: 'sync', progress });
+  }
+
+  async function listTests(name: string): Promise<Cached<TestDefinition[]>> {
+    const profile = await profileNamed(name);
+    await storeFor(profile, 'throw');
+    if (shouldTryNetwork(profile)) {
+      try {
+        const tests = (await clientFor(profile, 'read').testDefinitions()).map(toTestDefinition);
+        await withStore(profile, (store) => store.replaceTests(tests));
+        noteSuccess(profile);
+      } catch (error) {
+        if (error instanceof TesseraError && error.code === 'CACHE_CORRUPT') throw error;
+        noteFailure(profile, error);
+      }
+    }
+    return withStore(profile, (store) => ({ data: store.listTests(), ...freshness(profile, store, isOffline(profile)) }));
+  }
+
+  async function searchCases(name: string, query: unknown): Promise<CaseSearchResult> {
+    const parsed = CaseQuerySchema.safeParse(query ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new TesseraError('INVALID_INPUT', `Invalid case query: ${issue?.message ?? 'invalid'}${issue?.path.length ? ` (${issue.path.join('.')})` : ''}`);
+    }
+    const profile = await profileNamed(name);
+    return withStore(profile, (store) => ({ ...store.search(parsed.data), ...freshness(profile, store, isOffline(profile)) }));
+  }
+
+  const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+  async function getCase(name: string, idOrDisplayId: string): Promise<Cached<CaseDetail>> {
+    const profile = await profileNamed(name);
+    const key = idOrDisplayId.trim();
+    if (!key) throw new TesseraError('INVALID_INPUT', 'A case id or display id is required');
+    const cached = await withStore(profile, (store) => store.getCase(key));
+
+    let failure: unknown;
+    if (shouldTryNetwork(profile)) {
+      try {
+        const client = clientFor(profile, 'read');
+        const id = cached?.id ?? (GUID.test(key) ? key : await client.findCaseId(key));
+        if (id === null) throw new TesseraError('NOT_FOUND', `No case "${key}" on the server`, { status: 404 });
+        const fresh = await client.getCase(id, profile.includeIdentifiers);
+        noteSuccess(profile);
+        const detail = await withStore(profile, (store) => {
+          store.writeDetail(toCaseInput(fresh, profile.includeIdentifiers), profile.includeIdentifiers);
+          store.markRefreshSucceeded();
+          return store.getCase(id);
+        });
+        if (detail) return { data: detail, syncedAt: new Date(clock.now()).toISOString(), stale: false, offline: false };
+      } catch (error) {
+        if (error instanceof TesseraError && error.code === 'CACHE_CORRUPT') throw error;
+        if (error instanceof TesseraError && error.status === 404) {
+          // The server says it does not exist (any more): drop our copy rather than show a ghost.
+          if (cached) await withStore(profile, (store) => store.deleteCase(cached.id));
+          throw new TesseraError('NOT_FOUND', `No case "${key}" on the server (it may have been deleted)`, { status: 404 });
+        }
+        noteFailure(profile, error);
+        failure = error;
+      }
+    }
+    if (cached) {
+      return withStore(profile, (store) => {
+        const f = freshness(profile, store, isOffline(profile));
+        return { data: cached, ...f, stale: f.stale || failure !== undefined };
+      });
+    }
+    if (failure && !isUnreachable(failure)) throw failure;
+    throw new TesseraError('OFFLINE', `Case "${key}" is not in the offline cache and the server cannot be reached. Sync once while online.`);
+  }
+
+  async function getCacheStatus(name: string): Promise<CacheStatus> {
+    const profile = await profileNamed(name);
+    return withStore(profile, (store) => {
+      const counts = store.counts();
+      return {
+        profile: profile.name,
+        syncedAt: store.syncedAt,
+        cases: counts.cases,
+        tests: counts.tests,
+        syncing: state(profile).sync !== undefined,
+        includeIdentifiers: profile.includeIdentifiers,
+      };
+    });
+  }
+
+  async function doSync(profile: StoredProfile, controller: AbortController): Promise<SyncResult> {
+    const started = clock.now();
+    const lockPath = join(deps.dataDir, 'locks', `sync-${profile.id}.lock`);
+    // One sync per profile across processes (the app and CLI runs); a killed one's lock is broken by pid.
+    return withFileLock(
+      lockPath,
+      async () => {
+        const result = await withStore(
+          profile,
+          (store) =>
+            runSync({
+              store,
+              client: clientFor(profile, 'sync'),
+              clock,
+              includeIdentifiers: profile.includeIdentifiers,
+              signal: controller.signal,
+              onProgress: (p) => emitProgress(profile, p),
+              ...(opts.pageSize ? { pageSize: opts.pageSize } : {}),
+              ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+              ...(opts.detailConcurrency ? { detailConcurrency: opts.detailConcurrency } : {}),
+              ...(opts.auditDays ? { auditDays: opts.auditDays } : {}),
+              ...(deps.logger ? { logger: deps.logger } : {}),
+            }),
+          'recreate',
+        );
+        return {
+          profile: profile.name,
+          tests: result.tests,
+          cases: result.cases,
+          removed: result.removed,
+          syncedAt: result.syncedAt,
+          durationMs: clock.now() - started,
+        };
+      },
+      {
+        timeoutMs: 15 * 60_000,
+        staleMs: 6 * 3600_000,
+        onTimeout: () => new TesseraError('TIMEOUT', `Another Tessera process is still syncing profile "${profile.name}"; try again when it has finished.`),
+      },
+    );
+  }
+
+  async function sync(name: string): Promise<SyncResult> {
+    assertUnlocked();
+    const profile = await profileNamed(name);
+    const s = state(profile);
+    // One sync per profile at a time: a second request joins the running one.
+    if (s.sync) return s.sync.promise;
+    const controller = new AbortController();
+    const promise = (async () => {
+      try {
+        const result = await doSync(profile, controller);
+        noteSuccess(profile);
+        return result;
+      } catch (error) {
+        const cancelled = controller.signal.aborted || (error instanceof TesseraError && error.code === 'CANCELLED');
+        if (!cancelled) {
+          noteFailure(profile, error);
+          await withStore(profile, (store) => store.markRefreshFailed()).catch(() => undefined);
+        }
+        emitProgress(profile, {
+          phase: cancelled ? 'cancelled' : 'failed',
+          done: 0,
+          total: null,
+          message: cancelled ? 'Sync cancelled; the cache is unchanged where it was not yet refreshed.' : errorMessage(error),
+        });
+        if (cancelled && !(error instanceof TesseraError && error.code === 'CANCELLED')) {
+          throw new TesseraError('CANCELLED', 'The sync was cancelled.', { cause: error });
+        }
+        throw error;
+      } finally {
+        s.sync = undefined;
+      }
+    })();
+    s.sync = { controller, promise };
+    return promise;
+  }
+
+  async function cancelSync(name: string): Promise<void> {
+    const profile = await profileNamed(name);
+    state(profile).sync?.controller.abort();
+  }
+
+  async function closeProfile(id: string): Promise<void> {
+    const s = states.get(id);
+    if (!s) return;
+    if (s.sync) {
+      s.sync.controller.abort();
+      await s.sync.promise.catch(() => undefined);
+    }
+    const store = await s.store?.catch(() => undefined);
+    store?.close();
+    states.delete(id);
+  }
+
+  async function closeAll(): Promise<void> {
+    await Promise.all([...states.keys()].map((id) => closeProfile(id)));
+  }
+
+  return {
+    listTests,
+    searchCases,
+    getCase,
+    getCacheStatus,
+    sync,
+    cancelSync,
+    async lock() {
+      locked = true;
+      await closeAll();
+    },
+    async unlock() {
+      locked = false;
+    },
+    async beforeRemove(profile) {
+      await closeProfile(profile.id);
+    },
+    async dispose() {
+      await closeAll();
+    },
+  };
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof TesseraError ? error.message : 'The sync failed unexpectedly.';
+}
+
+/**
+ * The part of createTessera's `CoreDeps` the cache needs (declared here, structurally,
+ * so this module does not import tessera.ts, which imports it).
+ */
+export interface CoreDepsForCache {
+  config: ConfigStore;
+  secrets: SecretStore;
+  http: Http;
+  dataDir: string;
+  clock: Clock;
+  logger: Logger | undefined;
+  events: { emit(event: TesseraEvent): void };
+  token(profile: StoredProfile, options?: { force?: boolean }): Promise<{ token: string }>;
+}
+
+/** createTessera's default cache factory: `cache: (deps) => cacheFromCore(deps)`. */
+export function cacheFromCore(deps: CoreDepsForCache, options?: CacheServiceOptions): CacheService {
+  return createCacheService({
+    config: deps.config,
+    secrets: deps.secrets,
+    http: deps.http,
+    dataDir: deps.dataDir,
+    clock: deps.clock,
+    ...(deps.logger ? { logger: deps.logger } : {}),
+    emit: (event) => deps.events.emit(event),
+    bearerToken: async (profile, o) => (await deps.token(profile, o.force ? { force: true } : {})).token,
+    ...(options ? { options } : {}),
+  });
+}

@@ -1,0 +1,223 @@
+/**
+ * The TSS client (reference/PLATFORM.md, TSS section), over the shared HTTP helper
+ * (timeouts, bounded retries on 429/5xx honouring Retry-After, typed errors that name
+ * the endpoint and never a header value).
+ *
+ * - Credentials: an API key goes as `Authorization: ApiKey <key>` and, as public
+ *   clients do, the same value in `X-Auth-Token`; a Basic profile sends its ICA JWT
+ *   as `Authorization: Bearer <jwt>` (re-obtained once with `force` after a 401, in
+ *   case it was revoked early). `X-ILMN-Domain` always, `X-ILMN-Workgroup` when set.
+ * - Case search: v2 first, v1 on 404 (or the reverse when v1 is what worked last);
+ *   the version that answered is reported through `onSearchVersion` so the profile
+ *   remembers it.
+ * - Every body is validated (schemas.ts); a page that does not match is a
+ *   MALFORMED_RESPONSE naming the endpoint and page, and is never written anywhere.
+ */
+import type { z } from 'zod';
+import { TesseraError } from '../errors.js';
+import type { Http, QueryValue } from '../http/request.js';
+import type { RetryPolicy } from '../http/retry.js';
+import {
+  TssAuditPageSchema,
+  TssCasePageSchema,
+  TssCaseSchema,
+  TssTestDefinitionsSchema,
+  type TssAuditPage,
+  type TssCase,
+  type TssCasePage,
+  type TssTestDefinition,
+} from './schemas.js';
+
+export type TssCredential = { kind: 'api-key'; apiKey: string } | { kind: 'bearer'; token: string };
+export type SearchVersion = 'v2' | 'v1';
+
+export interface TssClientOptions {
+  http: Http;
+  /** `https://<domain>.<instance>` or a per-profile override (the simulator in tests). */
+  baseUrl: string;
+  domain: string;
+  workgroup?: string;
+  /** The credential for each request; `force` asks for a new bearer token after a 401. */
+  credential(options?: { force?: boolean }): Promise<TssCredential>;
+  /** The search version that worked last time for this profile. */
+  searchVersion?: SearchVersion;
+  onSearchVersion?(version: SearchVersion): void | Promise<void>;
+  /** Per-attempt timeout of ordinary calls; default the helper's (settings). */
+  timeoutMs?: number;
+  /** A page of up to 1000 cases can take a while on a busy tenant. */
+  pageTimeoutMs?: number;
+  /** The audit log is known to be very slow (PLATFORM.md). */
+  auditTimeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+}
+
+export interface CaseSearchParams {
+  pageNumber: number;
+  pageSize: number;
+  displayId?: string;
+  id?: string;
+  testDefinitionId?: string;
+  status?: string;
+  subState?: string;
+  tags?: string[];
+}
+
+export interface AuditSearchParams {
+  fromDate: Date;
+  toDate: Date;
+  pageNumber: number;
+  pageSize: number;
+  caseId?: string;
+}
+
+export interface TssClient {
+  readonly searchVersion: SearchVersion | undefined;
+  testDefinitions(signal?: AbortSignal): Promise<TssTestDefinition[]>;
+  searchCases(params: CaseSearchParams, signal?: AbortSignal): Promise<TssCasePage>;
+  getCase(id: string, directIdentifiers: boolean, signal?: AbortSignal): Promise<TssCase>;
+  /** The id of the case with exactly this display id (search matches partially), or null. */
+  findCaseId(displayId: string, signal?: AbortSignal): Promise<string | null>;
+  auditLogs(params: AuditSearchParams, signal?: AbortSignal): Promise<TssAuditPage>;
+}
+
+export const DEFAULT_PAGE_TIMEOUT_MS = 90_000;
+export const DEFAULT_AUDIT_TIMEOUT_MS = 300_000;
+
+/** `2021-10-25T14:12:06+0000`, the form public clients send to the audit service. */
+export function auditDate(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, '+0000');
+}
+
+const isStatus = (error: unknown, status: number) => error instanceof TesseraError && error.status === status;
+
+export function createTssClient(options: TssClientOptions): TssClient {
+  const base = options.baseUrl.replace(/\/+$/, '');
+  let version: SearchVersion | undefined = options.searchVersion;
+
+  async function headers(force: boolean): Promise<{ headers: Record<string, string>; bearer: boolean }> {
+    const credential = await options.credential(force ? { force } : undefined);
+    const h: Record<string, string> = { 'X-ILMN-Domain': options.domain };
+    if (options.workgroup) h['X-ILMN-Workgroup'] = options.workgroup;
+    if (credential.kind === 'api-key') {
+      h.Authorization = `ApiKey ${credential.apiKey}`;
+      h['X-Auth-Token'] = `ApiKey ${credential.apiKey}`;
+    } else {
+      h.Authorization = `Bearer ${credential.token}`;
+    }
+    return { headers: h, bearer: credential.kind === 'bearer' };
+  }
+
+  async function get<T>(
+    path: string,
+    schema: z.ZodType<T>,
+    init: { query?: Record<string, QueryValue>; timeoutMs?: number; signal?: AbortSignal | undefined },
+  ): Promise<T> {
+    const call = async (force: boolean) => {
+      const h = await headers(force);
+      try {
+        const result = await options.http({
+          method: 'GET',
+          url: `${base}${path}`,
+          headers: h.headers,
+          accept: ['application/json'],
+          schema,
+          ...(init.query ? { query: init.query } : {}),
+          ...((init.timeoutMs ?? options.timeoutMs) !== undefined ? { timeoutMs: init.timeoutMs ?? options.timeoutMs } : {}),
+          ...(options.retry ? { retry: options.retry } : {}),
+          ...(init.signal ? { signal: init.signal } : {}),
+        });
+        return result.body;
+      } catch (error) {
+        if (!force && h.bearer && isStatus(error, 401)) return null;
+        throw error;
+      }
+    };
+    const first = await call(false);
+    if (first !== null) return first;
+    // A JWT can be revoked before it expires; one fresh token, then the server's answer stands.
+    return (await call(true)) as T;
+  }
+
+  function searchPath(v: SearchVersion): string {
+    return `/crs/api/${v}/cases/search`;
+  }
+
+  async function searchCases(params: CaseSearchParams, signal?: AbortSignal): Promise<TssCasePage> {
+    const query: Record<string, QueryValue> = {
+      pageNumber: params.pageNumber,
+      pageSize: params.pageSize,
+      displayId: params.displayId,
+      id: params.id,
+      testDefinitionId: params.testDefinitionId,
+      status: params.status,
+      subState: params.subState,
+      tags: params.tags,
+    };
+    const order: SearchVersion[] = version === 'v1' ? ['v1', 'v2'] : ['v2', 'v1'];
+    let firstError: unknown;
+    for (const v of order) {
+      try {
+        const page = await get(searchPath(v), TssCasePageSchema, { query, timeoutMs: options.pageTimeoutMs ?? DEFAULT_PAGE_TIMEOUT_MS, signal });
+        if (page.number !== params.pageNumber) {
+          // Storing page 3's cases as page 4 would be harmless, but a server that ignores
+          // paging would make the sync believe it saw everything: refuse it.
+          throw new TesseraError(
+            'MALFORMED_RESPONSE',
+            `GET ${base}${searchPath(v)} returned page ${page.number} when page ${params.pageNumber} was asked for`,
+          );
+        }
+        if (version !== v) {
+          version = v;
+          await options.onSearchVersion?.(v);
+        }
+        return page;
+      } catch (error) {
+        if (error instanceof TesseraError && error.code === 'MALFORMED_RESPONSE') {
+          throw new TesseraError('MALFORMED_RESPONSE', `${error.message} (case search, page ${params.pageNumber})`, { cause: error });
+        }
+        if (!isStatus(error, 404)) throw error;
+        firstError ??= error;
+      }
+    }
+    throw firstError;
+  }
+
+  return {
+    get searchVersion() {
+      return version;
+    },
+
+    async testDefinitions(signal) {
+      const body: { items?: TssTestDefinition[]; content?: TssTestDefinition[] } = await get('/tms/api/v1/testDefinitions', TssTestDefinitionsSchema, { signal });
+      return body.items ?? body.content ?? [];
+    },
+
+    searchCases,
+
+    async getCase(id, directIdentifiers, signal) {
+      return get(`/crs/api/v1/cases/${encodeURIComponent(id)}`, TssCaseSchema, { query: { directIdentifiers }, signal });
+    },
+
+    async findCaseId(displayId, signal) {
+      const wanted = displayId.trim().toLowerCase();
+      const page = await searchCases({ pageNumber: 0, pageSize: 50, displayId: displayId.trim() }, signal);
+      return page.content.find((c) => c.displayId.trim().toLowerCase() === wanted)?.id ?? null;
+    },
+
+    async auditLogs(params, signal) {
+      const query: Record<string, QueryValue> = {
+        fromDate: auditDate(params.fromDate),
+        toDate: auditDate(params.toDate),
+        pageNumber: params.pageNumber,
+        pageSize: params.pageSize,
+        orderBy: '+createdDate',
+        caseId: params.caseId,
+      };
+      return get('/als/api/v1/auditlogs/search', TssAuditPageSchema, {
+        query,
+        timeoutMs: options.auditTimeoutMs ?? DEFAULT_AUDIT_TIMEOUT_MS,
+        signal,
+      });
+    },
+  };
+}
