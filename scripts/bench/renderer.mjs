@@ -28,6 +28,7 @@ export const renderer = {
     const lines = rows.map((r) => `| ${r.join(' | ')} |`);
     lines.push(
       '',
+      `Keystrokes include the core's searchCases over the harness (first page of 200 rows, total and facets): p50 ${ms(out.keystroke.coreSearch.p50)}, p95 ${ms(out.keystroke.coreSearch.p95)} per call (n=${out.keystroke.coreSearch.n}).`,
       `Scrolling: p99 ${ms(out.scroll.p99)}, ${out.scroll.over33ms} of ${out.scroll.n} frames over 33 ms (two frames at 60 Hz).`,
       `Bundle: JavaScript ${kb(out.bundle.js)} (gzip ${kb(out.bundle.jsGzip)}), CSS ${kb(out.bundle.css)} (gzip ${kb(out.bundle.cssGzip)}).`,
       `Setup: ${out.cases.toLocaleString('en-US')} cases synced in ${(out.syncMs / 1000).toFixed(1)} s; ${out.chromium}, headless, --disable-gpu.`,

@@ -6,30 +6,31 @@ import type { Page } from '@playwright/test';
 import type { Harness } from '../harness/server.js';
 import { expect, expectAccessible, screenshot, setTheme, startDemo, test } from './fixtures.js';
 
-test.use({ harnessOptions: { sim: { cases: 400, seed: 7 } } });
+const CASES = 2500;
+const ALL = `${CASES.toLocaleString('en-US')} cases`;
+
+test.use({ harnessOptions: { sim: { cases: CASES, seed: 7 } } });
+test.describe.configure({ timeout: 120_000 });
 
 /** Syncs the demo profile from the UI, slowing the simulator's case pages so progress is observable. */
 async function syncWithProgress(page: Page, harness: Harness): Promise<string[]> {
   const sim = harness.sim!;
   sim.faults.add({ match: { path: /\/cases\/search/ }, times: Infinity, fault: { kind: 'delay', ms: 250 } });
-  const seen: string[] = [];
+  // Record every text the progress label shows (a MutationObserver misses none of them).
+  await page.evaluate(() => {
+    const w = window as unknown as { __progress: string[] };
+    w.__progress = [];
+    new MutationObserver(() => {
+      const label = document.querySelector('[data-testid="sync-progress"] label')?.textContent;
+      const bar = document.querySelector<HTMLProgressElement>('[data-testid="sync-progress"] progress');
+      if (label && w.__progress.at(-1) !== label) w.__progress.push(`${label}|${bar?.position ?? -1}`);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
   await page.getByRole('button', { name: 'Sync now' }).click();
-  const progress = page.getByTestId('sync-progress');
-  await expect(progress).toBeVisible();
-  // Sample the progress label while the sync runs.
-  await expect
-    .poll(
-      async () => {
-        const text = (await progress.textContent().catch(() => null)) ?? '';
-        if (text && !seen.includes(text)) seen.push(text);
-        return seen.some((t) => /Fetching cases [\d,]+ of [\d,]+/.test(t));
-      },
-      { intervals: [50], timeout: 30_000 },
-    )
-    .toBe(true);
+  await expect(page.getByTestId('sync-progress')).toBeVisible();
   await expect(page.getByTestId('toast').filter({ hasText: 'Synced demo' })).toBeVisible({ timeout: 60_000 });
   sim.faults.clear();
-  return seen;
+  return page.evaluate(() => (window as unknown as { __progress: string[] }).__progress);
 }
 
 test('browse tests, search cases and open one, after a sync with progress', async ({ app: page, harness }) => {
@@ -38,7 +39,9 @@ test('browse tests, search cases and open one, after a sync with progress', asyn
   await expect(page.getByText('Never synced')).toBeVisible();
 
   const seen = await syncWithProgress(page, harness);
-  expect(seen.some((t) => /Fetching cases/.test(t))).toBe(true);
+  // The bar moved through the pages: "Fetching cases 1,000 of 2,500" and so on, with a determinate position.
+  const steps = seen.filter((t) => /^Fetching cases [\d,]+ of [\d,]+\|0?\.\d+|^Fetching cases [\d,]+ of [\d,]+\|1$/.test(t));
+  expect(steps.length, seen.join(' / ')).toBeGreaterThanOrEqual(2);
   await expect(page.getByText(/Last synced/)).toBeVisible();
 
   // Tests: every test definition of the tenant, with case counts.
@@ -60,7 +63,7 @@ test('browse tests, search cases and open one, after a sync with progress', asyn
   const expected = sim.data.cases(sim.demo.domain).filter((c) => c.testDefinition?.id === tests[0]!.id).length;
   await expect(page.getByTestId('case-count')).toHaveText(`${expected.toLocaleString('en-US')} ${expected === 1 ? 'case' : 'cases'}`);
   await page.getByRole('button', { name: 'Clear filters' }).click();
-  await expect(page.getByTestId('case-count')).toHaveText('400 cases');
+  await expect(page.getByTestId('case-count')).toHaveText(ALL);
 
   // Search as you type: a display id narrows the list to that case.
   const target = sim.data.cases(sim.demo.domain)[41]!;
@@ -109,7 +112,7 @@ test('with the platform gone, the offline banner shows and cached browsing still
   await startDemo(page);
   await page.getByRole('tab', { name: 'Cases' }).click();
   await syncWithProgress(page, harness);
-  await expect(page.getByTestId('case-count')).toHaveText('400 cases');
+  await expect(page.getByTestId('case-count')).toHaveText(ALL);
   const sim = harness.sim!;
   const target = sim.data.cases(sim.demo.domain)[7]!;
 

@@ -51,6 +51,10 @@ export const test = base.extend<Fixtures>({
 
 /** Serious and critical axe violations on the current view (WCAG 2.x A/AA rules). */
 export async function expectAccessible(page: Page, label: string): Promise<void> {
+  // Contrast is judged on the settled view: wait for finite animations (toasts sliding in) to end.
+  await page.waitForFunction(() =>
+    document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity),
+  );
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
   const bad = results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
@@ -67,7 +71,7 @@ export async function setTheme(page: Page, harness: Harness, theme: 'light' | 'd
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   // Screenshots show the view, not transient notifications.
-  for (const button of await page.getByRole('button', { name: 'Dismiss notification' }).all()) await button.click().catch(() => undefined);
+  await page.evaluate(() => document.querySelectorAll<HTMLButtonElement>('.toast button').forEach((b) => b.click()));
   await page.waitForTimeout(150);
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
 }

@@ -151,7 +151,16 @@ async function scrollFrames(page: Page, durationMs: number): Promise<{ frames: n
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tessera-renderer-bench-'));
   log(`starting the harness with ${CASES.toLocaleString('en-US')} simulated cases`);
-  const harness = await startHarness({ dataDir, sim: { cases: CASES, seed: 1 } });
+  // Core time per searchCases call, to tell the cache's share of a keystroke from the renderer's.
+  const searchRpc: number[] = [];
+  let recordRpc = false;
+  const harness = await startHarness({
+    dataDir,
+    sim: { cases: CASES, seed: 1 },
+    onRpc: (method, ms) => {
+      if (recordRpc && method === 'searchCases') searchRpc.push(ms);
+    },
+  });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -167,6 +176,9 @@ async function main(): Promise<void> {
     const sim = harness.sim!;
 
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    // tsx (esbuild keepNames) wraps named functions in __name(); functions passed to
+    // page.evaluate are serialised with it, so define it as a no-op in the page.
+    await context.addInitScript({ content: 'globalThis.__name = (f) => f;' });
     const page = await context.newPage();
     await page.goto(harness.launchUrl());
     await page.locator('.app').waitFor();
@@ -182,12 +194,14 @@ async function main(): Promise<void> {
 
     log('typing in the search box');
     await installKeystrokeProbe(page);
+    recordRpc = true;
     const all = sim.data.cases(sim.demo.domain);
     const sample = all[Math.floor(all.length / 3)]!;
     const testWord = (sample.testDefinition?.name ?? 'exome').split(/\s+/)[0]!.toLowerCase();
     const queries = [sample.displayId, testWord, sample.status.toLowerCase()];
     for (const q of queries) await typeMeasured(page, q);
     const keystrokes = await page.evaluate(() => (window as unknown as { __ks: number[] }).__ks);
+    recordRpc = false;
 
     log('scrolling');
     await page.locator('input[data-search="cases"]').fill('');
@@ -199,7 +213,7 @@ async function main(): Promise<void> {
       cases: result.cases,
       syncMs,
       openCases: summary(open),
-      keystroke: { ...summary(keystrokes), queries },
+      keystroke: { ...summary(keystrokes), queries, coreSearch: summary(searchRpc) },
       scroll: { ...summary(scroll.frames), p99: quantile(scroll.frames, 0.99), over33ms: scroll.frames.filter((f) => f > 33.4).length, rowsScrolled: scroll.rows, seconds: SCROLL_MS / 1000 },
       bundle: bundleSize(),
       chromium: browser.version(),

@@ -69,6 +69,8 @@ export interface HarnessOptions {
   testHooks?: boolean;
   /** One line per request (method and status only). */
   log?: (line: string) => void;
+  /** Called after each RPC with its duration (benchmarks split core time from renderer time). */
+  onRpc?: (method: string, ms: number, ok: boolean) => void;
 }
 
 export interface Harness {
@@ -279,10 +281,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       } catch {
         return send(res, 400, JSON.stringify({ ok: false, error: { code: 'INVALID_INPUT', message: 'The request body is not valid JSON.' } }), 'application/json');
       }
-      const started = Date.now();
+      const started = performance.now();
       const envelope = isContractMethod(method) ? await dispatch(core, method, args) : { ok: false, error: { code: 'INVALID_INPUT', message: 'Unknown method' } };
+      options.onRpc?.(method, performance.now() - started, envelope.ok);
       // Never the arguments: addProfile and replaceCredential carry keys.
-      log(`rpc ${method}${isContractMethod(method) && SECRET_BEARING_METHODS.has(method) ? ' (secret args)' : ''} → ${envelope.ok ? 'ok' : envelope.error.code} ${Date.now() - started} ms`);
+      log(`rpc ${method}${isContractMethod(method) && SECRET_BEARING_METHODS.has(method) ? ' (secret args)' : ''} → ${envelope.ok ? 'ok' : envelope.error.code} ${(performance.now() - started).toFixed(1)} ms`);
       return send(res, 200, JSON.stringify(envelope), 'application/json');
     }
 
