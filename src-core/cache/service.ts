@@ -167,7 +167,8 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
     } catch (error) {
       if (!isCorruptionError(error)) throw error;
       const s = state(profile);
-      s.sync?.controller.abort();
+      // A read that finds damage stops a running sync, whose connection is about to close.
+      if (onCorrupt === 'throw') s.sync?.controller.abort();
       store.close();
       s.store = undefined;
       const movedTo = await setAside(cacheFile(deps.dataDir, profile.id), clock);
@@ -330,7 +331,7 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
     return withFileLock(
       lockPath,
       async () => {
-        const result = await withStore(
+        const pass = () => withStore(
           profile,
           (store) =>
             runSync({
@@ -348,6 +349,11 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
             }),
           'recreate',
         );
+        // Damage found in the middle of a sync: the file is set aside by then; rebuild from scratch once.
+        const result = await pass().catch((error: unknown) => {
+          if (error instanceof TesseraError && error.code === 'CACHE_CORRUPT' && !controller.signal.aborted) return pass();
+          throw error;
+        });
         return {
           profile: profile.name,
           tests: result.tests,
