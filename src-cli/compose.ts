@@ -54,10 +54,24 @@ export function cliDoctor(env: NodeJS.ProcessEnv): Promise<DoctorReport> {
   return runDoctor({ dataDir: resolveDataDir(env), env, ...(passphrase && { passphrase }) });
 }
 
-export async function composeCore(env: NodeJS.ProcessEnv): Promise<Composition> {
+export interface CoreOptions {
+  /**
+   * The command mostly reads secrets (token, exec): the keychain's first-use probe only
+   * reads instead of writing and deleting a probe entry, which saves two keyring writes
+   * (about 20 ms) per call. Writes still report a broken keychain with the same errors.
+   */
+  readMostly?: boolean;
+}
+
+export async function composeCore(env: NodeJS.ProcessEnv, options: CoreOptions = {}): Promise<Composition> {
   const dataDir = ensureDataDir(resolveDataDir(env));
   const passphrase = passphrasePrompt();
-  const secrets = await openSecretStore({ dataDir, env, ...(passphrase && { passphrase }) });
+  const secrets = await openSecretStore({
+    dataDir,
+    env,
+    ...(options.readMostly && { keychain: { verify: 'read' as const } }),
+    ...(passphrase && { passphrase }),
+  });
   const level = LOG_LEVELS.find((l) => l === env.TESSERA_LOG_LEVEL) ?? (env.TESSERA_DEBUG === '1' ? 'debug' : 'info');
   const logger = createFileLogger({ dataDir, level, base: { face: 'cli', pid: process.pid } });
   const http = createCliFetch();

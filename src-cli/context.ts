@@ -6,12 +6,12 @@
  */
 import type { Command } from 'commander';
 import type { TesseraCore } from '../src-core/service.js';
-import type { Composition } from './compose.js';
+import type { Composition, CoreOptions } from './compose.js';
 
 export interface CliContext {
   readonly env: NodeJS.ProcessEnv;
-  /** Composes the core on first call (memoized). Never called for `--help`. */
-  core(): Promise<TesseraCore>;
+  /** Composes the core on first call (memoized; options count only then). Never called for `--help`. */
+  core(options?: CoreOptions): Promise<TesseraCore>;
   /** The data directory in use (TESSERA_HOME or the OS default); resolves without opening any store. */
   dataDir(): Promise<string>;
   /** Which secret backend the composed core uses (composes the core if needed). */
@@ -46,12 +46,12 @@ export interface RunState {
 export function createContext(env: NodeJS.ProcessEnv): { ctx: CliContext; state: RunState } {
   const state: RunState = { exitCode: 0 };
   let composition: Promise<Composition> | undefined;
-  const compose = (): Promise<Composition> =>
-    (composition ??= import('./compose.js').then((m) => m.composeCore(env)));
+  const compose = (options: CoreOptions = {}): Promise<Composition> =>
+    (composition ??= import('./compose.js').then((m) => m.composeCore(env, options)));
 
   const ctx: CliContext = {
     env,
-    core: async () => (await compose()).core,
+    core: async (options) => (await compose(options)).core,
     dataDir: async () => (await import('./compose.js')).resolveDataDir(env),
     secretBackend: async () => (await compose()).backend,
     out: (text) => write(process.stdout, text),

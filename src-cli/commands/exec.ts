@@ -11,7 +11,6 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { TesseraError } from '../../src-core/errors.js';
 import type { Registrar } from '../context.js';
-import { withTokenLock } from '../lock.js';
 
 const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
@@ -33,8 +32,8 @@ export const registerExec: Registrar = (program, ctx) => {
       const [command, ...args] = first === '--' ? rest : [first, ...rest];
       if (!command) throw new TesseraError('INVALID_INPUT', 'No command given: tessera exec <name> -- <command> [args...]');
 
-      const core = await ctx.core();
-      const extra = await withTokenLock(await ctx.dataDir(), name, () => core.execEnvironment(name));
+      const core = await ctx.core({ readMostly: true });
+      const extra = await core.execEnvironment(name);
       // Nothing of ours needs to stay open while the child runs (it may run for hours).
       await ctx.dispose();
 

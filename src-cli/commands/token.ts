@@ -4,7 +4,6 @@
  */
 import { InvalidArgumentError, Option } from 'commander';
 import type { Registrar } from '../context.js';
-import { withTokenLock } from '../lock.js';
 import { remaining } from '../format.js';
 
 export const TOKEN_FORMATS = ['jwt', 'header', 'env', 'json'] as const;
@@ -44,9 +43,10 @@ export const registerToken: Registrar = (program, ctx) => {
     .option('--min-ttl <seconds>', 'minimum lifetime left; a token with less is replaced first (default 300)', parseSeconds)
     .option('--force', 'mint a new token even if the cached one is fresh')
     .action(async (name: string, opts: { format: CliTokenFormat; minTtl?: number; force?: boolean }) => {
-      const core = await ctx.core();
+      const core = await ctx.core({ readMostly: true });
       const options = { ...(opts.minTtl !== undefined && { minTtlSeconds: opts.minTtl }), ...(opts.force && { force: true }) };
-      const { token, status } = await withTokenLock(await ctx.dataDir(), name, () => core.token(name, options));
+      // Concurrent processes share one mint through the core's per-profile lock file.
+      const { token, status } = await core.token(name, options);
       await ctx.out(formatToken(opts.format, token, status.expiresAt, status.source));
       if (process.stderr.isTTY) {
         await ctx.err(`tessera: token for ${name} ${status.source === 'cache' ? 'from the cache' : status.source === 'refreshed' ? 'refreshed' : 'minted'}, expires in ${remaining(status.expiresAt)}\n`);

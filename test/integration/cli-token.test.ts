@@ -254,7 +254,7 @@ describe('tessera token', () => {
     expect(r.stderr).toContain('tessera profile list');
   });
 
-  it('50 concurrent `tessera token` processes share exactly one mint (cross-process lock)', async () => {
+  it('50 concurrent `tessera token` processes share exactly one mint (the core\'s cross-process lock)', async () => {
     const cli = newCli('token-concurrent');
     await addKeyProfile(cli, 'lab', ['--no-verify']);
     const before = sim.mintCount();
