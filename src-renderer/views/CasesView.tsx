@@ -33,9 +33,9 @@ const COLUMNS: GridColumn<CaseSummary>[] = [
   { key: 'status', header: 'Status', className: 'col-status', render: (c) => <StatusPill status={c.status} /> },
   { key: 'subState', header: 'Sub-state', className: 'col-substate', render: (c) => <span className="muted">{humanize(c.subState)}</span> },
   { key: 'test', header: 'Test', className: 'col-test', render: (c) => c.testDefinition?.name ?? c.testDefinition?.id ?? '—' },
-  { key: 'created', header: 'Created', sortKey: 'createdDate', className: 'col-date', render: (c) => formatDate(c.createdDate) },
+  { key: 'created', header: 'Created', sortKey: 'createdDate', className: 'col-date col-created', render: (c) => formatDate(c.createdDate) },
   { key: 'updated', header: 'Updated', sortKey: 'updatedDate', className: 'col-date', render: (c) => formatDate(c.updatedDate) },
-  { key: 'due', header: 'Due', sortKey: 'dueDate', className: 'col-date', render: (c) => formatDate(c.dueDate) },
+  { key: 'due', header: 'Due', sortKey: 'dueDate', className: 'col-date col-due', render: (c) => formatDate(c.dueDate) },
 ];
 
 const rowKey = (c: CaseSummary) => c.id;

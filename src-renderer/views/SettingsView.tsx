@@ -130,7 +130,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
           <NumberField id="set-idle" label="Lock when idle for" unit="minutes" value={idle} onChange={setIdle} invalid={idleN === null} hint="Forgets tokens and closes the cache. 0 never locks." />
           <NumberField id="set-ttl" label="Minimum token lifetime" unit="minutes" value={minTtl} onChange={setMinTtl} invalid={ttlN === null} hint="A token with less left is replaced before it is handed out." />
           <NumberField id="set-timeout" label="Request timeout" unit="seconds" value={timeout} onChange={setTimeoutValue} invalid={timeoutN === null} hint="How long to wait for the platform." />
-          <div className="field">
+          <div className="field field-wide">
             <label htmlFor="set-shortcut">Global shortcut: copy the default profile’s token</label>
             <div className="input-affix">
               <input

@@ -13,7 +13,14 @@ import { startHarness, type Harness, type HarnessOptions } from '../harness/serv
 
 export { expect };
 
-export const SCREENSHOT_DIR = resolve(import.meta.dirname, '..', '..', 'docs', 'screenshots');
+/**
+ * Every run takes the screenshots; they replace the committed ones in docs/screenshots
+ * only with TESSERA_UPDATE_SCREENSHOTS=1, so a routine `npm test` in a shared checkout
+ * does not rewrite tracked images (countdowns and ports differ on every run).
+ */
+export const SCREENSHOT_DIR = process.env.TESSERA_UPDATE_SCREENSHOTS === '1'
+  ? resolve(import.meta.dirname, '..', '..', 'docs', 'screenshots')
+  : resolve(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
 
 interface Fixtures {
   harnessOptions: HarnessOptions;

@@ -125,4 +125,16 @@ test('profile page, settings and lock screen are accessible in both themes', asy
   await screenshot(page, 'lock-light');
   await page.getByRole('button', { name: 'Unlock' }).click();
   await expect(page.getByRole('navigation', { name: 'Profiles' })).toBeVisible();
+
+  // A fresh window with profiles opens on the overview of every profile.
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1, name: 'Profiles' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Copy token for demo' })).toBeVisible();
+  for (const theme of ['light', 'dark'] as const) {
+    await setTheme(page, harness, theme);
+    await expectAccessible(page, `overview (${theme})`);
+    await screenshot(page, `overview-${theme}`);
+  }
+  await page.getByRole('button', { name: 'Copy token for demo' }).click();
+  await expect.poll(async () => (await readClipboard(page, harness)).current).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
 });
