@@ -1,0 +1,229 @@
+/**
+ * The offline cache from the shell:
+ *
+ *   tessera sync <name>
+ *   tessera tests <name> [--json]
+ *   tessera cases <name> [--search <text>] [--status <s>] [--test <id>] [--limit <n>] [--json] [--offline]
+ *   tessera case <name> <displayId|id> [--json]
+ *
+ * Results go to stdout (a table, or JSON with --json); progress and notices such as
+ * "offline, showing data from …" go to stderr, so pipes get data only. SQLite is
+ * loaded by the core on the first cache call, never by `tessera token`.
+ */
+import { InvalidArgumentError, type Command } from 'commander';
+import type { CaseDetail, CaseSummary, Freshness, SyncProgress } from '../../src-shared/schemas.js';
+import type { TesseraCore } from '../../src-core/service.js';
+import type { CliContext, Registrar } from '../context.js';
+import { table } from '../format.js';
+
+const STALE_HINT_MS = 24 * 3600_000;
+
+function parseLimit(value: string): number {
+  if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError('Expected a whole number.');
+  const n = Number(value);
+  if (n < 1 || n > 1000) throw new InvalidArgumentError('Between 1 and 1000.');
+  return n;
+}
+
+/** Repeatable options that also accept comma-separated values ("--status New,Draft"). */
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+}
+
+const day = (iso: string | undefined): string => (iso ? iso.slice(0, 10) : '');
+
+function when(iso: string | null): string {
+  return iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : 'never';
+}
+
+/** Says on stderr how old the data is when it matters: offline, or older than a day. */
+async function notice(ctx: CliContext, name: string, f: Freshness, forcedOffline: boolean): Promise<void> {
+  if (f.syncedAt === null) {
+    await ctx.err(`tessera: the offline cache of ${name} is empty; run \`tessera sync ${name}\` while online.\n`);
+    return;
+  }
+  if (f.offline || forcedOffline) {
+    await ctx.err(`tessera: offline, showing data from ${when(f.syncedAt)}\n`);
+  } else if (f.stale && Date.now() - Date.parse(f.syncedAt) > STALE_HINT_MS) {
+    await ctx.err(`tessera: showing data from ${when(f.syncedAt)}; run \`tessera sync ${name}\` to refresh it.\n`);
+  }
+}
+
+function summaryJson(c: CaseSummary): CaseSummary {
+  return {
+    id: c.id,
+    displayId: c.displayId,
+    status: c.status,
+    ...(c.subState !== undefined ? { subState: c.subState } : {}),
+    ...(c.testDefinition ? { testDefinition: c.testDefinition } : {}),
+    tags: c.tags,
+    ...(c.createdDate ? { createdDate: c.createdDate } : {}),
+    ...(c.updatedDate ? { updatedDate: c.updatedDate } : {}),
+    ...(c.dueDate ? { dueDate: c.dueDate } : {}),
+    ...(c.completedDate ? { completedDate: c.completedDate } : {}),
+  };
+}
+
+/** Progress on stderr: a redrawn bar on a terminal, a plain line per phase and every tenth otherwise. */
+function progressPrinter(ctx: CliContext, name: string): { update(p: SyncProgress): void; end(): void } {
+  const tty = Boolean(process.stderr.isTTY);
+  let lastPhase = '';
+  let lastTenth = -1;
+  let drawn = false;
+  return {
+    update(p) {
+      if (p.profile !== name || p.phase === 'done' || p.phase === 'failed' || p.phase === 'cancelled') return;
+      const label = p.message ?? (p.phase === 'tests' ? 'test definitions' : p.phase === 'cleanup' ? 'removing deleted cases' : 'cases');
+      if (tty) {
+        const width = 30;
+        const fraction = p.total ? Math.min(1, p.done / p.total) : 0;
+        const filled = Math.round(fraction * width);
+        const count = p.total ? `${p.done.toLocaleString('en')}/${p.total.toLocaleString('en')}` : p.done ? p.done.toLocaleString('en') : '';
+        process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round(fraction * 100)).padStart(3)}% ${label} ${count}\x1b[K`);
+        drawn = true;
+        return;
+      }
+      const tenth = p.total ? Math.floor((p.done / p.total) * 10) : 0;
+      if (p.phase === lastPhase && tenth === lastTenth) return;
+      lastPhase = p.phase;
+      lastTenth = tenth;
+      void ctx.err(`tessera: sync ${name}: ${label} ${p.done}${p.total !== null ? `/${p.total}` : ''}\n`);
+    },
+    end() {
+      if (tty && drawn) process.stderr.write('\r\x1b[K');
+    },
+  };
+}
+
+async function runSync(ctx: CliContext, core: TesseraCore, name: string): Promise<void> {
+  const printer = progressPrinter(ctx, name);
+  const off = core.onEvent((e) => {
+    if (e.type === 'sync') printer.update(e.progress);
+  });
+  // The first Ctrl-C cancels cleanly (the cache stays consistent); a second one is the default: exit.
+  const onInterrupt = () => {
+    process.removeListener('SIGINT', onInterrupt);
+    void core.cancelSync(name);
+  };
+  process.on('SIGINT', onInterrupt);
+  try {
+    const r = await core.sync(name);
+    printer.end();
+    const removed = r.removed ? `, ${r.removed} removed` : '';
+    await ctx.out(`synced ${r.profile}: ${r.cases} cases, ${r.tests} test definitions${removed} in ${(r.durationMs / 1000).toFixed(1)} s\n`);
+  } finally {
+    printer.end();
+    process.removeListener('SIGINT', onInterrupt);
+    off();
+  }
+}
+
+function renderCase(c: CaseDetail): string {
+  const lines: string[] = [];
+  const field = (label: string, value: string | undefined) => {
+    if (value) lines.push(`${label.padEnd(16)}${value}`);
+  };
+  field('Case', c.displayId);
+  field('Id', c.id);
+  field('Status', c.subState ? `${c.status} (${c.subState})` : c.status);
+  field('Test', c.testDefinition ? `${c.testDefinition.name ?? c.testDefinition.id}${c.testDefinition.type ? ` [${c.testDefinition.type}]` : ''}` : undefined);
+  field('Tags', c.tags.join(', '));
+  field('Created', c.createdDate);
+  field('Updated', c.updatedDate);
+  field('Due', c.dueDate);
+  field('Completed', c.completedDate);
+  field('External id', c.externalCaseId);
+  for (const [i, s] of c.caseSubjects.entries()) {
+    const who = [s.subject?.firstName, s.subject?.lastName].filter(Boolean).join(' ');
+    const mrn = s.subject?.mrn ? `MRN ${s.subject.mrn}` : '';
+    lines.push(`Subject ${i + 1}`.padEnd(16) + [s.relationshipToProband, who, mrn].filter(Boolean).join(', '));
+    for (const sample of s.samples) {
+      lines.push(`${''.padEnd(18)}sample ${[sample.externalSampleId, sample.externalSampleName, sample.sampleType, sample.status].filter(Boolean).join(' · ')}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export const registerCache: Registrar = (program: Command, ctx: CliContext) => {
+  program
+    .command('sync')
+    .description('download the TSS test definitions and cases of a profile into its encrypted offline cache')
+    .argument('<name>', 'profile name')
+    .action(async (name: string) => {
+      await runSync(ctx, await ctx.core(), name);
+    });
+
+  program
+    .command('tests')
+    .description('list the TSS test definitions (from the offline cache, refreshed when online)')
+    .argument('<name>', 'profile name')
+    .option('--json', 'print a JSON array')
+    .action(async (name: string, opts: { json?: boolean }) => {
+      const result = await (await ctx.core()).listTests(name);
+      await notice(ctx, name, result, false);
+      if (opts.json) {
+        await ctx.out(`${JSON.stringify(result.data, null, 2)}\n`);
+        return;
+      }
+      await ctx.out(table(['ID', 'NAME', 'VERSION', 'TYPE'], result.data.map((t) => [t.id, t.name, t.version ?? '', t.type ?? ''])));
+    });
+
+  program
+    .command('cases')
+    .description('list and search cases in the offline cache')
+    .argument('<name>', 'profile name')
+    .option('--search <text>', 'words to find (prefixes of display ids, test names, statuses, tags, samples; patients when opted in)')
+    .option('--status <status>', 'only this status (repeatable, or comma-separated)', collect)
+    .option('--test <id>', 'only this test definition id or name (repeatable)', collect)
+    .option('--limit <n>', 'at most this many cases (1-1000, default 50)', parseLimit)
+    .option('--json', 'print a JSON array')
+    .option('--offline', 'never touch the network: read the cache only')
+    .action(async (name: string, opts: { search?: string; status?: string[]; test?: string[]; limit?: number; json?: boolean; offline?: boolean }) => {
+      const core = await ctx.core();
+      if (!opts.offline) {
+        // Refreshing the test definitions is one cheap request: it tells us whether we are online.
+        const tests = await core.listTests(name);
+        if (tests.syncedAt === null && !tests.offline) {
+          await ctx.err(`tessera: the offline cache of ${name} is empty; syncing it first (\`tessera sync ${name}\`).\n`);
+          await runSync(ctx, core, name);
+        }
+      }
+      let testIds = opts.test;
+      if (testIds?.length) {
+        // Accept test names too: the facets know every cached test's id and name.
+        const { facets } = await core.searchCases(name, { limit: 1 });
+        testIds = testIds.map((t) => facets.test.find((f) => f.value === t || f.label?.toLowerCase() === t.toLowerCase())?.value ?? t);
+      }
+      const result = await core.searchCases(name, {
+        ...(opts.search ? { text: opts.search } : {}),
+        ...(opts.status?.length ? { status: opts.status } : {}),
+        ...(testIds?.length ? { testId: testIds } : {}),
+        limit: opts.limit ?? 50,
+      });
+      await notice(ctx, name, result, Boolean(opts.offline));
+      if (opts.json) {
+        await ctx.out(`${JSON.stringify(result.items.map(summaryJson), null, 2)}\n`);
+        return;
+      }
+      const rows = result.items.map((c) => [c.displayId, c.status, c.subState ?? '', c.testDefinition?.name ?? c.testDefinition?.id ?? '', day(c.createdDate), day(c.updatedDate), day(c.dueDate)]);
+      await ctx.out(table(['DISPLAY ID', 'STATUS', 'SUBSTATE', 'TEST', 'CREATED', 'UPDATED', 'DUE'], rows));
+      if (result.total > result.items.length) await ctx.err(`tessera: showing ${result.items.length} of ${result.total} cases; narrow the search or raise --limit.\n`);
+    });
+
+  program
+    .command('case')
+    .description('show one case (from the offline cache, refreshed from the server when online)')
+    .argument('<name>', 'profile name')
+    .argument('<id>', 'display id (e.g. CASE-000123) or case id')
+    .option('--json', 'print a JSON object')
+    .action(async (name: string, id: string, opts: { json?: boolean }) => {
+      const result = await (await ctx.core()).getCase(name, id);
+      await notice(ctx, name, result, false);
+      if (opts.json) {
+        const { raw: _raw, ...detail } = result.data;
+        await ctx.out(`${JSON.stringify(detail, null, 2)}\n`);
+        return;
+      }
+      await ctx.out(renderCase(result.data));
+    });
+};
