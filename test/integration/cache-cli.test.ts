@@ -42,7 +42,7 @@ describe('tessera cache commands', () => {
     expect(r.stderr).toMatch(/tessera: sync lab: test definitions/);
     expect(r.stderr).toMatch(/tessera: sync lab: cases 1200\/1200/);
     // No carriage returns or escape sequences: those are for terminals only.
-    expect(r.stderr.includes("\r") || r.stderr.includes(String.fromCharCode(27))).toBe(false);
+    expect(r.stderr.includes('\r') || r.stderr.includes(String.fromCharCode(27))).toBe(false);
   });
 
   it('tests, cases and case print JSON with the documented fields', async () => {
