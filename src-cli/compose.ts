@@ -74,7 +74,7 @@ export async function composeCore(env: NodeJS.ProcessEnv, options: CoreOptions =
   });
   const level = LOG_LEVELS.find((l) => l === env.TESSERA_LOG_LEVEL) ?? (env.TESSERA_DEBUG === '1' ? 'debug' : 'info');
   const logger = createFileLogger({ dataDir, level, base: { face: 'cli', pid: process.pid } });
-  const http = createCliFetch();
+  const http = createCliFetch(env);
   const core = createTessera({
     fetch: http.fetch,
     secrets,

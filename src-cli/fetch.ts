@@ -1,11 +1,14 @@
 /**
- * The CLI's fetch port: undici with `EnvHttpProxyAgent`, so HTTPS_PROXY, HTTP_PROXY
- * and NO_PROXY (and their lower-case forms) are honoured the way curl honours them.
- * Loopback hosts always go direct: a local simulator or tunnel must not be sent to a
- * corporate proxy that cannot reach it.
+ * The CLI's fetch port. With a proxy configured (HTTPS_PROXY, HTTP_PROXY and their
+ * lower-case forms), requests go through undici's `EnvHttpProxyAgent`, which honours
+ * NO_PROXY the way curl does; loopback hosts always go direct, since a local simulator
+ * or tunnel must not be sent to a corporate proxy that cannot reach it.
  *
- * undici is imported on the first request, not at start-up: `tessera token` served
- * from the cache never touches the network and should not pay for loading it.
+ * Without any proxy variable, Node's built-in fetch is used instead: it is the same
+ * WHATWG fetch (Node bundles undici) but loads in about a third of the time of the
+ * undici package (measured: ~27 ms vs ~72 ms to a first request), and every mint pays
+ * that. Either way nothing is loaded until the first request, so `tessera token` served
+ * from the cache never pays for it at all.
  */
 import { isLoopbackHost } from '../src-core/http/url.js';
 import type { FetchPort } from '../src-core/ports.js';
@@ -18,11 +21,18 @@ interface Loaded {
 
 export interface CliFetch {
   fetch: FetchPort;
-  /** Closes idle keep-alive sockets so the process can exit at once. */
+  /** Closes idle keep-alive sockets of the proxy path so the process can exit at once. */
   close(): Promise<void>;
 }
 
-export function createCliFetch(): CliFetch {
+const PROXY_VARS = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
+
+/** Whether any proxy variable is set (EnvHttpProxyAgent reads the same ones). */
+export function proxyConfigured(env: NodeJS.ProcessEnv): boolean {
+  return PROXY_VARS.some((name) => Boolean(env[name]?.trim()));
+}
+
+export function createCliFetch(env: NodeJS.ProcessEnv = process.env): CliFetch {
   let loaded: Promise<Loaded> | undefined;
   const load = (): Promise<Loaded> =>
     (loaded ??= import('undici').then((m) => {
@@ -30,8 +40,10 @@ export function createCliFetch(): CliFetch {
       const u = ((m as unknown as { default?: typeof m }).default ?? m) as typeof m;
       return { fetch: u.fetch, direct: new u.Agent(), proxied: new u.EnvHttpProxyAgent() };
     }));
+  const useProxyAgent = proxyConfigured(env);
 
   const fetchPort: FetchPort = async (input, init) => {
+    if (!useProxyAgent) return globalThis.fetch(input, init);
     const url = input instanceof URL ? input : new URL(input);
     const u = await load();
     const dispatcher = isLoopbackHost(url.hostname) ? u.direct : u.proxied;

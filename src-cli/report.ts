@@ -4,7 +4,7 @@
  * and even then passed through `redact` so no secret reaches the terminal.
  */
 import { CommanderError } from 'commander';
-import { ERROR_ACTIONS, EXIT_CODES, exitCodeFor } from '../src-shared/errors.js';
+import { ERROR_ACTIONS, EXIT_CODES, exitCodeFor, type ErrorCode } from '../src-shared/errors.js';
 import { toErrorInfo } from '../src-core/errors.js';
 import { redact } from './io.js';
 
@@ -19,6 +19,15 @@ function debugDetail(error: unknown): string {
   return redact(parts.join('\n'));
 }
 
+/**
+ * Where ERROR_ACTIONS speaks of the desktop UI ("highlighted" fields, the sidebar), the
+ * CLI says the same thing in terms of commands.
+ */
+const CLI_ACTIONS: Partial<Record<ErrorCode, string>> = {
+  INVALID_INPUT: 'Check that value and try again; `tessera <command> --help` shows the usage.',
+  PROFILE_NOT_FOUND: 'Run `tessera profile list` to see the profiles, or add one with `tessera profile add`.',
+};
+
 /** Prints the error on stderr and returns the exit code. */
 export function reportError(error: unknown, env: NodeJS.ProcessEnv): number {
   if (error instanceof CommanderError) {
@@ -27,7 +36,7 @@ export function reportError(error: unknown, env: NodeJS.ProcessEnv): number {
   }
   const info = toErrorInfo(error);
   let text = `tessera: ${redact(info.message)}\n`;
-  const action = ERROR_ACTIONS[info.code];
+  const action = CLI_ACTIONS[info.code] ?? ERROR_ACTIONS[info.code];
   if (action && action !== info.message) text += `  ${action}\n`;
   if (env.TESSERA_DEBUG === '1') text += `  [${info.code}]\n${debugDetail(error)}\n`;
   process.stderr.write(text);
