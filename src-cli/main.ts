@@ -3,7 +3,7 @@
  *
  * Start-up cost matters because scripts run `tessera token` constantly, so this file
  * loads only commander and the command descriptions. The core (zod, the keychain,
- * config) is imported when a command runs, and undici only when a request is made;
+ * config) is imported when a command runs, and the network code only when a request is made;
  * `tessera --help` opens no store at all.
  */
 import { Command } from 'commander';
