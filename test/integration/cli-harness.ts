@@ -172,3 +172,43 @@ export function jwtClaims(token: string): Record<string, unknown> {
 export function profileFlags(sim: Sim, extra: string[] = []): string[] {
   return ['--domain', sim.demo.domain, '--region', 'us', '--ica-url', sim.icaBaseUrl, '--tss-url', sim.tssBaseUrl, ...extra];
 }
+
+/**
+ * Runs the CLI on a pseudo-terminal (util-linux `script`), answering each prompt as it
+ * appears. Returns everything the terminal showed, which is what a person would see, so
+ * a test can prove that typed secrets were not echoed.
+ */
+export function runInTerminal(cli: Cli, args: string[], answers: Array<[prompt: string, answer: string]>, env: Record<string, string | undefined> = {}): Promise<{ code: number | null; screen: string }> {
+  const quote = (a: string): string => `'${a.replace(/'/g, `'\\''`)}'`;
+  const command = [process.execPath, BIN, ...args].map(quote).join(' ');
+  const childEnv: NodeJS.ProcessEnv = { ...baseEnv(), TESSERA_HOME: cli.home };
+  for (const [k, v] of Object.entries({ ...cli.env, ...env })) {
+    if (v === undefined) delete childEnv[k];
+    else childEnv[k] = v;
+  }
+  const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], { cwd: ROOT, env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+  let screen = '';
+  let next = 0;
+  const onData = (d: Buffer): void => {
+    screen += d.toString();
+    const pending = answers[next];
+    if (pending && screen.includes(pending[0])) {
+      next += 1;
+      child.stdin?.write(`${pending[1]}\r`);
+    }
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  return new Promise((resolveRun, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`no answer within 20 s; the terminal showed:\n${screen}`));
+    }, 20_000);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      cli.outputs.push(screen);
+      resolveRun({ code, screen });
+    });
+  });
+}

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Sim } from '../../sim/index.js';
 import { EXIT_CODES } from '../../src-shared/errors.js';
-import { testRoot } from '../helpers/env.js';
-import { assertNoSecrets, Cli, ensureCliBuilt, keychainHas, profileFlags, readConfig, simSecrets, startRecordingSim } from './cli-harness.js';
+import { recordSecret, testRoot } from '../helpers/env.js';
+import { assertNoSecrets, Cli, ensureCliBuilt, keychainHas, profileFlags, readConfig, runInTerminal, simSecrets, startRecordingSim } from './cli-harness.js';
 
 let sim: Sim;
 let keyDir: string;
@@ -30,8 +30,8 @@ afterAll(async () => {
   await sim?.close();
 });
 
-function newCli(label: string): Cli {
-  const cli = Cli.fresh(label);
+function newCli(label: string, env: Record<string, string | undefined> = {}): Cli {
+  const cli = Cli.fresh(label, env);
   clis.push(cli);
   return cli;
 }
@@ -102,6 +102,38 @@ describe('tessera profile add', () => {
       assertNoSecrets([r.stdout, r.stderr], [['the API key', key], ['the password', 'hunter2-is-long-enough']]);
     }
     expect(() => readConfig(cli.home)).toThrow(); // nothing was written
+  });
+
+  it('asks for the key on a terminal without echoing it', async () => {
+    const cli = newCli('profile-tty');
+    const r = await runInTerminal(cli, ['profile', 'add', 'lab', ...profileFlags(sim), '--api-key-stdin'], [['API key for lab: ', sim.demo.apiKey]]);
+    expect(r.code).toBe(0);
+    expect(r.screen).toContain('Added profile "lab"');
+    expect(r.screen.includes(sim.demo.apiKey), 'the typed key was echoed').toBe(false);
+    // Without any credential option a terminal is asked the same way.
+    const again = await runInTerminal(cli, ['profile', 'add', 'lab2', ...profileFlags(sim)], [['API key for lab2: ', sim.demo.apiKey]]);
+    expect(again.code).toBe(0);
+  });
+
+  it('asks for the password and the vault passphrase on a terminal without echoing them', async () => {
+    const passphrase = `tty-vault-${process.pid}-${Date.now()}`;
+    recordSecret(passphrase);
+    const cli = newCli('profile-tty-vault', { TESSERA_SECRET_BACKEND: 'file' });
+    const r = await runInTerminal(
+      cli,
+      ['profile', 'add', 'pw', ...profileFlags(sim), '--username', sim.demo.username, '--password-stdin'],
+      [
+        [`Password for ${sim.demo.username}: `, sim.demo.password],
+        ['Tessera vault passphrase: ', passphrase],
+      ],
+    );
+    expect(r.code).toBe(0);
+    expect(r.screen).toContain('stored in the encrypted file vault');
+    assertNoSecrets([r.screen], [['the password', sim.demo.password], ['the vault passphrase', passphrase]], 'the terminal');
+    // The vault was created with the typed passphrase: a script can open it with the same one.
+    const token = await cli.run(['token', 'pw'], { env: { TESSERA_VAULT_PASSPHRASE: passphrase } });
+    expect(token.code).toBe(0);
+    assertNoSecrets(cli.outputs, [['the vault passphrase', passphrase]]);
   });
 
   it('needs exactly one credential source when stdin is not a terminal', async () => {
