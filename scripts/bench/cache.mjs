@@ -1,0 +1,120 @@
+/**
+ * Bench sections for the offline cache (issue 3):
+ *
+ * - cacheSync: `tessera sync` of 100,000 cases into an empty cache (and again with
+ *   nothing changed) against a bare paged download of the same pages (same page size,
+ *   same three pages in flight, bodies read and dropped).
+ * - cacheSearch: search latency p50/p95 over a set of typical queries on the 100k
+ *   encrypted cache, against the same queries on an unencrypted copy of it.
+ *
+ * The simulator runs as its own process with 100,000 cases (TESSERA_BENCH_CASES to
+ * change), and the CLI syncs into a private TESSERA_HOME; the search section reuses
+ * the cache the sync section left, or syncs once (untimed) when run alone.
+ */
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { compare, root, startSimProcess, table, tempDir, timeSpawn } from './lib.mjs';
+
+const CASES = Number(process.env.TESSERA_BENCH_CASES ?? 100_000);
+const PROFILE = 'bench-cache';
+const fmt = (n) => n.toLocaleString('en');
+
+/** The home with a synced cache, shared by both sections within one bench run. */
+let synced;
+
+function cleanupLater(dir) {
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+}
+
+function cliIn(home) {
+  const env = { ...process.env, TESSERA_HOME: home };
+  for (const k of Object.keys(env)) if (/^(https?|all|no)_proxy$/i.test(k)) delete env[k];
+  return (args) => timeSpawn('node', [join(root, 'bin', 'tessera'), ...args], { env });
+}
+
+function ok(label) {
+  return (r) => {
+    if (r.code !== 0) throw new Error(`${label} failed (${r.code}): ${r.stderr.trim().split('\n').slice(-3).join(' ')}`);
+  };
+}
+
+async function withSim(fn) {
+  const keyDir = tempDir('cache-keys');
+  const sim = await startSimProcess({ keyDir, cases: CASES });
+  try {
+    return await fn(sim);
+  } finally {
+    await sim.stop();
+    rmSync(keyDir, { recursive: true, force: true });
+  }
+}
+
+async function newHome(sim) {
+  const home = tempDir('cache-data');
+  cleanupLater(home);
+  const tessera = cliIn(home);
+  const add = await tessera(['profile', 'add', PROFILE, '--domain', sim.domain, '--region', 'us', '--ica-url', sim.icaBaseUrl, '--tss-url', sim.tssBaseUrl, '--api-key-file', sim.keyFile]);
+  ok('profile add')(add);
+  return { home, tessera };
+}
+
+export const cacheSync = {
+  title: `Sync of ${fmt(CASES)} cases vs a bare paged download of the same pages`,
+  async run(ctx) {
+    // A 100k sync takes tens of seconds: a few rounds are enough to see the ratio.
+    const runs = Math.max(1, Math.min(ctx.runs, 3));
+    return withSim(async (sim) => {
+      const { home, tessera } = await newHome(sim);
+      const cacheDir = join(home, 'cache');
+      const emptyCache = () => {
+        for (const f of readdirSync(cacheDir, { withFileTypes: true })) if (f.isFile()) rmSync(join(cacheDir, f.name), { force: true });
+      };
+      // Creates the cache directory and key once, outside the timings.
+      ok('first sync')(await tessera(['sync', PROFILE]));
+      const rows = await compare(
+        [
+          { label: 'bare paged download', run: () => timeSpawn('node', ['scripts/bench/bare-download.mjs', sim.tssBaseUrl, sim.domain, sim.keyFile, '3']), check: ok('bare download') },
+          {
+            label: 'tessera sync, empty cache',
+            run: () => {
+              emptyCache();
+              return tessera(['sync', PROFILE]);
+            },
+            check: ok('sync'),
+          },
+          { label: 'tessera sync, nothing changed', run: () => tessera(['sync', PROFILE]), check: ok('sync') },
+        ],
+        { runs, warmup: 0 },
+      );
+      synced = { home };
+      return `${table(rows, 'bare paged download')}\n\nBoth include a Node start; the sync also validates every page (zod), writes each page in one transaction to the encrypted cache (FTS index, tags, facets) and sweeps. ${runs} run(s) each, interleaved.`;
+    });
+  },
+};
+
+export const cacheSearch = {
+  title: `Search latency at ${fmt(CASES)} cases: encrypted cache vs an unencrypted copy`,
+  async run(ctx) {
+    if (!synced) {
+      await withSim(async (sim) => {
+        const { home, tessera } = await newHome(sim);
+        ok('sync')(await tessera(['sync', PROFILE]));
+        synced = { home };
+      });
+    }
+    const rounds = Math.max(5, ctx.runs);
+    const r = await timeSpawn(process.execPath, ['--import', 'tsx', 'scripts/bench/cache-search.ts', synced.home, PROFILE, String(rounds)]);
+    ok('search bench')(r);
+    const result = JSON.parse(r.stdout.trim().split('\n').at(-1));
+    const { encrypted: e, plain: p } = result;
+    const header = ['variant', 'p50 ms', 'p95 ms', 'max ms', '× unencrypted p50', '× unencrypted p95'];
+    const body = [
+      ['unencrypted copy', p.p50, p.p95, p.max, 1, 1],
+      ['encrypted cache (SQLCipher pages)', e.p50, e.p95, e.max, e.p50 / p.p50, e.p95 / p.p95],
+    ].map(([label, ...nums]) => [label, ...nums.map((n, i) => n.toFixed(i < 3 ? 2 : 2))]);
+    const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+    const line = (cells) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+    const rule = `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
+    return `${[line(header), rule, ...body.map(line)].join('\n')}\n\n${fmt(result.cases)} cases; ${result.queries} queries (as-you-type prefixes, facet filters, sorts, a deep page), each with total and facet counts, limit 50; ${e.n} timings per variant, interleaved, after one warm-up round.`;
+  },
+};
