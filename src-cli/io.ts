@@ -123,12 +123,14 @@ export function promptHidden(prompt: string): Promise<string> {
   const input = process.stdin;
   if (!input.isTTY) return Promise.reject(new TesseraError('INVALID_INPUT', 'Cannot prompt: stdin is not a terminal.'));
   return new Promise((resolve, reject) => {
-    process.stderr.write(prompt);
     let value = '';
     const wasRaw = input.isRaw;
+    // Echo off before the prompt shows: an answer sent as soon as the prompt appears
+    // (a paste, an `expect` script) would otherwise be echoed by the terminal.
     input.setRawMode(true);
     input.resume();
     input.setEncoding('utf8');
+    process.stderr.write(prompt);
     const finish = (error?: TesseraError): void => {
       input.setRawMode(wasRaw);
       input.pause();

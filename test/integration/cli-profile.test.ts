@@ -3,12 +3,13 @@
  * never argv), listing, rotation, and removal deleting the keychain entries
  * (checked with libsecret's own `secret-tool`, not through Tessera).
  */
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Sim } from '../../sim/index.js';
 import { EXIT_CODES } from '../../src-shared/errors.js';
-import { recordSecret, testRoot } from '../helpers/env.js';
+import { recordSecret } from '../helpers/env.js';
 import { assertNoSecrets, Cli, ensureCliBuilt, keychainHas, profileFlags, readConfig, runInTerminal, simSecrets, startRecordingSim } from './cli-harness.js';
 
 let sim: Sim;
@@ -18,8 +19,9 @@ const clis: Cli[] = [];
 beforeAll(async () => {
   await ensureCliBuilt();
   sim = await startRecordingSim();
-  // Key files live under the test root too, so the final scan sees that nothing copied them elsewhere.
-  keyDir = mkdtempSync(join(testRoot(), 'keyfiles-'));
+  // Outside the test root: these files hold keys on purpose (like the ledger); the final scan
+  // checks that nothing under the root (data dirs, logs) copied them.
+  keyDir = mkdtempSync(join(tmpdir(), 'tessera-cli-keyfiles-'));
 });
 
 afterEach(() => {
@@ -28,6 +30,7 @@ afterEach(() => {
 
 afterAll(async () => {
   await sim?.close();
+  if (keyDir) rmSync(keyDir, { recursive: true, force: true });
 });
 
 function newCli(label: string, env: Record<string, string | undefined> = {}): Cli {
