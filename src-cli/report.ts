@@ -6,7 +6,16 @@
 import { CommanderError } from 'commander';
 import { ERROR_ACTIONS, EXIT_CODES, exitCodeFor, type ErrorCode } from '../src-shared/errors.js';
 import { toErrorInfo } from '../src-core/errors.js';
-import { redact } from './io.js';
+import { looksLikeSecret, redact } from './io.js';
+
+/**
+ * Debug output may quote values this process never saw as secrets (a key the core read
+ * from the keychain, inside some library's message), so on top of `redact` every long
+ * key-shaped word is masked too. Paths, UUIDs and host names do not have that shape.
+ */
+function redactKeyShaped(text: string): string {
+  return text.replace(/[A-Za-z0-9+=_-]{24,}/g, (word) => (looksLikeSecret(word) ? '[redacted]' : word));
+}
 
 function debugDetail(error: unknown): string {
   const parts: string[] = [];
@@ -16,7 +25,7 @@ function debugDetail(error: unknown): string {
     parts.push(depth === 0 ? String(e.stack ?? e.message ?? current) : `caused by: ${String(e.stack ?? e.message ?? current)}`);
     current = e.cause;
   }
-  return redact(parts.join('\n'));
+  return redactKeyShaped(redact(parts.join('\n')));
 }
 
 /**
