@@ -135,7 +135,11 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
     const s = state(profile);
     if (s.store) {
       const store = await s.store.catch(() => undefined);
-      if (store?.isOpen) return store;
+      if (store?.isOpen) {
+        // The opt-in may have been turned off since the store was opened (a meta lookup when nothing is to do).
+        store.purgeIdentifiersIfNeeded(profile.includeIdentifiers);
+        return store;
+      }
       s.store = undefined;
     }
     const opening = openCache({
