@@ -76,6 +76,8 @@ export function patternsFromLedger(text: string): Ledger {
 }
 
 const BASE = 257;
+const FILTER_SIZE = 1 << 22;
+const FILTER_MASK = FILTER_SIZE - 1;
 
 function windowHash(buf: Uint8Array, start: number, k: number): number {
   let h = 0;
@@ -87,11 +89,14 @@ export class Scanner {
   private readonly k: number;
   private readonly byHash = new Map<number, Pattern[]>();
   private readonly outFactor: number;
+  /** One byte per hash bucket: a cheap "maybe" before the Map lookup, which dominates otherwise. */
+  private readonly filter = new Uint8Array(FILTER_SIZE);
 
   constructor(patterns: Pattern[]) {
     this.k = Math.max(1, Math.min(16, ...patterns.map((p) => p.bytes.length)));
     for (const p of patterns) {
       const h = windowHash(p.bytes, 0, this.k);
+      this.filter[h & FILTER_MASK] = 1;
       const list = this.byHash.get(h);
       if (list) list.push(p);
       else this.byHash.set(h, [p]);
@@ -108,9 +113,10 @@ export class Scanner {
     const findings: Finding[] = [];
     if (buf.length < k || this.byHash.size === 0) return findings;
     const reported = new Set<Pattern>();
+    const filter = this.filter;
     let h = windowHash(buf, 0, k);
     for (let i = 0; ; i++) {
-      const candidates = this.byHash.get(h);
+      const candidates = filter[h & FILTER_MASK] === 1 ? this.byHash.get(h) : undefined;
       if (candidates) {
         for (const p of candidates) {
           if (reported.has(p) || i + p.bytes.length > buf.length) continue;

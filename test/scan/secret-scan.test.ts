@@ -68,5 +68,6 @@ describe('secret scan', () => {
     if (report.findings.length > 0) {
       throw new Error(`Secrets found in ${report.findings.length} place(s):\n${report.findings.map(describeFinding).join('\n')}`);
     }
-  });
+    // A full run leaves hundreds of MiB (100k-case caches): about 25 MiB/s, so allow minutes.
+  }, 600_000);
 });
