@@ -53,7 +53,15 @@ const matches = (entry, issue) => entry.check === issue.id && entry.file === iss
 async function main() {
   const started = Date.now();
   const dir = stage();
-  const csv = join(dir, 'electronegativity.csv');
+  // The report goes outside the scanned tree: the runner may still be flushing it when
+  // its promise settles, and it must not be counted or scanned as input.
+  const outDir = mkdtempSync(join(tmpdir(), 'tessera-electronegativity-out-'));
+  const csv = join(outDir, 'electronegativity.csv');
+  process.on('exit', () => {
+    for (const d of [dir, outDir]) {
+      try { rmSync(d, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }); } catch { /* best effort at exit */ }
+    }
+  });
   const require = createRequire(import.meta.url);
   const run = require('@doyensec/electronegativity/dist/runner.js');
   // The runner's banner lines ("No connectivity?" when it cannot fetch Electron's
@@ -83,8 +91,7 @@ async function main() {
     console.log = log;
     console.warn = warn;
   }
-  const scanned = countFiles(dir) - 1; // minus the CSV itself
-  rmSync(dir, { recursive: true, force: true });
+  const scanned = countFiles(dir);
 
   const accepted = loadAccepted();
   const issues = result.issues.map((i) => ({ ...i, file: i.file.split('\\').join('/') }));
