@@ -6,21 +6,12 @@
  * the server sent. An allow-list rather than a deny-list, because a tenant may add
  * identifying fields (middle name, address) that we have never seen.
  */
-import type { TestDefinition } from '../../src-shared/schemas.js';
+import type { CaseSummary, TestDefinition } from '../../src-shared/schemas.js';
 import { normalizeDate } from './dates.js';
 import type { TssCase, TssTestDefinition } from './schemas.js';
 
-export interface CaseInput {
-  id: string;
-  displayId: string;
-  status: string;
-  subState?: string;
-  testDefinition?: { id: string; name?: string; type?: string };
-  tags: string[];
-  createdDate?: string;
-  updatedDate?: string;
-  dueDate?: string;
-  completedDate?: string;
+/** A case as the cache stores it: the contract's summary fields plus the server's JSON. */
+export interface CaseInput extends CaseSummary {
   /** The server's JSON for this case, identifiers removed unless the profile opted in. */
   json: Record<string, unknown>;
 }
