@@ -41,7 +41,7 @@ import type { CachedToken } from './tokens/record.js';
 import { createTokenService, type TokenService } from './tokens/service.js';
 
 /** The contract's offline-cache methods, implemented by the cache module. */
-export type CacheApi = Pick<TesseraApi, 'listTests' | 'searchCases' | 'getCase' | 'getCacheStatus' | 'sync' | 'cancelSync'>;
+export type CacheApi = Pick<TesseraApi, 'listTests' | 'searchCases' | 'getCase' | 'getCacheStatus' | 'sync' | 'cancelSync' | 'listAuditEvents'>;
 
 export interface CacheFacade extends CacheApi {
   /** Lock: close databases and forget keys. */
@@ -347,11 +347,15 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
       assertUnlocked();
       return cache.getCacheStatus(name);
     },
-    async sync(name) {
+    async sync(name, options) {
       assertUnlocked();
-      return cache.sync(name);
+      return cache.sync(name, options);
     },
     cancelSync: (name) => cache.cancelSync(name),
+    async listAuditEvents(name, query) {
+      assertUnlocked();
+      return cache.listAuditEvents(name, query);
+    },
 
     // Desktop session
     async startDemo() {

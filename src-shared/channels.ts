@@ -25,6 +25,7 @@ export const CONTRACT_METHOD_NAMES = [
   'getCacheStatus',
   'sync',
   'cancelSync',
+  'listAuditEvents',
   'startDemo',
   'lock',
   'unlock',

@@ -10,15 +10,19 @@
 import { z } from 'zod';
 import {
   AddProfileInputSchema,
+  AuditQuerySchema,
   CaseQuerySchema,
   CredentialInputSchema,
   ProfileNameSchema,
   SettingsPatchSchema,
+  SyncOptionsSchema,
   TokenFormatSchema,
   TokenOptionsSchema,
   UpdateProfileInputSchema,
   type AddProfileInput,
   type AppInfo,
+  type AuditEvent,
+  type AuditQuery,
   type CacheStatus,
   type CaseDetail,
   type CaseQuery,
@@ -31,6 +35,7 @@ import {
   type RevealedToken,
   type Settings,
   type SettingsPatch,
+  type SyncOptions,
   type SyncProgress,
   type SyncResult,
   type TestDefinition,
@@ -70,8 +75,11 @@ export interface TesseraApi {
   searchCases(name: string, query: CaseQuery): Promise<CaseSearchResult>;
   getCase(name: string, idOrDisplayId: string): Promise<Cached<CaseDetail>>;
   getCacheStatus(name: string): Promise<CacheStatus>;
-  sync(name: string): Promise<SyncResult>;
+  /** `options.auditDays` overrides the `syncAuditDays` setting for this run. */
+  sync(name: string, options?: SyncOptions): Promise<SyncResult>;
   cancelSync(name: string): Promise<void>;
+  /** Cached audit-log events, newest first; never touches the network. */
+  listAuditEvents(name: string, query?: AuditQuery): Promise<Cached<AuditEvent[]>>;
 
   // Desktop session
   /** Creates (or returns) the demo profile served by the embedded simulator. */
@@ -101,8 +109,9 @@ export const CONTRACT_ARGS = {
   searchCases: z.tuple([ProfileNameSchema, CaseQuerySchema]),
   getCase: z.tuple([ProfileNameSchema, z.string().trim().min(1).max(128)]),
   getCacheStatus: z.tuple([ProfileNameSchema]),
-  sync: z.tuple([ProfileNameSchema]),
+  sync: z.tuple([ProfileNameSchema, SyncOptionsSchema.optional()]),
   cancelSync: z.tuple([ProfileNameSchema]),
+  listAuditEvents: z.tuple([ProfileNameSchema, AuditQuerySchema.optional()]),
   startDemo: z.tuple([]),
   lock: z.tuple([]),
   unlock: z.tuple([]),

@@ -175,6 +175,8 @@ export const SettingsSchema = z.object({
   theme: ThemeSchema.default('system'),
   defaultProfile: z.string().optional(),
   requestTimeoutSeconds: z.number().int().min(1).max(600).default(30),
+  /** Days of TSS audit log each sync caches (0: none; the audit service is slow, so it is opt-in). */
+  syncAuditDays: z.number().int().min(0).max(365).default(0),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export const SettingsPatchSchema = SettingsSchema.partial().strict();
@@ -295,7 +297,42 @@ export interface SyncResult {
   removed: number;
   syncedAt: string;
   durationMs: number;
+  /** Audit-log events cached by this sync (absent when the audit log was not asked for). */
+  audit?: number;
 }
+
+/** Per-run sync options; absent fields fall back to the settings. */
+export const SyncOptionsSchema = z
+  .object({
+    /** Overrides `syncAuditDays` for this run. */
+    auditDays: z.number().int().min(0).max(365).optional(),
+  })
+  .strict();
+export type SyncOptions = z.infer<typeof SyncOptionsSchema>;
+
+/** One cached TSS audit-log event. Fields beyond `id`, `createdDate` and `eventName` are as the server sent them. */
+export interface AuditEvent {
+  id: string;
+  createdDate: string;
+  eventName: string;
+  userName?: string;
+  entityType?: string;
+  entityId?: string;
+  caseId?: string;
+  caseDisplayId?: string;
+  description?: string;
+}
+
+export const AuditQuerySchema = z
+  .object({
+    /** A case id or display id; display ids are resolved through the cached cases. */
+    caseId: z.string().trim().min(1).max(128).optional(),
+    /** Only events at or after this instant (ISO 8601). */
+    since: z.iso.datetime({ offset: true }).optional(),
+    limit: z.number().int().min(1).max(10_000).optional(),
+  })
+  .strict();
+export type AuditQuery = z.infer<typeof AuditQuerySchema>;
 
 export interface CacheStatus {
   profile: string;

@@ -1,17 +1,18 @@
 /**
  * The offline cache from the shell:
  *
- *   tessera sync <name>
+ *   tessera sync <name> [--audit-days <n>]
  *   tessera tests <name> [--json]
  *   tessera cases <name> [--search <text>] [--status <s>] [--test <id>] [--limit <n>] [--json] [--offline]
  *   tessera case <name> <displayId|id> [--json]
+ *   tessera audit <name> [--case <displayId|id>] [--limit <n>] [--json]
  *
  * Results go to stdout (a table, or JSON with --json); progress and notices such as
  * "offline, showing data from …" go to stderr, so pipes get data only. SQLite is
  * loaded by the core on the first cache call, never by `tessera token`.
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import type { CaseDetail, CaseSummary, Freshness, SyncProgress } from '../../src-shared/schemas.js';
+import type { AuditEvent, CaseDetail, CaseSummary, Freshness, SyncOptions, SyncProgress } from '../../src-shared/schemas.js';
 import type { TesseraCore } from '../../src-core/service.js';
 import type { CliContext, Registrar } from '../context.js';
 import { table } from '../format.js';
@@ -28,6 +29,20 @@ function parseLimit(value: string): number {
 /** Repeatable options that also accept comma-separated values ("--status New,Draft"). */
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+}
+
+function parseAuditDays(value: string): number {
+  if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError('Expected a whole number of days.');
+  const n = Number(value);
+  if (n > 365) throw new InvalidArgumentError('Between 0 and 365.');
+  return n;
+}
+
+function parseAuditLimit(value: string): number {
+  if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError('Expected a whole number.');
+  const n = Number(value);
+  if (n < 1 || n > 10_000) throw new InvalidArgumentError('Between 1 and 10000.');
+  return n;
 }
 
 const day = (iso: string | undefined): string => (iso ? iso.slice(0, 10) : '');
@@ -95,7 +110,7 @@ function progressPrinter(ctx: CliContext, name: string): { update(p: SyncProgres
   };
 }
 
-async function runSync(ctx: CliContext, core: TesseraCore, name: string): Promise<void> {
+async function runSync(ctx: CliContext, core: TesseraCore, name: string, options?: SyncOptions): Promise<void> {
   const printer = progressPrinter(ctx, name);
   const off = core.onEvent((e) => {
     if (e.type === 'sync') printer.update(e.progress);
@@ -107,10 +122,11 @@ async function runSync(ctx: CliContext, core: TesseraCore, name: string): Promis
   };
   process.on('SIGINT', onInterrupt);
   try {
-    const r = await core.sync(name);
+    const r = await core.sync(name, options);
     printer.end();
     const removed = r.removed ? `, ${r.removed} removed` : '';
-    await ctx.out(`synced ${r.profile}: ${r.cases} cases, ${r.tests} test definitions${removed} in ${(r.durationMs / 1000).toFixed(1)} s\n`);
+    const audit = r.audit !== undefined ? `, ${r.audit} audit events` : '';
+    await ctx.out(`synced ${r.profile}: ${r.cases} cases, ${r.tests} test definitions${removed}${audit} in ${(r.durationMs / 1000).toFixed(1)} s\n`);
   } finally {
     printer.end();
     process.removeListener('SIGINT', onInterrupt);
@@ -149,8 +165,9 @@ export const registerCache: Registrar = (program: Command, ctx: CliContext) => {
     .command('sync')
     .description('download the TSS test definitions and cases of a profile into its encrypted offline cache')
     .argument('<name>', 'profile name')
-    .action(async (name: string) => {
-      await runSync(ctx, await ctx.core(), name);
+    .option('--audit-days <n>', 'also cache this many days of audit log (0-365; overrides the syncAuditDays setting for this run)', parseAuditDays)
+    .action(async (name: string, opts: { auditDays?: number }) => {
+      await runSync(ctx, await ctx.core(), name, opts.auditDays !== undefined ? { auditDays: opts.auditDays } : undefined);
     });
 
   program
@@ -226,4 +243,31 @@ export const registerCache: Registrar = (program: Command, ctx: CliContext) => {
       }
       await ctx.out(renderCase(result.data));
     });
+
+  program
+    .command('audit')
+    .description('list audit-log events from the offline cache, newest first (never touches the network)')
+    .argument('<name>', 'profile name')
+    .option('--case <id>', 'only events of this case (display id or case id)')
+    .option('--limit <n>', 'at most this many events (1-10000, default 50)', parseAuditLimit)
+    .option('--json', 'print a JSON array')
+    .action(async (name: string, opts: { case?: string; limit?: number; json?: boolean }) => {
+      const core = await ctx.core();
+      const result = await core.listAuditEvents(name, { ...(opts.case ? { caseId: opts.case } : {}), limit: opts.limit ?? 50 });
+      await notice(ctx, name, result, false);
+      if (result.data.length === 0 && !opts.case) {
+        // An empty unfiltered list almost always means the audit log was never synced (it is opt-in).
+        await ctx.err(`tessera: no audit log is cached for ${name}; enable it with --audit-days (\`tessera sync ${name} --audit-days 30\`) or the syncAuditDays setting.\n`);
+      }
+      if (opts.json) {
+        await ctx.out(`${JSON.stringify(result.data, null, 2)}\n`);
+        return;
+      }
+      await ctx.out(table(['TIME', 'EVENT', 'USER', 'ENTITY'], result.data.map(auditRow)));
+    });
 };
+
+function auditRow(e: AuditEvent): string[] {
+  const entity = [e.entityType, e.caseDisplayId ?? e.entityId].filter(Boolean).join(' ');
+  return [when(e.createdDate || null), e.eventName, e.userName ?? '', entity];
+}

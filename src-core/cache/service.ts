@@ -5,7 +5,8 @@
  * removal, dispose).
  *
  * Reading never needs the network:
- * - searchCases reads only the cache (it runs on every keystroke).
+ * - searchCases and listAuditEvents read only the cache (the first runs on every keystroke;
+ *   the audit service is too slow to ask interactively).
  * - listTests and getCase read the cache and, when the server answers within a short
  *   timeout, refresh what they return first. A failed refresh is not an error: the
  *   cached data comes back with `offline: true` (server unreachable) or `stale: true`
@@ -18,12 +19,16 @@
 import { join } from 'node:path';
 import type { TesseraApi, TesseraEvent } from '../../src-shared/contract.js';
 import {
+  AuditQuerySchema,
   CaseQuerySchema,
+  SettingsSchema,
+  type AuditEvent,
   type CacheStatus,
   type CaseDetail,
   type CaseSearchResult,
   type Cached,
   type Freshness,
+  type SyncOptions,
   type SyncProgress,
   type SyncResult,
   type TestDefinition,
@@ -39,12 +44,13 @@ import { tssUrlOf } from '../profiles/view.js';
 import { accounts } from '../secrets/accounts.js';
 import { runSync, type ProgressUpdate } from '../sync/engine.js';
 import { createTssClient, type SearchVersion, type TssClient } from '../tss/client.js';
+import { normalizeDate } from '../tss/dates.js';
 import { toCaseInput, toTestDefinition } from '../tss/normalize.js';
 import { cacheFile } from './paths.js';
 import { isCorruptionError } from './sqlite.js';
 import { corruptError, openCache, setAside, type CacheStore } from './store.js';
 
-export type CacheApi = Pick<TesseraApi, 'listTests' | 'searchCases' | 'getCase' | 'getCacheStatus' | 'sync' | 'cancelSync'>;
+export type CacheApi = Pick<TesseraApi, 'listTests' | 'searchCases' | 'getCase' | 'getCacheStatus' | 'sync' | 'cancelSync' | 'listAuditEvents'>;
 
 export interface CacheService extends CacheApi {
   /** Cancels syncs and closes every database (the app locked itself); reads reopen lazily after unlock. */
@@ -65,7 +71,7 @@ export interface CacheServiceOptions {
   pageSize?: number;
   concurrency?: number;
   detailConcurrency?: number;
-  /** Days of audit log to cache on each sync (default 0: none). */
+  /** Days of audit log to cache on each sync; when absent the `syncAuditDays` setting decides. */
   auditDays?: number;
   /** Retry policy of sync requests (tests shorten it). */
   retry?: Partial<RetryPolicy>;
@@ -328,7 +334,15 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
     });
   }
 
-  async function doSync(profile: StoredProfile, controller: AbortController): Promise<SyncResult> {
+  /** The run's audit window: the call's override, else the service option, else the setting (read now, so a change applies to the next sync). */
+  async function auditDaysFor(override: number | undefined): Promise<number> {
+    if (override !== undefined) return override;
+    if (opts.auditDays !== undefined) return opts.auditDays;
+    const settings = SettingsSchema.safeParse((await deps.config.read()).settings ?? {});
+    return settings.success ? settings.data.syncAuditDays : 0;
+  }
+
+  async function doSync(profile: StoredProfile, controller: AbortController, auditDays: number): Promise<SyncResult> {
     const started = clock.now();
     const lockPath = join(deps.dataDir, 'locks', `sync-${profile.id}.lock`);
     // One sync per profile across processes (the app and CLI runs); a killed one's lock is broken by pid.
@@ -348,7 +362,7 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
               ...(opts.pageSize ? { pageSize: opts.pageSize } : {}),
               ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
               ...(opts.detailConcurrency ? { detailConcurrency: opts.detailConcurrency } : {}),
-              ...(opts.auditDays ? { auditDays: opts.auditDays } : {}),
+              ...(auditDays > 0 ? { auditDays } : {}),
               ...(deps.logger ? { logger: deps.logger } : {}),
             }),
           'recreate',
@@ -365,6 +379,7 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
           removed: result.removed,
           syncedAt: result.syncedAt,
           durationMs: clock.now() - started,
+          ...(auditDays > 0 ? { audit: result.audit } : {}),
         };
       },
       {
@@ -375,16 +390,16 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
     );
   }
 
-  async function sync(name: string): Promise<SyncResult> {
+  async function sync(name: string, options?: SyncOptions): Promise<SyncResult> {
     assertUnlocked();
     const profile = await profileNamed(name);
     const s = state(profile);
-    // One sync per profile at a time: a second request joins the running one.
+    // One sync per profile at a time: a second request joins the running one (its options too).
     if (s.sync) return s.sync.promise;
     const controller = new AbortController();
     const promise = (async () => {
       try {
-        const result = await doSync(profile, controller);
+        const result = await doSync(profile, controller, await auditDaysFor(options?.auditDays));
         noteSuccess(profile);
         return result;
       } catch (error) {
@@ -409,6 +424,27 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
     })();
     s.sync = { controller, promise };
     return promise;
+  }
+
+  async function listAuditEvents(name: string, query?: unknown): Promise<Cached<AuditEvent[]>> {
+    const parsed = AuditQuerySchema.safeParse(query ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new TesseraError('INVALID_INPUT', `Invalid audit query: ${issue?.message ?? 'invalid'}${issue?.path.length ? ` (${issue.path.join('.')})` : ''}`);
+    }
+    const q = parsed.data;
+    const profile = await profileNamed(name);
+    return withStore(profile, (store) => {
+      // The audit table keys cases by id; a display id is resolved through the cached cases.
+      const caseId = q.caseId === undefined ? undefined : GUID.test(q.caseId) ? q.caseId : (store.idForDisplayId(q.caseId) ?? q.caseId);
+      const since = q.since === undefined ? undefined : (normalizeDate(q.since) ?? new Date(q.since).toISOString());
+      const data = store.listAudit({
+        ...(caseId !== undefined ? { caseId } : {}),
+        ...(since !== undefined ? { since } : {}),
+        limit: q.limit ?? 1000,
+      });
+      return { data, ...freshness(profile, store, isOffline(profile)) };
+    });
   }
 
   async function cancelSync(name: string): Promise<void> {
@@ -439,6 +475,7 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
     getCacheStatus,
     sync,
     cancelSync,
+    listAuditEvents,
     async lock() {
       locked = true;
       await closeAll();

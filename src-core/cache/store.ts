@@ -9,12 +9,12 @@
  */
 import { closeSync, existsSync, mkdirSync, openSync, promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
-import type { CaseDetail, CaseQuery, TestDefinition } from '../../src-shared/schemas.js';
+import type { AuditEvent, CaseDetail, CaseQuery, TestDefinition } from '../../src-shared/schemas.js';
 import { TesseraError } from '../errors.js';
 import type { Clock, Logger, SecretStore } from '../ports.js';
 import { systemClock } from '../ports.js';
 import type { CaseInput } from '../tss/normalize.js';
-import { upsertAudit } from './audit.js';
+import { listAudit, upsertAudit, type AuditFilter } from './audit.js';
 import * as cases from './cases.js';
 import { countCases, idForDisplayId, readCase } from './detail.js';
 import { readCacheKey, replaceCacheKey } from './key.js';
@@ -271,6 +271,10 @@ export class CacheStore {
 
   upsertAudit(entries: readonly Record<string, unknown>[]): number {
     return upsertAudit(this.db, entries);
+  }
+
+  listAudit(filter: AuditFilter): AuditEvent[] {
+    return listAudit(this.db, filter);
   }
 
   /** Keeps the planner's statistics current after a sync; bounded so it costs milliseconds. */

@@ -15,6 +15,7 @@ export const SETTINGS: Settings = {
   globalShortcut: 'CommandOrControl+Shift+T',
   theme: 'system',
   requestTimeoutSeconds: 30,
+  syncAuditDays: 0,
 };
 
 export function profile(name: string, extra: Partial<ProfileView> = {}): ProfileView {

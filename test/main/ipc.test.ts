@@ -32,6 +32,7 @@ const VALID_ARGS: Record<(typeof CONTRACT_METHODS)[number], unknown[]> = {
   getCacheStatus: ['lab'],
   sync: ['lab'],
   cancelSync: ['lab'],
+  listAuditEvents: ['lab', { caseId: 'CASE-1', limit: 20 }],
   startDemo: [],
   lock: [],
   unlock: [],

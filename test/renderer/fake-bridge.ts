@@ -92,7 +92,7 @@ type Handler = (...args: unknown[]) => unknown;
 export class FakeBridge implements TesseraBridge {
   profiles: ProfileView[] = [];
   tokens = new Map<string, TokenStatus>();
-  settings: Settings = { minTtlSeconds: 300, clipboardClearSeconds: 30, idleLockMinutes: 15, globalShortcut: 'CommandOrControl+Shift+T', theme: 'system', requestTimeoutSeconds: 30 };
+  settings: Settings = { minTtlSeconds: 300, clipboardClearSeconds: 30, idleLockMinutes: 15, globalShortcut: 'CommandOrControl+Shift+T', theme: 'system', requestTimeoutSeconds: 30, syncAuditDays: 0 };
   tests: TestDefinition[] = [
     { id: 't-wgs', name: 'Whole genome', version: '2', reports: [{ id: 'r1' }] },
     { id: 't-exome', name: 'Exome', version: '1', reports: [] },
@@ -214,6 +214,8 @@ export class FakeBridge implements TesseraBridge {
   sync = (name: string) =>
     this.run('sync', [name], () => ({ profile: name, tests: this.tests.length, cases: this.cases.length, removed: 0, syncedAt: new Date().toISOString(), durationMs: 5 }));
   cancelSync = (name: string) => this.run('cancelSync', [name], () => undefined);
+  // The renderer shows no audit log yet; an empty cached answer keeps the bridge complete.
+  listAuditEvents = (name: string) => this.run('listAuditEvents', [name], () => ({ data: [], syncedAt: null, stale: false, offline: false }));
   startDemo = () =>
     this.run('startDemo', [], () => {
       const p = profile('demo', { domain: 'demo-lab', isDemo: true });
