@@ -268,6 +268,8 @@ export const registerCache: Registrar = (program: Command, ctx: CliContext) => {
 };
 
 function auditRow(e: AuditEvent): string[] {
-  const entity = [e.entityType, e.caseDisplayId ?? e.entityId].filter(Boolean).join(' ');
+  // The case itself reads best by its display id; other entities (samples) by their own id.
+  const id = e.entityId !== undefined && e.entityId === e.caseId ? (e.caseDisplayId ?? e.entityId) : e.entityId;
+  const entity = [e.entityType, id].filter(Boolean).join(' ');
   return [when(e.createdDate || null), e.eventName, e.userName ?? '', entity];
 }
