@@ -172,12 +172,19 @@ export function createKeychainStore(options: KeychainStoreOptions = {}): Keychai
     backend: 'keychain',
     service,
     async get(account) {
-      await ensureReady();
+      // In read mode the probe is only a read of a throwaway entry, so the first real read
+      // proves exactly as much: the bus pre-check in entry() still runs (a missing bus would
+      // otherwise read as null), and a failure maps to the same errors. Skipping the probe
+      // saves one Secret Service connection and lookup per `tessera token`.
+      const firstRead = verify === 'read' && ready === null;
+      if (!firstRead) await ensureReady();
       const e = await entry(account);
       try {
-        return (await e.getPassword()) ?? null;
+        const value = (await e.getPassword()) ?? null;
+        if (firstRead) ready ??= Promise.resolve();
+        return value;
       } catch (error) {
-        throw keychainError(error, 'read a secret');
+        throw keychainError(error, firstRead ? 'be read' : 'read a secret');
       }
     },
     async set(account, value) {
