@@ -248,26 +248,22 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
   cache = (options.cache ?? cacheFromCore)(deps);
   const doctor = options.doctor ?? defaultDoctor;
 
+  /** The one lock guard for every pure delegation: refuses when locked or disposed, then calls through. */
+  const guarded =
+    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      assertUnlocked();
+      return fn(...args);
+    };
+
   const core: TesseraCore = {
     // Profiles
     // Reading the (non-secret) list is allowed while locked; changing profiles is not.
     listProfiles: () => profiles.list(),
-    async addProfile(input) {
-      assertUnlocked();
-      return profiles.add(input);
-    },
-    async updateProfile(name, patch) {
-      assertUnlocked();
-      return profiles.update(name, patch);
-    },
-    async removeProfile(name) {
-      assertUnlocked();
-      return profiles.remove(name);
-    },
-    async replaceCredential(name, credential) {
-      assertUnlocked();
-      return profiles.replaceCredential(name, credential);
-    },
+    addProfile: guarded(profiles.add),
+    updateProfile: guarded(profiles.update),
+    removeProfile: guarded(profiles.remove),
+    replaceCredential: guarded(profiles.replaceCredential),
 
     // Tokens
     async getTokenStatus(name) {
@@ -331,31 +327,13 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
     },
 
     // Offline cache: delegated to the cache facade, locked like tokens.
-    async listTests(name) {
-      assertUnlocked();
-      return cache.listTests(name);
-    },
-    async searchCases(name, query) {
-      assertUnlocked();
-      return cache.searchCases(name, query);
-    },
-    async getCase(name, id) {
-      assertUnlocked();
-      return cache.getCase(name, id);
-    },
-    async getCacheStatus(name) {
-      assertUnlocked();
-      return cache.getCacheStatus(name);
-    },
-    async sync(name, options) {
-      assertUnlocked();
-      return cache.sync(name, options);
-    },
+    listTests: guarded(cache.listTests),
+    searchCases: guarded(cache.searchCases),
+    getCase: guarded(cache.getCase),
+    getCacheStatus: guarded(cache.getCacheStatus),
+    sync: guarded(cache.sync),
     cancelSync: (name) => cache.cancelSync(name),
-    async listAuditEvents(name, query) {
-      assertUnlocked();
-      return cache.listAuditEvents(name, query);
-    },
+    listAuditEvents: guarded(cache.listAuditEvents),
 
     // Desktop session
     async startDemo() {
