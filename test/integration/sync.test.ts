@@ -147,8 +147,10 @@ describe('sync', () => {
     await setup.core.sync('lab');
     const before = await snapshot(setup);
     sim.faults.add({ match: { path: /cases\/search/ }, times: Infinity, fault: { kind: 'delay', ms: 300 } });
+    // Only this second run's events count: the first run above already reported its cases phase.
+    const mark = setup.progress().length;
     const running = setup.core.sync('lab').catch((e: unknown) => e);
-    await waitFor(() => setup.progress().some((p) => p.phase === 'cases' && p.total === null));
+    await waitFor(() => setup.progress().slice(mark).some((p) => p.phase === 'cases' && p.total === null));
     expect((await setup.core.getCacheStatus('lab')).syncing).toBe(true);
     await setup.core.cancelSync('lab');
     expect(await running).toMatchObject({ code: 'CANCELLED' });
