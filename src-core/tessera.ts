@@ -10,17 +10,15 @@
  * used, and the doctor only when it runs: `tessera token` needs neither.
  */
 import type { TesseraApi, TesseraEvent } from '../src-shared/contract.js';
+import type { AppInfo, CopyResult, DoctorReport } from '../src-shared/schemas.js';
 import {
   SettingsPatchSchema,
   SettingsSchema,
   TokenFormatSchema,
   TokenOptionsSchema,
-  type AppInfo,
-  type CopyResult,
-  type DoctorReport,
   type Settings,
   type TokenOptions,
-} from '../src-shared/schemas.js';
+} from '../src-shared/schemas-mini.js';
 import { join } from 'node:path';
 import { lazyCacheFromCore } from './cache/lazy.js';
 import { openConfigStore } from './config/store.js';

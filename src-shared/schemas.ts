@@ -5,6 +5,22 @@
  */
 import { z } from 'zod';
 import { REGION_IDS, resolveRegion } from './regions.js';
+import { RegionIdSchema, type TokenFormat } from './schemas-mini.js';
+
+// The schemas on `tessera token`'s path, in zod/mini (see there); re-exported so that
+// everything else keeps importing all schemas from here.
+export {
+  RegionIdSchema,
+  SettingsPatchSchema,
+  SettingsSchema,
+  ThemeSchema,
+  TokenFormatSchema,
+  TokenOptionsSchema,
+  type Settings,
+  type SettingsPatch,
+  type TokenFormat,
+  type TokenOptions,
+} from './schemas-mini.js';
 
 export const ProfileNameSchema = z
   .string()
@@ -21,8 +37,6 @@ export const DomainSchema = z
   .min(1, 'A tenant domain is required')
   .max(63)
   .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, 'A tenant domain has letters, digits and dashes only (as in <domain>.login.illumina.com)');
-
-export const RegionIdSchema = z.enum(REGION_IDS);
 
 /** Accepts a region id or an alias such as `london` or `eu`, and yields the id. */
 export const RegionInputSchema = z.string().transform((value, ctx) => {
@@ -113,19 +127,6 @@ export const ProfileViewSchema = z.object({
 });
 export type ProfileView = z.infer<typeof ProfileViewSchema>;
 
-export const TokenFormatSchema = z.enum(['jwt', 'header', 'env', 'curl']);
-export type TokenFormat = z.infer<typeof TokenFormatSchema>;
-
-export const TokenOptionsSchema = z
-  .object({
-    /** Minimum remaining lifetime in seconds; a token with less is replaced first. */
-    minTtlSeconds: z.number().int().min(0).max(86_400).optional(),
-    /** Mint a new token even if the cached one is fresh enough. */
-    force: z.boolean().optional(),
-  })
-  .strict();
-export type TokenOptions = z.infer<typeof TokenOptionsSchema>;
-
 /** Readable claims of a JWT (never the signature or the token itself). */
 export interface TokenClaims {
   exp: number;
@@ -164,23 +165,6 @@ export interface CopyResult {
   /** When the clipboard will be cleared (if it still holds the copy); null when never. */
   clearsAt: string | null;
 }
-
-export const ThemeSchema = z.enum(['system', 'light', 'dark']);
-
-export const SettingsSchema = z.object({
-  minTtlSeconds: z.number().int().min(0).max(86_400).default(300),
-  clipboardClearSeconds: z.number().int().min(0).max(3600).default(30),
-  idleLockMinutes: z.number().int().min(0).max(24 * 60).default(15),
-  globalShortcut: z.string().max(64).default('CommandOrControl+Shift+T'),
-  theme: ThemeSchema.default('system'),
-  defaultProfile: z.string().optional(),
-  requestTimeoutSeconds: z.number().int().min(1).max(600).default(30),
-  /** Days of TSS audit log each sync caches (0: none; the audit service is slow, so it is opt-in). */
-  syncAuditDays: z.number().int().min(0).max(365).default(0),
-});
-export type Settings = z.infer<typeof SettingsSchema>;
-export const SettingsPatchSchema = SettingsSchema.partial().strict();
-export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 
 export interface DoctorCheck {
   name: string;
