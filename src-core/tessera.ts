@@ -18,7 +18,7 @@ import {
   TokenOptionsSchema,
   type Settings,
   type TokenOptions,
-} from '../src-shared/schemas-mini.js';
+} from '../src-shared/base-schemas.js';
 import { join } from 'node:path';
 import { lazyCacheFromCore } from './cache/lazy.js';
 import { openConfigStore } from './config/store.js';

@@ -1,12 +1,9 @@
 /**
  * zod schema of `<dataDir>/config.json` at the current schema version. The types in
  * ./types.ts are the API; this file checks that what is on disk matches them.
- *
- * Every command reads config.json, so this is zod/mini, like the settings it embeds
- * (see src-shared/schemas-mini.ts).
  */
-import * as z from 'zod/mini';
-import { RegionIdSchema, SettingsSchema } from '../../src-shared/schemas-mini.js';
+import * as z from '../../src-shared/zod.js';
+import { RegionIdSchema, SettingsSchema } from '../../src-shared/base-schemas.js';
 import type { Config, StoredProfile } from './types.js';
 
 const nonEmpty = () => z.string().check(z.minLength(1));

@@ -3,14 +3,13 @@
  * CLI share), the credential in the SecretStore under `accounts.credential(id)`. Every
  * entry point validates its input with the contract's zod schemas.
  *
- * Those schemas (src-shared/schemas.ts, classic zod) are imported when a profile is
- * changed, not when this module loads: `tessera token` only reads profiles, and
- * loading classic zod would be most of its start-up time.
+ * Those schemas (src-shared/schemas.ts) are imported when a profile is changed, not
+ * when this module loads: `tessera token` only reads profiles.
  */
 import { randomUUID } from 'node:crypto';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { safeParse, type core } from 'zod/mini';
+import * as z from '../../src-shared/zod.js';
 import { DEFAULT_ICA_BASE_URL, defaultTssBaseUrl, type RegionId } from '../../src-shared/regions.js';
 import type { CredentialInput, ProfileView } from '../../src-shared/schemas.js';
 import type { Config, ConfigStore, StoredProfile } from '../config/types.js';
@@ -69,9 +68,9 @@ export const DEMO_PROFILE_NAME = 'demo';
 /** The input schemas of the profile changes (add, update, remove, replace the credential). */
 const inputSchemas = () => import('../../src-shared/schemas.js');
 
-/** Validates with any zod schema (classic or zod/mini); INVALID_INPUT names the first problem. */
-export function parseInput<S extends core.$ZodType>(schema: S, value: unknown, what: string): core.output<S> {
-  const parsed = safeParse(schema, value);
+/** Validates with a zod schema; INVALID_INPUT names the first problem. */
+export function parseInput<S extends z.core.$ZodType>(schema: S, value: unknown, what: string): z.core.output<S> {
+  const parsed = z.safeParse(schema, value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? ` (${issue.path.join('.')})` : '';

@@ -3,13 +3,12 @@
  * desktop app and the CLI so that both reuse one token instead of minting twice.
  * It is a secret (a live JWT), so it lives only in the SecretStore and in memory.
  */
-import * as z from 'zod/mini';
+import * as z from '../../src-shared/zod.js';
 import type { TokenClaims, TokenStatus } from '../../src-shared/schemas.js';
 import { decodeClaims } from './jwt.js';
 
 export const TOKEN_RECORD_VERSION = 1;
 
-// zod/mini: every `tessera token` parses this record (see src-shared/schemas-mini.ts).
 const TokenRecordSchema = z.object({
   v: z.literal(TOKEN_RECORD_VERSION),
   token: z.string().check(z.minLength(1)),

@@ -1,30 +1,19 @@
 /**
  * The schemas every command needs, `tessera token` included: settings, token options
- * and formats, region ids. They are written with zod/mini, which shares zod's core
- * (the same checks, the same issues and messages) but loads in a fraction of the time
- * of zod's classic API (measured: ~7 ms instead of ~30 ms for zod plus these schemas),
- * so the CLI's busiest command never loads classic zod. Every other schema stays in
- * ./schemas.ts, which re-exports these; import from here only in code on that path
- * (src-core's config, token and profile modules).
- *
- * zod/mini has functions where classic zod has methods:
- * `z._default(z.number().check(z.int(), z.gte(0)), 300)` is classic
- * `z.number().int().min(0).default(300)`.
+ * and formats, region ids. The other contract schemas are in ./schemas.ts (which
+ * re-exports these) and are built only by the commands that use them, so code on the
+ * token path (src-core's config, token and profile modules, createTessera) imports
+ * from here.
  */
-import * as z from 'zod/mini';
-import en from 'zod/v4/locales/en.js';
 import { REGION_IDS } from './regions.js';
-
-// Classic zod installs its English messages when its first schema is built; zod/mini
-// leaves that to the application. The same locale, so issues read the same either way.
-if (!z.core.globalConfig.localeError) z.config(en());
+import * as z from './zod.js';
 
 export const RegionIdSchema = z.enum(REGION_IDS);
 
 export const TokenFormatSchema = z.enum(['jwt', 'header', 'env', 'curl']);
 export type TokenFormat = z.infer<typeof TokenFormatSchema>;
 
-/** A whole number within [min, max] (classic: `z.number().int().min(min).max(max)`). */
+/** A whole number within [min, max]. */
 const wholeNumber = (min: number, max: number) => z.number().check(z.int(), z.gte(min), z.lte(max));
 
 export const TokenOptionsSchema = z.strictObject({
@@ -49,6 +38,6 @@ export const SettingsSchema = z.object({
   syncAuditDays: z._default(wholeNumber(0, 365), 0),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
-/** Any subset of the settings, and nothing else (classic: `SettingsSchema.partial().strict()`). */
+/** Any subset of the settings, and nothing else. */
 export const SettingsPatchSchema = z.strictObject(z.partial(SettingsSchema).shape);
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
