@@ -2,6 +2,7 @@
 // Bundles the CLI into one ESM file so `tessera` starts quickly (no module resolution
 // across node_modules at run time). Native modules stay external.
 import { build } from 'esbuild';
+import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
@@ -18,7 +19,8 @@ const zodEnglishOnly = {
     }));
   },
 };
-await build({
+const result = await build({
+  absWorkingDir: root,
   entryPoints: { tessera: resolve(root, 'src-cli/main.ts') },
   outdir: resolve(root, 'out/cli'),
   outExtension: { '.js': '.mjs' },
@@ -35,4 +37,8 @@ await build({
   // CommonJS dependencies inside an ESM bundle need require().
   banner: { js: "import { createRequire as __tesseraCreateRequire } from 'node:module'; const require = __tesseraCreateRequire(import.meta.url);" },
   logLevel: 'warning',
+  metafile: true,
 });
+// Which sources each chunk holds (paths relative to the repository): for bundle analysis,
+// and for the test that checks what a cached `tessera token` loads (cli-token.test.ts).
+writeFileSync(resolve(root, 'out/cli/meta.json'), JSON.stringify(result.metafile));

@@ -12,7 +12,7 @@
 import { createTessera } from '../src-core/tessera.js';
 import { defaultDataDir, ensureDataDir } from '../src-core/paths.js';
 import { createFileLogger, type LogLevel } from '../src-core/log.js';
-import { runDoctor } from '../src-core/doctor.js';
+import type { DoctorOptions } from '../src-core/doctor.js';
 import { openSecretStore } from '../src-core/secrets/select.js';
 import { systemClock, systemTimers } from '../src-core/ports.js';
 import type { TesseraCore } from '../src-core/service.js';
@@ -43,6 +43,11 @@ function passphrasePrompt(): (() => Promise<string>) | undefined {
     rememberSecret(value);
     return value;
   };
+}
+
+/** The doctor runs rarely: its module (and the file vault's) loads only when it does. */
+async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
+  return (await import('../src-core/doctor.js')).runDoctor(options);
 }
 
 /**

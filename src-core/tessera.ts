@@ -5,26 +5,24 @@
  * face is calling.
  *
  * The offline cache (tests, cases, sync) plugs in as a facade built from the same deps
- * (`CoreDeps`): `cacheFromCore` (src-core/cache/service.ts) by default, or
- * `options.cache`. It loads SQLite only when a cache method is first used.
+ * (`CoreDeps`): `lazyCacheFromCore` (src-core/cache/lazy.ts) by default, or
+ * `options.cache`. The cache code, and SQLite, load only when a cache method is first
+ * used, and the doctor only when it runs: `tessera token` needs neither.
  */
 import type { TesseraApi, TesseraEvent } from '../src-shared/contract.js';
+import type { AppInfo, CopyResult, DoctorReport } from '../src-shared/schemas.js';
 import {
   SettingsPatchSchema,
   SettingsSchema,
   TokenFormatSchema,
   TokenOptionsSchema,
-  type AppInfo,
-  type CopyResult,
-  type DoctorReport,
   type Settings,
   type TokenOptions,
-} from '../src-shared/schemas.js';
+} from '../src-shared/base-schemas.js';
 import { join } from 'node:path';
-import { cacheFromCore } from './cache/service.js';
+import { lazyCacheFromCore } from './cache/lazy.js';
 import { openConfigStore } from './config/store.js';
 import { withFileLock } from './config/lock.js';
-import { runDoctor } from './doctor.js';
 import type { ConfigStore, StoredProfile } from './config/types.js';
 import { TesseraError } from './errors.js';
 import { createEventBus, type EventBus } from './events.js';
@@ -110,11 +108,13 @@ async function mintLock<T>(lockPath: string, fn: () => Promise<T>, logger: Logge
 }
 
 /** The full doctor for real backends; it probes the keychain itself and checks the data dir, config and vault. */
-function defaultDoctor(deps: CoreDeps): Promise<DoctorReport> {
+async function defaultDoctor(deps: CoreDeps): Promise<DoctorReport> {
   const backend = deps.secrets.backend;
   if (backend === 'memory') return basicDoctor(deps);
   const store = deps.secrets as SecretStore & { probe?: () => Promise<void> };
   const probe = store.probe;
+  // Loaded when it runs: the doctor (and the file vault it checks) is not on any hot path.
+  const { runDoctor } = await import('./doctor.js');
   return runDoctor({
     dataDir: deps.dataDir,
     backend,
@@ -245,7 +245,7 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
       return tokens.ensure(profile, opts ?? {});
     },
   };
-  cache = (options.cache ?? cacheFromCore)(deps);
+  cache = (options.cache ?? lazyCacheFromCore)(deps);
   const doctor = options.doctor ?? defaultDoctor;
 
   /** The one lock guard for every pure delegation: refuses when locked or disposed, then calls through. */

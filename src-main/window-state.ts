@@ -5,18 +5,18 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { z } from 'zod';
+import * as z from '../src-shared/zod.js';
 
 export const WINDOW_STATE_FILE = 'window-state.json';
 export const DEFAULT_SIZE = { width: 1100, height: 760 } as const;
 const MIN = { width: 720, height: 480 } as const;
 
 const WindowStateSchema = z.object({
-  x: z.number().int().optional(),
-  y: z.number().int().optional(),
-  width: z.number().int().min(MIN.width).max(20_000),
-  height: z.number().int().min(MIN.height).max(20_000),
-  maximized: z.boolean().default(false),
+  x: z.optional(z.number().check(z.int())),
+  y: z.optional(z.number().check(z.int())),
+  width: z.number().check(z.int(), z.gte(MIN.width), z.lte(20_000)),
+  height: z.number().check(z.int(), z.gte(MIN.height), z.lte(20_000)),
+  maximized: z._default(z.boolean(), false),
 });
 export type WindowState = z.infer<typeof WindowStateSchema>;
 

@@ -7,7 +7,7 @@
  * Secrets are write-only across the boundary: an API key or password travels in
  * `addProfile` and `replaceCredential` only. A JWT crosses only in `revealToken`.
  */
-import { z } from 'zod';
+import * as z from './zod.js';
 import {
   AddProfileInputSchema,
   AuditQuerySchema,
@@ -98,8 +98,8 @@ export const CONTRACT_ARGS = {
   removeProfile: z.tuple([ProfileNameSchema]),
   replaceCredential: z.tuple([ProfileNameSchema, CredentialInputSchema]),
   getTokenStatus: z.tuple([ProfileNameSchema]),
-  ensureToken: z.tuple([ProfileNameSchema, TokenOptionsSchema.optional()]),
-  revealToken: z.tuple([ProfileNameSchema, TokenOptionsSchema.optional()]),
+  ensureToken: z.tuple([ProfileNameSchema, z.optional(TokenOptionsSchema)]),
+  revealToken: z.tuple([ProfileNameSchema, z.optional(TokenOptionsSchema)]),
   copyToken: z.tuple([ProfileNameSchema, TokenFormatSchema]),
   getSettings: z.tuple([]),
   updateSettings: z.tuple([SettingsPatchSchema]),
@@ -107,15 +107,15 @@ export const CONTRACT_ARGS = {
   getAppInfo: z.tuple([]),
   listTests: z.tuple([ProfileNameSchema]),
   searchCases: z.tuple([ProfileNameSchema, CaseQuerySchema]),
-  getCase: z.tuple([ProfileNameSchema, z.string().trim().min(1).max(128)]),
+  getCase: z.tuple([ProfileNameSchema, z.string().check(z.trim(), z.minLength(1), z.maxLength(128))]),
   getCacheStatus: z.tuple([ProfileNameSchema]),
-  sync: z.tuple([ProfileNameSchema, SyncOptionsSchema.optional()]),
+  sync: z.tuple([ProfileNameSchema, z.optional(SyncOptionsSchema)]),
   cancelSync: z.tuple([ProfileNameSchema]),
-  listAuditEvents: z.tuple([ProfileNameSchema, AuditQuerySchema.optional()]),
+  listAuditEvents: z.tuple([ProfileNameSchema, z.optional(AuditQuerySchema)]),
   startDemo: z.tuple([]),
   lock: z.tuple([]),
   unlock: z.tuple([]),
-} as const satisfies { [K in TesseraMethod]: z.ZodType };
+} as const satisfies { [K in TesseraMethod]: z.ZodMiniType };
 
 export const CONTRACT_METHODS = Object.keys(CONTRACT_ARGS) as TesseraMethod[];
 

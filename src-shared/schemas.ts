@@ -1,61 +1,82 @@
 /**
  * zod schemas for everything that crosses a boundary (IPC, the HTTP harness, the
  * CLI's arguments). Types are inferred from them so that validation and typing
- * cannot drift apart.
+ * cannot drift apart. zod/mini, through ./zod.ts.
+ *
+ * The schemas every command needs, `tessera token` included, are in ./base-schemas.ts
+ * and re-exported here; this module is loaded only by code that needs the others
+ * (profile changes, cache queries, the IPC contract).
  */
-import { z } from 'zod';
 import { REGION_IDS, resolveRegion } from './regions.js';
+import { RegionIdSchema, type TokenFormat } from './base-schemas.js';
+import * as z from './zod.js';
 
-export const ProfileNameSchema = z
-  .string()
-  .trim()
-  .min(1, 'A profile name is required')
-  .max(64, 'A profile name has at most 64 characters')
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'Use letters, digits, dot, dash or underscore, starting with a letter or digit');
+export {
+  RegionIdSchema,
+  SettingsPatchSchema,
+  SettingsSchema,
+  ThemeSchema,
+  TokenFormatSchema,
+  TokenOptionsSchema,
+  type Settings,
+  type SettingsPatch,
+  type TokenFormat,
+  type TokenOptions,
+} from './base-schemas.js';
+
+export const ProfileNameSchema = z.string().check(
+  z.trim(),
+  z.minLength(1, 'A profile name is required'),
+  z.maxLength(64, 'A profile name has at most 64 characters'),
+  z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'Use letters, digits, dot, dash or underscore, starting with a letter or digit'),
+);
 
 /** Tenant domain: the `<domain>` of `<domain>.login.illumina.com`. */
-export const DomainSchema = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .min(1, 'A tenant domain is required')
-  .max(63)
-  .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, 'A tenant domain has letters, digits and dashes only (as in <domain>.login.illumina.com)');
-
-export const RegionIdSchema = z.enum(REGION_IDS);
+export const DomainSchema = z.string().check(
+  z.trim(),
+  z.toLowerCase(),
+  z.minLength(1, 'A tenant domain is required'),
+  z.maxLength(63),
+  z.regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, 'A tenant domain has letters, digits and dashes only (as in <domain>.login.illumina.com)'),
+);
 
 /** Accepts a region id or an alias such as `london` or `eu`, and yields the id. */
-export const RegionInputSchema = z.string().transform((value, ctx) => {
-  const id = resolveRegion(value);
-  if (!id) {
-    ctx.addIssue({ code: 'custom', message: `Unknown region "${value}"; use one of ${REGION_IDS.join(', ')} (or london, canada, australia, eu)` });
-    return z.NEVER;
-  }
-  return id;
-});
+export const RegionInputSchema = z.pipe(
+  z.string(),
+  z.transform((value: string, ctx) => {
+    const id = resolveRegion(value);
+    if (!id) {
+      ctx.issues.push({ code: 'custom', message: `Unknown region "${value}"; use one of ${REGION_IDS.join(', ')} (or london, canada, australia, eu)`, input: value });
+      return z.NEVER;
+    }
+    return id;
+  }),
+);
 
-export const WorkgroupSchema = z.string().trim().min(1).max(128);
+export const WorkgroupSchema = z.string().check(z.trim(), z.minLength(1), z.maxLength(128));
 
-export const BaseUrlSchema = z
-  .string()
-  .trim()
-  .url('Expected an absolute URL such as https://ica.illumina.com/ica/rest')
-  .refine((u) => /^https?:\/\//i.test(u), 'Only http(s) URLs are allowed')
-  .transform((u) => u.replace(/\/+$/, ''));
+export const BaseUrlSchema = z.pipe(
+  z.string().check(
+    z.trim(),
+    z.url('Expected an absolute URL such as https://ica.illumina.com/ica/rest'),
+    z.refine((u) => /^https?:\/\//i.test(u), 'Only http(s) URLs are allowed'),
+  ),
+  z.transform((u: string) => u.replace(/\/+$/, '')),
+);
 
-export const ApiKeySchema = z
-  .string()
-  .trim()
-  .min(8, 'That API key looks too short')
-  .max(4096)
-  .refine((k) => !/\s/.test(k), 'An API key is one line with no spaces');
+export const ApiKeySchema = z.string().check(
+  z.trim(),
+  z.minLength(8, 'That API key looks too short'),
+  z.maxLength(4096),
+  z.refine((k) => !/\s/.test(k), 'An API key is one line with no spaces'),
+);
 
 export const CredentialInputSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('api-key'), apiKey: ApiKeySchema }),
   z.object({
     kind: z.literal('basic'),
-    username: z.string().trim().email('The username is the e-mail address you log in with'),
-    password: z.string().min(1, 'A password is required').max(1024),
+    username: z.string().check(z.trim(), z.email('The username is the e-mail address you log in with')),
+    password: z.string().check(z.minLength(1, 'A password is required'), z.maxLength(1024)),
   }),
 ]);
 export type CredentialInput = z.infer<typeof CredentialInputSchema>;
@@ -65,25 +86,23 @@ export const AddProfileInputSchema = z.object({
   name: ProfileNameSchema,
   domain: DomainSchema,
   region: RegionInputSchema,
-  workgroup: WorkgroupSchema.optional(),
-  icaUrl: BaseUrlSchema.optional(),
-  tssUrl: BaseUrlSchema.optional(),
-  includeIdentifiers: z.boolean().optional(),
+  workgroup: z.optional(WorkgroupSchema),
+  icaUrl: z.optional(BaseUrlSchema),
+  tssUrl: z.optional(BaseUrlSchema),
+  includeIdentifiers: z.optional(z.boolean()),
   credential: CredentialInputSchema,
   /** Mint once before saving, and refuse to save credentials the platform rejects. */
-  verify: z.boolean().optional(),
+  verify: z.optional(z.boolean()),
 });
 export type AddProfileInput = z.input<typeof AddProfileInputSchema>;
 
-export const UpdateProfileInputSchema = z
-  .object({
-    workgroup: WorkgroupSchema.nullable().optional(),
-    icaUrl: BaseUrlSchema.nullable().optional(),
-    tssUrl: BaseUrlSchema.nullable().optional(),
-    includeIdentifiers: z.boolean().optional(),
-    region: RegionInputSchema.optional(),
-  })
-  .strict();
+export const UpdateProfileInputSchema = z.strictObject({
+  workgroup: z.optional(z.nullable(WorkgroupSchema)),
+  icaUrl: z.optional(z.nullable(BaseUrlSchema)),
+  tssUrl: z.optional(z.nullable(BaseUrlSchema)),
+  includeIdentifiers: z.optional(z.boolean()),
+  region: z.optional(RegionInputSchema),
+});
 export type UpdateProfileInput = z.input<typeof UpdateProfileInputSchema>;
 
 /** A profile as every face sees it: never the secret, only its fingerprint and age. */
@@ -91,10 +110,10 @@ export const ProfileViewSchema = z.object({
   name: z.string(),
   domain: z.string(),
   region: RegionIdSchema,
-  workgroup: z.string().optional(),
+  workgroup: z.optional(z.string()),
   credentialKind: z.enum(['api-key', 'basic']),
   /** Basic profiles: the login e-mail (not a secret). */
-  username: z.string().optional(),
+  username: z.optional(z.string()),
   icaUrl: z.string(),
   tssUrl: z.string(),
   /** True when icaUrl/tssUrl were set by hand rather than derived from the region. */
@@ -107,24 +126,11 @@ export const ProfileViewSchema = z.object({
     fingerprint: z.string(),
     storedAt: z.string(),
     /** Set when the platform last refused this credential; cleared on success or rotation. */
-    rejectedAt: z.string().optional(),
+    rejectedAt: z.optional(z.string()),
   }),
-  isDemo: z.boolean().optional(),
+  isDemo: z.optional(z.boolean()),
 });
 export type ProfileView = z.infer<typeof ProfileViewSchema>;
-
-export const TokenFormatSchema = z.enum(['jwt', 'header', 'env', 'curl']);
-export type TokenFormat = z.infer<typeof TokenFormatSchema>;
-
-export const TokenOptionsSchema = z
-  .object({
-    /** Minimum remaining lifetime in seconds; a token with less is replaced first. */
-    minTtlSeconds: z.number().int().min(0).max(86_400).optional(),
-    /** Mint a new token even if the cached one is fresh enough. */
-    force: z.boolean().optional(),
-  })
-  .strict();
-export type TokenOptions = z.infer<typeof TokenOptionsSchema>;
 
 /** Readable claims of a JWT (never the signature or the token itself). */
 export interface TokenClaims {
@@ -164,23 +170,6 @@ export interface CopyResult {
   /** When the clipboard will be cleared (if it still holds the copy); null when never. */
   clearsAt: string | null;
 }
-
-export const ThemeSchema = z.enum(['system', 'light', 'dark']);
-
-export const SettingsSchema = z.object({
-  minTtlSeconds: z.number().int().min(0).max(86_400).default(300),
-  clipboardClearSeconds: z.number().int().min(0).max(3600).default(30),
-  idleLockMinutes: z.number().int().min(0).max(24 * 60).default(15),
-  globalShortcut: z.string().max(64).default('CommandOrControl+Shift+T'),
-  theme: ThemeSchema.default('system'),
-  defaultProfile: z.string().optional(),
-  requestTimeoutSeconds: z.number().int().min(1).max(600).default(30),
-  /** Days of TSS audit log each sync caches (0: none; the audit service is slow, so it is opt-in). */
-  syncAuditDays: z.number().int().min(0).max(365).default(0),
-});
-export type Settings = z.infer<typeof SettingsSchema>;
-export const SettingsPatchSchema = SettingsSchema.partial().strict();
-export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 
 export interface DoctorCheck {
   name: string;
@@ -253,21 +242,24 @@ export interface Cached<T> extends Freshness {
 }
 
 export const CaseSortSchema = z.enum(['createdDate', 'updatedDate', 'dueDate', 'displayId']);
-export const CaseQuerySchema = z
-  .object({
-    text: z.string().max(200).optional(),
-    status: z.array(z.string().max(64)).max(20).optional(),
-    subState: z.array(z.string().max(64)).max(30).optional(),
-    testId: z.array(z.string().max(128)).max(50).optional(),
-    tag: z.array(z.string().max(128)).max(20).optional(),
-    createdFrom: z.string().max(40).optional(),
-    createdTo: z.string().max(40).optional(),
-    sort: CaseSortSchema.optional(),
-    order: z.enum(['asc', 'desc']).optional(),
-    offset: z.number().int().min(0).optional(),
-    limit: z.number().int().min(1).max(1000).optional(),
-  })
-  .strict();
+/** A string of at most `max` characters. */
+const text = (max: number) => z.string().check(z.maxLength(max));
+/** Up to `items` strings of at most `max` characters each. */
+const texts = (max: number, items: number) => z.array(text(max)).check(z.maxLength(items));
+
+export const CaseQuerySchema = z.strictObject({
+  text: z.optional(text(200)),
+  status: z.optional(texts(64, 20)),
+  subState: z.optional(texts(64, 30)),
+  testId: z.optional(texts(128, 50)),
+  tag: z.optional(texts(128, 20)),
+  createdFrom: z.optional(text(40)),
+  createdTo: z.optional(text(40)),
+  sort: z.optional(CaseSortSchema),
+  order: z.optional(z.enum(['asc', 'desc'])),
+  offset: z.optional(z.number().check(z.int(), z.gte(0))),
+  limit: z.optional(z.number().check(z.int(), z.gte(1), z.lte(1000))),
+});
 export type CaseQuery = z.infer<typeof CaseQuerySchema>;
 
 export interface Facet {
@@ -302,12 +294,10 @@ export interface SyncResult {
 }
 
 /** Per-run sync options; absent fields fall back to the settings. */
-export const SyncOptionsSchema = z
-  .object({
-    /** Overrides `syncAuditDays` for this run. */
-    auditDays: z.number().int().min(0).max(365).optional(),
-  })
-  .strict();
+export const SyncOptionsSchema = z.strictObject({
+  /** Overrides `syncAuditDays` for this run. */
+  auditDays: z.optional(z.number().check(z.int(), z.gte(0), z.lte(365))),
+});
 export type SyncOptions = z.infer<typeof SyncOptionsSchema>;
 
 /** One cached TSS audit-log event. Fields beyond `id`, `createdDate` and `eventName` are as the server sent them. */
@@ -323,15 +313,13 @@ export interface AuditEvent {
   description?: string;
 }
 
-export const AuditQuerySchema = z
-  .object({
-    /** A case id or display id; display ids are resolved through the cached cases. */
-    caseId: z.string().trim().min(1).max(128).optional(),
-    /** Only events at or after this instant (ISO 8601). */
-    since: z.iso.datetime({ offset: true }).optional(),
-    limit: z.number().int().min(1).max(10_000).optional(),
-  })
-  .strict();
+export const AuditQuerySchema = z.strictObject({
+  /** A case id or display id; display ids are resolved through the cached cases. */
+  caseId: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(128))),
+  /** Only events at or after this instant (ISO 8601). */
+  since: z.optional(z.iso.datetime({ offset: true })),
+  limit: z.optional(z.number().check(z.int(), z.gte(1), z.lte(10_000))),
+});
 export type AuditQuery = z.infer<typeof AuditQuerySchema>;
 
 export interface CacheStatus {

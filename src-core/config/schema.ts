@@ -2,35 +2,37 @@
  * zod schema of `<dataDir>/config.json` at the current schema version. The types in
  * ./types.ts are the API; this file checks that what is on disk matches them.
  */
-import { z } from 'zod';
-import { RegionIdSchema, SettingsSchema } from '../../src-shared/schemas.js';
+import * as z from '../../src-shared/zod.js';
+import { RegionIdSchema, SettingsSchema } from '../../src-shared/base-schemas.js';
 import type { Config, StoredProfile } from './types.js';
 
+const nonEmpty = () => z.string().check(z.minLength(1));
+
 export const StoredProfileSchema = z.object({
-  id: z.string().min(1),
-  name: z.string().min(1),
-  domain: z.string().min(1),
+  id: nonEmpty(),
+  name: nonEmpty(),
+  domain: nonEmpty(),
   region: RegionIdSchema,
-  workgroup: z.string().optional(),
+  workgroup: z.optional(z.string()),
   credentialKind: z.enum(['api-key', 'basic']),
-  username: z.string().optional(),
-  icaUrl: z.string().optional(),
-  tssUrl: z.string().optional(),
-  includeIdentifiers: z.boolean().default(false),
+  username: z.optional(z.string()),
+  icaUrl: z.optional(z.string()),
+  tssUrl: z.optional(z.string()),
+  includeIdentifiers: z._default(z.boolean(), false),
   createdAt: z.string(),
   updatedAt: z.string(),
-  key: z.object({ fingerprint: z.string(), storedAt: z.string(), rejectedAt: z.string().optional() }),
-  isDemo: z.boolean().optional(),
-  tssSearchVersion: z.enum(['v2', 'v1']).optional(),
+  key: z.object({ fingerprint: z.string(), storedAt: z.string(), rejectedAt: z.optional(z.string()) }),
+  isDemo: z.optional(z.boolean()),
+  tssSearchVersion: z.optional(z.enum(['v2', 'v1'])),
 });
 
 export const SecretBackendSchema = z.enum(['keychain', 'file']);
 
 export const ConfigSchema = z.object({
-  schemaVersion: z.number().int().min(0),
-  profiles: z.array(StoredProfileSchema).default([]),
-  settings: SettingsSchema.default(SettingsSchema.parse({})),
-  secretBackend: SecretBackendSchema.optional(),
+  schemaVersion: z.number().check(z.int(), z.gte(0)),
+  profiles: z._default(z.array(StoredProfileSchema), []),
+  settings: z._default(SettingsSchema, SettingsSchema.parse({})),
+  secretBackend: z.optional(SecretBackendSchema),
 });
 
 // Compile-time guarantees that the schema and the hand-written types agree both ways.

@@ -13,7 +13,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
-import { SettingsSchema } from '../../src-shared/schemas.js';
+import { SettingsSchema } from '../../src-shared/base-schemas.js';
 import { TesseraError } from '../errors.js';
 import { atomicWriteFile } from './atomic.js';
 import { withFileLock } from './lock.js';

@@ -8,7 +8,7 @@
  * typed errors whose messages name the endpoint and status and never a header value,
  * JSON parsing and zod validation of the body.
  */
-import type { z } from 'zod';
+import * as z from '../../src-shared/zod.js';
 import type { Clock, FetchPort, Logger } from '../ports.js';
 import { systemClock } from '../ports.js';
 import { TesseraError } from '../errors.js';
@@ -33,7 +33,7 @@ export interface RequestSpec<T> {
   /** Media types we expect in a successful response; also sent as `Accept` unless a header sets it. */
   accept?: readonly string[];
   /** Validates the parsed JSON body; without it the body is discarded and `body` is undefined. */
-  schema?: z.ZodType<T>;
+  schema?: z.core.$ZodType<T>;
   /** Success statuses; default any 2xx. */
   okStatuses?: readonly number[];
   /** Per-attempt timeout; default the deps' (settings.requestTimeoutSeconds). Slow endpoints pass longer ones. */
@@ -307,7 +307,7 @@ export function createHttp(deps: HttpDeps): Http {
         cause: error,
       });
     }
-    const parsed = spec.schema.safeParse(data);
+    const parsed = z.safeParse(spec.schema, data);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';

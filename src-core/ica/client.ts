@@ -4,7 +4,7 @@
  * `POST {base}/api/tokens:refresh` with a Bearer JWT. No request body; the v3 Accept
  * header is mandatory (without it ICA answers 400 ICA_API_004).
  */
-import { z } from 'zod';
+import * as z from '../../src-shared/zod.js';
 import type { TokenClaims } from '../../src-shared/schemas.js';
 import type { Http, RequestSpec } from '../http/request.js';
 import { HttpStatusError } from '../http/errors.js';
@@ -12,7 +12,7 @@ import { decodeClaims } from '../tokens/jwt.js';
 
 export const ICA_MEDIA_TYPE = 'application/vnd.illumina.v3+json';
 
-const TokenBodySchema = z.object({ token: z.string().min(1) });
+const TokenBodySchema = z.object({ token: z.string().check(z.minLength(1)) });
 
 export interface MintedToken {
   token: string;

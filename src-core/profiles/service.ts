@@ -2,20 +2,16 @@
  * Profiles: the non-secret part lives in the ConfigStore (one JSON file the app and the
  * CLI share), the credential in the SecretStore under `accounts.credential(id)`. Every
  * entry point validates its input with the contract's zod schemas.
+ *
+ * Those schemas (src-shared/schemas.ts) are imported when a profile is changed, not
+ * when this module loads: `tessera token` only reads profiles.
  */
 import { randomUUID } from 'node:crypto';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { z } from 'zod';
+import * as z from '../../src-shared/zod.js';
 import { DEFAULT_ICA_BASE_URL, defaultTssBaseUrl, type RegionId } from '../../src-shared/regions.js';
-import {
-  AddProfileInputSchema,
-  CredentialInputSchema,
-  ProfileNameSchema,
-  UpdateProfileInputSchema,
-  type CredentialInput,
-  type ProfileView,
-} from '../../src-shared/schemas.js';
+import type { CredentialInput, ProfileView } from '../../src-shared/schemas.js';
 import type { Config, ConfigStore, StoredProfile } from '../config/types.js';
 import { TesseraError } from '../errors.js';
 import type { EventBus } from '../events.js';
@@ -69,8 +65,12 @@ export interface ProfileService {
 
 export const DEMO_PROFILE_NAME = 'demo';
 
-export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
-  const parsed = schema.safeParse(value);
+/** The input schemas of the profile changes (add, update, remove, replace the credential). */
+const inputSchemas = () => import('../../src-shared/schemas.js');
+
+/** Validates with a zod schema; INVALID_INPUT names the first problem. */
+export function parseInput<S extends z.core.$ZodType>(schema: S, value: unknown, what: string): z.core.output<S> {
+  const parsed = z.safeParse(schema, value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? ` (${issue.path.join('.')})` : '';
@@ -137,7 +137,7 @@ export function createProfileService(deps: ProfileServiceDeps): ProfileService {
   }
 
   async function add(raw: unknown): Promise<ProfileView> {
-    const input = parseInput(AddProfileInputSchema, raw, 'Invalid profile');
+    const input = parseInput((await inputSchemas()).AddProfileInputSchema, raw, 'Invalid profile');
     const region: RegionId = input.region;
     const at = nowIso();
     const icaUrl = override(input.icaUrl, DEFAULT_ICA_BASE_URL);
@@ -187,7 +187,7 @@ export function createProfileService(deps: ProfileServiceDeps): ProfileService {
   }
 
   async function update(name: string, rawPatch: unknown): Promise<ProfileView> {
-    const patch = parseInput(UpdateProfileInputSchema, rawPatch, 'Invalid profile update');
+    const patch = parseInput((await inputSchemas()).UpdateProfileInputSchema, rawPatch, 'Invalid profile update');
     let before: StoredProfile | undefined;
     let after: StoredProfile | undefined;
     await config.update((cfg) => {
@@ -224,7 +224,7 @@ export function createProfileService(deps: ProfileServiceDeps): ProfileService {
   }
 
   async function remove(name: string): Promise<void> {
-    const profile = await get(ProfileNameSchema.parse(name));
+    const profile = await get((await inputSchemas()).ProfileNameSchema.parse(name));
     await hooks.beforeRemove?.(profile);
     await hooks.tokenInvalidated?.(profile);
     // Secrets before the profile: if the keychain fails, the profile stays so the user can retry.
@@ -239,7 +239,7 @@ export function createProfileService(deps: ProfileServiceDeps): ProfileService {
   }
 
   async function replaceCredential(name: string, raw: unknown): Promise<ProfileView> {
-    const credential = parseInput(CredentialInputSchema, raw, 'Invalid credential');
+    const credential = parseInput((await inputSchemas()).CredentialInputSchema, raw, 'Invalid credential');
     const profile = await get(name);
     if (credential.kind !== profile.credentialKind) {
       throw new TesseraError(

@@ -18,7 +18,7 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from '../../src-shared/zod.js';
 import { atomicWriteFile } from '../config/atomic.js';
 import { withFileLock } from '../config/lock.js';
 import { TesseraError } from '../errors.js';
@@ -54,15 +54,15 @@ export interface FileVaultStore extends SecretStore {
 }
 
 const b64 = (bytes: number, label: string) =>
-  z.string().refine((s) => /^[A-Za-z0-9+/]+={0,2}$/.test(s) && Buffer.from(s, 'base64').length === bytes, `${label} is malformed`);
+  z.string().check(z.refine((s) => /^[A-Za-z0-9+/]+={0,2}$/.test(s) && Buffer.from(s, 'base64').length === bytes, `${label} is malformed`));
 
 // Bounds keep a tampered header from making us allocate gigabytes or spin for minutes.
 const KdfSchema = z.object({
   name: z.literal('scrypt'),
   salt: b64(16, 'salt'),
-  N: z.number().int().min(2 ** 10).max(2 ** 20).refine((n) => (n & (n - 1)) === 0, 'N must be a power of two'),
-  r: z.number().int().min(1).max(32),
-  p: z.number().int().min(1).max(16),
+  N: z.number().check(z.int(), z.gte(2 ** 10), z.lte(2 ** 20), z.refine((n) => (n & (n - 1)) === 0, 'N must be a power of two')),
+  r: z.number().check(z.int(), z.gte(1), z.lte(32)),
+  p: z.number().check(z.int(), z.gte(1), z.lte(16)),
 });
 
 const VaultFileSchema = z.object({
@@ -70,7 +70,7 @@ const VaultFileSchema = z.object({
   version: z.literal(VERSION),
   kdf: KdfSchema,
   check: b64(32, 'check'),
-  cipher: z.object({ name: z.literal('aes-256-gcm'), iv: b64(12, 'iv'), tag: b64(16, 'tag'), data: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/) }),
+  cipher: z.object({ name: z.literal('aes-256-gcm'), iv: b64(12, 'iv'), tag: b64(16, 'tag'), data: z.string().check(z.regex(/^[A-Za-z0-9+/]*={0,2}$/)) }),
 });
 type VaultFile = z.infer<typeof VaultFileSchema>;
 type Header = Pick<VaultFile, 'format' | 'version' | 'kdf' | 'check'>;

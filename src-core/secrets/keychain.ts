@@ -18,6 +18,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { TesseraError } from '../errors.js';
 import type { SecretStore } from '../ports.js';
@@ -52,9 +53,16 @@ export const FILE_VAULT_HINT =
 
 let keyringModule: Promise<KeyringModule> | undefined;
 
-/** Loads the native module on first use, so commands that never touch secrets start faster. */
+/**
+ * Loads the native module on first use, so commands that never touch secrets start faster.
+ * With require(), not import(): the package is CommonJS, and importing CommonJS from ESM
+ * first scans its source for export names (Node's cjs-module-lexer), which took longer
+ * than loading the module itself (about 30 ms on every `tessera token`).
+ */
 function loadKeyring(): Promise<KeyringModule> {
-  keyringModule ??= import('@napi-rs/keyring').catch((error: unknown) => {
+  keyringModule ??= new Promise<KeyringModule>((resolve) => {
+    resolve(createRequire(import.meta.url)('@napi-rs/keyring') as KeyringModule);
+  }).catch((error: unknown) => {
     keyringModule = undefined;
     throw new TesseraError(
       'KEYCHAIN_UNAVAILABLE',

@@ -6,7 +6,7 @@
  */
 import { TesseraError } from '../errors.js';
 import { peekConfig } from '../config/store.js';
-import { createFileVault, type FileVaultOptions, type FileVaultStore, type PassphraseProvider } from './file-vault.js';
+import type { FileVaultOptions, FileVaultStore, PassphraseProvider } from './file-vault.js';
 import { createKeychainStore, type KeychainSecretStore, type KeychainStoreOptions } from './keychain.js';
 
 export type SecretBackend = 'keychain' | 'file';
@@ -66,6 +66,8 @@ export async function openSecretStore(options: OpenSecretStoreOptions): Promise<
   const env = options.env ?? process.env;
   const { backend } = await resolveSecretBackend(options);
   if (backend === 'file') {
+    // Loaded only when chosen: keychain users never load the vault code (or its zod schemas).
+    const { createFileVault } = await import('./file-vault.js');
     return createFileVault({
       dataDir: options.dataDir,
       passphrase: passphraseProvider(env, options.passphrase),

@@ -3,7 +3,7 @@
  * desktop app and the CLI so that both reuse one token instead of minting twice.
  * It is a secret (a live JWT), so it lives only in the SecretStore and in memory.
  */
-import { z } from 'zod';
+import * as z from '../../src-shared/zod.js';
 import type { TokenClaims, TokenStatus } from '../../src-shared/schemas.js';
 import { decodeClaims } from './jwt.js';
 
@@ -11,7 +11,7 @@ export const TOKEN_RECORD_VERSION = 1;
 
 const TokenRecordSchema = z.object({
   v: z.literal(TOKEN_RECORD_VERSION),
-  token: z.string().min(1),
+  token: z.string().check(z.minLength(1)),
   /** Local-clock expiry in ms: `exp` minus the measured skew. */
   expiresAt: z.number(),
   /** Server clock minus local clock, ms, when the token was obtained. */

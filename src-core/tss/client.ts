@@ -13,7 +13,7 @@
  * - Every body is validated (schemas.ts); a page that does not match is a
  *   MALFORMED_RESPONSE naming the endpoint and page, and is never written anywhere.
  */
-import type { z } from 'zod';
+import type * as z from '../../src-shared/zod.js';
 import { TesseraError } from '../errors.js';
 import type { Http, QueryValue } from '../http/request.js';
 import type { RetryPolicy } from '../http/retry.js';
@@ -109,7 +109,7 @@ export function createTssClient(options: TssClientOptions): TssClient {
 
   async function get<T>(
     path: string,
-    schema: z.ZodType<T>,
+    schema: z.core.$ZodType<T>,
     init: { query?: Record<string, QueryValue>; timeoutMs?: number; signal?: AbortSignal | undefined },
   ): Promise<T> {
     const call = async (force: boolean) => {

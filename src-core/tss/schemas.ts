@@ -10,27 +10,29 @@
  * The schemas validate and do not transform: the parsed value is the server's JSON as
  * sent (kept as the case's `raw`); normalize.ts derives what the cache indexes.
  */
-import { z } from 'zod';
+import * as z from '../../src-shared/zod.js';
 import { isDateText } from './dates.js';
 
-export const TssIdSchema = z.string().trim().min(1, 'an id must not be empty').max(256);
+/** Absent, null or the schema. */
+const nullish = <T extends z.core.SomeType>(schema: T) => z.optional(z.nullable(schema));
+
+export const TssIdSchema = z.string().check(z.trim(), z.minLength(1, 'an id must not be empty'), z.maxLength(256));
 
 /** Free text that some tenants send as numbers (MRNs, sample ids). */
-const Text = z.union([z.string(), z.number()]).nullish();
+const Text = nullish(z.union([z.string(), z.number()]));
 
-const DateText = z
-  .string()
-  .nullish()
-  .refine((v) => v === null || v === undefined || v === '' || isDateText(v), { message: 'not an ISO-8601 date' });
+const DateText = nullish(z.string()).check(
+  z.refine((v) => v === null || v === undefined || v === '' || isDateText(v), { message: 'not an ISO-8601 date' }),
+);
 
-const Count = z.number().int().nonnegative();
+const Count = z.number().check(z.int(), z.gte(0));
 
 export const TssSampleSchema = z.looseObject({
   id: Text,
   externalSampleId: Text,
   externalSampleName: Text,
-  sampleType: z.string().nullish(),
-  status: z.string().nullish(),
+  sampleType: nullish(z.string()),
+  status: nullish(z.string()),
   dateReceived: DateText,
   dateCollected: DateText,
 });
@@ -40,15 +42,15 @@ export const TssSubjectSchema = z.looseObject({
   firstName: Text,
   lastName: Text,
   mrn: Text,
-  dateOfBirth: z.string().nullish(),
-  gender: z.string().nullish(),
+  dateOfBirth: nullish(z.string()),
+  gender: nullish(z.string()),
 });
 
 export const TssCaseSubjectSchema = z.looseObject({
   id: Text,
-  relationshipToProband: z.string().nullish(),
-  subject: TssSubjectSchema.nullish(),
-  samples: z.array(TssSampleSchema).nullish(),
+  relationshipToProband: nullish(z.string()),
+  subject: nullish(TssSubjectSchema),
+  samples: nullish(z.array(TssSampleSchema)),
 });
 
 /** Tags arrive as strings in public code; accept `{name}`/`{value}` objects too rather than fail a sync over them. */
@@ -56,42 +58,42 @@ const TagSchema = z.union([z.string(), z.looseObject({ name: z.string() }), z.lo
 
 export const TssCaseSchema = z.looseObject({
   id: TssIdSchema,
-  displayId: z.string().trim().min(1, 'a displayId must not be empty').max(256),
-  status: z.string().max(128),
-  subState: z.string().max(128).nullish(),
-  activationState: z.string().nullish(),
-  testDefinition: z
-    .looseObject({
+  displayId: z.string().check(z.trim(), z.minLength(1, 'a displayId must not be empty'), z.maxLength(256)),
+  status: z.string().check(z.maxLength(128)),
+  subState: nullish(z.string().check(z.maxLength(128))),
+  activationState: nullish(z.string()),
+  testDefinition: nullish(
+    z.looseObject({
       id: TssIdSchema,
-      name: z.string().nullish(),
-      type: z.string().nullish(),
-    })
-    .nullish(),
-  tags: z.array(TagSchema).nullish(),
+      name: nullish(z.string()),
+      type: nullish(z.string()),
+    }),
+  ),
+  tags: nullish(z.array(TagSchema)),
   createdDate: DateText,
   updatedDate: DateText,
   startDate: DateText,
   dueDate: DateText,
   completedDate: DateText,
-  createdBy: z.string().nullish(),
-  updatedBy: z.string().nullish(),
+  createdBy: nullish(z.string()),
+  updatedBy: nullish(z.string()),
   externalCaseId: Text,
-  caseSubjects: z.array(TssCaseSubjectSchema).nullish(),
+  caseSubjects: nullish(z.array(TssCaseSubjectSchema)),
 });
 export type TssCase = z.infer<typeof TssCaseSchema>;
 
 /** Spring's page envelope; `content` is validated by the caller's item schema. */
-export function pageSchema<T extends z.ZodType>(item: T) {
+export function pageSchema<T extends z.core.SomeType>(item: T) {
   return z.looseObject({
     content: z.array(item),
     totalElements: Count,
     totalPages: Count,
     number: Count,
     size: Count,
-    numberOfElements: Count.optional(),
-    first: z.boolean().optional(),
-    last: z.boolean().optional(),
-    empty: z.boolean().optional(),
+    numberOfElements: z.optional(Count),
+    first: z.optional(z.boolean()),
+    last: z.optional(z.boolean()),
+    empty: z.optional(z.boolean()),
   });
 }
 
@@ -100,11 +102,11 @@ export type TssCasePage = z.infer<typeof TssCasePageSchema>;
 
 export const TssTestDefinitionSchema = z.looseObject({
   id: TssIdSchema,
-  name: z.string().nullish(),
-  version: z.union([z.string(), z.number()]).nullish(),
-  type: z.string().nullish(),
-  testType: z.string().nullish(),
-  reports: z.array(z.looseObject({ id: TssIdSchema })).nullish(),
+  name: nullish(z.string()),
+  version: nullish(z.union([z.string(), z.number()])),
+  type: nullish(z.string()),
+  testType: nullish(z.string()),
+  reports: nullish(z.array(z.looseObject({ id: TssIdSchema }))),
 });
 export type TssTestDefinition = z.infer<typeof TssTestDefinitionSchema>;
 
@@ -115,10 +117,10 @@ export const TssTestDefinitionsSchema = z.union([
 ]);
 
 export const TssAuditEventSchema = z.looseObject({
-  id: z.union([TssIdSchema, z.number()]).nullish(),
+  id: nullish(z.union([TssIdSchema, z.number()])),
   createdDate: DateText,
-  eventName: z.string().nullish(),
-  entityType: z.string().nullish(),
+  eventName: nullish(z.string()),
+  entityType: nullish(z.string()),
   entityId: Text,
   caseId: Text,
 });

@@ -18,6 +18,8 @@ import { newDataDir, recordSecret } from '../helpers/env.js';
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
 export const BIN = join(ROOT, 'bin', 'tessera');
 const BUNDLE = join(ROOT, 'out', 'cli', 'tessera.mjs');
+/** esbuild's metafile of the CLI build: which sources each chunk of out/cli holds. */
+export const BUNDLE_META = join(ROOT, 'out', 'cli', 'meta.json');
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -32,7 +34,7 @@ function newestMtime(dir: string): number {
 /** Builds out/cli when missing or older than its sources; one build at a time across test files. */
 export async function ensureCliBuilt(): Promise<void> {
   const stale = (): boolean => {
-    if (!existsSync(BUNDLE)) return true;
+    if (!existsSync(BUNDLE) || !existsSync(BUNDLE_META)) return true;
     const sources = Math.max(...['src-cli', 'src-core', 'src-shared'].map((d) => newestMtime(join(ROOT, d))), statSync(join(ROOT, 'package.json')).mtimeMs);
     return statSync(BUNDLE).mtimeMs < sources;
   };

@@ -4,10 +4,11 @@
  * when": cached token reuse, re-mint near expiry, 429 retried, a revoked key, Basic
  * refresh through `:refresh`, and 50 concurrent CLI processes sharing one mint.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Sim } from '../../sim/index.js';
 import { EXIT_CODES } from '../../src-shared/errors.js';
-import { assertNoSecrets, Cli, ensureCliBuilt, jwtClaims, profileFlags, readConfig, sameSecret, simSecrets, startRecordingSim } from './cli-harness.js';
+import { assertNoSecrets, BUNDLE_META, Cli, ensureCliBuilt, jwtClaims, profileFlags, readConfig, sameSecret, simSecrets, startRecordingSim } from './cli-harness.js';
 
 let sim: Sim;
 const clis: Cli[] = [];
@@ -68,6 +69,25 @@ describe('tessera token', () => {
     expect(second.code).toBe(0);
     expect(sameSecret(second.stdout, `${a.token}\n`), 'the second call printed another token').toBe(true);
     expect(sim.mintCount() - before).toBe(1);
+  });
+
+  it('serves a cached token without loading the offline cache, sync, the doctor, the file vault, undici, classic zod or the profile-change schemas', async () => {
+    const cli = newCli('token-modules');
+    await addKeyProfile(cli);
+    // NODE_DEBUG=esm,module makes Node name every module it loads (stderr); the build's
+    // metafile says which sources each chunk of out/cli holds.
+    const r = await cli.run(['token', 'lab', '--format', 'json'], { env: { NODE_DEBUG: 'esm,module' } });
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as TokenJson).source).toBe('cache');
+    const meta = JSON.parse(readFileSync(BUNDLE_META, 'utf8')) as { outputs: Record<string, { inputs: Record<string, unknown> }> };
+    const chunks = new Set([...r.stderr.matchAll(/\/out\/cli\/([\w-]+\.mjs)/g)].map((m) => `out/cli/${m[1]}`));
+    const sources = [...chunks].flatMap((chunk) => Object.keys(meta.outputs[chunk]?.inputs ?? {}));
+    // The trace shows the token path itself, so an empty trace cannot pass.
+    expect(sources).toContain('src-core/tokens/service.ts');
+    expect(r.stderr).toMatch(/@napi-rs[\\/]keyring/);
+    const unneeded = /src-core\/(cache\/service|cache\/store|sync\/|tss\/|doctor|secrets\/file-vault)|src-shared\/schemas\.ts|node_modules\/(undici|zod\/v4\/classic)\//;
+    expect(sources.filter((s) => unneeded.test(s))).toEqual([]);
+    expect(r.stderr).not.toMatch(/better-sqlite3/);
   });
 
   it('mints on first use after --no-verify, then reuses the cached token', async () => {

@@ -5,6 +5,7 @@
  * case reads, display-id lookup, test definitions and the audit log's long timeout.
  */
 import { describe, expect, it } from 'vitest';
+import { parse } from 'zod/mini';
 import { TesseraError } from '../../src-core/errors.js';
 import { createHttp, type Http, type RequestSpec } from '../../src-core/http/request.js';
 import { auditDate, createTssClient, type TssClientOptions, type TssCredential } from '../../src-core/tss/client.js';
@@ -209,7 +210,7 @@ describe('single case, tests and audit', () => {
     const specs: RequestSpec<unknown>[] = [];
     const http = (async (spec: RequestSpec<unknown>) => {
       specs.push(spec);
-      return { status: 200, headers: new Headers(), body: spec.schema!.parse(page(0, [{ id: 'e1', createdDate: '2024-01-01T00:00:00+0000' }], 1, 1)), url: new URL(BASE), attempts: 1, sentAt: 0, receivedAt: 0, serverDate: undefined };
+      return { status: 200, headers: new Headers(), body: parse(spec.schema!, page(0, [{ id: 'e1', createdDate: '2024-01-01T00:00:00+0000' }], 1, 1)), url: new URL(BASE), attempts: 1, sentAt: 0, receivedAt: 0, serverDate: undefined };
     }) as Http;
     const { c } = client(http, { timeoutMs: 5_000 });
     const from = new Date('2024-05-01T10:00:00.000Z');

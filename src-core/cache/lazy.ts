@@ -1,0 +1,43 @@
+/**
+ * createTessera's default offline-cache facade. It loads the cache service (the
+ * SQLite store, the TSS client, the sync engine and their zod schemas) on the first
+ * cache call, so a process that never touches the cache (`tessera token`, the most
+ * frequent command) neither loads nor evaluates any of it.
+ *
+ * Until the service exists no database is open and no sync runs, so the lifecycle
+ * hooks (lock, profile removal, dispose) have nothing to do; once it is loading or
+ * loaded they are passed on. The lock state needs no forwarding either: createTessera
+ * refuses every cache call but `cancelSync` while locked, so the service is only ever
+ * created while unlocked, or for a `cancelSync`, which ignores the lock.
+ */
+import { lazy } from '../lazy.js';
+import type { CacheService, CacheServiceOptions, CoreDepsForCache } from './service.js';
+
+export function lazyCacheFromCore(deps: CoreDepsForCache, options?: CacheServiceOptions): CacheService {
+  let loaded: Promise<CacheService> | undefined;
+  const service = lazy(() => (loaded = import('./service.js').then((m) => m.cacheFromCore(deps, options))));
+  /** The service once it is loading or loaded; undefined before, or when it could not be loaded (nothing is open then). */
+  const existing = async (): Promise<CacheService | undefined> => loaded?.catch(() => undefined);
+
+  return {
+    listTests: async (...args) => (await service()).listTests(...args),
+    searchCases: async (...args) => (await service()).searchCases(...args),
+    getCase: async (...args) => (await service()).getCase(...args),
+    getCacheStatus: async (...args) => (await service()).getCacheStatus(...args),
+    sync: async (...args) => (await service()).sync(...args),
+    cancelSync: async (...args) => (await service()).cancelSync(...args),
+    listAuditEvents: async (...args) => (await service()).listAuditEvents(...args),
+    async lock() {
+      await (await existing())?.lock();
+    },
+    async unlock() {
+      await (await existing())?.unlock();
+    },
+    async beforeRemove(profile) {
+      await (await existing())?.beforeRemove(profile);
+    },
+    async dispose() {
+      await (await existing())?.dispose();
+    },
+  };
+}
