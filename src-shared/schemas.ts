@@ -343,11 +343,34 @@ export interface CacheStatus {
   includeIdentifiers: boolean;
 }
 
+/**
+ * The file vault as the app sees it: `open` (its key is in memory, or a passphrase
+ * source such as TESSERA_VAULT_PASSPHRASE is set), `locked` (vault.json exists and its
+ * passphrase must be typed), `new` (no vault yet: the passphrase typed now, twice,
+ * creates it).
+ */
+export const VAULT_STATES = ['open', 'locked', 'new'] as const;
+export type VaultState = (typeof VAULT_STATES)[number];
+
+/** A vault passphrase as typed: never trimmed (spaces count), one to 1024 characters. */
+export const VaultPassphraseSchema = z.string().min(1, 'A passphrase is required').max(1024, 'A passphrase has at most 1024 characters');
+
+export const VaultUnlockOptionsSchema = z
+  .object({
+    /** The person confirmed a new passphrase: create the vault when none exists (an existing one is only opened). */
+    create: z.boolean().optional(),
+  })
+  .strict();
+export type VaultUnlockOptions = z.infer<typeof VaultUnlockOptionsSchema>;
+
 export interface AppInfo {
   version: string;
   platform: string;
   dataDir: string;
+  /** True while idle-locked, or while the file vault waits for its passphrase. */
   locked: boolean;
+  /** The file vault's state; null when secrets are in the OS keychain. */
+  vault: VaultState | null;
   /** Versions of Electron, Chromium and Node when running in the desktop app. */
   versions: Record<string, string>;
 }

@@ -36,6 +36,7 @@ const VALID_ARGS: Record<(typeof CONTRACT_METHODS)[number], unknown[]> = {
   startDemo: [],
   lock: [],
   unlock: [],
+  unlockVault: ['correct horse battery staple', { create: true }],
 };
 
 describe('the channel list the preload uses', () => {
