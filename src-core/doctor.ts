@@ -15,6 +15,7 @@ import { isTesseraError } from './errors.js';
 import { peekConfig } from './config/store.js';
 import { redactString } from './log.js';
 import { ensureDataDir } from './paths.js';
+import { isPassphraseVault, type SecretStore } from './ports.js';
 import { createFileVault, type FileVaultStore, type PassphraseProvider } from './secrets/file-vault.js';
 import { createKeychainStore, linuxBusProblem, type KeychainSecretStore } from './secrets/keychain.js';
 import { SECRET_BACKEND_ENV, VAULT_PASSPHRASE_ENV, resolveSecretBackend, type SecretBackend } from './secrets/select.js';
@@ -34,8 +35,22 @@ export interface DoctorOptions {
   fileVault?: (passphrase: PassphraseProvider) => Pick<FileVaultStore, 'exists' | 'unlock' | 'path'>;
   /** The face's passphrase prompt; used only when the file vault is the selected backend. */
   passphrase?: PassphraseProvider;
+  /**
+   * The app's own file vault (the desktop app, opened on its lock screen): checked as it
+   * is, with the key it holds, instead of a fresh store that would need the passphrase.
+   */
+  appVault?: Pick<FileVaultStore, 'exists' | 'unlock' | 'path'>;
   /** Longest wait for the keychain probe (a hung Secret Service must not hang the doctor). */
   probeTimeoutMs?: number;
+}
+
+/** `{ appVault }` when the face's secret store is a file vault it can check itself (key in memory or not), else nothing. */
+export function appVaultOf(store: SecretStore): Pick<DoctorOptions, 'appVault'> {
+  const s = store as SecretStore & Partial<Pick<FileVaultStore, 'path' | 'unlock' | 'exists'>>;
+  if (isPassphraseVault(store) && typeof s.path === 'string' && s.unlock && s.exists) {
+    return { appVault: { path: s.path, unlock: s.unlock.bind(s), exists: s.exists.bind(s) } };
+  }
+  return {};
 }
 
 interface Result extends DoctorCheck {
@@ -193,10 +208,10 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   let vaultOk = false;
   const vaultSelected = selected === 'file';
   const envPassphrase = env[VAULT_PASSPHRASE_ENV];
-  const canAsk = Boolean(envPassphrase) || (vaultSelected && options.passphrase !== undefined);
+  const canAsk = Boolean(envPassphrase) || (vaultSelected && (options.passphrase !== undefined || options.appVault !== undefined));
   const provider: PassphraseProvider = async () => envPassphrase || (options.passphrase ? options.passphrase() : '');
   try {
-    const vault = options.fileVault?.(provider) ?? createFileVault({ dataDir: options.dataDir, passphrase: provider });
+    const vault = (vaultSelected ? options.appVault : undefined) ?? options.fileVault?.(provider) ?? createFileVault({ dataDir: options.dataDir, passphrase: provider });
     const present = await vault.exists();
     const prefix = vaultSelected ? '' : '(not selected) ';
     if (!canAsk) {
@@ -213,7 +228,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     } else {
       await vault.unlock();
       vaultOk = true;
-      checks.push({ name: 'file-vault', ok: true, required: vaultSelected, detail: `${prefix}${vault.path} opens with the given passphrase` });
+      checks.push({ name: 'file-vault', ok: true, required: vaultSelected, detail: `${prefix}${vault.path} opens with the ${options.appVault && vaultSelected ? "app's unlocked key" : 'given passphrase'}` });
     }
   } catch (error) {
     checks.push({

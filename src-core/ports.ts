@@ -16,6 +16,30 @@ export interface SecretStore {
   delete(account: string): Promise<boolean>;
 }
 
+/**
+ * What the core needs from a secret store that a person opens with a passphrase (the
+ * file vault). The keychain has no such step: the OS unlocks it.
+ */
+export interface PassphraseVault {
+  /** True while no key is in memory and nothing (TESSERA_VAULT_PASSPHRASE, a prompt) can supply the passphrase: only unlockWith() opens it. */
+  needsPassphrase(): boolean;
+  /** Whether the vault file exists yet. */
+  exists(): Promise<boolean>;
+  /**
+   * Checks the passphrase against the vault and keeps the derived key in memory
+   * (VAULT_BAD_PASSPHRASE when wrong). With no vault yet: creates an empty one if
+   * `create`, else fails with VAULT_LOCKED.
+   */
+  unlockWith(passphrase: string, options?: { create?: boolean }): Promise<void>;
+  /** Forgets the derived key. */
+  lock(): void;
+}
+
+export function isPassphraseVault(store: SecretStore): store is SecretStore & PassphraseVault {
+  const s = store as Partial<PassphraseVault>;
+  return store.backend === 'file' && typeof s.needsPassphrase === 'function' && typeof s.unlockWith === 'function' && typeof s.lock === 'function';
+}
+
 export interface Clock {
   /** Milliseconds since the epoch. */
   now(): number;

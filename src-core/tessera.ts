@@ -8,6 +8,12 @@
  * (`CoreDeps`): `lazyCacheFromCore` (src-core/cache/lazy.ts) by default, or
  * `options.cache`. The cache code, and SQLite, load only when a cache method is first
  * used, and the doctor only when it runs: `tessera token` needs neither.
+ *
+ * Lock states: `locked` is the idle lock (lock()/unlock()). A file vault opened on the
+ * app's own screen (no TESSERA_VAULT_PASSPHRASE, no prompt) adds a second reason: while
+ * it holds no key, every method that needs secrets fails with VAULT_LOCKED, the app
+ * reports itself locked, and only unlockVault(passphrase) ends both. lock() makes the
+ * vault forget its key too, so after an idle lock the passphrase is asked again.
  */
 import type { TesseraApi, TesseraEvent } from '../src-shared/contract.js';
 import type { AppInfo, CopyResult, DoctorReport } from '../src-shared/schemas.js';
@@ -16,8 +22,11 @@ import {
   SettingsSchema,
   TokenFormatSchema,
   TokenOptionsSchema,
+  VaultPassphraseSchema,
+  VaultUnlockOptionsSchema,
   type Settings,
   type TokenOptions,
+  type VaultState,
 } from '../src-shared/base-schemas.js';
 import { join } from 'node:path';
 import { lazyCacheFromCore } from './cache/lazy.js';
@@ -29,7 +38,7 @@ import { createEventBus, type EventBus } from './events.js';
 import { createHttp, type Http, type HttpDeps } from './http/request.js';
 import type { RetryPolicy } from './http/retry.js';
 import { createIcaClient, type IcaClient } from './ica/client.js';
-import { systemClock, systemTimers, type Clock, type Logger, type Ports, type SecretStore } from './ports.js';
+import { isPassphraseVault, systemClock, systemTimers, type Clock, type Logger, type Ports, type SecretStore } from './ports.js';
 import { createProfileService, parseInput, type ProfileService } from './profiles/service.js';
 import { icaUrlOf, toProfileView, tssUrlOf } from './profiles/view.js';
 import { createClipboardHygiene, type ClipboardHygiene } from './clipboard/hygiene.js';
@@ -79,6 +88,17 @@ export interface TesseraOptions {
   http?: Pick<HttpDeps, 'sleep' | 'random'> & { retry?: Partial<RetryPolicy> };
   /** `doctor()` implementation; defaults to runDoctor for the store's backend. */
   doctor?: (deps: CoreDeps) => Promise<DoctorReport>;
+  /** Pause after the n-th wrong vault passphrase in a row (default: vaultRetryDelayMs). */
+  vaultRetryDelayMs?: (failures: number) => number;
+}
+
+/**
+ * After a wrong vault passphrase: nothing for the first (a typo), then 0.5, 1, 2 and
+ * at most 4 seconds. Attempts run one at a time, so guessing through the app's API
+ * costs this on top of scrypt's own cost; a stolen vault.json is protected by scrypt.
+ */
+export function vaultRetryDelayMs(failures: number): number {
+  return failures < 2 ? 0 : Math.min(500 * 2 ** (failures - 2), 4000);
 }
 
 class LockWaitTimeout extends Error {}
@@ -114,11 +134,12 @@ async function defaultDoctor(deps: CoreDeps): Promise<DoctorReport> {
   const store = deps.secrets as SecretStore & { probe?: () => Promise<void> };
   const probe = store.probe;
   // Loaded when it runs: the doctor (and the file vault it checks) is not on any hot path.
-  const { runDoctor } = await import('./doctor.js');
+  const { appVaultOf, runDoctor } = await import('./doctor.js');
   return runDoctor({
     dataDir: deps.dataDir,
     backend,
     ...(backend === 'keychain' && probe ? { keychain: () => ({ probe: () => probe.call(store) }) } : {}),
+    ...appVaultOf(deps.secrets),
   });
 }
 
@@ -155,8 +176,23 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
   const config = options.config ?? openConfigStore(dataDir);
   const secrets = ports.secrets;
   const events = createEventBus(logger);
+  /** The file vault, when secrets live in one (null with the keychain or the memory store). */
+  const vault = isPassphraseVault(secrets) ? secrets : null;
   let locked = false;
   let disposed = false;
+  /** Wrong vault passphrases in a row (for the retry delay); attempts are chained one after another. */
+  let vaultFailures = 0;
+  let vaultAttempts: Promise<unknown> = Promise.resolve();
+  const retryDelay = options.vaultRetryDelayMs ?? vaultRetryDelayMs;
+
+  /** True while the file vault has no key and nothing but the person can give its passphrase. */
+  const vaultWaiting = (): boolean => vault?.needsPassphrase() ?? false;
+
+  async function vaultState(): Promise<VaultState | null> {
+    if (!vault) return null;
+    if (!vault.needsPassphrase()) return 'open';
+    return (await vault.exists()) ? 'locked' : 'new';
+  }
 
   async function settings(): Promise<Settings> {
     return SettingsSchema.parse((await config.read()).settings ?? {});
@@ -212,6 +248,7 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
 
   function assertUnlocked(): void {
     if (disposed) throw new TesseraError('INTERNAL', 'Tessera has been shut down.');
+    if (vaultWaiting()) throw new TesseraError('VAULT_LOCKED', 'The file vault is locked: enter its passphrase to unlock Tessera.');
     if (locked) throw new TesseraError('LOCKED', 'Tessera is locked.');
   }
 
@@ -321,7 +358,8 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
         version: ports.appInfo?.version ?? 'dev',
         platform: process.platform,
         dataDir,
-        locked,
+        locked: locked || vaultWaiting(),
+        vault: await vaultState(),
         versions: ports.appInfo?.versions ?? { node: process.versions.node },
       };
     },
@@ -347,15 +385,48 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
       locked = true;
       // Like Bitwarden: forget what is sensitive in memory; the keychain keeps its entries.
       tokens.forgetMemory();
+      // The file vault forgets its derived key: without TESSERA_VAULT_PASSPHRASE, the passphrase is asked again.
+      vault?.lock();
       await clipboard.clearNow().catch(() => false);
       await cache.lock?.();
-      events.emit({ type: 'locked' });
+      const state = await vaultState().catch(() => null);
+      events.emit(state ? { type: 'locked', vault: state } : { type: 'locked' });
     },
     async unlock() {
+      if (disposed) throw new TesseraError('INTERNAL', 'Tessera has been shut down.');
+      if (vaultWaiting()) throw new TesseraError('VAULT_LOCKED', 'The file vault is locked: enter its passphrase to unlock Tessera.');
       if (!locked) return;
       locked = false;
       await cache.unlock?.();
       events.emit({ type: 'unlocked' });
+    },
+    unlockVault(passphrase, opts) {
+      const attempt = vaultAttempts.then(async () => {
+        if (disposed) throw new TesseraError('INTERNAL', 'Tessera has been shut down.');
+        if (!vault) throw new TesseraError('INVALID_INPUT', 'Tessera keeps its secrets in the OS keychain here: there is no vault passphrase to enter.');
+        const typed = parseInput(VaultPassphraseSchema, passphrase, 'Invalid passphrase');
+        const { create } = opts === undefined ? {} : parseInput(VaultUnlockOptionsSchema, opts, 'Invalid unlock options');
+        const wasLocked = locked || vaultWaiting();
+        try {
+          await vault.unlockWith(typed, { create: create === true });
+        } catch (error) {
+          if (error instanceof TesseraError && error.code === 'VAULT_BAD_PASSPHRASE') {
+            vaultFailures += 1;
+            // Never the passphrase: only that one was refused, and how many in a row.
+            logger?.warn('file vault passphrase refused', { failures: vaultFailures });
+            const ms = retryDelay(vaultFailures);
+            if (ms > 0) await new Promise<void>((done) => timers.setTimeout(done, ms));
+          }
+          throw error;
+        }
+        vaultFailures = 0;
+        if (!wasLocked) return;
+        locked = false;
+        await cache.unlock?.();
+        events.emit({ type: 'unlocked' });
+      });
+      vaultAttempts = attempt.catch(() => undefined);
+      return attempt;
     },
 
     onEvent: (listener: (event: TesseraEvent) => void) => events.on(listener),

@@ -2,13 +2,16 @@
  * Electron main entry (out/main/index.js). Only the concrete choices live here: the
  * real core, the secret store the core selects (keychain or file vault), the log
  * file, and the simulator for the demo tenant. The wiring is in app.ts.
+ *
+ * The file vault's passphrase: TESSERA_VAULT_PASSPHRASE when set, else the lock screen
+ * asks for it (`inAppUnlock`: the core starts locked and `unlockVault` opens it).
  */
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { app } from 'electron';
 import { createTessera, openSecretStore, ensureDataDir } from '../src-core/index.js';
 import { createFileLogger } from '../src-core/log.js';
-import { runDoctor } from '../src-core/doctor.js';
+import { appVaultOf, runDoctor } from '../src-core/doctor.js';
 import { startDesktop } from './app.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -19,8 +22,12 @@ const icons = app.isPackaged ? join(process.resourcesPath, 'icons') : join(app.g
 startDesktop({
   paths: { preload: join(here, '../preload/preload.cjs'), renderer: join(here, '../renderer'), icons },
   // The doctor resolves the secret backend itself, so it can say where the choice came from.
-  createCore: (ports) => createTessera(ports, { doctor: (deps) => runDoctor({ dataDir: deps.dataDir, env: process.env }) }),
-  openSecrets: (dataDir) => openSecretStore({ dataDir: ensureDataDir(dataDir) }),
+  // The app's own vault is checked with the key it holds (unlocked on the lock screen).
+  createCore: (ports) =>
+    createTessera(ports, {
+      doctor: (deps) => runDoctor({ dataDir: deps.dataDir, env: process.env, ...appVaultOf(deps.secrets) }),
+    }),
+  openSecrets: (dataDir) => openSecretStore({ dataDir: ensureDataDir(dataDir), inAppUnlock: true }),
   createLogger: (dataDir) => createFileLogger({ dataDir, base: { face: 'desktop' } }),
   // The simulator is imported on first use of the demo tenant only.
   startSim: async (options) => (await import('../sim/index.js')).startSim(options),

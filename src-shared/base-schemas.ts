@@ -41,3 +41,24 @@ export type Settings = z.infer<typeof SettingsSchema>;
 /** Any subset of the settings, and nothing else. */
 export const SettingsPatchSchema = z.strictObject(z.partial(SettingsSchema).shape);
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
+
+/**
+ * The file vault as the app sees it: `open` (its key is in memory, or a passphrase
+ * source such as TESSERA_VAULT_PASSPHRASE is set), `locked` (vault.json exists and its
+ * passphrase must be typed), `new` (no vault yet: the passphrase typed now, twice,
+ * creates it).
+ */
+export const VAULT_STATES = ['open', 'locked', 'new'] as const;
+export type VaultState = (typeof VAULT_STATES)[number];
+
+/** A vault passphrase as typed: never trimmed (spaces count), one to 1024 characters. */
+export const VaultPassphraseSchema = z.string().check(
+  z.minLength(1, 'A passphrase is required'),
+  z.maxLength(1024, 'A passphrase has at most 1024 characters'),
+);
+
+export const VaultUnlockOptionsSchema = z.strictObject({
+  /** The person confirmed a new passphrase: create the vault when none exists (an existing one is only opened). */
+  create: z.optional(z.boolean()),
+});
+export type VaultUnlockOptions = z.infer<typeof VaultUnlockOptionsSchema>;

@@ -29,6 +29,7 @@ export const CONTRACT_METHOD_NAMES = [
   'startDemo',
   'lock',
   'unlock',
+  'unlockVault',
 ] as const;
 
 export type ContractMethodName = (typeof CONTRACT_METHOD_NAMES)[number];

@@ -5,7 +5,8 @@
  * `window.tessera`; the e2e harness serves the same table over HTTP.
  *
  * Secrets are write-only across the boundary: an API key or password travels in
- * `addProfile` and `replaceCredential` only. A JWT crosses only in `revealToken`.
+ * `addProfile` and `replaceCredential` only, the file vault's passphrase in
+ * `unlockVault` only. A JWT crosses only in `revealToken`.
  */
 import * as z from './zod.js';
 import {
@@ -19,6 +20,8 @@ import {
   TokenFormatSchema,
   TokenOptionsSchema,
   UpdateProfileInputSchema,
+  VaultPassphraseSchema,
+  VaultUnlockOptionsSchema,
   type AddProfileInput,
   type AppInfo,
   type AuditEvent,
@@ -43,6 +46,8 @@ import {
   type TokenOptions,
   type TokenStatus,
   type UpdateProfileInput,
+  type VaultState,
+  type VaultUnlockOptions,
 } from './schemas.js';
 import type { ErrorInfo } from './errors.js';
 
@@ -85,7 +90,15 @@ export interface TesseraApi {
   /** Creates (or returns) the demo profile served by the embedded simulator. */
   startDemo(): Promise<ProfileView>;
   lock(): Promise<void>;
+  /** Ends an idle lock. With a file vault that waits for its passphrase it fails with VAULT_LOCKED: use unlockVault. */
   unlock(): Promise<void>;
+  /**
+   * Opens the file vault with the passphrase the person typed (write-only: never
+   * returned, logged or echoed in an error), then ends the lock. `create` is set only
+   * after the passphrase was typed twice: without it, a missing vault is not created.
+   * A wrong passphrase gives VAULT_BAD_PASSPHRASE; the keychain backend gives INVALID_INPUT.
+   */
+  unlockVault(passphrase: string, options?: VaultUnlockOptions): Promise<void>;
 }
 
 export type TesseraMethod = keyof TesseraApi;
@@ -115,12 +128,13 @@ export const CONTRACT_ARGS = {
   startDemo: z.tuple([]),
   lock: z.tuple([]),
   unlock: z.tuple([]),
+  unlockVault: z.tuple([VaultPassphraseSchema, z.optional(VaultUnlockOptionsSchema)]),
 } as const satisfies { [K in TesseraMethod]: z.ZodMiniType };
 
 export const CONTRACT_METHODS = Object.keys(CONTRACT_ARGS) as TesseraMethod[];
 
 /** Methods whose arguments carry a secret: transports must never log their arguments. */
-export const SECRET_BEARING_METHODS: ReadonlySet<TesseraMethod> = new Set(['addProfile', 'replaceCredential']);
+export const SECRET_BEARING_METHODS: ReadonlySet<TesseraMethod> = new Set(['addProfile', 'replaceCredential', 'unlockVault']);
 
 /** Push events on the single `tessera:event` channel. */
 export type TesseraEvent =
@@ -129,7 +143,8 @@ export type TesseraEvent =
   | { type: 'sync'; progress: SyncProgress }
   | { type: 'copied'; result: CopyResult }
   | { type: 'clipboard-cleared' }
-  | { type: 'locked' }
+  /** `vault`: the file vault's state after the lock (absent with the OS keychain), so the lock screen knows whether to ask for the passphrase. */
+  | { type: 'locked'; vault?: VaultState }
   | { type: 'unlocked' }
   | { type: 'settings-changed'; settings: Settings };
 

@@ -22,6 +22,7 @@ export const ERROR_CODES = [
   'VAULT_PASSPHRASE_REQUIRED',
   'VAULT_BAD_PASSPHRASE',
   'VAULT_CORRUPT',
+  'VAULT_LOCKED', // the app's file vault waits for its passphrase (desktop lock screen)
   'CONFIG_CORRUPT',
   'CACHE_CORRUPT',
   'CACHE_LOCKED', // the app is locked (idle lock) or the cache is closed
@@ -68,6 +69,7 @@ export const ERROR_ACTIONS: Readonly<Record<ErrorCode, string>> = {
   VAULT_PASSPHRASE_REQUIRED: 'Set TESSERA_VAULT_PASSPHRASE or run in a terminal to be asked for the vault passphrase.',
   VAULT_BAD_PASSPHRASE: 'The vault passphrase is wrong. Try again.',
   VAULT_CORRUPT: 'The file vault cannot be read. Restore it from a backup or remove it and add your keys again.',
+  VAULT_LOCKED: 'Enter the file vault passphrase on the Tessera lock screen to unlock it.',
   CONFIG_CORRUPT: 'The profiles file is damaged; it was kept aside. Add your profiles again.',
   CACHE_CORRUPT: 'The offline cache was damaged and has been set aside. Sync again to rebuild it.',
   CACHE_LOCKED: 'Unlock Tessera to read the offline cache.',
@@ -114,6 +116,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'VAULT_PASSPHRASE_REQUIRED':
     case 'VAULT_BAD_PASSPHRASE':
     case 'VAULT_CORRUPT':
+    case 'VAULT_LOCKED':
       return EXIT_CODES.secrets;
     case 'CACHE_CORRUPT':
     case 'CACHE_LOCKED':

@@ -8,7 +8,7 @@
  * (profile changes, cache queries, the IPC contract).
  */
 import { REGION_IDS, resolveRegion } from './regions.js';
-import { RegionIdSchema, type TokenFormat } from './base-schemas.js';
+import { RegionIdSchema, type TokenFormat, type VaultState } from './base-schemas.js';
 import * as z from './zod.js';
 
 export {
@@ -18,10 +18,15 @@ export {
   ThemeSchema,
   TokenFormatSchema,
   TokenOptionsSchema,
+  VAULT_STATES,
+  VaultPassphraseSchema,
+  VaultUnlockOptionsSchema,
   type Settings,
   type SettingsPatch,
   type TokenFormat,
   type TokenOptions,
+  type VaultState,
+  type VaultUnlockOptions,
 } from './base-schemas.js';
 
 export const ProfileNameSchema = z.string().check(
@@ -331,11 +336,15 @@ export interface CacheStatus {
   includeIdentifiers: boolean;
 }
 
+
 export interface AppInfo {
   version: string;
   platform: string;
   dataDir: string;
+  /** True while idle-locked, or while the file vault waits for its passphrase. */
   locked: boolean;
+  /** The file vault's state; null when secrets are in the OS keychain. */
+  vault: VaultState | null;
   /** Versions of Electron, Chromium and Node when running in the desktop app. */
   versions: Record<string, string>;
 }

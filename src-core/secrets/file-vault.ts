@@ -12,6 +12,8 @@
  * scrypt is slow on purpose, so the key is derived once per store (one per process)
  * and kept in memory until `lock()`. The passphrase is asked for only when no key is
  * cached, and never while holding the cross-process lock (a prompt could take minutes).
+ * A face with its own passphrase screen (the desktop app) gives no provider: the
+ * store stays locked (VAULT_LOCKED) until `unlockWith()` gets the typed passphrase.
  * Writes are serialised in the process and across processes (lock file), then
  * written atomically with mode 0600.
  */
@@ -22,7 +24,7 @@ import * as z from '../../src-shared/zod.js';
 import { atomicWriteFile } from '../config/atomic.js';
 import { withFileLock } from '../config/lock.js';
 import { TesseraError } from '../errors.js';
-import type { SecretStore } from '../ports.js';
+import type { PassphraseVault, SecretStore } from '../ports.js';
 
 export const VAULT_FILE = 'vault.json';
 const FORMAT = 'tessera-vault';
@@ -36,13 +38,17 @@ export type PassphraseProvider = () => Promise<string>;
 
 export interface FileVaultOptions {
   dataDir: string;
-  /** Asked only when the key is not in memory yet: env TESSERA_VAULT_PASSPHRASE or a TTY prompt. */
-  passphrase: PassphraseProvider;
+  /**
+   * Asked only when the key is not in memory yet: env TESSERA_VAULT_PASSPHRASE or a TTY
+   * prompt. Absent: only `unlockWith()` opens the vault; until then reads and writes fail
+   * with VAULT_LOCKED.
+   */
+  passphrase?: PassphraseProvider;
   /** scrypt cost for a new vault (an existing vault keeps the parameters in its header). */
   kdf?: { N?: number; r?: number; p?: number };
 }
 
-export interface FileVaultStore extends SecretStore {
+export interface FileVaultStore extends SecretStore, PassphraseVault {
   readonly backend: 'file';
   readonly path: string;
   /** Whether vault.json exists. */
@@ -92,6 +98,10 @@ function checkValue(key: Buffer): Buffer {
   return createHmac('sha256', key.subarray(32)).update(CHECK_LABEL).digest();
 }
 
+function noPassphrase(): TesseraError {
+  return new TesseraError('VAULT_PASSPHRASE_REQUIRED', 'The file vault needs its passphrase, and none was given.');
+}
+
 /** The header as GCM additional data: any edit to it fails authentication. */
 function aad(header: Header): Buffer {
   const { format, version, kdf, check } = header;
@@ -123,16 +133,16 @@ export function createFileVault(options: FileVaultOptions): FileVaultStore {
     let pending: Promise<string> | null = null;
     return () => {
       pending ??= (async () => {
+        const provider = options.passphrase;
+        if (!provider) throw new TesseraError('VAULT_LOCKED', `The file vault ${path} is locked: enter its passphrase in Tessera to unlock it.`);
         let value: string;
         try {
-          value = await options.passphrase();
+          value = await provider();
         } catch (error) {
           if (error instanceof TesseraError) throw error;
           throw new TesseraError('VAULT_PASSPHRASE_REQUIRED', 'The file vault needs its passphrase, and none was given.', { cause: error });
         }
-        if (typeof value !== 'string' || value.length === 0) {
-          throw new TesseraError('VAULT_PASSPHRASE_REQUIRED', 'The file vault needs its passphrase, and none was given.');
-        }
+        if (typeof value !== 'string' || value.length === 0) throw noPassphrase();
         return value;
       })();
       return pending;
@@ -165,6 +175,16 @@ export function createFileVault(options: FileVaultOptions): FileVaultStore {
   /** A derivation in flight, so concurrent first reads ask and derive once. */
   let unlocking: { id: string; key: Promise<Buffer> } | null = null;
 
+  /** The key for this vault from this passphrase; VAULT_BAD_PASSPHRASE when the header's check value disagrees. */
+  async function keyFromPassphrase(header: Header, passphrase: string): Promise<Buffer> {
+    const key = await deriveKey(passphrase, header.kdf);
+    if (!timingSafeEqual(checkValue(key), Buffer.from(header.check, 'base64'))) {
+      key.fill(0);
+      throw new TesseraError('VAULT_BAD_PASSPHRASE', `The passphrase does not open the file vault ${path}.`);
+    }
+    return key;
+  }
+
   async function keyFor(header: Header, ask: () => Promise<string>): Promise<Buffer> {
     const id = kdfId(header.kdf);
     if (cached?.id === id) return cached.key;
@@ -172,10 +192,7 @@ export function createFileVault(options: FileVaultOptions): FileVaultStore {
       const attempt = {
         id,
         key: (async () => {
-          const key = await deriveKey(await ask(), header.kdf);
-          if (!timingSafeEqual(checkValue(key), Buffer.from(header.check, 'base64'))) {
-            throw new TesseraError('VAULT_BAD_PASSPHRASE', `The passphrase does not open the file vault ${path}.`);
-          }
+          const key = await keyFromPassphrase(header, await ask());
           cached = { id, key };
           return key;
         })(),
@@ -229,6 +246,46 @@ export function createFileVault(options: FileVaultOptions): FileVaultStore {
     if (!parsed.success) throw corrupt(path, 'its decrypted contents are not valid');
     return parsed.data;
   }
+
+  /** Opens the vault with a typed passphrase, or creates an empty one with it (only when `create`). */
+  async function openWith(passphrase: string, create: boolean): Promise<void> {
+    if (typeof passphrase !== 'string' || passphrase.length === 0) throw noPassphrase();
+    const file = await readVault();
+    if (file) {
+      // Always checked, even with a key in memory: a typed passphrase is never taken on trust.
+      const key = await keyFromPassphrase(file, passphrase);
+      decrypt(file, key); // a damaged vault says so now, not on the first read
+      cached = { id: kdfId(file.kdf), key };
+      return;
+    }
+    if (!create) {
+      throw new TesseraError('VAULT_LOCKED', `There is no file vault at ${path} yet: choose a passphrase and confirm it to create one.`);
+    }
+    const kdf = { name: 'scrypt' as const, salt: randomBytes(16).toString('base64'), ...newKdf };
+    const key = await deriveKey(passphrase, kdf);
+    const header: Header = { format: FORMAT, version: VERSION, kdf, check: checkValue(key).toString('base64') };
+    await withFileLock(
+      lockPath,
+      async () => {
+        const current = await readVault();
+        if (current) {
+          // Another Tessera process created it meanwhile: this passphrase must open that one.
+          key.fill(0);
+          const theirs = await keyFromPassphrase(current, passphrase);
+          decrypt(current, theirs);
+          cached = { id: kdfId(current.kdf), key: theirs };
+          return;
+        }
+        await fs.mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+        await atomicWriteFile(path, `${JSON.stringify(encrypt(header, key, {}), null, 2)}\n`, 0o600);
+        cached = { id: kdfId(kdf), key };
+      },
+      { onTimeout: () => new TesseraError('INTERNAL', `Another Tessera process holds the file vault lock for too long; try again.`) },
+    );
+  }
+
+  /** Typed passphrases are tried one at a time, so two can never race to create or open the vault. */
+  let opening: Promise<unknown> = Promise.resolve();
 
   /** Read-modify-write under the lock, with the key obtained before the lock is taken. */
   async function modify(change: (entries: Record<string, string>) => boolean, createIfMissing: boolean): Promise<boolean> {
@@ -302,6 +359,14 @@ export function createFileVault(options: FileVaultOptions): FileVaultStore {
     async unlock() {
       const file = await readVault();
       if (file) decrypt(file, await keyFor(file, passphraseOnce()));
+    },
+    needsPassphrase() {
+      return !options.passphrase && cached === null;
+    },
+    unlockWith(passphrase, unlockOptions = {}) {
+      const attempt = opening.then(() => openWith(passphrase, unlockOptions.create === true));
+      opening = attempt.catch(() => undefined);
+      return attempt;
     },
     lock() {
       cached?.key.fill(0);

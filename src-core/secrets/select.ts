@@ -22,6 +22,14 @@ export interface OpenSecretStoreOptions {
   env?: NodeJS.ProcessEnv;
   /** The face's way to ask for the vault passphrase (a TTY prompt); TESSERA_VAULT_PASSPHRASE wins when set. */
   passphrase?: PassphraseProvider;
+  /**
+   * The face asks for the passphrase on its own screen and hands it to the vault's
+   * `unlockWith()` (the desktop app's lock screen, through the core's `unlockVault`).
+   * Without TESSERA_VAULT_PASSPHRASE the vault then starts locked (VAULT_LOCKED), instead
+   * of failing every access with VAULT_PASSPHRASE_REQUIRED as a script without a
+   * terminal does.
+   */
+  inAppUnlock?: boolean;
   platform?: NodeJS.Platform;
   /** Passed to the keychain store (service name for tests, probe mode). */
   keychain?: Pick<KeychainStoreOptions, 'service' | 'verify'>;
@@ -68,9 +76,10 @@ export async function openSecretStore(options: OpenSecretStoreOptions): Promise<
   if (backend === 'file') {
     // Loaded only when chosen: keychain users never load the vault code (or its zod schemas).
     const { createFileVault } = await import('./file-vault.js');
+    const fromOutside = Boolean(env[VAULT_PASSPHRASE_ENV]) || options.passphrase !== undefined || !options.inAppUnlock;
     return createFileVault({
       dataDir: options.dataDir,
-      passphrase: passphraseProvider(env, options.passphrase),
+      ...(fromOutside ? { passphrase: passphraseProvider(env, options.passphrase) } : {}),
       ...(options.kdf ? { kdf: options.kdf } : {}),
     });
   }

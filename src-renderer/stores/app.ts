@@ -4,7 +4,7 @@
  * toast or palette toggle never re-renders the case table.
  */
 import { create } from 'zustand';
-import type { AppInfo, Settings, SettingsPatch } from '../../src-shared/schemas.js';
+import type { AppInfo, Settings, SettingsPatch, VaultState } from '../../src-shared/schemas.js';
 import { tessera } from '../lib/bridge.js';
 import { toUiError, type UiError } from '../lib/errors.js';
 
@@ -28,6 +28,8 @@ export interface Toast {
 export interface AppState {
   view: View;
   locked: boolean;
+  /** The file vault's state (null with the OS keychain): `locked` or `new` means the lock screen asks for the passphrase. Never the passphrase itself. */
+  vault: VaultState | null;
   settings: Settings | null;
   appInfo: AppInfo | null;
   paletteOpen: boolean;
@@ -40,6 +42,7 @@ export interface AppState {
 const initial: AppState = {
   view: { kind: 'home' },
   locked: false,
+  vault: null,
   settings: null,
   appInfo: null,
   paletteOpen: false,
@@ -89,7 +92,17 @@ export function toastError(error: unknown, title?: string): UiError {
 
 export async function loadAppInfo(): Promise<void> {
   const [info, settings] = await Promise.all([tessera().getAppInfo(), tessera().getSettings()]);
-  useApp.setState({ appInfo: info, settings, locked: info.locked });
+  useApp.setState({ appInfo: info, settings, locked: info.locked, vault: info.vault ?? null });
+}
+
+/** Re-reads the vault's state (after a refusal that may mean it was created or removed meanwhile). */
+async function refreshVault(): Promise<void> {
+  try {
+    const info = await tessera().getAppInfo();
+    useApp.setState({ appInfo: info, vault: info.vault ?? null });
+  } catch {
+    // The error already shown is the one that matters.
+  }
 }
 
 export async function saveSettings(patch: SettingsPatch): Promise<Settings> {
@@ -98,8 +111,13 @@ export async function saveSettings(patch: SettingsPatch): Promise<Settings> {
   return settings;
 }
 
-export function setLocked(locked: boolean): void {
-  useApp.setState({ locked, ...(locked ? { paletteOpen: false } : { lockError: null }) });
+/** `vault`: the file vault's state the lock event reported; unlocking leaves a file vault `open`. */
+export function setLocked(locked: boolean, vault?: VaultState): void {
+  useApp.setState((s) => ({
+    locked,
+    ...(vault ? { vault } : !locked && s.vault ? { vault: 'open' as const } : {}),
+    ...(locked ? { paletteOpen: false } : { lockError: null }),
+  }));
 }
 
 export async function lockNow(): Promise<void> {
@@ -119,7 +137,31 @@ export async function unlockNow(): Promise<boolean> {
     setLocked(false);
     return true;
   } catch (error) {
-    useApp.setState({ lockError: toUiError(error) });
+    const e = toUiError(error);
+    useApp.setState({ lockError: e });
+    // The file vault wants its passphrase: the lock screen switches to asking for it.
+    if (e.code === 'VAULT_LOCKED') await refreshVault();
+    return false;
+  } finally {
+    useApp.setState({ unlocking: false });
+  }
+}
+
+/**
+ * Opens the file vault with a typed passphrase (`create`: it was typed twice, for a
+ * vault that does not exist yet). The passphrase is only passed through: no store
+ * keeps it, and the caller clears its field before calling.
+ */
+export async function unlockVaultNow(passphrase: string, create: boolean): Promise<boolean> {
+  useApp.setState({ unlocking: true, lockError: null });
+  try {
+    await tessera().unlockVault(passphrase, create ? { create: true } : undefined);
+    setLocked(false);
+    return true;
+  } catch (error) {
+    const e = toUiError(error);
+    useApp.setState({ lockError: e });
+    if (e.code === 'VAULT_LOCKED') await refreshVault();
     return false;
   } finally {
     useApp.setState({ unlocking: false });

@@ -29,7 +29,7 @@ export function handleEvent(event: TesseraEvent): void {
     case 'locked':
       // The lock screen replaces the whole tree, so revealed tokens and typed keys unmount with it;
       // cached case rows are dropped too, as the core has closed the cache.
-      setLocked(true);
+      setLocked(true, event.vault);
       resetCases();
       resetTests();
       break;

@@ -1,39 +1,168 @@
-/** Shown instead of the whole app while locked: nothing sensitive stays mounted behind it. */
-import { useEffect, useRef } from 'react';
+/**
+ * Shown instead of the whole app while locked: nothing sensitive stays mounted behind it.
+ * With the OS keychain (or a file vault whose passphrase comes from
+ * TESSERA_VAULT_PASSPHRASE) one button unlocks. With a file vault waiting for its
+ * passphrase, a form asks for it; a vault that does not exist yet needs the new
+ * passphrase typed twice. The passphrase lives only in the fields and leaves renderer
+ * state as soon as it is sent, whatever the outcome.
+ */
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { ErrorNotice, Spinner } from '../components/bits.js';
 import { Icon } from '../components/Icon.js';
 import { Logo } from '../components/Logo.js';
-import { unlockNow, useApp } from '../stores/app.js';
+import { unlockNow, unlockVaultNow, useApp } from '../stores/app.js';
 import { loadProfiles } from '../stores/profiles.js';
 
+/** For a new vault only (the CLI accepts any passphrase for one it creates; the UI asks for a little more). */
+export const MIN_NEW_PASSPHRASE = 8;
+
 export function LockScreen() {
-  const unlocking = useApp((s) => s.unlocking);
+  const vault = useApp((s) => s.vault);
   const error = useApp((s) => s.lockError);
-  const ref = useRef<HTMLButtonElement>(null);
-  useEffect(() => ref.current?.focus(), []);
+  const errorId = useId();
+  const asks = vault === 'locked' || vault === 'new';
+  const creating = vault === 'new';
   return (
     <main className="lock-screen" aria-labelledby="lock-title">
       <div className="lock-card">
         <Logo size={48} />
         <h1 id="lock-title" className="lock-title">
-          Tessera is locked
+          {creating ? 'Set up the file vault' : 'Tessera is locked'}
         </h1>
-        <p className="muted">Tokens were forgotten and the offline cache is closed. Your keys stay in the OS keychain.</p>
-        {error ? <ErrorNotice error={error} /> : null}
-        <button
-          ref={ref}
-          type="button"
-          className="button button-primary button-large"
-          disabled={unlocking}
-          onClick={() =>
-            void unlockNow().then((ok) => {
-              if (ok) void loadProfiles();
-            })
-          }
-        >
-          {unlocking ? <Spinner /> : <Icon name="unlock" />} Unlock
-        </button>
+        <p className="muted">
+          {creating
+            ? 'Tessera keeps your keys in an encrypted file vault on this computer. Choose its passphrase: Tessera asks for it when it starts and after it locks, and cannot recover it.'
+            : vault === 'locked'
+              ? 'Your keys are in the encrypted file vault. Enter its passphrase to unlock.'
+              : vault === 'open'
+                ? 'Tokens were forgotten and the offline cache is closed. Your keys stay in the encrypted file vault.'
+                : 'Tokens were forgotten and the offline cache is closed. Your keys stay in the OS keychain.'}
+        </p>
+        {error ? (
+          <div id={errorId} className="lock-error">
+            <ErrorNotice error={error} />
+          </div>
+        ) : null}
+        {asks ? <VaultPassphraseForm key={vault} create={creating} errorId={error ? errorId : undefined} /> : <UnlockButton />}
       </div>
     </main>
+  );
+}
+
+function UnlockButton() {
+  const unlocking = useApp((s) => s.unlocking);
+  const ref = useRef<HTMLButtonElement>(null);
+  useEffect(() => ref.current?.focus(), []);
+  return (
+    <button
+      ref={ref}
+      type="button"
+      className="button button-primary button-large"
+      disabled={unlocking}
+      onClick={() =>
+        void unlockNow().then((ok) => {
+          if (ok) void loadProfiles();
+        })
+      }
+    >
+      {unlocking ? <Spinner /> : <Icon name="unlock" />} Unlock
+    </button>
+  );
+}
+
+function VaultPassphraseForm({ create, errorId }: { create: boolean; errorId: string | undefined }) {
+  const unlocking = useApp((s) => s.unlocking);
+  const error = useApp((s) => s.lockError);
+  const [passphrase, setPassphrase] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const first = useRef<HTMLInputElement>(null);
+  const id = useId();
+  const hintId = `${id}-hint`;
+  const problemId = `${id}-problem`;
+
+  // Focus on arrival, and back in the (emptied) field once a refused attempt is over.
+  useEffect(() => {
+    if (!unlocking) first.current?.focus();
+  }, [error, unlocking]);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (unlocking) return;
+    if (!passphrase) {
+      setProblem('Enter the passphrase.');
+      first.current?.focus();
+      return;
+    }
+    if (create && passphrase.length < MIN_NEW_PASSPHRASE) {
+      setProblem(`Use at least ${MIN_NEW_PASSPHRASE} characters.`);
+      first.current?.focus();
+      return;
+    }
+    if (create && passphrase !== confirm) {
+      setProblem('The two passphrases differ. Type the same passphrase in both fields.');
+      setPassphrase('');
+      setConfirm('');
+      first.current?.focus();
+      return;
+    }
+    setProblem(null);
+    const typed = passphrase;
+    setPassphrase('');
+    setConfirm('');
+    if (await unlockVaultNow(typed, create)) void loadProfiles();
+  }
+
+  const invalid = problem !== null || error !== null;
+  const describedBy = [hintId, problem ? problemId : undefined, errorId].filter(Boolean).join(' ');
+  return (
+    <form className="form lock-form" onSubmit={(e) => void submit(e)} noValidate aria-label={create ? 'Create the file vault' : 'Unlock the file vault'}>
+      <div className="field">
+        <label htmlFor={`${id}-passphrase`}>{create ? 'New vault passphrase' : 'Vault passphrase'}</label>
+        <input
+          ref={first}
+          id={`${id}-passphrase`}
+          className={`input${invalid ? ' input-invalid' : ''}`}
+          type="password"
+          autoComplete="off"
+          spellCheck={false}
+          value={passphrase}
+          disabled={unlocking}
+          aria-invalid={invalid || undefined}
+          aria-describedby={describedBy}
+          onChange={(e) => setPassphrase(e.target.value)}
+        />
+      </div>
+      {create ? (
+        <div className="field">
+          <label htmlFor={`${id}-confirm`}>Confirm passphrase</label>
+          <input
+            id={`${id}-confirm`}
+            className={`input${problem ? ' input-invalid' : ''}`}
+            type="password"
+            autoComplete="off"
+            spellCheck={false}
+            value={confirm}
+            disabled={unlocking}
+            aria-invalid={problem ? true : undefined}
+            aria-describedby={problem ? problemId : undefined}
+            onChange={(e) => setConfirm(e.target.value)}
+          />
+        </div>
+      ) : null}
+      <p id={hintId} className="field-hint">
+        {create
+          ? `At least ${MIN_NEW_PASSPHRASE} characters; a few unrelated words make a strong one.`
+          : 'The passphrase you chose when the vault was created (or that TESSERA_VAULT_PASSPHRASE holds for the CLI).'}
+      </p>
+      {problem ? (
+        <p id={problemId} className="field-error" role="alert">
+          {problem}
+        </p>
+      ) : null}
+      <button type="submit" className="button button-primary button-large" disabled={unlocking}>
+        {unlocking ? <Spinner /> : <Icon name={create ? 'key' : 'unlock'} />} {create ? 'Create vault and unlock' : 'Unlock'}
+      </button>
+    </form>
   );
 }

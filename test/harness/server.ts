@@ -27,6 +27,7 @@ import { startSim, type Sim, type SimOptions } from '../../sim/index.js';
 import { CONTRACT_METHODS, SECRET_BEARING_METHODS, type TesseraEvent } from '../../src-shared/contract.js';
 import { createTessera, dispatch, ensureDataDir, isContractMethod, openSecretStore, systemClock, systemTimers, type TesseraCore } from '../../src-core/index.js';
 import type { ClipboardPort, SecretStore } from '../../src-core/ports.js';
+import type { SecretBackend } from '../../src-core/secrets/select.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const COOKIE = 'tessera_harness';
@@ -61,8 +62,16 @@ export interface HarnessOptions {
   rendererDir?: string;
   /** Options for the simulator started by the demo tenant (port/host are fixed to loopback). */
   sim?: Omit<SimOptions, 'port' | 'host'>;
-  /** A secret store; default openSecretStore({ dataDir }) (the OS keychain). */
+  /**
+   * A secret store; default openSecretStore({ dataDir }) with the desktop app's choices:
+   * TESSERA_SECRET_BACKEND, else `secretBackend`, else config.json, else the OS keychain;
+   * a file vault without TESSERA_VAULT_PASSPHRASE starts locked and the lock screen asks.
+   */
   secrets?: SecretStore;
+  /** The backend when TESSERA_SECRET_BACKEND does not say (tests: `file` for the vault's lock screen). */
+  secretBackend?: SecretBackend;
+  /** Environment for the secret-store choice (default process.env). */
+  env?: NodeJS.ProcessEnv;
   /** Called with every secret the simulator issues (tests: recordSecret). */
   onSecret?: (secret: string) => void;
   /** Serve /__harness/clipboard. Default true: the harness is a test tool. */
@@ -165,7 +174,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
   const tempDir = !options.dataDir && !process.env.TESSERA_HOME;
   const dataDir = ensureDataDir(options.dataDir ?? process.env.TESSERA_HOME ?? mkdtempSync(join(tmpdir(), 'tessera-harness-')));
-  const secrets = options.secrets ?? (await openSecretStore({ dataDir }));
+  const secrets =
+    options.secrets ??
+    (await openSecretStore({ dataDir, inAppUnlock: true, ...(options.secretBackend ? { backend: options.secretBackend } : {}), ...(options.env ? { env: options.env } : {}) }));
   const clipboard = new RecordingClipboard();
   const testHooks = options.testHooks ?? true;
   const log = options.log ?? (() => undefined);
@@ -284,7 +295,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       const started = performance.now();
       const envelope = isContractMethod(method) ? await dispatch(core, method, args) : { ok: false, error: { code: 'INVALID_INPUT', message: 'Unknown method' } };
       options.onRpc?.(method, performance.now() - started, envelope.ok);
-      // Never the arguments: addProfile and replaceCredential carry keys.
+      // Never the arguments: addProfile and replaceCredential carry keys, unlockVault the vault passphrase.
       log(`rpc ${method}${isContractMethod(method) && SECRET_BEARING_METHODS.has(method) ? ' (secret args)' : ''} → ${envelope.ok ? 'ok' : envelope.error.code} ${(performance.now() - started).toFixed(1)} ms`);
       return send(res, 200, JSON.stringify(envelope), 'application/json');
     }

@@ -168,6 +168,38 @@ describe('file vault', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it('without a passphrase source it stays locked (VAULT_LOCKED) until unlockWith gets the typed passphrase', async () => {
+    const dir = newDataDir('vault-inapp');
+    const right = secret('right');
+    const value = secret('api-key');
+    const vault = createFileVault({ dataDir: dir });
+    expect(vault.needsPassphrase()).toBe(true);
+    // Absent vault: reading needs nothing, writing needs the key.
+    expect(await vault.get('a')).toBeNull();
+    expect(await codeOf(vault.set('a', value))).toBe('VAULT_LOCKED');
+    // Two typed passphrases racing to create: one creates, the other must open that vault (and cannot).
+    const other = secret('other');
+    const results = await Promise.allSettled([vault.unlockWith(right, { create: true }), vault.unlockWith(other, { create: true })]);
+    expect(results.map((r) => (r.status === 'fulfilled' ? 'ok' : (r.reason as TesseraError).code))).toEqual(['ok', 'VAULT_BAD_PASSPHRASE']);
+    expect(vault.needsPassphrase()).toBe(false);
+    await vault.set('a', value);
+    const before = readFileSync(vault.path, 'utf8');
+    vault.lock();
+    expect(vault.needsPassphrase()).toBe(true);
+    expect(await codeOf(vault.get('a'))).toBe('VAULT_LOCKED');
+    expect(await codeOf(vault.unlockWith(other))).toBe('VAULT_BAD_PASSPHRASE');
+    expect(vault.needsPassphrase()).toBe(true);
+    await vault.unlockWith(right);
+    expect(await vault.get('a')).toBe(value);
+    expect(readFileSync(vault.path, 'utf8')).toBe(before);
+    expect(readdirSync(dir).sort()).toEqual(['vault.json']);
+    // A damaged vault is reported when unlocking, not on the first read.
+    const file = JSON.parse(before);
+    file.cipher.data = flip(file.cipher.data, 0, 1);
+    writeFileSync(vault.path, JSON.stringify(file));
+    expect(await codeOf(createFileVault({ dataDir: dir }).unlockWith(right))).toBe('VAULT_CORRUPT');
+  });
+
   const flip = (b64: string, index: number, bit: number) => {
     const bytes = Buffer.from(b64, 'base64');
     bytes[index] = (bytes[index] ?? 0) ^ bit;

@@ -60,7 +60,7 @@ export function createFakeCore(init: { profiles?: ProfileView[]; settings?: Part
   Object.assign(core, {
     listProfiles: vi.fn(async () => state.profiles),
     getSettings: vi.fn(async () => state.settings),
-    getAppInfo: vi.fn(async () => ({ version: '0.1.0', platform: 'linux', dataDir: '/tmp/x', locked: false, versions: {} })),
+    getAppInfo: vi.fn(async () => ({ version: '0.1.0', platform: 'linux', dataDir: '/tmp/x', locked: false, vault: null, versions: {} })),
     copyToken: vi.fn(async (name: string, format: CopyResult['format']): Promise<CopyResult> => ({
       profile: name,
       format,

@@ -36,6 +36,7 @@ const VALID_ARGS: Record<(typeof CONTRACT_METHODS)[number], unknown[]> = {
   startDemo: [],
   lock: [],
   unlock: [],
+  unlockVault: ['correct horse battery staple', { create: true }],
 };
 
 describe('the channel list the preload uses', () => {
@@ -152,6 +153,38 @@ describe('registerIpc', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
     expect(JSON.stringify(result)).not.toContain(badKey);
     expect([...SECRET_BEARING_METHODS]).toContain('replaceCredential');
+  });
+
+  it('unlockVault: registered once, the passphrase validated and passed through as typed, never echoed or logged', async () => {
+    const ipc = createIpcRecorder();
+    const core = createFakeCore();
+    const logger = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() };
+    registerIpc({ ipcMain: ipc, api: core, source, logger });
+    expect(ipc.counts.get('tessera:unlockVault')).toBe(1);
+    expect(SECRET_BEARING_METHODS.has('unlockVault')).toBe(true);
+    const handler = ipc.handlers.get('tessera:unlockVault')!;
+    const passphrase = '  spaces count, and so does ünïcode  ';
+    // Valid: the passphrase reaches the core untouched (not trimmed), with or without options.
+    expect(await handler(APP_EVENT, passphrase)).toEqual({ ok: true, value: null });
+    expect(await handler(APP_EVENT, passphrase, { create: true })).toEqual({ ok: true, value: null });
+    expect(core.unlockVault.mock.calls).toEqual([[passphrase], [passphrase, { create: true }]]);
+    // Invalid: empty, too long, not a string, unknown option, extra argument.
+    const secretish = `${passphrase}-secret`;
+    for (const args of [[''], ['x'.repeat(1025)], [42], [secretish, { create: 'yes' }], [secretish, { create: true, evil: 1 }], [secretish, undefined, 'extra'], []]) {
+      const result = await handler(APP_EVENT, ...args);
+      expect(result).toEqual({ ok: false, error: { code: 'INVALID_INPUT', message: expect.any(String) } });
+      expect(JSON.stringify(result)).not.toContain(secretish);
+    }
+    expect(core.unlockVault).toHaveBeenCalledTimes(2);
+    // A foreign frame is refused before validation, and the log names the method, never the passphrase.
+    expect(await handler(frameEvent('https://evil.example/'), secretish)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_ORIGIN' } });
+    expect(core.unlockVault).toHaveBeenCalledTimes(2);
+    const logged = JSON.stringify([logger.debug.mock.calls, logger.info.mock.calls, logger.warn.mock.calls, logger.error.mock.calls]);
+    expect(logged).toContain('unlockVault');
+    expect(logged).not.toContain('spaces count');
+    // A refused passphrase comes back as its typed code.
+    core.unlockVault.mockRejectedValueOnce(new TesseraError('VAULT_BAD_PASSPHRASE', 'The passphrase does not open the file vault.'));
+    expect(await handler(APP_EVENT, secretish)).toEqual({ ok: false, error: { code: 'VAULT_BAD_PASSPHRASE', message: 'The passphrase does not open the file vault.' } });
   });
 
   it('fuzz: malformed payloads on every handler give typed envelopes, never a throw or an unhandled rejection', async () => {

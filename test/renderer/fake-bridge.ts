@@ -16,6 +16,8 @@ import type {
   Settings,
   TestDefinition,
   TokenStatus,
+  VaultState,
+  VaultUnlockOptions,
 } from '../../src-shared/schemas.js';
 
 export class FakeError extends Error {
@@ -99,6 +101,10 @@ export class FakeBridge implements TesseraBridge {
   ];
   cases: CaseSummary[] = makeCases(1000, this.tests);
   locked = false;
+  /** The file vault (null: the OS keychain). `locked`/`new` make the app locked until unlockVault. */
+  vault: VaultState | null = null;
+  /** The passphrase that opens the fake vault (set by a create). */
+  vaultPassphrase: string | null = null;
   calls: { method: string; args: unknown[] }[] = [];
   /** Per-method overrides: throw or return something else. */
   overrides: Partial<Record<string, Handler>> = {};
@@ -180,7 +186,7 @@ export class FakeBridge implements TesseraBridge {
       return { ...this.settings };
     });
   doctor = () => this.run('doctor', [], () => ({ ok: true, dataDir: '/tmp/x', secretBackend: 'keychain' as const, checks: [{ name: 'keychain', ok: true, detail: 'reachable' }] }));
-  getAppInfo = () => this.run('getAppInfo', [], () => ({ version: 'test', platform: 'linux', dataDir: '/tmp/x', locked: this.locked, versions: {} }));
+  getAppInfo = () => this.run('getAppInfo', [], () => ({ version: 'test', platform: 'linux', dataDir: '/tmp/x', locked: this.locked || this.vault === 'locked' || this.vault === 'new', vault: this.vault, versions: {} }));
   listTests = (name: string) => this.run('listTests', [name], () => ({ data: this.tests, syncedAt: '2025-01-01T00:00:00Z', stale: false, offline: false }));
   searchCases = (name: string, query: CaseQuery) =>
     this.run('searchCases', [name, query], async (): Promise<CaseSearchResult> => {
@@ -225,10 +231,25 @@ export class FakeBridge implements TesseraBridge {
   lock = () =>
     this.run('lock', [], () => {
       this.locked = true;
-      this.emit({ type: 'locked' });
+      if (this.vault === 'open') this.vault = 'locked';
+      this.emit(this.vault ? { type: 'locked', vault: this.vault } : { type: 'locked' });
     });
   unlock = () =>
     this.run('unlock', [], () => {
+      if (this.vault === 'locked' || this.vault === 'new') throw new FakeError('VAULT_LOCKED', 'The file vault is locked: enter its passphrase to unlock Tessera.');
+      this.locked = false;
+      this.emit({ type: 'unlocked' });
+    });
+  unlockVault = (passphrase: string, options?: VaultUnlockOptions) =>
+    this.run('unlockVault', [passphrase, options], () => {
+      if (this.vault === null) throw new FakeError('INVALID_INPUT', 'No file vault here.');
+      if (this.vault === 'new') {
+        if (!options?.create) throw new FakeError('VAULT_LOCKED', 'There is no file vault yet: choose a passphrase and confirm it to create one.');
+        this.vaultPassphrase = passphrase;
+      } else if (passphrase !== this.vaultPassphrase) {
+        throw new FakeError('VAULT_BAD_PASSPHRASE', 'The passphrase does not open the file vault.');
+      }
+      this.vault = 'open';
       this.locked = false;
       this.emit({ type: 'unlocked' });
     });

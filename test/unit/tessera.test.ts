@@ -87,7 +87,7 @@ describe('settings and info', () => {
 
   it('getAppInfo reports the data dir, lock state and versions', async () => {
     const { core, ports } = setup({ appInfo: { version: '9.9.9', versions: { electron: '45.4.0' } } });
-    expect(await core.getAppInfo()).toEqual({ version: '9.9.9', platform: process.platform, dataDir: ports.paths.dataDir, locked: false, versions: { electron: '45.4.0' } });
+    expect(await core.getAppInfo()).toEqual({ version: '9.9.9', platform: process.platform, dataDir: ports.paths.dataDir, locked: false, vault: null, versions: { electron: '45.4.0' } });
   });
 
   it('doctor with the in-memory store checks the config and the store', async () => {
