@@ -246,8 +246,19 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
     ...(logger ? { logger } : {}),
   });
 
-  function assertUnlocked(): void {
+  function assertAlive(): void {
     if (disposed) throw new TesseraError('INTERNAL', 'Tessera has been shut down.');
+  }
+
+  /** Ends a lock (idle, or the vault's wait for its passphrase): the cache may open again, and the faces hear of it. */
+  async function endLock(): Promise<void> {
+    locked = false;
+    await cache.unlock?.();
+    events.emit({ type: 'unlocked' });
+  }
+
+  function assertUnlocked(): void {
+    assertAlive();
     if (vaultWaiting()) throw new TesseraError('VAULT_LOCKED', 'The file vault is locked: enter its passphrase to unlock Tessera.');
     if (locked) throw new TesseraError('LOCKED', 'Tessera is locked.');
   }
@@ -393,16 +404,13 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
       events.emit(state ? { type: 'locked', vault: state } : { type: 'locked' });
     },
     async unlock() {
-      if (disposed) throw new TesseraError('INTERNAL', 'Tessera has been shut down.');
+      assertAlive();
       if (vaultWaiting()) throw new TesseraError('VAULT_LOCKED', 'The file vault is locked: enter its passphrase to unlock Tessera.');
-      if (!locked) return;
-      locked = false;
-      await cache.unlock?.();
-      events.emit({ type: 'unlocked' });
+      if (locked) await endLock();
     },
     unlockVault(passphrase, opts) {
       const attempt = vaultAttempts.then(async () => {
-        if (disposed) throw new TesseraError('INTERNAL', 'Tessera has been shut down.');
+        assertAlive();
         if (!vault) throw new TesseraError('INVALID_INPUT', 'Tessera keeps its secrets in the OS keychain here: there is no vault passphrase to enter.');
         const typed = parseInput(VaultPassphraseSchema, passphrase, 'Invalid passphrase');
         const { create } = opts === undefined ? {} : parseInput(VaultUnlockOptionsSchema, opts, 'Invalid unlock options');
@@ -420,10 +428,7 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
           throw error;
         }
         vaultFailures = 0;
-        if (!wasLocked) return;
-        locked = false;
-        await cache.unlock?.();
-        events.emit({ type: 'unlocked' });
+        if (wasLocked) await endLock();
       });
       vaultAttempts = attempt.catch(() => undefined);
       return attempt;

@@ -131,20 +131,7 @@ export async function lockNow(): Promise<void> {
 }
 
 export async function unlockNow(): Promise<boolean> {
-  useApp.setState({ unlocking: true, lockError: null });
-  try {
-    await tessera().unlock();
-    setLocked(false);
-    return true;
-  } catch (error) {
-    const e = toUiError(error);
-    useApp.setState({ lockError: e });
-    // The file vault wants its passphrase: the lock screen switches to asking for it.
-    if (e.code === 'VAULT_LOCKED') await refreshVault();
-    return false;
-  } finally {
-    useApp.setState({ unlocking: false });
-  }
+  return attemptUnlock(() => tessera().unlock());
 }
 
 /**
@@ -153,14 +140,20 @@ export async function unlockNow(): Promise<boolean> {
  * keeps it, and the caller clears its field before calling.
  */
 export async function unlockVaultNow(passphrase: string, create: boolean): Promise<boolean> {
+  return attemptUnlock(() => tessera().unlockVault(passphrase, create ? { create: true } : undefined));
+}
+
+/** One unlock attempt from the lock screen: its progress, its error, and the switch to the passphrase form when the vault wants one. */
+async function attemptUnlock(call: () => Promise<void>): Promise<boolean> {
   useApp.setState({ unlocking: true, lockError: null });
   try {
-    await tessera().unlockVault(passphrase, create ? { create: true } : undefined);
+    await call();
     setLocked(false);
     return true;
   } catch (error) {
     const e = toUiError(error);
     useApp.setState({ lockError: e });
+    // The file vault wants its passphrase: the lock screen switches to asking for it.
     if (e.code === 'VAULT_LOCKED') await refreshVault();
     return false;
   } finally {

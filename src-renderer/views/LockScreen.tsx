@@ -6,7 +6,7 @@
  * passphrase typed twice. The passphrase lives only in the fields and leaves renderer
  * state as soon as it is sent, whatever the outcome.
  */
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type Ref } from 'react';
 import { ErrorNotice, Spinner } from '../components/bits.js';
 import { Icon } from '../components/Icon.js';
 import { Logo } from '../components/Logo.js';
@@ -117,38 +117,26 @@ function VaultPassphraseForm({ create, errorId }: { create: boolean; errorId: st
   const describedBy = [hintId, problem ? problemId : undefined, errorId].filter(Boolean).join(' ');
   return (
     <form className="form lock-form" onSubmit={(e) => void submit(e)} noValidate aria-label={create ? 'Create the file vault' : 'Unlock the file vault'}>
-      <div className="field">
-        <label htmlFor={`${id}-passphrase`}>{create ? 'New vault passphrase' : 'Vault passphrase'}</label>
-        <input
-          ref={first}
-          id={`${id}-passphrase`}
-          className={`input${invalid ? ' input-invalid' : ''}`}
-          type="password"
-          autoComplete="off"
-          spellCheck={false}
-          value={passphrase}
-          disabled={unlocking}
-          aria-invalid={invalid || undefined}
-          aria-describedby={describedBy}
-          onChange={(e) => setPassphrase(e.target.value)}
-        />
-      </div>
+      <PassphraseField
+        ref={first}
+        id={`${id}-passphrase`}
+        label={create ? 'New vault passphrase' : 'Vault passphrase'}
+        value={passphrase}
+        onChange={setPassphrase}
+        disabled={unlocking}
+        invalid={invalid}
+        describedBy={describedBy}
+      />
       {create ? (
-        <div className="field">
-          <label htmlFor={`${id}-confirm`}>Confirm passphrase</label>
-          <input
-            id={`${id}-confirm`}
-            className={`input${problem ? ' input-invalid' : ''}`}
-            type="password"
-            autoComplete="off"
-            spellCheck={false}
-            value={confirm}
-            disabled={unlocking}
-            aria-invalid={problem ? true : undefined}
-            aria-describedby={problem ? problemId : undefined}
-            onChange={(e) => setConfirm(e.target.value)}
-          />
-        </div>
+        <PassphraseField
+          id={`${id}-confirm`}
+          label="Confirm passphrase"
+          value={confirm}
+          onChange={setConfirm}
+          disabled={unlocking}
+          invalid={problem !== null}
+          {...(problem ? { describedBy: problemId } : {})}
+        />
       ) : null}
       <p id={hintId} className="field-hint">
         {create
@@ -164,5 +152,36 @@ function VaultPassphraseForm({ create, errorId }: { create: boolean; errorId: st
         {unlocking ? <Spinner /> : <Icon name={create ? 'key' : 'unlock'} />} {create ? 'Create vault and unlock' : 'Unlock'}
       </button>
     </form>
+  );
+}
+
+/** A labelled password input that no browser or spell checker keeps. */
+function PassphraseField(props: {
+  ref?: Ref<HTMLInputElement>;
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  disabled: boolean;
+  invalid: boolean;
+  describedBy?: string;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={props.id}>{props.label}</label>
+      <input
+        ref={props.ref}
+        id={props.id}
+        className={`input${props.invalid ? ' input-invalid' : ''}`}
+        type="password"
+        autoComplete="off"
+        spellCheck={false}
+        value={props.value}
+        disabled={props.disabled}
+        aria-invalid={props.invalid || undefined}
+        aria-describedby={props.describedBy}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+    </div>
   );
 }
