@@ -3,7 +3,9 @@
  * Faces compose the core with their ports and use only what is exported here.
  */
 export { createTessera } from './tessera.js';
-export type { CacheApi, CacheFacade, CoreDeps, TesseraOptions } from './tessera.js';
+export type { TesseraOptions } from './tessera.js';
+export type { CacheService, CacheWiring } from './cache/service.js';
+export { vaultRetryDelayMs } from './session.js';
 export type { TesseraCore } from './service.js';
 export { TesseraError, isTesseraError, toErrorInfo } from './errors.js';
 export { dispatch, parseArgs, isContractMethod } from './rpc.js';

@@ -1,11 +1,10 @@
 /**
- * The cache key: 32 random bytes per profile, kept in the SecretStore (OS keychain or
- * file vault) under `accounts.cacheKey(profileId)`, base64-encoded. The cache file is
+ * The cache key: 32 random bytes per profile, kept in the profile's cache-key slot of
+ * the secret store (OS keychain or file vault), base64-encoded. The cache file is
  * useless without it, so losing the keychain entry costs a re-sync and nothing else.
  */
 import { randomBytes } from 'node:crypto';
-import type { SecretStore } from '../ports.js';
-import { accounts } from '../secrets/accounts.js';
+import type { SecretSlot } from '../profiles/repository.js';
 
 const KEY_BYTES = 32;
 
@@ -16,27 +15,13 @@ function decode(stored: string | null): string | null {
   return bytes.length === KEY_BYTES ? bytes.toString('hex') : null;
 }
 
-export interface CacheKey {
-  /** 64 hex characters (raw key material for SQLCipher). */
-  hex: string;
-  /** True when this call created the key: any existing cache file cannot be decrypted with it. */
-  created: boolean;
-}
-
-export async function readCacheKey(secrets: SecretStore, profileId: string): Promise<string | null> {
-  return decode(await secrets.get(accounts.cacheKey(profileId)));
-}
-
-/** Returns the profile's key, creating and storing a fresh one when there is none. */
-export async function ensureCacheKey(secrets: SecretStore, profileId: string): Promise<CacheKey> {
-  const existing = await readCacheKey(secrets, profileId);
-  if (existing) return { hex: existing, created: false };
-  return { hex: await replaceCacheKey(secrets, profileId), created: true };
+export async function readCacheKey(slot: SecretSlot): Promise<string | null> {
+  return decode(await slot.get());
 }
 
 /** Stores a new random key (after the old cache was set aside). */
-export async function replaceCacheKey(secrets: SecretStore, profileId: string): Promise<string> {
+export async function replaceCacheKey(slot: SecretSlot): Promise<string> {
   const bytes = randomBytes(KEY_BYTES);
-  await secrets.set(accounts.cacheKey(profileId), bytes.toString('base64'));
+  await slot.set(bytes.toString('base64'));
   return bytes.toString('hex');
 }

@@ -4,18 +4,17 @@
  * cache call, so a process that never touches the cache (`tessera token`, the most
  * frequent command) neither loads nor evaluates any of it.
  *
- * Until the service exists no database is open and no sync runs, so the lifecycle
- * hooks (lock, profile removal, dispose) have nothing to do; once it is loading or
- * loaded they are passed on. The lock state needs no forwarding either: createTessera
- * refuses every cache call but `cancelSync` while locked, so the service is only ever
- * created while unlocked, or for a `cancelSync`, which ignores the lock.
+ * Until the service exists no database is open and no sync runs, so locking and
+ * disposing have nothing to do, and a removed profile only needs its files deleted;
+ * once it is loading or loaded they are passed on.
  */
 import { lazy } from '../lazy.js';
-import type { CacheService, CacheServiceOptions, CoreDepsForCache } from './service.js';
+import { deleteCacheFiles } from './paths.js';
+import type { CacheService, CacheServiceOptions, CacheWiring } from './service.js';
 
-export function lazyCacheFromCore(deps: CoreDepsForCache, options?: CacheServiceOptions): CacheService {
+export function lazyCacheFromCore(wiring: CacheWiring, options?: CacheServiceOptions): CacheService {
   let loaded: Promise<CacheService> | undefined;
-  const service = lazy(() => (loaded = import('./service.js').then((m) => m.cacheFromCore(deps, options))));
+  const service = lazy(() => (loaded = import('./service.js').then((m) => m.cacheFromCore(wiring, options))));
   /** The service once it is loading or loaded; undefined before, or when it could not be loaded (nothing is open then). */
   const existing = async (): Promise<CacheService | undefined> => loaded?.catch(() => undefined);
 
@@ -30,11 +29,11 @@ export function lazyCacheFromCore(deps: CoreDepsForCache, options?: CacheService
     async lock() {
       await (await existing())?.lock();
     },
-    async unlock() {
-      await (await existing())?.unlock();
-    },
+    async unlock() {},
     async beforeRemove(profile) {
-      await (await existing())?.beforeRemove(profile);
+      const open = await existing();
+      if (open) await open.beforeRemove(profile);
+      else await deleteCacheFiles(wiring.dataDir, profile.id);
     },
     async dispose() {
       await (await existing())?.dispose();

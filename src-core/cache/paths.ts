@@ -3,6 +3,7 @@
  * profile's stable id (never its name, which can carry a customer's name and can be
  * renamed), under `<dataDir>/cache/`.
  */
+import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 
 export const CACHE_DIR = 'cache';
@@ -19,3 +20,22 @@ export function cacheFile(dataDir: string, profileId: string): string {
 
 /** SQLite's companions of a database file in WAL mode. */
 export const SIDECAR_SUFFIXES = ['-wal', '-shm', '-journal'] as const;
+
+/**
+ * Deletes a profile's cache file, its WAL and any files set aside earlier (profile
+ * removal). Lives here, away from SQLite, so removing a profile never loads the database module.
+ */
+export async function deleteCacheFiles(dataDir: string, profileId: string): Promise<number> {
+  const dir = cacheDir(dataDir);
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw error;
+  }
+  const base = `${profileId}.db`;
+  const mine = names.filter((n) => n === base || n.startsWith(`${base}-`) || n.startsWith(`${base}.corrupt-`));
+  await Promise.all(mine.map((n) => fs.rm(join(dir, n), { force: true })));
+  return mine.length;
+}

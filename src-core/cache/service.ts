@@ -21,7 +21,6 @@ import type { TesseraApi, TesseraEvent } from '../../src-shared/contract.js';
 import {
   AuditQuerySchema,
   CaseQuerySchema,
-  SettingsSchema,
   type AuditEvent,
   type CacheStatus,
   type CaseDetail,
@@ -34,19 +33,21 @@ import {
   type TestDefinition,
 } from '../../src-shared/schemas.js';
 import { withFileLock } from '../config/lock.js';
-import type { ConfigStore, StoredProfile } from '../config/types.js';
+import type { StoredProfile } from '../config/types.js';
 import { TesseraError } from '../errors.js';
 import type { Http } from '../http/request.js';
 import type { RetryPolicy } from '../http/retry.js';
-import type { Clock, Logger, SecretStore } from '../ports.js';
+import type { Clock, Logger } from '../ports.js';
 import { systemClock } from '../ports.js';
+import type { ProfileRepository } from '../profiles/repository.js';
 import { tssUrlOf } from '../profiles/view.js';
-import { accounts } from '../secrets/accounts.js';
+import type { SettingsService } from '../settings.js';
+import { parseInput } from '../validate.js';
 import { runSync, type ProgressUpdate } from '../sync/engine.js';
 import { createTssClient, type SearchVersion, type TssClient } from '../tss/client.js';
 import { normalizeDate } from '../tss/dates.js';
 import { toCaseInput, toTestDefinition } from '../tss/normalize.js';
-import { cacheFile } from './paths.js';
+import { cacheFile, deleteCacheFiles } from './paths.js';
 import { isCorruptionError } from './sqlite.js';
 import { corruptError, openCache, setAside, type CacheStore } from './store.js';
 
@@ -55,8 +56,9 @@ export type CacheApi = Pick<TesseraApi, 'listTests' | 'searchCases' | 'getCase' 
 export interface CacheService extends CacheApi {
   /** Cancels syncs and closes every database (the app locked itself); reads reopen lazily after unlock. */
   lock(): Promise<void>;
+  /** Nothing to reopen: databases open lazily on the next read. */
   unlock(): Promise<void>;
-  /** A profile is about to be removed: stop its sync and close its database so its files can go. */
+  /** A profile is being removed: stop its sync, close its database and delete its files. */
   beforeRemove(profile: StoredProfile): Promise<void>;
   dispose(): Promise<void>;
 }
@@ -78,8 +80,11 @@ export interface CacheServiceOptions {
 }
 
 export interface CacheServiceDeps {
-  config: ConfigStore;
-  secrets: SecretStore;
+  /** Profiles (one lookup rule), their credentials (read once per operation), the search-version memory, the cache key. */
+  profiles: Pick<ProfileRepository, 'find' | 'update' | 'credentials' | 'cacheKeySlot'>;
+  settings: Pick<SettingsService, 'get'>;
+  /** The session's lock: no database opens while Tessera is locked. */
+  session: { assertUnlocked(): void };
   /** The shared HTTP helper (timeouts, retries honouring Retry-After, typed errors). */
   http: Http;
   /** A fresh ICA JWT for a Basic profile (the token service's policy). */
@@ -114,7 +119,6 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
   const offlineRetryMs = opts.offlineRetryMs ?? 30_000;
   const readTimeoutMs = opts.readTimeoutMs ?? 10_000;
   const states = new Map<string, ProfileState>();
-  let locked = false;
 
   function state(profile: StoredProfile): ProfileState {
     let s = states.get(profile.id);
@@ -125,15 +129,8 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
     return s;
   }
 
-  async function profileNamed(name: string): Promise<StoredProfile> {
-    const profile = (await deps.config.read()).profiles.find((p) => p.name === name);
-    if (!profile) throw new TesseraError('PROFILE_NOT_FOUND', `No profile named "${name}"`);
-    return profile;
-  }
-
-  function assertUnlocked(): void {
-    if (locked) throw new TesseraError('CACHE_LOCKED', 'The offline cache is closed while Tessera is locked.');
-  }
+  const profileNamed = (name: string): Promise<StoredProfile> => deps.profiles.find(name);
+  const assertUnlocked = (): void => deps.session.assertUnlocked();
 
   /** The profile's open store; `recreate` (sync) replaces a damaged file at once, reads report it. */
   async function storeFor(profile: StoredProfile, onCorrupt: 'throw' | 'recreate'): Promise<CacheStore> {
@@ -151,7 +148,7 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
     const opening = openCache({
       dataDir: deps.dataDir,
       profileId: profile.id,
-      secrets: deps.secrets,
+      key: deps.profiles.cacheKeySlot(profile.id),
       clock,
       onCorrupt,
       ...(deps.logger ? { logger: deps.logger } : {}),
@@ -187,7 +184,9 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
     }
   }
 
+  /** A TSS client for one operation (a read, a sync): it reads the profile's credential once. */
   function clientFor(profile: StoredProfile, kind: 'read' | 'sync'): TssClient {
+    const credentials = deps.profiles.credentials();
     return createTssClient({
       http: deps.http,
       baseUrl: tssUrlOf(profile),
@@ -196,9 +195,9 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
       ...(profile.tssSearchVersion ? { searchVersion: profile.tssSearchVersion } : {}),
       credential: async (o) => {
         if (profile.credentialKind === 'basic') return { kind: 'bearer', token: await deps.bearerToken(profile, o ?? {}) };
-        const apiKey = await deps.secrets.get(accounts.credential(profile.id));
-        if (!apiKey) throw new TesseraError('SECRET_MISSING', `The API key of profile "${profile.name}" is missing from the secret store`);
-        return { kind: 'api-key', apiKey };
+        const credential = await credentials.read(profile);
+        if (credential.kind !== 'api-key') throw new TesseraError('INTERNAL', 'An API-key profile holds another kind of credential.');
+        return { kind: 'api-key', apiKey: credential.apiKey };
       },
       onSearchVersion: (v) => rememberSearchVersion(profile, v),
       ...(kind === 'read'
@@ -210,13 +209,9 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
     });
   }
 
+  /** Which case-search version the tenant serves, remembered in the profile (the next client starts there). */
   async function rememberSearchVersion(profile: StoredProfile, version: SearchVersion): Promise<void> {
-    profile.tssSearchVersion = version;
-    await deps.config.update((cfg) => {
-      const p = cfg.profiles.find((x) => x.id === profile.id);
-      if (p && p.tssSearchVersion !== version) p.tssSearchVersion = version;
-      return cfg;
-    });
+    await deps.profiles.update(profile.id, (p) => ({ ...p, tssSearchVersion: version }));
   }
 
   function freshness(profile: StoredProfile, store: CacheStore, offline: boolean): Freshness {
@@ -267,13 +262,9 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
   }
 
   async function searchCases(name: string, query: unknown): Promise<CaseSearchResult> {
-    const parsed = CaseQuerySchema.safeParse(query ?? {});
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new TesseraError('INVALID_INPUT', `Invalid case query: ${issue?.message ?? 'invalid'}${issue?.path.length ? ` (${issue.path.join('.')})` : ''}`);
-    }
+    const parsed = parseInput(CaseQuerySchema, query ?? {}, 'Invalid case query');
     const profile = await profileNamed(name);
-    return withStore(profile, (store) => ({ ...store.search(parsed.data), ...freshness(profile, store, isOffline(profile)) }));
+    return withStore(profile, (store) => ({ ...store.search(parsed), ...freshness(profile, store, isOffline(profile)) }));
   }
 
   const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -338,8 +329,7 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
   async function auditDaysFor(override: number | undefined): Promise<number> {
     if (override !== undefined) return override;
     if (opts.auditDays !== undefined) return opts.auditDays;
-    const settings = SettingsSchema.safeParse((await deps.config.read()).settings ?? {});
-    return settings.success ? settings.data.syncAuditDays : 0;
+    return (await deps.settings.get()).syncAuditDays;
   }
 
   async function doSync(profile: StoredProfile, controller: AbortController, auditDays: number): Promise<SyncResult> {
@@ -427,12 +417,7 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
   }
 
   async function listAuditEvents(name: string, query?: unknown): Promise<Cached<AuditEvent[]>> {
-    const parsed = AuditQuerySchema.safeParse(query ?? {});
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new TesseraError('INVALID_INPUT', `Invalid audit query: ${issue?.message ?? 'invalid'}${issue?.path.length ? ` (${issue.path.join('.')})` : ''}`);
-    }
-    const q = parsed.data;
+    const q = parseInput(AuditQuerySchema, query ?? {}, 'Invalid audit query');
     const profile = await profileNamed(name);
     return withStore(profile, (store) => {
       // The audit table keys cases by id; a display id is resolved through the cached cases.
@@ -477,14 +462,12 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
     cancelSync,
     listAuditEvents,
     async lock() {
-      locked = true;
       await closeAll();
     },
-    async unlock() {
-      locked = false;
-    },
+    async unlock() {},
     async beforeRemove(profile) {
       await closeProfile(profile.id);
+      await deleteCacheFiles(deps.dataDir, profile.id);
     },
     async dispose() {
       await closeAll();
@@ -496,32 +479,10 @@ function errorMessage(error: unknown): string {
   return error instanceof TesseraError ? error.message : 'The sync failed unexpectedly.';
 }
 
-/**
- * The part of createTessera's `CoreDeps` the cache needs (declared here, structurally,
- * so this module does not import tessera.ts, which imports it).
- */
-export interface CoreDepsForCache {
-  config: ConfigStore;
-  secrets: SecretStore;
-  http: Http;
-  dataDir: string;
-  clock: Clock;
-  logger: Logger | undefined;
-  events: { emit(event: TesseraEvent): void };
-  token(profile: StoredProfile, options?: { force?: boolean }): Promise<{ token: string }>;
-}
+/** What the core hands the offline cache (createTessera's wiring); tests pass options. */
+export type CacheWiring = Omit<CacheServiceDeps, 'options'>;
 
-/** createTessera's default cache factory: `cache: (deps) => cacheFromCore(deps)`. */
-export function cacheFromCore(deps: CoreDepsForCache, options?: CacheServiceOptions): CacheService {
-  return createCacheService({
-    config: deps.config,
-    secrets: deps.secrets,
-    http: deps.http,
-    dataDir: deps.dataDir,
-    clock: deps.clock,
-    ...(deps.logger ? { logger: deps.logger } : {}),
-    emit: (event) => deps.events.emit(event),
-    bearerToken: async (profile, o) => (await deps.token(profile, o.force ? { force: true } : {})).token,
-    ...(options ? { options } : {}),
-  });
+/** createTessera's default cache factory: `cache: (wiring) => cacheFromCore(wiring)`. */
+export function cacheFromCore(wiring: CacheWiring, options?: CacheServiceOptions): CacheService {
+  return createCacheService({ ...wiring, ...(options ? { options } : {}) });
 }

@@ -11,7 +11,8 @@ import { closeSync, existsSync, mkdirSync, openSync, promises as fs } from 'node
 import { dirname } from 'node:path';
 import type { AuditEvent, CaseDetail, CaseQuery, TestDefinition } from '../../src-shared/schemas.js';
 import { TesseraError } from '../errors.js';
-import type { Clock, Logger, SecretStore } from '../ports.js';
+import type { Clock, Logger } from '../ports.js';
+import type { SecretSlot } from '../profiles/repository.js';
 import { systemClock } from '../ports.js';
 import type { CaseInput } from '../tss/normalize.js';
 import { listAudit, upsertAudit, type AuditFilter } from './audit.js';
@@ -28,7 +29,8 @@ import { countTests, listTests, replaceTests, type TestInput } from './tests.js'
 export interface OpenCacheOptions {
   dataDir: string;
   profileId: string;
-  secrets: SecretStore;
+  /** The profile's cache-key slot in the secret store. */
+  key: SecretSlot;
   clock?: Clock;
   logger?: Logger;
   /**
@@ -64,23 +66,6 @@ export async function setAside(file: string, clock: Clock = systemClock): Promis
   return target;
 }
 
-/** Deletes a profile's cache file, its WAL and any files set aside earlier. */
-export async function deleteCacheFiles(dataDir: string, profileId: string): Promise<number> {
-  const file = cacheFile(dataDir, profileId);
-  const dir = dirname(file);
-  let names: string[];
-  try {
-    names = await fs.readdir(dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
-    throw error;
-  }
-  const base = `${profileId}.db`;
-  const mine = names.filter((n) => n === base || n.startsWith(`${base}-`) || n.startsWith(`${base}.corrupt-`));
-  await Promise.all(mine.map((n) => fs.rm(`${dir}/${n}`, { force: true })));
-  return mine.length;
-}
-
 export function corruptError(setAsidePath: string | undefined, cause?: unknown): TesseraError {
   const where = setAsidePath ? ` It was moved to ${setAsidePath}.` : '';
   return new TesseraError(
@@ -96,7 +81,7 @@ export async function openCache(options: OpenCacheOptions): Promise<OpenedCache>
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const Sqlite = await loadSqlite();
 
-  let key = await readCacheKey(options.secrets, options.profileId);
+  let key = await readCacheKey(options.key);
   let setAsidePath: string | undefined;
   let reason: unknown;
 
@@ -105,7 +90,7 @@ export async function openCache(options: OpenCacheOptions): Promise<OpenedCache>
     setAsidePath = await setAside(file, clock);
     reason = new Error('the cache key is missing from the secret store');
   }
-  key ??= await replaceCacheKey(options.secrets, options.profileId);
+  key ??= await replaceCacheKey(options.key);
 
   const tryOpen = (): CacheStore => {
     // Created with owner-only permissions; SQLite gives its WAL and SHM the same mode.

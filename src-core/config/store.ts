@@ -7,6 +7,12 @@
  * uses the zod schemas the contract already has, plus explicit migrations, atomic
  * writes and a cross-process lock.
  *
+ * Read once: the parsed config is kept in memory (deeply frozen) together with the
+ * file's identity (inode, size, mtime). A read that finds the same identity returns it
+ * without parsing; a write, or another process's atomic rename (a new inode), makes the
+ * next read parse the file again. That is what lets every service ask for the config
+ * as often as it likes while `tessera token` parses config.json once.
+ *
  * Nothing is lost silently: an unreadable file is moved aside to
  * `config.json.corrupt-<timestamp>` (and reported with CONFIG_CORRUPT) instead of
  * being overwritten, and a file from a newer Tessera is read but never rewritten.
@@ -87,6 +93,25 @@ async function load(path: string): Promise<Loaded> {
   return text === null ? { kind: 'missing' } : interpretConfig(text);
 }
 
+/** Identity of the file on disk: an atomic replacement gives a new inode, an edit in place a new size or mtime. */
+async function identity(path: string): Promise<string | null> {
+  try {
+    const s = await fs.stat(path, { bigint: true });
+    return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+  } catch {
+    return null;
+  }
+}
+
+/** Freezes the cached config so that no caller can change what the next caller reads. */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 function stamp(): string {
   // Colons are not allowed in Windows file names.
   return new Date().toISOString().replace(/[:.]/g, '-');
@@ -136,12 +161,29 @@ export function openConfigStore(dataDir: string): ConfigStore {
     );
   }
 
+  /** The last config read or written, and the identity of the file it came from. */
+  let cached: { id: string; config: Config } | undefined;
+
+  async function remember(config: Config): Promise<Config> {
+    const id = await identity(path);
+    const frozen = deepFreeze(config);
+    cached = id === null ? undefined : { id, config: frozen };
+    return frozen;
+  }
+
   return {
     path,
     async read() {
+      const id = await identity(path);
+      if (id !== null && cached?.id === id) return cached.config;
       const loaded = await load(path);
-      if (loaded.kind === 'missing') return defaultConfig();
-      if (loaded.kind === 'ok' || loaded.kind === 'newer') return loaded.config;
+      if (loaded.kind === 'missing') return deepFreeze(defaultConfig());
+      // The identity is taken before the read: if the file changed in between, the next read parses again.
+      if (loaded.kind === 'ok' || loaded.kind === 'newer') {
+        const frozen = deepFreeze(loaded.config);
+        if (id !== null) cached = { id, config: frozen };
+        return frozen;
+      }
       // Corrupt: set it aside under the lock, so two processes do not both act on it.
       return withFileLock(
         lockPath,
@@ -158,6 +200,7 @@ export function openConfigStore(dataDir: string): ConfigStore {
       return withFileLock(
         lockPath,
         async () => {
+          cached = undefined;
           const loaded = await load(path);
           if (loaded.kind === 'corrupt') throw await setAside(loaded);
           if (loaded.kind === 'newer') throw newerError(loaded.version);
@@ -171,7 +214,7 @@ export function openConfigStore(dataDir: string): ConfigStore {
           }
           await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
           await atomicWriteFile(path, `${JSON.stringify(parsed.data, null, 2)}\n`, 0o600);
-          return parsed.data;
+          return remember(parsed.data);
         },
         lockOptions,
       );

@@ -1,64 +1,52 @@
 /**
- * Profiles: the non-secret part lives in the ConfigStore (one JSON file the app and the
- * CLI share), the credential in the SecretStore under `accounts.credential(id)`. Every
- * entry point validates its input with the contract's zod schemas.
+ * The contract's profile operations (list, add, update, remove, replace the credential,
+ * the demo profile) over the ProfileRepository, which alone reads and writes profiles
+ * and their secrets. Adding verifies the credential by minting first (through the
+ * token service); a change of credential or ICA host voids cached tokens; removal closes
+ * and deletes the offline cache first.
  *
- * Those schemas (src-shared/schemas.ts) are imported when a profile is changed, not
+ * The input schemas (src-shared/schemas.ts) are imported when a profile is changed, not
  * when this module loads: `tessera token` only reads profiles.
  */
 import { randomUUID } from 'node:crypto';
-import { readdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import * as z from '../../src-shared/zod.js';
 import { DEFAULT_ICA_BASE_URL, defaultTssBaseUrl, type RegionId } from '../../src-shared/regions.js';
-import type { CredentialInput, ProfileView } from '../../src-shared/schemas.js';
-import type { Config, ConfigStore, StoredProfile } from '../config/types.js';
+import type { ProfileView } from '../../src-shared/schemas.js';
+import type { StoredProfile } from '../config/types.js';
 import { TesseraError } from '../errors.js';
-import type { EventBus } from '../events.js';
 import { assertSecureUrl } from '../http/url.js';
-import type { Clock, Logger, SecretStore } from '../ports.js';
-import { accounts } from '../secrets/accounts.js';
+import type { Clock, Logger } from '../ports.js';
+import type { CachedToken } from '../tokens/record.js';
+import { parseInput } from '../validate.js';
+import { type Credential, type ProfileRepository } from './repository.js';
 import { fingerprintOf, icaUrlOf, toProfileView } from './view.js';
 
-export type Credential = CredentialInput;
+export type { Credential } from './repository.js';
 
-export interface ProfileHooks {
-  /**
-   * Mints once with a credential before it is saved (`verify: true`); throws the
-   * platform's typed error when rejected. May return a token for the cache.
-   */
-  verify?(profile: StoredProfile, credential: Credential): Promise<unknown>;
-  /** Called after a verified add, with whatever verify returned, once the profile is saved. */
-  verified?(profile: StoredProfile, result: unknown): Promise<void>;
-  /** The credential or the ICA host changed, or the profile is gone: cached tokens are void. */
-  tokenInvalidated?(profile: StoredProfile): Promise<void>;
-  /** Before a profile's secrets and files go (the offline cache closes its database here). */
-  beforeRemove?(profile: StoredProfile): Promise<void>;
+/** What profile changes need from the token service. */
+export interface ProfileTokens {
+  /** Mints once with a credential that is not saved yet; throws the platform's typed error when rejected. */
+  verify(profile: StoredProfile, credential: Credential): Promise<CachedToken>;
+  /** Keeps the token verify obtained, once its profile exists. */
+  adopt(profile: StoredProfile, token: CachedToken): Promise<void>;
+  /** The credential or the ICA host changed, or the profile is gone: its cached tokens are void. */
+  forget(profile: StoredProfile): Promise<void>;
 }
 
 export interface ProfileServiceDeps {
-  config: ConfigStore;
-  secrets: SecretStore;
+  repo: ProfileRepository;
   clock: Clock;
-  dataDir: string;
-  events?: EventBus;
+  tokens: ProfileTokens;
+  /** The offline cache: closes a removed profile's database and deletes its files. */
+  cache: { beforeRemove(profile: StoredProfile): Promise<void> };
   logger?: Logger;
-  hooks?: ProfileHooks;
 }
 
 export interface ProfileService {
   list(): Promise<ProfileView[]>;
-  /** The stored profile by name (exact, else a unique case-insensitive match); PROFILE_NOT_FOUND otherwise. */
-  get(name: string): Promise<StoredProfile>;
-  view(name: string): Promise<ProfileView>;
   add(input: unknown): Promise<ProfileView>;
   update(name: string, patch: unknown): Promise<ProfileView>;
   remove(name: string): Promise<void>;
   replaceCredential(name: string, credential: unknown): Promise<ProfileView>;
-  /** The secret for minting; SECRET_MISSING when the store lost it. */
-  readCredential(profile: StoredProfile): Promise<Credential>;
-  /** Records (at = ISO time) or clears (at = undefined) the platform's refusal of the credential. */
-  setRejected(profileId: string, at: string | undefined): Promise<void>;
   /** Creates or refreshes the demo profile pointing at the embedded simulator. */
   upsertDemo(demo: { icaUrl: string; tssUrl: string; domain: string; apiKey: string; workgroup?: string }): Promise<ProfileView>;
 }
@@ -67,30 +55,6 @@ export const DEMO_PROFILE_NAME = 'demo';
 
 /** The input schemas of the profile changes (add, update, remove, replace the credential). */
 const inputSchemas = () => import('../../src-shared/schemas.js');
-
-/** Validates with a zod schema; INVALID_INPUT names the first problem. */
-export function parseInput<S extends z.core.$ZodType>(schema: S, value: unknown, what: string): z.core.output<S> {
-  const parsed = z.safeParse(schema, value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? ` (${issue.path.join('.')})` : '';
-    // zod issue messages describe the rule, never the offending value, so a mistyped key cannot leak here.
-    throw new TesseraError('INVALID_INPUT', `${what}: ${issue?.message ?? 'invalid'}${where}`);
-  }
-  return parsed.data;
-}
-
-export function findProfile(config: Config, name: string): StoredProfile | undefined {
-  const exact = config.profiles.find((p) => p.name === name);
-  if (exact) return exact;
-  const lower = name.toLowerCase();
-  const loose = config.profiles.filter((p) => p.name.toLowerCase() === lower);
-  return loose.length === 1 ? loose[0] : undefined;
-}
-
-function notFound(name: string): TesseraError {
-  return new TesseraError('PROFILE_NOT_FOUND', `No profile named "${name}"`);
-}
 
 /** Stores a URL override only when it differs from what the region gives. */
 function override(url: string | undefined, derived: string): string | undefined {
@@ -103,38 +67,19 @@ function describeCredential(kind: Credential['kind']): string {
   return kind === 'api-key' ? 'API key' : 'password';
 }
 
+function secretValue(credential: Credential): string {
+  return credential.kind === 'api-key' ? credential.apiKey : credential.password;
+}
+
+function keyInfo(credential: Credential, at: string): StoredProfile['key'] {
+  // Basic profiles show the username's tail: a password's last characters are part of the secret.
+  const visible = credential.kind === 'api-key' ? credential.apiKey : credential.username;
+  return { fingerprint: fingerprintOf(visible), storedAt: at };
+}
+
 export function createProfileService(deps: ProfileServiceDeps): ProfileService {
-  const { config, secrets, clock, hooks = {} } = deps;
+  const { repo, clock, tokens } = deps;
   const nowIso = () => new Date(clock.now()).toISOString();
-  const changed = () => deps.events?.emit({ type: 'profiles-changed' });
-
-  async function get(name: string): Promise<StoredProfile> {
-    const cfg = await config.read();
-    const profile = findProfile(cfg, name);
-    if (!profile) throw notFound(name);
-    return profile;
-  }
-
-  function secretValue(credential: Credential): string {
-    return credential.kind === 'api-key' ? credential.apiKey : credential.password;
-  }
-
-  function keyInfo(credential: Credential, at: string): StoredProfile['key'] {
-    // Basic profiles show the username's tail: a password's last characters are part of the secret.
-    const visible = credential.kind === 'api-key' ? credential.apiKey : credential.username;
-    return { fingerprint: fingerprintOf(visible), storedAt: at };
-  }
-
-  async function deleteCacheFiles(profileId: string): Promise<void> {
-    const dir = join(deps.dataDir, 'cache');
-    let names: string[];
-    try {
-      names = await readdir(dir);
-    } catch {
-      return;
-    }
-    await Promise.all(names.filter((n) => n.startsWith(`${profileId}.db`)).map((n) => rm(join(dir, n), { force: true })));
-  }
 
   async function add(raw: unknown): Promise<ProfileView> {
     const input = parseInput((await inputSchemas()).AddProfileInputSchema, raw, 'Invalid profile');
@@ -160,41 +105,18 @@ export function createProfileService(deps: ProfileServiceDeps): ProfileService {
     };
 
     // Fail on a taken name before touching the network or the keychain.
-    if (findProfile(await config.read(), input.name)?.name.toLowerCase() === input.name.toLowerCase()) {
-      throw new TesseraError('PROFILE_EXISTS', `A profile named "${input.name}" already exists`);
-    }
-    let verified: unknown;
-    if (input.verify && hooks.verify) verified = await hooks.verify(profile, credential);
-
-    // Secret first: a profile must never exist without its credential.
-    await secrets.set(accounts.credential(profile.id), secretValue(credential));
-    try {
-      await config.update((cfg) => {
-        if (cfg.profiles.some((p) => p.name.toLowerCase() === profile.name.toLowerCase())) {
-          throw new TesseraError('PROFILE_EXISTS', `A profile named "${profile.name}" already exists`);
-        }
-        cfg.profiles.push(profile);
-        return cfg;
-      });
-    } catch (error) {
-      await secrets.delete(accounts.credential(profile.id)).catch(() => false);
-      throw error;
-    }
-    if (input.verify && hooks.verified) await hooks.verified(profile, verified).catch(() => undefined);
+    if (await repo.nameTaken(input.name)) throw new TesseraError('PROFILE_EXISTS', `A profile named "${input.name}" already exists`);
+    const verified = input.verify ? await tokens.verify(profile, credential) : undefined;
+    await repo.insert(profile, secretValue(credential));
+    if (verified) await tokens.adopt(profile, verified).catch(() => undefined);
     deps.logger?.info('profile added', { profile: profile.name, kind: profile.credentialKind, region });
-    changed();
     return toProfileView(profile);
   }
 
   async function update(name: string, rawPatch: unknown): Promise<ProfileView> {
     const patch = parseInput((await inputSchemas()).UpdateProfileInputSchema, rawPatch, 'Invalid profile update');
-    let before: StoredProfile | undefined;
-    let after: StoredProfile | undefined;
-    await config.update((cfg) => {
-      const current = findProfile(cfg, name);
-      if (!current) throw notFound(name);
-      before = current;
-      const next: StoredProfile = { ...current, key: { ...current.key } };
+    const before = await repo.find(name);
+    const after = await repo.update(before.id, (next) => {
       if (patch.region !== undefined) next.region = patch.region;
       if (patch.workgroup === null) delete next.workgroup;
       else if (patch.workgroup !== undefined) next.workgroup = patch.workgroup;
@@ -212,35 +134,24 @@ export function createProfileService(deps: ProfileServiceDeps): ProfileService {
         else next.tssUrl = v;
       }
       next.updatedAt = nowIso();
-      after = next;
-      cfg.profiles = cfg.profiles.map((p) => (p.id === current.id ? next : p));
-      return cfg;
+      return next;
     });
-    if (!before || !after) throw notFound(name);
     // A token belongs to the ICA host that minted it.
-    if (icaUrlOf(before) !== icaUrlOf(after)) await hooks.tokenInvalidated?.(after);
-    changed();
+    if (icaUrlOf(before) !== icaUrlOf(after)) await tokens.forget(after);
     return toProfileView(after);
   }
 
   async function remove(name: string): Promise<void> {
-    const profile = await get((await inputSchemas()).ProfileNameSchema.parse(name));
-    await hooks.beforeRemove?.(profile);
-    await hooks.tokenInvalidated?.(profile);
-    // Secrets before the profile: if the keychain fails, the profile stays so the user can retry.
-    for (const account of accounts.all(profile.id)) await secrets.delete(account);
-    await deleteCacheFiles(profile.id);
-    await config.update((cfg) => {
-      cfg.profiles = cfg.profiles.filter((p) => p.id !== profile.id);
-      return cfg;
-    });
+    const profile = await repo.find((await inputSchemas()).ProfileNameSchema.parse(name));
+    await deps.cache.beforeRemove(profile);
+    await tokens.forget(profile);
+    await repo.delete(profile);
     deps.logger?.info('profile removed', { profile: profile.name });
-    changed();
   }
 
   async function replaceCredential(name: string, raw: unknown): Promise<ProfileView> {
     const credential = parseInput((await inputSchemas()).CredentialInputSchema, raw, 'Invalid credential');
-    const profile = await get(name);
+    const profile = await repo.find(name);
     if (credential.kind !== profile.credentialKind) {
       throw new TesseraError(
         'INVALID_INPUT',
@@ -248,59 +159,21 @@ export function createProfileService(deps: ProfileServiceDeps): ProfileService {
       );
     }
     const at = nowIso();
-    await secrets.set(accounts.credential(profile.id), secretValue(credential));
-    let after: StoredProfile | undefined;
-    await config.update((cfg) => {
-      cfg.profiles = cfg.profiles.map((p) => {
-        if (p.id !== profile.id) return p;
-        // A new key starts with a clean record: rejectedAt is dropped.
-        after = {
-          ...p,
-          key: keyInfo(credential, at),
-          updatedAt: at,
-          ...(credential.kind === 'basic' ? { username: credential.username } : {}),
-        };
-        return after;
-      });
-      return cfg;
-    });
-    if (!after) throw notFound(name);
-    await hooks.tokenInvalidated?.(after);
+    await repo.writeCredential(profile, secretValue(credential));
+    // A new key starts with a clean record: rejectedAt is dropped.
+    const after = await repo.update(profile.id, (p) => ({
+      ...p,
+      key: keyInfo(credential, at),
+      updatedAt: at,
+      ...(credential.kind === 'basic' ? { username: credential.username } : {}),
+    }));
+    await tokens.forget(after);
     deps.logger?.info('credential replaced', { profile: profile.name, kind: describeCredential(credential.kind) });
-    changed();
     return toProfileView(after);
   }
 
-  async function readCredential(profile: StoredProfile): Promise<Credential> {
-    const secret = await secrets.get(accounts.credential(profile.id));
-    if (secret === null || secret === '') {
-      throw new TesseraError(
-        'SECRET_MISSING',
-        `The ${profile.credentialKind === 'api-key' ? 'API key' : 'password'} of profile "${profile.name}" is missing from the ${secrets.backend === 'file' ? 'file vault' : 'keychain'}`,
-      );
-    }
-    if (profile.credentialKind === 'api-key') return { kind: 'api-key', apiKey: secret };
-    return { kind: 'basic', username: profile.username ?? '', password: secret };
-  }
-
-  async function setRejected(profileId: string, at: string | undefined): Promise<void> {
-    let changedAny = false;
-    await config.update((cfg) => {
-      cfg.profiles = cfg.profiles.map((p) => {
-        if (p.id !== profileId || p.key.rejectedAt === at) return p;
-        changedAny = true;
-        const key = { ...p.key };
-        if (at === undefined) delete key.rejectedAt;
-        else key.rejectedAt = at;
-        return { ...p, key };
-      });
-      return cfg;
-    });
-    if (changedAny) changed();
-  }
-
   async function upsertDemo(demo: { icaUrl: string; tssUrl: string; domain: string; apiKey: string; workgroup?: string }): Promise<ProfileView> {
-    const existing = findProfile(await config.read(), DEMO_PROFILE_NAME);
+    const existing = (await repo.list()).find((p) => p.name === DEMO_PROFILE_NAME);
     if (!existing) {
       const view = await add({
         name: DEMO_PROFILE_NAME,
@@ -311,11 +184,8 @@ export function createProfileService(deps: ProfileServiceDeps): ProfileService {
         ...(demo.workgroup ? { workgroup: demo.workgroup } : {}),
         credential: { kind: 'api-key', apiKey: demo.apiKey },
       });
-      await config.update((cfg) => {
-        cfg.profiles = cfg.profiles.map((p) => (p.name === DEMO_PROFILE_NAME ? { ...p, isDemo: true } : p));
-        return cfg;
-      });
-      changed();
+      const created = await repo.find(DEMO_PROFILE_NAME);
+      await repo.update(created.id, (p) => ({ ...p, isDemo: true }));
       return { ...view, isDemo: true };
     }
     if (!existing.isDemo) {
@@ -323,31 +193,25 @@ export function createProfileService(deps: ProfileServiceDeps): ProfileService {
     }
     // The simulator listens on a new port each start: point the demo profile at it again.
     const at = nowIso();
-    await secrets.set(accounts.credential(existing.id), demo.apiKey);
-    let after: StoredProfile = existing;
-    await config.update((cfg) => {
-      cfg.profiles = cfg.profiles.map((p) => {
-        if (p.id !== existing.id) return p;
-        after = { ...p, domain: demo.domain, icaUrl: demo.icaUrl, tssUrl: demo.tssUrl, updatedAt: at, key: keyInfo({ kind: 'api-key', apiKey: demo.apiKey }, at) };
-        return after;
-      });
-      return cfg;
-    });
-    await hooks.tokenInvalidated?.(after);
-    changed();
+    await repo.writeCredential(existing, demo.apiKey);
+    const after = await repo.update(existing.id, (p) => ({
+      ...p,
+      domain: demo.domain,
+      icaUrl: demo.icaUrl,
+      tssUrl: demo.tssUrl,
+      updatedAt: at,
+      key: keyInfo({ kind: 'api-key', apiKey: demo.apiKey }, at),
+    }));
+    await tokens.forget(after);
     return toProfileView(after);
   }
 
   return {
-    list: async () => (await config.read()).profiles.map(toProfileView),
-    get,
-    view: async (name) => toProfileView(await get(name)),
+    list: async () => (await repo.list()).map(toProfileView),
     add,
     update,
     remove,
     replaceCredential,
-    readCredential,
-    setRejected,
     upsertDemo,
   };
 }

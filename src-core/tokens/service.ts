@@ -5,8 +5,8 @@
  * - Basic-minted tokens are extended with `:refresh` while still valid (falling back to a
  *   mint when the platform refuses the refresh); key-minted tokens are re-minted;
  * - one flight per profile: concurrent callers share one mint;
- * - tokens are cached in memory and in the SecretStore (`accounts.token(id)`), which the
- *   desktop app and the CLI share;
+ * - tokens are cached in memory and in the profile's token slot of the secret store
+ *   (through the ProfileRepository), which the desktop app and the CLI share;
  * - a 401 marks the credential rejected (`key.rejectedAt`), a success clears the mark.
  */
 import type { RevealedToken, TokenOptions, TokenStatus } from '../../src-shared/schemas.js';
@@ -14,10 +14,9 @@ import type { StoredProfile } from '../config/types.js';
 import { TesseraError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { IcaClient, MintedToken } from '../ica/client.js';
-import type { Clock, Logger, SecretStore } from '../ports.js';
-import type { Credential } from '../profiles/service.js';
+import type { Clock, Logger } from '../ports.js';
+import type { Credential, ProfileRepository } from '../profiles/repository.js';
 import { icaUrlOf } from '../profiles/view.js';
-import { accounts } from '../secrets/accounts.js';
 import { localExpiry, parseRecord, serializeRecord, toStatus, type CachedToken } from './record.js';
 
 /** A Basic token is refreshed only while it has at least this long left, so it is still valid when ICA reads it. */
@@ -25,12 +24,9 @@ const REFRESH_MARGIN_MS = 15_000;
 
 export interface TokenServiceDeps {
   ica: IcaClient;
-  secrets: SecretStore;
   clock: Clock;
-  profiles: {
-    readCredential(profile: StoredProfile): Promise<Credential>;
-    setRejected(profileId: string, at: string | undefined): Promise<void>;
-  };
+  /** The credential to mint with, the token slot to cache in, and the rejection mark. */
+  profiles: Pick<ProfileRepository, 'readCredential' | 'tokenSlot' | 'setRejected'>;
   /** settings.minTtlSeconds, read per call. */
   minTtlSeconds(): Promise<number>;
   /**
@@ -70,7 +66,7 @@ const HINT_KEY =
 const HINT_BASIC = 'Check the e-mail and password (Basic sign-in does not work for SSO-enabled tenants), then replace the credential in Tessera.';
 
 export function createTokenService(deps: TokenServiceDeps): TokenService {
-  const { ica, secrets, clock } = deps;
+  const { ica, clock } = deps;
   const memory = new Map<string, CachedToken>();
   const flights = new Map<string, Promise<Obtained>>();
   // Bumped by forget/forgetMemory so that a mint already in flight cannot re-cache a voided token.
@@ -96,7 +92,7 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
 
   async function readStored(profile: StoredProfile): Promise<CachedToken | undefined> {
     try {
-      return belongs(parseRecord(await secrets.get(accounts.token(profile.id))), profile);
+      return belongs(parseRecord(await deps.profiles.tokenSlot(profile.id).get()), profile);
     } catch (error) {
       // Only a cache: if it cannot be read, minting reads the credential and reports the store's error itself.
       deps.logger?.warn('token cache unreadable', { profile: profile.name, code: (error as { code?: unknown }).code });
@@ -106,7 +102,7 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
 
   async function writeStored(profile: StoredProfile, record: CachedToken): Promise<void> {
     try {
-      await secrets.set(accounts.token(profile.id), serializeRecord(record));
+      await deps.profiles.tokenSlot(profile.id).set(serializeRecord(record));
     } catch (error) {
       // The token is still good for this process; another process will mint its own.
       deps.logger?.warn('token cache not written', { profile: profile.name, code: (error as { code?: unknown }).code });
@@ -236,7 +232,7 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
   }
 
   async function dropStored(profile: StoredProfile): Promise<void> {
-    await secrets.delete(accounts.token(profile.id)).catch(() => false);
+    await deps.profiles.tokenSlot(profile.id).delete().catch(() => false);
   }
 
   async function ensure(profile: StoredProfile, options: TokenOptions = {}): Promise<RevealedToken> {

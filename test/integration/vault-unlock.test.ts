@@ -12,7 +12,7 @@ import type { Sim } from '../../sim/index.js';
 import type { TesseraEvent } from '../../src-shared/contract.js';
 import { dispatch } from '../../src-core/rpc.js';
 import { openSecretStore } from '../../src-core/secrets/select.js';
-import { vaultRetryDelayMs } from '../../src-core/tessera.js';
+import { vaultRetryDelayMs } from '../../src-core/session.js';
 import type { SecretStore } from '../../src-core/ports.js';
 import { newDataDir, recordSecret } from '../helpers/env.js';
 import { manualTimers } from '../helpers/fakes.js';

@@ -10,7 +10,10 @@ import { openConfigStore } from '../../src-core/config/store.js';
 import type { StoredProfile } from '../../src-core/config/types.js';
 import { TesseraError } from '../../src-core/errors.js';
 import { createEventBus } from '../../src-core/events.js';
-import { createProfileService, type ProfileHooks } from '../../src-core/profiles/service.js';
+import { createProfileRepository } from '../../src-core/profiles/repository.js';
+import { createProfileService } from '../../src-core/profiles/service.js';
+import { toProfileView } from '../../src-core/profiles/view.js';
+import { deleteCacheFiles } from '../../src-core/cache/paths.js';
 import { accounts } from '../../src-core/secrets/accounts.js';
 import { createMemoryStore } from '../../src-core/secrets/memory.js';
 import { DEFAULT_ICA_BASE_URL } from '../../src-shared/regions.js';
@@ -20,7 +23,12 @@ import { newDataDir } from '../helpers/env.js';
 const KEY = 'unit-profile-api-key-ABCD';
 const PASSWORD = 'unit-profile-password-5678';
 
-function setup(hooks: ProfileHooks = {}) {
+interface Hooks {
+  verify?(profile: StoredProfile, credential: unknown): Promise<unknown>;
+  verified?(profile: StoredProfile, result: unknown): Promise<void>;
+}
+
+function setup(hooks: Hooks = {}) {
   const dataDir = newDataDir('profiles');
   const config = openConfigStore(dataDir);
   const secrets = createMemoryStore();
@@ -28,19 +36,27 @@ function setup(hooks: ProfileHooks = {}) {
   const events: TesseraEvent[] = [];
   bus.on((e) => events.push(e));
   const invalidated: string[] = [];
-  const service = createProfileService({
-    config,
-    secrets,
+  const repo = createProfileRepository({ config, secrets, events: bus });
+  const admin = createProfileService({
+    repo,
     clock: { now: () => Date.parse('2025-03-01T10:00:00Z') },
-    dataDir,
-    events: bus,
-    hooks: {
-      tokenInvalidated: async (p) => {
+    tokens: {
+      verify: async (p, c) => (await hooks.verify?.(p, c)) as never,
+      adopt: async (p, r) => hooks.verified?.(p, r),
+      forget: async (p) => {
         invalidated.push(p.name);
       },
-      ...hooks,
     },
+    cache: { beforeRemove: async (p) => void (await deleteCacheFiles(dataDir, p.id)) },
   });
+  // The lookups and the credential read are the repository's; the rejection mark is written through it.
+  const service = {
+    ...admin,
+    get: (name: string) => repo.find(name),
+    view: async (name: string) => toProfileView(await repo.find(name)),
+    readCredential: (p: StoredProfile) => repo.readCredential(p),
+    setRejected: (id: string, at: string) => repo.update(id, (p) => ({ ...p, key: { ...p.key, rejectedAt: at } })),
+  };
   const stored = async (name: string): Promise<StoredProfile> => (await config.read()).profiles.find((p) => p.name === name)!;
   return { dataDir, config, secrets, service, events, invalidated, stored };
 }

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { dispatch } from '../../src-core/rpc.js';
-import { createTessera, type CacheFacade } from '../../src-core/tessera.js';
+import { createTessera } from '../../src-core/tessera.js';
+import type { CacheService } from '../../src-core/cache/service.js';
 import { createMemoryStore } from '../../src-core/secrets/memory.js';
 import type { FetchPort, Ports } from '../../src-core/ports.js';
 import type { TesseraEvent } from '../../src-shared/contract.js';
@@ -35,7 +36,7 @@ function icaFetch(): FetchPort & { mints: number } {
   return f;
 }
 
-function setup(extra: Partial<Ports> = {}, cache?: (deps: unknown) => CacheFacade) {
+function setup(extra: Partial<Ports> = {}, cache?: (deps: unknown) => CacheService) {
   const fetch = icaFetch();
   const clipboard = fakeClipboard();
   const timers = manualTimers();
@@ -184,7 +185,7 @@ describe('offline cache seam', () => {
 
   it('a cache facade built from the core deps receives the calls and the lifecycle', async () => {
     const calls: string[] = [];
-    const facade: CacheFacade = {
+    const facade: CacheService = {
       listTests: async (name) => (calls.push(`listTests:${name}`), { data: [], syncedAt: null, stale: false, offline: false }),
       searchCases: async () => ({ items: [], total: 0, facets: { status: [], subState: [], test: [] }, syncedAt: null, stale: false, offline: false }),
       getCase: async () => {
@@ -203,7 +204,7 @@ describe('offline cache seam', () => {
     };
     let sawDeps = false;
     const { core } = setup({}, (deps) => {
-      sawDeps = typeof (deps as { token?: unknown }).token === 'function';
+      sawDeps = typeof (deps as { bearerToken?: unknown }).bearerToken === 'function';
       return facade;
     });
     expect(sawDeps).toBe(true);

@@ -9,6 +9,7 @@ import { createEventBus } from '../../src-core/events.js';
 import type { IcaClient, MintedToken } from '../../src-core/ica/client.js';
 import { accounts } from '../../src-core/secrets/accounts.js';
 import { createMemoryStore } from '../../src-core/secrets/memory.js';
+import { secretSlot } from '../../src-core/profiles/repository.js';
 import { decodeClaims } from '../../src-core/tokens/jwt.js';
 import { createTokenService } from '../../src-core/tokens/service.js';
 import type { TesseraEvent } from '../../src-shared/contract.js';
@@ -73,9 +74,9 @@ function setup(minTtl = 300): Setup {
   bus.on((e) => events.push(e));
   const service = createTokenService({
     ica,
-    secrets,
     clock: { now: () => now.value },
     profiles: {
+      tokenSlot: (id) => secretSlot(secrets, accounts.token(id)),
       async readCredential(p) {
         const secret = await secrets.get(accounts.credential(p.id));
         if (!secret) throw new TesseraError('SECRET_MISSING', 'missing');
@@ -227,9 +228,12 @@ describe('shared cache in the SecretStore', () => {
 
     const other = createTokenService({
       ica: s.ica,
-      secrets: s.secrets,
       clock: { now: () => s.now.value },
-      profiles: { readCredential: async () => ({ kind: 'api-key', apiKey: API_KEY }), setRejected: async () => undefined },
+      profiles: {
+        readCredential: async () => ({ kind: 'api-key', apiKey: API_KEY }),
+        setRejected: async () => undefined,
+        tokenSlot: (id) => secretSlot(s.secrets, accounts.token(id)),
+      },
       minTtlSeconds: async () => 300,
     });
     const again = await other.ensure(profile());

@@ -1,0 +1,226 @@
+/**
+ * ProfileRepository: the only code that reads or writes profiles in config.json and
+ * the secrets that belong to them (credential, cached token, cache key) in the
+ * SecretStore. Everything else asks it, so there is one lookup rule, one place that
+ * announces profile changes, and one place that decides how often the keychain is read.
+ *
+ * - Lookup: the exact name, else the one profile whose name matches ignoring case, else
+ *   PROFILE_NOT_FOUND naming near matches.
+ * - Writes: `update(id, fn)` changes one profile under the config lock; every write that
+ *   changes something emits `profiles-changed`.
+ * - Credential reads: `credentials()` opens a scope for one operation (a sync, a read, a
+ *   mint) in which each profile's credential is read from the secret store once. The
+ *   scope is dropped with the operation; nothing keeps keys in memory beyond it.
+ *   (Each Secret Service read opens a D-Bus connection of its own in the keyring
+ *   library, and thousands of them in a row have crashed gnome-keyring.)
+ */
+import { TesseraError } from '../errors.js';
+import type { EventBus } from '../events.js';
+import type { Config, ConfigStore, StoredProfile } from '../config/types.js';
+import type { SecretStore } from '../ports.js';
+import { accounts } from '../secrets/accounts.js';
+import type { CredentialInput } from '../../src-shared/schemas.js';
+
+export type Credential = CredentialInput;
+
+/** One secret of one profile: the cached token record or the offline cache's key. */
+export interface SecretSlot {
+  get(): Promise<string | null>;
+  set(value: string): Promise<void>;
+  delete(): Promise<boolean>;
+}
+
+/** Reads credentials for one operation, each profile's at most once. */
+export interface CredentialScope {
+  read(profile: StoredProfile): Promise<Credential>;
+}
+
+export interface ProfileRepository {
+  /** Which secret store holds the credentials (for messages: "keychain" or "file vault"). */
+  readonly backend: SecretStore['backend'];
+  list(): Promise<readonly StoredProfile[]>;
+  /** The lookup rule every face and service uses; PROFILE_NOT_FOUND otherwise. */
+  find(name: string): Promise<StoredProfile>;
+  findById(id: string): Promise<StoredProfile | undefined>;
+  /** Whether `name` is taken (names are unique ignoring case). */
+  nameTaken(name: string): Promise<boolean>;
+  /** Stores the credential, then the profile (a profile never exists without its credential). */
+  insert(profile: StoredProfile, secret: string): Promise<void>;
+  /** Changes one profile under the config lock; returns it as saved (undefined if `fn` left it unchanged). */
+  update(id: string, fn: (profile: StoredProfile) => StoredProfile | void): Promise<StoredProfile>;
+  /** Records (at = ISO time) or clears (undefined) the platform's refusal of the credential. */
+  setRejected(profileId: string, at: string | undefined): Promise<void>;
+  /** Deletes every secret of the profile, then the profile. */
+  delete(profile: StoredProfile): Promise<void>;
+  /** Replaces the stored credential (the profile's key info is the caller's to update). */
+  writeCredential(profile: StoredProfile, secret: string): Promise<void>;
+  /** A scope for one operation; see the module comment. */
+  credentials(): CredentialScope;
+  /** Reads a credential now (one mint). */
+  readCredential(profile: StoredProfile): Promise<Credential>;
+  /** The profile's cached token record (the token service's own). */
+  tokenSlot(profileId: string): SecretSlot;
+  /** The profile's offline-cache key (the cache's own). */
+  cacheKeySlot(profileId: string): SecretSlot;
+}
+
+/** One account of the secret store, as a slot. */
+export function secretSlot(secrets: SecretStore, account: string): SecretSlot {
+  return {
+    get: () => secrets.get(account),
+    set: (value) => secrets.set(account, value),
+    delete: () => secrets.delete(account),
+  };
+}
+
+/** The lookup rule: exact name, else a unique case-insensitive match. */
+export function findProfile(config: Pick<Config, 'profiles'>, name: string): StoredProfile | undefined {
+  const exact = config.profiles.find((p) => p.name === name);
+  if (exact) return exact;
+  const lower = name.toLowerCase();
+  const loose = config.profiles.filter((p) => p.name.toLowerCase() === lower);
+  return loose.length === 1 ? loose[0] : undefined;
+}
+
+/** Edit distance, bounded: only to suggest near matches in a not-found message. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length]!;
+}
+
+export function notFound(name: string, profiles: readonly StoredProfile[]): TesseraError {
+  const wanted = name.toLowerCase();
+  const near = profiles
+    .map((p) => ({ name: p.name, d: distance(wanted, p.name.toLowerCase()) }))
+    .filter((c) => c.d <= Math.max(2, Math.floor(wanted.length / 3)) || c.name.toLowerCase().includes(wanted) || wanted.includes(c.name.toLowerCase()))
+    .sort((x, y) => x.d - y.d)
+    .slice(0, 3)
+    .map((c) => `"${c.name}"`);
+  const hint = near.length ? ` Did you mean ${near.join(' or ')}?` : '';
+  return new TesseraError('PROFILE_NOT_FOUND', `No profile named "${name}".${hint}`);
+}
+
+export function createProfileRepository(deps: { config: ConfigStore; secrets: SecretStore; events: EventBus }): ProfileRepository {
+  const { config, secrets, events } = deps;
+  const changed = () => events.emit({ type: 'profiles-changed' });
+  const lower = (s: string) => s.toLowerCase();
+
+  async function readCredential(profile: StoredProfile): Promise<Credential> {
+    const secret = await secrets.get(accounts.credential(profile.id));
+    if (secret === null || secret === '') {
+      throw new TesseraError(
+        'SECRET_MISSING',
+        `The ${profile.credentialKind === 'api-key' ? 'API key' : 'password'} of profile "${profile.name}" is missing from the ${secrets.backend === 'file' ? 'file vault' : 'keychain'}`,
+      );
+    }
+    if (profile.credentialKind === 'api-key') return { kind: 'api-key', apiKey: secret };
+    return { kind: 'basic', username: profile.username ?? '', password: secret };
+  }
+
+  return {
+    backend: secrets.backend,
+    async list() {
+      return (await config.read()).profiles;
+    },
+    async find(name) {
+      const cfg = await config.read();
+      const profile = findProfile(cfg, name);
+      if (!profile) throw notFound(name, cfg.profiles);
+      return profile;
+    },
+    async findById(id) {
+      return (await config.read()).profiles.find((p) => p.id === id);
+    },
+    async nameTaken(name) {
+      return (await config.read()).profiles.some((p) => lower(p.name) === lower(name));
+    },
+    async insert(profile, secret) {
+      if (await this.nameTaken(profile.name)) throw exists(profile.name);
+      await secrets.set(accounts.credential(profile.id), secret);
+      try {
+        await config.update((cfg) => {
+          // Checked again under the lock: another process may have added the name meanwhile.
+          if (cfg.profiles.some((p) => lower(p.name) === lower(profile.name))) throw exists(profile.name);
+          cfg.profiles.push(profile);
+          return cfg;
+        });
+      } catch (error) {
+        await secrets.delete(accounts.credential(profile.id)).catch(() => false);
+        throw error;
+      }
+      changed();
+    },
+    async update(id, fn) {
+      // Nothing to change (a rejection mark already set, a search version already known): no write, no event.
+      const seen = (await config.read()).profiles.find((p) => p.id === id);
+      if (seen && JSON.stringify(fn(structuredClone(seen)) ?? seen) === JSON.stringify(seen)) return seen;
+      let saved: StoredProfile | undefined;
+      let differs = false;
+      await config.update((cfg) => {
+        const index = cfg.profiles.findIndex((p) => p.id === id);
+        const current = cfg.profiles[index];
+        if (!current) throw new TesseraError('PROFILE_NOT_FOUND', 'That profile no longer exists.');
+        const next = fn(structuredClone(current)) ?? current;
+        differs = JSON.stringify(next) !== JSON.stringify(current);
+        saved = next;
+        if (differs) cfg.profiles[index] = next;
+        return cfg;
+      });
+      if (differs) changed();
+      return saved!;
+    },
+    async setRejected(profileId, at) {
+      await this.update(profileId, (p) => {
+        const key = { ...p.key };
+        if (at === undefined) delete key.rejectedAt;
+        else key.rejectedAt = at;
+        return { ...p, key };
+      });
+    },
+    async delete(profile) {
+      // Secrets before the profile: if the keychain fails, the profile stays so the person can retry.
+      for (const account of accounts.all(profile.id)) await secrets.delete(account);
+      await config.update((cfg) => {
+        cfg.profiles = cfg.profiles.filter((p) => p.id !== profile.id);
+        return cfg;
+      });
+      changed();
+    },
+    async writeCredential(profile, secret) {
+      await secrets.set(accounts.credential(profile.id), secret);
+    },
+    credentials() {
+      const reads = new Map<string, Promise<Credential>>();
+      return {
+        read(profile) {
+          // Keyed by the credential's identity: a replaced key is read anew.
+          const key = `${profile.id}@${profile.key.storedAt}`;
+          let pending = reads.get(key);
+          if (!pending) {
+            pending = readCredential(profile);
+            // A failed read (a locked keychain) is not remembered: the next request may succeed.
+            pending.catch(() => reads.delete(key));
+            reads.set(key, pending);
+          }
+          return pending;
+        },
+      };
+    },
+    readCredential,
+    tokenSlot: (id) => secretSlot(secrets, accounts.token(id)),
+    cacheKeySlot: (id) => secretSlot(secrets, accounts.cacheKey(id)),
+  };
+}
+
+function exists(name: string): TesseraError {
+  return new TesseraError('PROFILE_EXISTS', `A profile named "${name}" already exists`);
+}

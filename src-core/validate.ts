@@ -1,0 +1,18 @@
+/**
+ * Validation of input that crosses into the core (contract arguments, CLI options):
+ * the contract's zod schemas, and INVALID_INPUT naming the first problem. zod issue
+ * messages describe the rule, never the offending value, so a mistyped key cannot leak
+ * through an error message.
+ */
+import * as z from '../src-shared/zod.js';
+import { TesseraError } from './errors.js';
+
+export function parseInput<S extends z.core.$ZodType>(schema: S, value: unknown, what: string): z.core.output<S> {
+  const parsed = z.safeParse(schema, value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? ` (${issue.path.join('.')})` : '';
+    throw new TesseraError('INVALID_INPUT', `${what}: ${issue?.message ?? 'invalid'}${where}`);
+  }
+  return parsed.data;
+}
