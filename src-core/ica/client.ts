@@ -58,7 +58,8 @@ export function createIcaClient(http: Http): IcaClient {
       // Minting twice is harmless (one spare token), so a dropped connection or a 502 may be retried.
       idempotent: true,
     });
-    const claims = decodeClaims(result.body.token, `ICA (${result.url.origin})`);
+    // The token's shape and expiry are checked here, before anything stores or prints it.
+    const claims = decodeClaims(result.body.token, `ICA (${result.url.origin})`, result.receivedAt);
     return {
       token: result.body.token,
       claims,
