@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'NETWORK', // connection refused, DNS, reset
   'TIMEOUT', // the server did not answer in time
   'MALFORMED_RESPONSE', // the body did not match the schema
+  'RESPONSE_TOO_LARGE', // the body grew past the endpoint's size cap; reading stopped
   'INSECURE_URL', // http:// to a non-loopback host
   'REFRESH_NOT_SUPPORTED', // :refresh on a key-minted token
   'KEYCHAIN_UNAVAILABLE', // no Secret Service / keychain reachable
@@ -62,6 +63,8 @@ export const ERROR_ACTIONS: Readonly<Record<ErrorCode, string>> = {
   NETWORK: 'Check your network or VPN connection and proxy settings.',
   TIMEOUT: 'The platform did not answer in time. Check the network, then retry.',
   MALFORMED_RESPONSE: 'The platform sent an unexpected answer. Your cached data is unchanged; try again later.',
+  RESPONSE_TOO_LARGE:
+    "The answer was far too large to be the platform's. Check the profile's URLs; if they are right, try again later. Your cached data is unchanged.",
   INSECURE_URL: 'Use an https:// URL. Plain http:// is accepted only for loopback addresses.',
   REFRESH_NOT_SUPPORTED: 'Tokens minted from an API key are re-minted, not refreshed.',
   KEYCHAIN_UNAVAILABLE:
@@ -112,6 +115,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'NETWORK':
     case 'TIMEOUT':
     case 'MALFORMED_RESPONSE':
+    case 'RESPONSE_TOO_LARGE':
     case 'OFFLINE':
       return EXIT_CODES.network;
     case 'KEYCHAIN_UNAVAILABLE':

@@ -13,6 +13,8 @@ import { decodeClaims } from '../tokens/jwt.js';
 export const ICA_MEDIA_TYPE = 'application/vnd.illumina.v3+json';
 
 const TokenBodySchema = z.object({ token: z.string().check(z.minLength(1)) });
+/** A token answer is `{"token": <at most MAX_JWT_LENGTH>}` or a short Problem: 64 KiB is plenty. */
+const TOKEN_MAX_BODY_BYTES = 64 * 1024;
 
 export interface MintedToken {
   token: string;
@@ -72,6 +74,7 @@ export function createIcaClient(http: Http): IcaClient {
         okStatuses: [200, 201],
         // Minting twice is harmless (one spare token), so a dropped connection or a 502 may be retried.
         idempotent: true,
+        maxBodyBytes: TOKEN_MAX_BODY_BYTES,
       });
     } catch (error) {
       throw endpointError(error, spec.url);

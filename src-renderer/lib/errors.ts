@@ -38,6 +38,7 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   RATE_LIMITED: 'Rate limited',
   SERVER_ERROR: 'Platform error',
   BAD_REQUEST: 'Request refused',
+  RESPONSE_TOO_LARGE: 'Answer too large',
   INVALID_INPUT: 'Check your input',
   PROFILE_EXISTS: 'Profile already exists',
   INSECURE_URL: 'Insecure URL',

@@ -150,7 +150,7 @@ describe('an answer far larger than a token', () => {
     const r = await cli.run(['token', 'lab'], { timeoutMs: 60_000 });
     expect(r.code).toBe(EXIT_CODES.network);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^tessera: POST http:\/\/127\.0\.0\.1:\d+\/ica\/rest\/api\/tokens answered with more than 64 KiB, far more than expected\n/);
+    expect(r.stderr).toMatch(/^tessera: POST http:\/\/127\.0\.0\.1:\d+\/ica\/rest\/api\/tokens answered with more than 64 KiB, far more than expected, so Tessera stopped reading it\n/);
     // Not retried, and the client stopped reading long before the end.
     const streams = sim.faults.streams();
     expect(streams).toHaveLength(1);
