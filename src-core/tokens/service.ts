@@ -92,7 +92,7 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
 
   async function readStored(profile: StoredProfile): Promise<CachedToken | undefined> {
     try {
-      return belongs(parseRecord(await deps.profiles.tokenSlot(profile.id).get()), profile);
+      return belongs(parseRecord(await deps.profiles.tokenSlot(profile.id).get(), clock.now()), profile);
     } catch (error) {
       // Only a cache: if it cannot be read, minting reads the credential and reports the store's error itself.
       deps.logger?.warn('token cache unreadable', { profile: profile.name, code: (error as { code?: unknown }).code });
