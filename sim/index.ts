@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Socket } from 'node:net';
 import { Rng, mixSeed } from './prng.js';
 import {
+  dataEnd,
   addCases,
   apiKeyString,
   buildTenant,
@@ -37,6 +38,8 @@ export interface SimOptions {
   cases?: number;
   /** Cases in the partner tenant. Default 36. */
   partnerCases?: number;
+  /** The day the generated history ends (its midnight UTC); default today. Same seed and day, same data. */
+  dataEnd?: number | string | Date;
   tokenLifetimeSeconds?: number;
   /** Server clock minus real clock: moves the Date header and iat/nbf/exp. */
   clockSkewSeconds?: number;
@@ -112,6 +115,8 @@ export interface SimTenantInfo {
 
 export interface Sim {
   url: string;
+  /** Where the generated history ends (ms, midnight UTC of the `dataEnd` day). */
+  dataEnd: number;
   icaBaseUrl: string;
   tssBaseUrl: string;
   demo: SimDemo;
@@ -228,7 +233,8 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
   await signer();
 
   const userPool = new Map<string, SimUserRecord>();
-  const tenants: TenantState[] = tenantSpecs(options.cases ?? 500, options.partnerCases ?? 36).map((spec, i) => buildTenant(spec, mixSeed(seed, i + 1), userPool));
+  const end = dataEnd(options.dataEnd);
+  const tenants: TenantState[] = tenantSpecs(options.cases ?? 500, options.partnerCases ?? 36).map((spec, i) => buildTenant(spec, mixSeed(seed, i + 1), userPool, end));
   const keyRng = new Rng(mixSeed(seed, 0x4b3e));
 
   const state: SimState = {
@@ -432,6 +438,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
 
   const sim: Sim = {
     url,
+    dataEnd: end,
     icaBaseUrl: `${url}/ica/rest`,
     tssBaseUrl: url,
     demo: {

@@ -25,6 +25,7 @@ import {
   type AddProfileInput,
   type AppInfo,
   type AuditEvent,
+  type AuditList,
   type AuditQuery,
   type CacheStatus,
   type CaseDetail,
@@ -84,7 +85,7 @@ export interface TesseraApi {
   sync(name: string, options?: SyncOptions): Promise<SyncResult>;
   cancelSync(name: string): Promise<void>;
   /** Cached audit-log events, newest first; never touches the network. */
-  listAuditEvents(name: string, query?: AuditQuery): Promise<Cached<AuditEvent[]>>;
+  listAuditEvents(name: string, query?: AuditQuery): Promise<AuditList>;
 
   // Desktop session
   /** Creates (or returns) the demo profile served by the embedded simulator. */

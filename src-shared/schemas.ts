@@ -246,6 +246,11 @@ export interface Cached<T> extends Freshness {
   data: T;
 }
 
+/** Cached audit events, and the window the last sync that fetched the audit log covered (null: never fetched). */
+export interface AuditList extends Cached<AuditEvent[]> {
+  window: { days: number; syncedAt: string } | null;
+}
+
 export const CaseSortSchema = z.enum(['createdDate', 'updatedDate', 'dueDate', 'displayId']);
 /** A string of at most `max` characters. */
 const text = (max: number) => z.string().check(z.maxLength(max));
