@@ -60,7 +60,9 @@ export type Fault =
   | { kind: 'delay'; ms: number }
   | { kind: 'hang' }
   | { kind: 'malformed' }
-  | { kind: 'reset' };
+  | { kind: 'reset' }
+  /** Answers as usual, but the JSON body passes through `transform` first (a server that lies in its envelope). */
+  | { kind: 'rewrite'; transform: (json: unknown) => unknown };
 
 export interface FaultRule {
   match?: { method?: string; path?: string | RegExp };
@@ -300,6 +302,22 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
       case 'reset':
         req.socket.destroy();
         return true;
+      case 'rewrite': {
+        // Every route answers through res.end(body) with the headers not yet sent: rewrite the body there.
+        const end = res.end.bind(res) as (body?: unknown) => ServerResponse;
+        (res as { end: unknown }).end = (body?: unknown) => {
+          if (typeof body !== 'string' && !Buffer.isBuffer(body)) return end(body);
+          let text = Buffer.isBuffer(body) ? body.toString('utf8') : body;
+          try {
+            text = JSON.stringify(fault.transform(JSON.parse(text)));
+          } catch {
+            // Not JSON: passed on unchanged.
+          }
+          if (!res.headersSent) res.setHeader('Content-Length', Buffer.byteLength(text));
+          return end(text);
+        };
+        return false;
+      }
     }
   }
 
