@@ -203,7 +203,7 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
       onSearchVersion: (v) => rememberSearchVersion(profile, v),
       ...(kind === 'read'
         ? // Interactive reads: a short wait and one retry; the cached answer is already at hand.
-          { timeoutMs: readTimeoutMs, pageTimeoutMs: readTimeoutMs, retry: { maxAttempts: 2, budgetMs: readTimeoutMs } }
+          { timeoutMs: readTimeoutMs, retry: { maxAttempts: 2, budgetMs: readTimeoutMs } }
         : opts.retry
           ? { retry: opts.retry }
           : {}),
@@ -342,7 +342,7 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
     return settings.success ? settings.data.syncAuditDays : 0;
   }
 
-  async function doSync(profile: StoredProfile, controller: AbortController, auditDays: number): Promise<SyncResult> {
+  async function doSync(profile: StoredProfile, controller: AbortController, auditDays: number, allowMassRemoval: boolean): Promise<SyncResult> {
     const started = clock.now();
     const lockPath = join(deps.dataDir, 'locks', `sync-${profile.id}.lock`);
     // One sync per profile across processes (the app and CLI runs); a killed one's lock is broken by pid.
@@ -363,6 +363,7 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
               ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
               ...(opts.detailConcurrency ? { detailConcurrency: opts.detailConcurrency } : {}),
               ...(auditDays > 0 ? { auditDays } : {}),
+              ...(allowMassRemoval ? { allowMassRemoval } : {}),
               ...(deps.logger ? { logger: deps.logger } : {}),
             }),
           'recreate',
@@ -380,6 +381,7 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
           syncedAt: result.syncedAt,
           durationMs: clock.now() - started,
           ...(auditDays > 0 ? { audit: result.audit } : {}),
+          ...(result.removalDeferred > 0 ? { removalDeferred: result.removalDeferred } : {}),
         };
       },
       {
@@ -399,7 +401,7 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
     const controller = new AbortController();
     const promise = (async () => {
       try {
-        const result = await doSync(profile, controller, await auditDaysFor(options?.auditDays));
+        const result = await doSync(profile, controller, await auditDaysFor(options?.auditDays), options?.allowMassRemoval === true);
         noteSuccess(profile);
         return result;
       } catch (error) {

@@ -45,6 +45,10 @@ export interface OpenedCache {
   setAside?: string;
 }
 
+/** A sweep removing more than this share of the cache and more than MASS_REMOVAL_MIN cases waits for a confirming pass. */
+export const MASS_REMOVAL_SHARE = 0.5;
+export const MASS_REMOVAL_MIN = 10;
+
 function stamp(ms: number): string {
   return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 }
@@ -205,18 +209,37 @@ export class CacheStore {
     cases.writeDetail(this.db, input, this.currentGeneration(), includeIdentifiers);
   }
 
-  /** Ends a complete pass: removes what it did not see (when `sweep`), records the time. */
-  completePass(generation: number, options: { sweep: boolean }): { removed: number; syncedAt: string } {
+  /**
+   * Ends a complete pass: removes what it did not see (when `sweep`), records the time.
+   *
+   * A sweep that would remove more than MASS_REMOVAL_SHARE of the cache and more than
+   * MASS_REMOVAL_MIN cases is deferred (`deferred` says how many were kept) and noted in
+   * the meta; the next clean pass that again would remove that much confirms it and
+   * sweeps. `allowMassRemoval` sweeps at once. A pass that is not clean leaves the note.
+   */
+  completePass(generation: number, options: { sweep: boolean; allowMassRemoval?: boolean }): { removed: number; deferred: number; syncedAt: string } {
     const syncedAt = new Date(this.clock.now()).toISOString();
     let removed = 0;
+    let deferred = 0;
     this.db.transaction(() => {
-      if (options.sweep) removed = cases.sweep(this.db, generation);
+      if (options.sweep) {
+        const unseen = cases.countUnseen(this.db, generation);
+        const mass = unseen > MASS_REMOVAL_MIN && unseen > countCases(this.db) * MASS_REMOVAL_SHARE;
+        const confirmed = getMeta(this.db, 'pending_mass_removal') !== null;
+        if (mass && !confirmed && !options.allowMassRemoval) {
+          deferred = unseen;
+          setMeta(this.db, 'pending_mass_removal', String(unseen));
+        } else {
+          removed = cases.sweep(this.db, generation);
+          setMeta(this.db, 'pending_mass_removal', null);
+        }
+      }
       setMeta(this.db, 'generation', String(generation));
       setMeta(this.db, 'pending_generation', null);
       setMeta(this.db, 'synced_at', syncedAt);
       setMeta(this.db, 'refresh_failed_at', null);
     }).immediate();
-    return { removed, syncedAt };
+    return { removed, deferred, syncedAt };
   }
 
   replaceTests(tests: readonly TestInput[]): number {
