@@ -43,7 +43,7 @@ import { systemClock } from '../ports.js';
 import { tssUrlOf } from '../profiles/view.js';
 import { accounts } from '../secrets/accounts.js';
 import { runSync, type ProgressUpdate } from '../sync/engine.js';
-import { createTssClient, type SearchVersion, type TssClient } from '../tss/client.js';
+import { AUDIT_TIMEOUT_SCALE, createTssClient, DEFAULT_AUDIT_TIMEOUT_MS, type SearchVersion, type TssClient } from '../tss/client.js';
 import { normalizeDate } from '../tss/dates.js';
 import { toCaseInput, toTestDefinition } from '../tss/normalize.js';
 import { cacheFile } from './paths.js';
@@ -187,7 +187,7 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
     }
   }
 
-  function clientFor(profile: StoredProfile, kind: 'read' | 'sync'): TssClient {
+  function clientFor(profile: StoredProfile, kind: 'read' | 'sync', auditTimeoutMs?: number): TssClient {
     return createTssClient({
       http: deps.http,
       baseUrl: tssUrlOf(profile),
@@ -201,6 +201,7 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
         return { kind: 'api-key', apiKey };
       },
       onSearchVersion: (v) => rememberSearchVersion(profile, v),
+      ...(auditTimeoutMs !== undefined ? { auditTimeoutMs } : {}),
       ...(kind === 'read'
         ? // Interactive reads: a short wait and one retry; the cached answer is already at hand.
           { timeoutMs: readTimeoutMs, retry: { maxAttempts: 2, budgetMs: readTimeoutMs } }
@@ -342,8 +343,15 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
     return settings.success ? settings.data.syncAuditDays : 0;
   }
 
+  /** The audit log's per-request timeout: AUDIT_TIMEOUT_SCALE times the requestTimeoutSeconds setting (read at each sync, as the HTTP helper reads it). */
+  async function auditTimeoutMs(): Promise<number> {
+    const settings = SettingsSchema.safeParse((await deps.config.read()).settings ?? {});
+    return settings.success ? AUDIT_TIMEOUT_SCALE * settings.data.requestTimeoutSeconds * 1000 : DEFAULT_AUDIT_TIMEOUT_MS;
+  }
+
   async function doSync(profile: StoredProfile, controller: AbortController, auditDays: number, allowMassRemoval: boolean): Promise<SyncResult> {
     const started = clock.now();
+    const auditTimeout = auditDays > 0 ? await auditTimeoutMs() : undefined;
     const lockPath = join(deps.dataDir, 'locks', `sync-${profile.id}.lock`);
     // One sync per profile across processes (the app and CLI runs); a killed one's lock is broken by pid.
     return withFileLock(
@@ -354,7 +362,7 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
           (store) =>
             runSync({
               store,
-              client: clientFor(profile, 'sync'),
+              client: clientFor(profile, 'sync', auditTimeout),
               clock,
               includeIdentifiers: profile.includeIdentifiers,
               signal: controller.signal,

@@ -36,10 +36,8 @@ export interface RequestSpec<T> {
   schema?: z.core.$ZodType<T>;
   /** Success statuses; default any 2xx. */
   okStatuses?: readonly number[];
-  /** Per-attempt timeout; default the deps' (settings.requestTimeoutSeconds). */
+  /** Per-attempt timeout; default the deps' (settings.requestTimeoutSeconds). Slow endpoints pass longer ones. */
   timeoutMs?: number;
-  /** Multiplies the default timeout (not an explicit `timeoutMs`): known-slow endpoints wait longer, still following the setting. */
-  timeoutScale?: number;
   retry?: Partial<RetryPolicy> | false;
   /** Whether doing the request twice is harmless; default true for GET/HEAD/PUT/DELETE/OPTIONS. */
   idempotent?: boolean;
@@ -209,7 +207,7 @@ export function createHttp(deps: HttpDeps): Http {
     const endpoint = endpointLabel(method, url);
     const policy = resolvePolicy(spec.retry === false ? false : { ...deps.retry, ...spec.retry });
     const idempotent = spec.idempotent ?? IDEMPOTENT.has(method);
-    const timeoutMs = spec.timeoutMs ?? (await defaultTimeout()) * (spec.timeoutScale ?? 1);
+    const timeoutMs = spec.timeoutMs ?? (await defaultTimeout());
 
     const headers: Record<string, string> = { ...spec.headers };
     const hasHeader = (name: string) => Object.keys(headers).some((h) => h.toLowerCase() === name);

@@ -49,7 +49,7 @@ export interface TssClientOptions {
   onSearchVersion?(version: SearchVersion): void | Promise<void>;
   /** Per-attempt timeout of every call but the audit log's, case-search pages included; default the helper's (the requestTimeoutSeconds setting). */
   timeoutMs?: number;
-  /** The audit log is known to be very slow (PLATFORM.md); default AUDIT_TIMEOUT_SCALE times the setting. */
+  /** The audit log is known to be very slow (PLATFORM.md); the sync passes AUDIT_TIMEOUT_SCALE times the setting. */
   auditTimeoutMs?: number;
   retry?: Partial<RetryPolicy>;
 }
@@ -85,6 +85,8 @@ export interface TssClient {
 
 /** The audit log's requests wait this many times `requestTimeoutSeconds` (30 s by default, so 5 minutes). */
 export const AUDIT_TIMEOUT_SCALE = 10;
+/** The audit timeout when the caller passes none: the scale times the setting's default. */
+export const DEFAULT_AUDIT_TIMEOUT_MS = AUDIT_TIMEOUT_SCALE * 30_000;
 
 /** `2021-10-25T14:12:06+0000`, the form public clients send to the audit service. */
 export function auditDate(d: Date): string {
@@ -113,7 +115,7 @@ export function createTssClient(options: TssClientOptions): TssClient {
   async function get<T>(
     path: string,
     schema: z.core.$ZodType<T>,
-    init: { query?: Record<string, QueryValue>; timeoutMs?: number; timeoutScale?: number; signal?: AbortSignal | undefined },
+    init: { query?: Record<string, QueryValue>; timeoutMs?: number; signal?: AbortSignal | undefined },
   ): Promise<T> {
     const call = async (force: boolean) => {
       const h = await headers(force);
@@ -126,7 +128,6 @@ export function createTssClient(options: TssClientOptions): TssClient {
           schema,
           ...(init.query ? { query: init.query } : {}),
           ...((init.timeoutMs ?? options.timeoutMs) !== undefined ? { timeoutMs: init.timeoutMs ?? options.timeoutMs } : {}),
-          ...(init.timeoutScale !== undefined ? { timeoutScale: init.timeoutScale } : {}),
           ...(options.retry ? { retry: options.retry } : {}),
           ...(init.signal ? { signal: init.signal } : {}),
         });
@@ -229,7 +230,7 @@ export function createTssClient(options: TssClientOptions): TssClient {
       };
       return get('/als/api/v1/auditlogs/search', TssAuditPageSchema, {
         query,
-        ...(options.auditTimeoutMs !== undefined ? { timeoutMs: options.auditTimeoutMs } : { timeoutScale: AUDIT_TIMEOUT_SCALE }),
+        timeoutMs: options.auditTimeoutMs ?? DEFAULT_AUDIT_TIMEOUT_MS,
         signal,
       });
     },

@@ -136,4 +136,15 @@ describe('case-search timeout', () => {
     expect(err).toMatchObject({ code: 'TIMEOUT', message: expect.stringMatching(/cases\/search did not answer within 2 s/) });
     await setup.core.dispose();
   }, 30_000);
+
+  it('a hanging audit log gives up after ten times requestTimeoutSeconds, and the sync still completes', async () => {
+    const setup = makeCacheCore({ cache: { retry: { maxAttempts: 1 } } });
+    await addKeyProfile(setup.core, sim);
+    await setup.core.updateSettings({ requestTimeoutSeconds: 1 });
+    sim.faults.add({ match: { path: /\/auditlogs\// }, times: Infinity, fault: { kind: 'hang' } });
+    const result = await setup.core.sync('lab', { auditDays: 3 });
+    sim.faults.clear();
+    expect(result).toMatchObject({ cases: CASES, audit: 0 });
+    await setup.core.dispose();
+  }, 40_000);
 });
