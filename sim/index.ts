@@ -71,7 +71,9 @@ export type Fault =
    * as the client reads, so a huge answer costs the simulator no memory. `faults.streams()`
    * tells how far each got.
    */
-  | { kind: 'stream'; bytes: number; status?: number; contentType?: string };
+  | { kind: 'stream'; bytes: number; status?: number; contentType?: string }
+  /** Answers as usual, but the JSON body passes through `transform` first (a server that lies in its envelope). */
+  | { kind: 'rewrite'; transform: (json: unknown) => unknown };
 
 /** What a `stream` fault did: how many bytes the client took before the stream ended or was dropped. */
 export interface StreamRecord {
@@ -332,6 +334,22 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
       case 'stream':
         streamFiller(res, fault, url.pathname);
         return true;
+      case 'rewrite': {
+        // Every route answers through res.end(body) with the headers not yet sent: rewrite the body there.
+        const end = res.end.bind(res) as (body?: unknown) => ServerResponse;
+        (res as { end: unknown }).end = (body?: unknown) => {
+          if (typeof body !== 'string' && !Buffer.isBuffer(body)) return end(body);
+          let text = Buffer.isBuffer(body) ? body.toString('utf8') : body;
+          try {
+            text = JSON.stringify(fault.transform(JSON.parse(text)));
+          } catch {
+            // Not JSON: passed on unchanged.
+          }
+          if (!res.headersSent) res.setHeader('Content-Length', Buffer.byteLength(text));
+          return end(text);
+        };
+        return false;
+      }
     }
   }
 

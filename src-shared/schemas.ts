@@ -307,12 +307,20 @@ export interface SyncResult {
   durationMs: number;
   /** Audit-log events cached by this sync (absent when the audit log was not asked for). */
   audit?: number;
+  /**
+   * Cases the server no longer lists that were kept, because removing them would have
+   * emptied most of the cache in one pass (absent when none): the next sync removes them
+   * if it sees the same, or a sync with `allowMassRemoval`.
+   */
+  removalDeferred?: number;
 }
 
 /** Per-run sync options; absent fields fall back to the settings. */
 export const SyncOptionsSchema = z.strictObject({
   /** Overrides `syncAuditDays` for this run. */
   auditDays: z.optional(z.number().check(z.int(), z.gte(0), z.lte(365))),
+  /** Remove what the server no longer lists even when that is most of the cache (no confirming second sync). */
+  allowMassRemoval: z.optional(z.boolean()),
 });
 export type SyncOptions = z.infer<typeof SyncOptionsSchema>;
 

@@ -189,6 +189,11 @@ export function countPendingDetails(db: Database): number {
   return stmt(db, 'SELECT count(*) FROM cases WHERE detail_current = 0').pluck().get() as number;
 }
 
+/** How many cases the pass with `generation` has not seen (what a sweep would delete). */
+export function countUnseen(db: Database, generation: number): number {
+  return stmt(db, 'SELECT count(*) FROM cases WHERE generation < ?').pluck().get(generation) as number;
+}
+
 /** Deletes every case not seen by the pass with `generation`; returns how many. */
 export function sweep(db: Database, generation: number): number {
   let removed = 0;

@@ -13,6 +13,8 @@ export type MetaKey =
   | 'identifiers'
   /** ISO time of the last failed refresh (sync or single read) since the last success. */
   | 'refresh_failed_at'
+  /** Cases a clean pass would have removed but kept as too many at once; the next clean pass confirms or clears it. */
+  | 'pending_mass_removal'
   | 'tests_synced_at'
   /** JSON `{days, syncedAt}`: the audit window the last sync fetched completely. */
   | 'audit_window';
