@@ -6,6 +6,7 @@
 import { CommanderError } from 'commander';
 import { ERROR_ACTIONS, EXIT_CODES, exitCodeFor, type ErrorCode } from '../src-shared/errors.js';
 import { toErrorInfo } from '../src-core/errors.js';
+import { terminalSafe } from './format.js';
 import { looksLikeSecret, redact } from './io.js';
 
 /**
@@ -48,6 +49,7 @@ export function reportError(error: unknown, env: NodeJS.ProcessEnv): number {
   const action = CLI_ACTIONS[info.code] ?? ERROR_ACTIONS[info.code];
   if (action && action !== info.message) text += `  ${action}\n`;
   if (env.TESSERA_DEBUG === '1') text += `  [${info.code}]\n${debugDetail(error)}\n`;
-  process.stderr.write(text);
+  // Messages can quote server text: no control sequences reach the terminal.
+  process.stderr.write(terminalSafe(text));
   return exitCodeFor(info.code);
 }
