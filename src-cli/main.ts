@@ -11,7 +11,7 @@ import pkg from '../package.json' with { type: 'json' };
 import { EXIT_CODES } from '../src-shared/errors.js';
 import { createContext, type Registrar } from './context.js';
 import { looksLikeSecret, redact } from './io.js';
-import { reportError } from './report.js';
+import { pauseAfterWrongPassphrase, reportError } from './report.js';
 import { registerProfile } from './commands/profile.js';
 import { registerToken } from './commands/token.js';
 import { registerExec } from './commands/exec.js';
@@ -110,6 +110,7 @@ async function main(argv: string[]): Promise<void> {
       code = state.exitCode;
     } catch (error) {
       code = reportError(error, process.env);
+      await pauseAfterWrongPassphrase(error);
     }
   }
   await ctx.dispose();

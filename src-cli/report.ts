@@ -38,6 +38,21 @@ const CLI_ACTIONS: Partial<Record<ErrorCode, string>> = {
   PROFILE_NOT_FOUND: 'Run `tessera profile list` to see the profiles, or add one with `tessera profile add`.',
 };
 
+/**
+ * The desktop app pauses after repeated wrong vault passphrases (vaultRetryDelayMs). The
+ * CLI asks once per process, so it cannot tell a typo from the hundredth guess of a
+ * script: it always pays the pause of a repeated failure (1 s) before exiting.
+ */
+export const CLI_PASSPHRASE_FAILURES = 3;
+
+/** After a wrong vault passphrase: waits as the app would before the process may exit. */
+export async function pauseAfterWrongPassphrase(error: unknown): Promise<void> {
+  if (toErrorInfo(error).code !== 'VAULT_BAD_PASSPHRASE') return;
+  // Reached only after the core was loaded (it raised the error), so this import is free.
+  const { vaultRetryDelayMs } = await import('../src-core/tessera.js');
+  await new Promise((resolve) => setTimeout(resolve, vaultRetryDelayMs(CLI_PASSPHRASE_FAILURES)));
+}
+
 /** Prints the error on stderr and returns the exit code. */
 export function reportError(error: unknown, env: NodeJS.ProcessEnv): number {
   if (error instanceof CommanderError) {
