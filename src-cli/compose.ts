@@ -69,7 +69,10 @@ export interface CoreOptions {
 }
 
 export async function composeCore(env: NodeJS.ProcessEnv, options: CoreOptions = {}): Promise<Composition> {
-  const dataDir = ensureDataDir(resolveDataDir(env));
+  const level = LOG_LEVELS.find((l) => l === env.TESSERA_LOG_LEVEL) ?? (env.TESSERA_DEBUG === '1' ? 'debug' : 'info');
+  const dir = resolveDataDir(env);
+  const logger = createFileLogger({ dataDir: dir, level, base: { face: 'cli', pid: process.pid } });
+  const dataDir = ensureDataDir(dir, logger);
   const passphrase = passphrasePrompt();
   const secrets = await openSecretStore({
     dataDir,
@@ -77,8 +80,6 @@ export async function composeCore(env: NodeJS.ProcessEnv, options: CoreOptions =
     ...(options.readMostly && { keychain: { verify: 'read' as const } }),
     ...(passphrase && { passphrase }),
   });
-  const level = LOG_LEVELS.find((l) => l === env.TESSERA_LOG_LEVEL) ?? (env.TESSERA_DEBUG === '1' ? 'debug' : 'info');
-  const logger = createFileLogger({ dataDir, level, base: { face: 'cli', pid: process.pid } });
   const http = createCliFetch(env);
   const core = createTessera({
     fetch: http.fetch,
