@@ -59,6 +59,26 @@ export function cliDoctor(env: NodeJS.ProcessEnv): Promise<DoctorReport> {
   return runDoctor({ dataDir: resolveDataDir(env), env, ...(passphrase && { passphrase }) });
 }
 
+/**
+ * `tessera doctor --remove-orphans`: the selected secret store and its orphaned entries
+ * (null when config.json cannot be read). Opened like the core opens it, without the core.
+ */
+export async function cliOrphans(env: NodeJS.ProcessEnv): Promise<{ backend: 'keychain' | 'file'; orphans: string[] | null; remove(accounts: string[]): Promise<number> }> {
+  const dataDir = ensureDataDir(resolveDataDir(env));
+  const passphrase = passphrasePrompt();
+  const store = await openSecretStore({ dataDir, env, ...(passphrase && { passphrase }) });
+  const { findOrphans } = await import('../src-core/secrets/orphans.js');
+  return {
+    backend: store.backend,
+    orphans: await findOrphans(dataDir, () => store.list()),
+    async remove(accounts) {
+      let removed = 0;
+      for (const account of accounts) if (await store.delete(account)) removed += 1;
+      return removed;
+    },
+  };
+}
+
 export interface CoreOptions {
   /**
    * The command mostly reads secrets (token, exec): the keychain's first-use probe only

@@ -130,6 +130,18 @@ export async function readKeyFile(path: string, warn: (text: string) => Promise<
   return key;
 }
 
+/** Asks a yes/no question on the terminal (stderr); only "y" or "yes" is a yes. */
+export async function confirm(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) throw new TesseraError('INVALID_INPUT', 'Cannot ask: stdin is not a terminal.');
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
 /**
  * Prompts on the terminal without echoing what is typed. Reads raw keystrokes so the
  * secret never appears on screen; handles backspace, Ctrl-C (cancel) and Ctrl-D.

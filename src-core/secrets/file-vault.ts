@@ -85,6 +85,8 @@ export interface FileVaultStore extends SecretStore, PassphraseVault {
   unlock(): Promise<void>;
   /** Forgets the derived key; the next access asks for the passphrase again. */
   lock(): void;
+  /** Every account name in the vault (never the values); needs the key like a read. */
+  list(): Promise<string[]>;
 }
 
 const b64 = (bytes: number, label: string) =>
@@ -419,6 +421,11 @@ export function createFileVault(options: FileVaultOptions): FileVaultStore {
         return true;
       }, false);
       return removed;
+    },
+    async list() {
+      const file = await readVault();
+      if (!file) return [];
+      return Object.keys(decrypt(file, await keyFor(file, passphraseOnce())));
     },
     async exists() {
       try {
