@@ -5,6 +5,7 @@
  * sequence on many terminals) and the bidirectional overrides and isolates that make
  * text display in another order than it reads.
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const TERMINAL_UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /**

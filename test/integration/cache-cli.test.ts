@@ -103,6 +103,7 @@ describe('tessera cache commands', () => {
     sim.data.editCase(target.displayId, fields);
     expect((await cli.run(['sync', 'lab'], { timeoutMs: 60_000 })).code).toBe(0);
     // Control characters other than line feed (and tab), DEL, C1 and bidi overrides.
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
     const unsafe = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
     const table = await cli.run(['cases', 'lab', '--search', target.displayId]);
     const detail = await cli.run(['case', 'lab', target.displayId]);
