@@ -179,6 +179,7 @@ describe('tessera profile add: credentials inside a URL', () => {
   it('refuses user:password@ in --ica-url / --tss-url without echoing it, and stores nothing', async () => {
     const cli = newCli('profile-url-credentials');
     const userinfo = 'labuser:Hunter2Pw0rdInUrl';
+    recordSecret('Hunter2Pw0rdInUrl');
     for (const flag of ['--ica-url', '--tss-url']) {
       const flags = profileFlags(sim).map((a, i, all) => {
         if (all[i - 1] !== flag) return a;
