@@ -402,6 +402,17 @@ export function updateCases(t: TenantState, n: number): CaseCore[] {
   return chosen;
 }
 
+/** Sets a case's free-text fields to what a test chooses (hostile server content) and marks it updated. */
+export function editCase(t: TenantState, idOrDisplayId: string, fields: { status?: string; subState?: string; tags?: string[] }): CaseCore {
+  const c = t.byId.get(idOrDisplayId) ?? t.cases.find((x) => x.displayId === idOrDisplayId);
+  if (!c) throw new Error(`no case ${idOrDisplayId} in ${t.domain}`);
+  if (fields.status !== undefined) c.status = fields.status;
+  if (fields.subState !== undefined) c.subState = fields.subState;
+  if (fields.tags !== undefined) c.tags = [...fields.tags];
+  c.updated = Math.max(advanceClock(t), c.created + 1);
+  return c;
+}
+
 export function removeCases(t: TenantState, n: number): CaseCore[] {
   const count = Math.min(n, t.cases.length);
   const chosen = pickDistinct(t, count);

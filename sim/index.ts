@@ -15,6 +15,7 @@ import {
   materialize,
   removeCases,
   updateCases,
+  editCase,
   type CaseCore,
   type SimUserRecord,
   type TenantSpec,
@@ -141,6 +142,8 @@ export interface Sim {
     testDefinitions(domain?: string): SimTestDefinition[];
     addCases(n: number, domain?: string): SimCase[];
     updateCases(n: number, domain?: string): SimCase[];
+    /** Overwrites free-text fields of one case (by id or display id), e.g. with terminal escape sequences. */
+    editCase(idOrDisplayId: string, fields: { status?: string; subState?: string; tags?: string[] }, domain?: string): SimCase;
     removeCases(n: number, domain?: string): SimCase[];
   };
   close(): Promise<void>;
@@ -528,6 +531,10 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
       updateCases: (n, domain) => {
         const t = tenantOrThrow(domain);
         return updateCases(t, n).map(full(t));
+      },
+      editCase: (idOrDisplayId, fields, domain) => {
+        const t = tenantOrThrow(domain);
+        return full(t)(editCase(t, idOrDisplayId, fields));
       },
       removeCases: (n, domain) => {
         const t = tenantOrThrow(domain);

@@ -59,6 +59,26 @@ export function cliDoctor(env: NodeJS.ProcessEnv): Promise<DoctorReport> {
   return runDoctor({ dataDir: resolveDataDir(env), env, ...(passphrase && { passphrase }) });
 }
 
+/**
+ * `tessera doctor --remove-orphans`: the selected secret store and its orphaned entries
+ * (null when config.json cannot be read). Opened like the core opens it, without the core.
+ */
+export async function cliOrphans(env: NodeJS.ProcessEnv): Promise<{ backend: 'keychain' | 'file'; orphans: string[] | null; remove(accounts: string[]): Promise<number> }> {
+  const dataDir = ensureDataDir(resolveDataDir(env));
+  const passphrase = passphrasePrompt();
+  const store = await openSecretStore({ dataDir, env, ...(passphrase && { passphrase }) });
+  const { findOrphans } = await import('../src-core/secrets/orphans.js');
+  return {
+    backend: store.backend,
+    orphans: await findOrphans(dataDir, () => store.list()),
+    async remove(accounts) {
+      let removed = 0;
+      for (const account of accounts) if (await store.delete(account)) removed += 1;
+      return removed;
+    },
+  };
+}
+
 export interface CoreOptions {
   /**
    * The command mostly reads secrets (token, exec): the keychain's first-use probe only
@@ -69,7 +89,10 @@ export interface CoreOptions {
 }
 
 export async function composeCore(env: NodeJS.ProcessEnv, options: CoreOptions = {}): Promise<Composition> {
-  const dataDir = ensureDataDir(resolveDataDir(env));
+  const level = LOG_LEVELS.find((l) => l === env.TESSERA_LOG_LEVEL) ?? (env.TESSERA_DEBUG === '1' ? 'debug' : 'info');
+  const dir = resolveDataDir(env);
+  const logger = createFileLogger({ dataDir: dir, level, base: { face: 'cli', pid: process.pid } });
+  const dataDir = ensureDataDir(dir, logger);
   const passphrase = passphrasePrompt();
   const secrets = await openSecretStore({
     dataDir,
@@ -77,8 +100,6 @@ export async function composeCore(env: NodeJS.ProcessEnv, options: CoreOptions =
     ...(options.readMostly && { keychain: { verify: 'read' as const } }),
     ...(passphrase && { passphrase }),
   });
-  const level = LOG_LEVELS.find((l) => l === env.TESSERA_LOG_LEVEL) ?? (env.TESSERA_DEBUG === '1' ? 'debug' : 'info');
-  const logger = createFileLogger({ dataDir, level, base: { face: 'cli', pid: process.pid } });
   const http = createCliFetch(env);
   const core = createTessera({
     fetch: http.fetch,

@@ -27,15 +27,30 @@ export function redact(text: string): string {
   return out.replace(JWT_RE, '[redacted-jwt]').replace(HEADER_RE, '$1$2[redacted]');
 }
 
+/** Character class of one character, for telling random strings from words. */
+function charClass(ch: string): number {
+  if (ch >= 'A' && ch <= 'Z') return 0;
+  if (ch >= 'a' && ch <= 'z') return 1;
+  if (ch >= '0' && ch <= '9') return 2;
+  return 3;
+}
+
 /**
- * A heuristic for "this argument is probably a key or a token": long, one word, and
- * mixing upper case, lower case and digits (or shaped like a JWT). Profile names,
- * URLs, e-mail addresses and paths do not match.
+ * A heuristic for "this argument is probably a key or a token", kept to their shapes:
+ * a JWT (three base64url segments, header `eyJ`), or a key (ICA API keys are random
+ * strings of 32 or more letters and digits): at least 32 characters of the base64
+ * alphabet, both cases and digits, and random-looking. Random strings change between
+ * upper case, lower case and digit at about 60% of positions; names made of words
+ * (`LabProductionProfile2024Main`) at well under 40%, since words are runs of lower
+ * case. Profile names, URLs, e-mail addresses and paths do not match.
  */
 export function looksLikeSecret(arg: string): boolean {
   if (/^eyJ[\w-]+\.[\w-]+\.[\w-]*$/.test(arg)) return true;
-  if (arg.length < 24 || !/^[A-Za-z0-9+/=_-]+$/.test(arg)) return false;
-  return /[A-Z]/.test(arg) && /[a-z]/.test(arg) && /\d/.test(arg);
+  if (arg.length < 32 || !/^[A-Za-z0-9+/=_-]+$/.test(arg)) return false;
+  if (!/[A-Z]/.test(arg) || !/[a-z]/.test(arg) || !/\d/.test(arg)) return false;
+  let switches = 0;
+  for (let i = 1; i < arg.length; i += 1) if (charClass(arg[i - 1]!) !== charClass(arg[i]!)) switches += 1;
+  return switches / (arg.length - 1) >= 0.4;
 }
 
 const MAX_SECRET_BYTES = 64 * 1024;
@@ -113,6 +128,18 @@ export async function readKeyFile(path: string, warn: (text: string) => Promise<
   }
   rememberSecret(key);
   return key;
+}
+
+/** Asks a yes/no question on the terminal (stderr); only "y" or "yes" is a yes. */
+export async function confirm(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) throw new TesseraError('INVALID_INPUT', 'Cannot ask: stdin is not a terminal.');
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
 }
 
 /**

@@ -6,6 +6,7 @@
 import { CommanderError } from 'commander';
 import { ERROR_ACTIONS, EXIT_CODES, exitCodeFor, type ErrorCode } from '../src-shared/errors.js';
 import { toErrorInfo } from '../src-core/errors.js';
+import { terminalSafe } from './format.js';
 import { looksLikeSecret, redact } from './io.js';
 
 /**
@@ -37,6 +38,21 @@ const CLI_ACTIONS: Partial<Record<ErrorCode, string>> = {
   PROFILE_NOT_FOUND: 'Run `tessera profile list` to see the profiles, or add one with `tessera profile add`.',
 };
 
+/**
+ * The desktop app pauses after repeated wrong vault passphrases (vaultRetryDelayMs). The
+ * CLI asks once per process, so it cannot tell a typo from the hundredth guess of a
+ * script: it always pays the pause of a repeated failure (1 s) before exiting.
+ */
+export const CLI_PASSPHRASE_FAILURES = 3;
+
+/** After a wrong vault passphrase: waits as the app would before the process may exit. */
+export async function pauseAfterWrongPassphrase(error: unknown): Promise<void> {
+  if (toErrorInfo(error).code !== 'VAULT_BAD_PASSPHRASE') return;
+  // Reached only after the core was loaded (it raised the error), so this import is free.
+  const { vaultRetryDelayMs } = await import('../src-core/tessera.js');
+  await new Promise((resolve) => setTimeout(resolve, vaultRetryDelayMs(CLI_PASSPHRASE_FAILURES)));
+}
+
 /** Prints the error on stderr and returns the exit code. */
 export function reportError(error: unknown, env: NodeJS.ProcessEnv): number {
   if (error instanceof CommanderError) {
@@ -48,6 +64,7 @@ export function reportError(error: unknown, env: NodeJS.ProcessEnv): number {
   const action = CLI_ACTIONS[info.code] ?? ERROR_ACTIONS[info.code];
   if (action && action !== info.message) text += `  ${action}\n`;
   if (env.TESSERA_DEBUG === '1') text += `  [${info.code}]\n${debugDetail(error)}\n`;
-  process.stderr.write(text);
+  // Messages can quote server text: no control sequences reach the terminal.
+  process.stderr.write(terminalSafe(text));
   return exitCodeFor(info.code);
 }

@@ -28,7 +28,12 @@ startDesktop({
       doctor: (deps) => runDoctor({ dataDir: deps.dataDir, env: process.env, ...appVaultOf(deps.secrets) }),
     }),
   openSecrets: (dataDir) => openSecretStore({ dataDir: ensureDataDir(dataDir), inAppUnlock: true }),
-  createLogger: (dataDir) => createFileLogger({ dataDir, base: { face: 'desktop' } }),
+  createLogger: (dataDir) => {
+    const logger = createFileLogger({ dataDir, base: { face: 'desktop' } });
+    // Runs before the secret store opens: a directory left open to others is tightened, and logged.
+    ensureDataDir(dataDir, logger);
+    return logger;
+  },
   // The simulator is imported on first use of the demo tenant only.
   startSim: async (options) => (await import('../sim/index.js')).startSim(options),
 }).catch((error: unknown) => {

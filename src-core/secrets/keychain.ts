@@ -46,6 +46,12 @@ export interface KeychainSecretStore extends SecretStore {
   readonly service: string;
   /** Writes, reads back and deletes a probe entry; throws KEYCHAIN_UNAVAILABLE or KEYCHAIN_LOCKED. */
   probe(): Promise<void>;
+  /**
+   * Every account name stored under this service (never the values). The Secret Service
+   * is searched by its `service` attribute, the macOS Keychain and the Windows
+   * Credential Manager by service as well (the library's findCredentials).
+   */
+  list(): Promise<string[]>;
 }
 
 export const FILE_VAULT_HINT =
@@ -216,6 +222,17 @@ export function createKeychainStore(options: KeychainStoreOptions = {}): Keychai
     async probe() {
       await runProbe('write');
       ready ??= Promise.resolve();
+    },
+    async list() {
+      const problem = linuxBusProblem(env, platform);
+      if (problem) throw keychainError(new Error(problem), 'be used');
+      const { findCredentialsAsync } = await loadKeyring();
+      try {
+        // The search returns the values too: only the names leave this function.
+        return (await findCredentialsAsync(service)).map((c) => c.account);
+      } catch (error) {
+        throw keychainError(error, 'list its entries');
+      }
     },
   };
 }

@@ -3,7 +3,7 @@
  * never argv), listing, rotation, and removal deleting the keychain entries
  * (checked with libsecret's own `secret-tool`, not through Tessera).
  */
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -172,6 +172,31 @@ describe('tessera profile add', () => {
 
     const dup = await cli.run(['profile', 'add', 'eu', ...profileFlags(sim), '--api-key-stdin'], { input: sim.demo.apiKey });
     expect(dup.code).toBe(EXIT_CODES.usage);
+  });
+});
+
+describe('tessera profile add: credentials inside a URL', () => {
+  it('refuses user:password@ in --ica-url / --tss-url without echoing it, and stores nothing', async () => {
+    const cli = newCli('profile-url-credentials');
+    const userinfo = 'labuser:Hunter2Pw0rdInUrl';
+    recordSecret('Hunter2Pw0rdInUrl');
+    for (const flag of ['--ica-url', '--tss-url']) {
+      const flags = profileFlags(sim).map((a, i, all) => {
+        if (all[i - 1] !== flag) return a;
+        const url = new URL(a);
+        return `${url.protocol}//${userinfo}@${url.host}${url.pathname}`;
+      });
+      const r = await cli.run(['profile', 'add', 'lab', ...flags, '--api-key-stdin'], { input: sim.demo.apiKey });
+      expect(r.code).toBe(EXIT_CODES.usage);
+      expect(r.stderr).toMatch(/user name or password/i);
+      expect(r.stdout + r.stderr).not.toContain('Hunter2Pw0rdInUrl');
+      expect(r.stdout + r.stderr).not.toContain('labuser');
+    }
+    const configPath = join(cli.home, 'config.json');
+    const config = existsSync(configPath) ? readFileSync(configPath, 'utf8') : '';
+    expect(config).not.toContain('Hunter2Pw0rdInUrl');
+    expect(config).not.toContain('labuser');
+    expect(JSON.parse((await cli.run(['profile', 'list', '--json'])).stdout)).toEqual([]);
   });
 });
 

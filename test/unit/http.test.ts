@@ -57,10 +57,10 @@ async function rejection(promise: Promise<unknown>) {
 const Body = z.object({ token: z.string() });
 
 describe('transport security', () => {
-  it.each(['127.0.0.1', '127.8.9.10', 'localhost', 'api.localhost', '[::1]', '::1'])('%s is loopback', (h) => {
+  it.each(['127.0.0.1', '127.8.9.10', 'localhost', 'LOCALHOST', '[::1]', '::1'])('%s is loopback', (h) => {
     expect(isLoopbackHost(h)).toBe(true);
   });
-  it.each(['example.com', '127.0.0.1.evil.com', '128.0.0.1', '10.0.0.1', '[::2]', 'localhost.evil.com', '1127.0.0.1'])('%s is not loopback', (h) => {
+  it.each(['example.com', '127.0.0.1.evil.com', '128.0.0.1', '10.0.0.1', '[::2]', 'localhost.evil.com', '1127.0.0.1', 'api.localhost', 'evil.localhost'])('%s is not loopback', (h) => {
     expect(isLoopbackHost(h)).toBe(false);
   });
 
@@ -75,6 +75,25 @@ describe('transport security', () => {
     expect(() => assertSecureUrl('https://example.com/')).not.toThrow();
     expect(() => assertSecureUrl('http://127.0.0.1:8080/x')).not.toThrow();
     expect(() => assertSecureUrl('http://[::1]:8080/x')).not.toThrow();
+  });
+
+  it('refuses plain http:// to *.localhost names: resolvers may send them anywhere', () => {
+    expect(() => assertSecureUrl('http://ica.localhost:8080/x')).toThrow(expect.objectContaining({ code: 'INSECURE_URL' }));
+    expect(() => assertSecureUrl('https://ica.localhost:8080/x')).not.toThrow();
+  });
+
+  it('refuses credentials inside a URL without echoing them', () => {
+    for (const url of ['https://alice:S3cretPw@ica.example/ica/rest', 'http://alice:S3cretPw@127.0.0.1:8080/x', 'https://alice@ica.example/']) {
+      let error: { code?: string; message?: string } | undefined;
+      try {
+        assertSecureUrl(url);
+      } catch (e) {
+        error = e as { code: string; message: string };
+      }
+      expect(error?.code).toBe('INVALID_INPUT');
+      expect(error?.message).not.toContain('S3cretPw');
+      expect(error?.message).not.toContain('alice');
+    }
   });
 
   it('does not follow redirects (they could carry the key elsewhere)', async () => {
