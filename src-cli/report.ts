@@ -49,7 +49,7 @@ export const CLI_PASSPHRASE_FAILURES = 3;
 export async function pauseAfterWrongPassphrase(error: unknown): Promise<void> {
   if (toErrorInfo(error).code !== 'VAULT_BAD_PASSPHRASE') return;
   // Reached only after the core was loaded (it raised the error), so this import is free.
-  const { vaultRetryDelayMs } = await import('../src-core/tessera.js');
+  const { vaultRetryDelayMs } = await import('../src-core/session.js');
   await new Promise((resolve) => setTimeout(resolve, vaultRetryDelayMs(CLI_PASSPHRASE_FAILURES)));
 }
 

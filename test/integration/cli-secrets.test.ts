@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Sim } from '../../sim/index.js';
 import { EXIT_CODES } from '../../src-shared/errors.js';
 import { CLI_PASSPHRASE_FAILURES } from '../../src-cli/report.js';
-import { vaultRetryDelayMs } from '../../src-core/tessera.js';
+import { vaultRetryDelayMs } from '../../src-core/session.js';
 import { recordSecret } from '../helpers/env.js';
 import { assertNoSecrets, Cli, ensureCliBuilt, keychainHas, profileFlags, readConfig, simSecrets, startRecordingSim } from './cli-harness.js';
 
