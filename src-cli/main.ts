@@ -10,7 +10,7 @@ import { Command } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { EXIT_CODES } from '../src-shared/errors.js';
 import { createContext, type Registrar } from './context.js';
-import { looksLikeSecret, redact } from './io.js';
+import { looksLikeSecret, redact } from '../src-core/redact.js';
 import { reportError } from './report.js';
 import { registerProfile } from './commands/profile.js';
 import { registerToken } from './commands/token.js';
