@@ -95,7 +95,7 @@ describe('HTTP error details', () => {
     const error = statusError({ status: 403, endpoint, ...(problem ? { problem } : {}), secrets: [] });
     expect(error.message.includes(stranger), 'the unregistered key is in the message').toBe(false);
     expect(error.message).toContain(`X-Auth-Token: ${REDACTED} was refused`);
-    expect(error.message.includes("\n") || error.message.includes("\u0007"), "a line break or control character is left").toBe(false);
+    expect(error.message.includes('\n') || error.message.includes('\u0007'), 'a line break or control character is left').toBe(false);
     expect(error.message.length).toBeLessThan(400);
   });
 });
