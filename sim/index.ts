@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Socket } from 'node:net';
 import { Rng, mixSeed } from './prng.js';
 import {
+  dataEnd,
   addCases,
   apiKeyString,
   buildTenant,
@@ -37,6 +38,8 @@ export interface SimOptions {
   cases?: number;
   /** Cases in the partner tenant. Default 36. */
   partnerCases?: number;
+  /** The day the generated history ends (its midnight UTC); default today. Same seed and day, same data. */
+  dataEnd?: number | string | Date;
   tokenLifetimeSeconds?: number;
   /** Server clock minus real clock: moves the Date header and iat/nbf/exp. */
   clockSkewSeconds?: number;
@@ -60,7 +63,26 @@ export type Fault =
   | { kind: 'delay'; ms: number }
   | { kind: 'hang' }
   | { kind: 'malformed' }
-  | { kind: 'reset' };
+  | { kind: 'reset' }
+  /** Answers a mint or refresh with 200 and `{"token": token}`, whatever the token is. */
+  | { kind: 'token'; token: string }
+  /**
+   * Streams `bytes` bytes of JSON-looking filler (chunked, no Content-Length), generated
+   * as the client reads, so a huge answer costs the simulator no memory. `faults.streams()`
+   * tells how far each got.
+   */
+  | { kind: 'stream'; bytes: number; status?: number; contentType?: string };
+
+/** What a `stream` fault did: how many bytes the client took before the stream ended or was dropped. */
+export interface StreamRecord {
+  path: string;
+  bytes: number;
+  written: number;
+  /** The client closed the connection before the last byte. */
+  abandoned: boolean;
+  /** The stream is over (all written, or abandoned). */
+  over: boolean;
+}
 
 export interface FaultRule {
   match?: { method?: string; path?: string | RegExp };
@@ -93,13 +115,15 @@ export interface SimTenantInfo {
 
 export interface Sim {
   url: string;
+  /** Where the generated history ends (ms, midnight UTC of the `dataEnd` day). */
+  dataEnd: number;
   icaBaseUrl: string;
   tssBaseUrl: string;
   demo: SimDemo;
   tenants: SimTenantInfo[];
   requests: RecordedRequest[];
   clearRequests(): void;
-  faults: { add(rule: FaultRule): void; clear(): void };
+  faults: { add(rule: FaultRule): void; clear(): void; streams(): StreamRecord[] };
   setTokenLifetime(seconds: number): void;
   setClockSkew(seconds: number): void;
   setCaseSearchVersions(versions: Array<'v1' | 'v2'>): void;
@@ -209,7 +233,8 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
   await signer();
 
   const userPool = new Map<string, SimUserRecord>();
-  const tenants: TenantState[] = tenantSpecs(options.cases ?? 500, options.partnerCases ?? 36).map((spec, i) => buildTenant(spec, mixSeed(seed, i + 1), userPool));
+  const end = dataEnd(options.dataEnd);
+  const tenants: TenantState[] = tenantSpecs(options.cases ?? 500, options.partnerCases ?? 36).map((spec, i) => buildTenant(spec, mixSeed(seed, i + 1), userPool, end));
   const keyRng = new Rng(mixSeed(seed, 0x4b3e));
 
   const state: SimState = {
@@ -235,6 +260,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let closing = false;
+  const streams: StreamRecord[] = [];
 
   function takeFault(method: string, pathname: string, fullPath: string): Fault | undefined {
     const rule = rules.find((r) => r.remaining > 0 && matches(r, method, pathname, fullPath));
@@ -300,7 +326,45 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
       case 'reset':
         req.socket.destroy();
         return true;
+      case 'token':
+        sendJson(res, state, 200, { token: fault.token }, ICA_MEDIA_TYPE);
+        return true;
+      case 'stream':
+        streamFiller(res, fault, url.pathname);
+        return true;
     }
+  }
+
+  /** Writes filler as fast as the client reads it (respecting backpressure), never buffering the whole. */
+  function streamFiller(res: ServerResponse, fault: Extract<Fault, { kind: 'stream' }>, path: string): void {
+    const record: StreamRecord = { path, bytes: fault.bytes, written: 0, abandoned: false, over: false };
+    streams.push(record);
+    res.statusCode = fault.status ?? 200;
+    res.setHeader('Date', new Date(state.nowMs()).toUTCString());
+    res.setHeader('Content-Type', fault.contentType ?? (isIcaPath(path) ? ICA_MEDIA_TYPE : 'application/json'));
+    const chunk = Buffer.alloc(64 * 1024, 'a');
+    const head = Buffer.from('{"token": "');
+    res.on('close', () => {
+      if (!record.over) record.abandoned = record.written < record.bytes;
+      record.over = true;
+    });
+    const pump = (): void => {
+      while (!record.over && !res.destroyed && record.written < record.bytes) {
+        const first = record.written === 0;
+        const size = Math.min(chunk.length, record.bytes - record.written);
+        const piece = first ? Buffer.concat([head, chunk.subarray(0, Math.max(0, size - head.length))]) : chunk.subarray(0, size);
+        record.written += piece.length;
+        if (!res.write(piece)) {
+          res.once('drain', pump);
+          return;
+        }
+      }
+      if (!res.destroyed && record.written >= record.bytes && !record.over) {
+        record.over = true;
+        res.end();
+      }
+    };
+    pump();
   }
 
   const server = createServer((req, res) => {
@@ -374,6 +438,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
 
   const sim: Sim = {
     url,
+    dataEnd: end,
     icaBaseUrl: `${url}/ica/rest`,
     tssBaseUrl: url,
     demo: {
@@ -403,6 +468,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
       clear() {
         rules = [];
       },
+      streams: () => streams.map((r) => ({ ...r })),
     },
     setTokenLifetime(seconds) {
       state.tokenLifetimeSeconds = seconds;

@@ -26,3 +26,4 @@ export { createHttp } from './http/request.js';
 export type { Http, HttpDeps, HttpResult, RequestSpec } from './http/request.js';
 export type { RetryPolicy } from './http/retry.js';
 export { HttpStatusError } from './http/errors.js';
+export { lookupProfile } from './profiles/repository.js';

@@ -11,9 +11,11 @@ export const ERROR_CODES = [
   'FORBIDDEN', // 403: the key works but lacks a role or workgroup
   'RATE_LIMITED', // 429 after the retry budget
   'SERVER_ERROR', // 5xx after the retry budget, or an unexpected status
+  'BAD_REQUEST', // 400, or 404 from a fixed endpoint (ICA tokens): the request or the configured URL is wrong
   'NETWORK', // connection refused, DNS, reset
   'TIMEOUT', // the server did not answer in time
   'MALFORMED_RESPONSE', // the body did not match the schema
+  'RESPONSE_TOO_LARGE', // the body grew past the endpoint's size cap; reading stopped
   'INSECURE_URL', // http:// to a non-loopback host
   'REFRESH_NOT_SUPPORTED', // :refresh on a key-minted token
   'KEYCHAIN_UNAVAILABLE', // no Secret Service / keychain reachable
@@ -57,9 +59,12 @@ export const ERROR_ACTIONS: Readonly<Record<ErrorCode, string>> = {
     'The key is valid but lacks permission. TSS needs the "API Access" or "Lab Director" role, and the key must cover the selected workgroup.',
   RATE_LIMITED: 'The platform is rate limiting requests. Wait a minute and try again.',
   SERVER_ERROR: 'The platform had a problem. Try again shortly; cached data stays available.',
+  BAD_REQUEST: "The platform refused the request as sent. Check the profile's ICA URL (it ends in /ica/rest) and domain (tenant), then try again.",
   NETWORK: 'Check your network or VPN connection and proxy settings.',
   TIMEOUT: 'The platform did not answer in time. Check the network, then retry.',
   MALFORMED_RESPONSE: 'The platform sent an unexpected answer. Your cached data is unchanged; try again later.',
+  RESPONSE_TOO_LARGE:
+    "The answer was far too large to be the platform's. Check the profile's URLs; if they are right, try again later. Your cached data is unchanged.",
   INSECURE_URL: 'Use an https:// URL. Plain http:// is accepted only for loopback addresses.',
   REFRESH_NOT_SUPPORTED: 'Tokens minted from an API key are re-minted, not refreshed.',
   KEYCHAIN_UNAVAILABLE:
@@ -98,6 +103,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'PROFILE_NOT_FOUND':
     case 'PROFILE_EXISTS':
     case 'INSECURE_URL':
+    case 'BAD_REQUEST':
       return EXIT_CODES.usage;
     case 'CREDENTIALS_REJECTED':
     case 'FORBIDDEN':
@@ -109,6 +115,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'NETWORK':
     case 'TIMEOUT':
     case 'MALFORMED_RESPONSE':
+    case 'RESPONSE_TOO_LARGE':
     case 'OFFLINE':
       return EXIT_CODES.network;
     case 'KEYCHAIN_UNAVAILABLE':

@@ -85,6 +85,12 @@ export const CredentialInputSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 export type CredentialInput = z.infer<typeof CredentialInputSchema>;
+
+export const ReplaceCredentialOptionsSchema = z.strictObject({
+  /** Mint once with the new credential before storing it (default true): a key the platform refuses, or cannot check, replaces nothing. */
+  verify: z.optional(z.boolean()),
+});
+export type ReplaceCredentialOptions = z.infer<typeof ReplaceCredentialOptionsSchema>;
 export type CredentialKind = CredentialInput['kind'];
 
 export const AddProfileInputSchema = z.object({
@@ -244,6 +250,11 @@ export interface Freshness {
 
 export interface Cached<T> extends Freshness {
   data: T;
+}
+
+/** Cached audit events, and the window the last sync that fetched the audit log covered (null: never fetched). */
+export interface AuditList extends Cached<AuditEvent[]> {
+  window: { days: number; syncedAt: string } | null;
 }
 
 export const CaseSortSchema = z.enum(['createdDate', 'updatedDate', 'dueDate', 'displayId']);

@@ -256,8 +256,12 @@ export const registerCache: Registrar = (program: Command, ctx: CliContext) => {
       const result = await core.listAuditEvents(name, { ...(opts.case ? { caseId: opts.case } : {}), limit: opts.limit ?? 50 });
       await notice(ctx, name, result, false);
       if (result.data.length === 0 && !opts.case) {
-        // An empty unfiltered list almost always means the audit log was never synced (it is opt-in).
-        await ctx.err(`tessera: no audit log is cached for ${name}; enable it with --audit-days (\`tessera sync ${name} --audit-days 30\`) or the syncAuditDays setting.\n`);
+        // The audit log is opt-in: say whether it was never fetched, or fetched and empty.
+        await ctx.err(
+          result.window === null
+            ? `tessera: no audit log is cached for ${name}; enable it with --audit-days (\`tessera sync ${name} --audit-days 30\`) or the syncAuditDays setting.\n`
+            : `tessera: the audit log of ${name} has no events in the ${result.window.days} days before ${when(result.window.syncedAt)} (the last sync that fetched it).\n`,
+        );
       }
       if (opts.json) {
         await ctx.out(`${JSON.stringify(result.data, null, 2)}\n`);

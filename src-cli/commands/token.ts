@@ -3,6 +3,7 @@
  * and pipes work; anything meant for people goes to stderr, and only to a terminal.
  */
 import { InvalidArgumentError, Option } from 'commander';
+import { shellQuote } from '../../src-core/shell/quote.js';
 import type { Registrar } from '../context.js';
 import { remaining } from '../format.js';
 
@@ -27,8 +28,8 @@ export function formatToken(format: CliTokenFormat, token: string, expiresAt: st
     case 'header':
       return `Authorization: Bearer ${token}\n`;
     case 'env':
-      // A JWT is base64url and dots only, so it needs no shell quoting.
-      return `export ICAV2_ACCESS_TOKEN=${token}\n`;
+      // Meant for `eval "$(tessera token … --format env)"`: quoted, whatever the token holds.
+      return `export ICAV2_ACCESS_TOKEN=${shellQuote(token)}\n`;
     case 'json':
       return `${JSON.stringify({ token, expiresAt, source: source === 'cache' ? 'cache' : 'minted' })}\n`;
   }

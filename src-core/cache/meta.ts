@@ -13,7 +13,9 @@ export type MetaKey =
   | 'identifiers'
   /** ISO time of the last failed refresh (sync or single read) since the last success. */
   | 'refresh_failed_at'
-  | 'tests_synced_at';
+  | 'tests_synced_at'
+  /** JSON `{days, syncedAt}`: the audit window the last sync fetched completely. */
+  | 'audit_window';
 
 export function getMeta(db: Database, key: MetaKey): string | null {
   return (stmt(db, 'SELECT value FROM meta WHERE key = ?').pluck().get(key) as string | undefined) ?? null;

@@ -22,6 +22,7 @@ import {
   AuditQuerySchema,
   CaseQuerySchema,
   type AuditEvent,
+  type AuditList,
   type CacheStatus,
   type CaseDetail,
   type CaseSearchResult,
@@ -416,7 +417,7 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
     return promise;
   }
 
-  async function listAuditEvents(name: string, query?: unknown): Promise<Cached<AuditEvent[]>> {
+  async function listAuditEvents(name: string, query?: unknown): Promise<AuditList> {
     const q = parseInput(AuditQuerySchema, query ?? {}, 'Invalid audit query');
     const profile = await profileNamed(name);
     return withStore(profile, (store) => {
@@ -428,7 +429,7 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
         ...(since !== undefined ? { since } : {}),
         limit: q.limit ?? 1000,
       });
-      return { data, ...freshness(profile, store, isOffline(profile)) };
+      return { data, window: auditWindow(store.meta('audit_window')), ...freshness(profile, store, isOffline(profile)) };
     });
   }
 
@@ -473,6 +474,16 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
       await closeAll();
     },
   };
+}
+
+function auditWindow(stored: string | null): AuditList['window'] {
+  if (!stored) return null;
+  try {
+    const w = JSON.parse(stored) as { days?: unknown; syncedAt?: unknown };
+    return typeof w.days === 'number' && typeof w.syncedAt === 'string' ? { days: w.days, syncedAt: w.syncedAt } : null;
+  } catch {
+    return null;
+  }
 }
 
 function errorMessage(error: unknown): string {

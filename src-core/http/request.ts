@@ -46,6 +46,11 @@ export interface RequestSpec<T> {
   signal?: AbortSignal;
   /** Extra values (besides header values) that must never appear in a message. */
   secrets?: readonly string[];
+  /**
+   * The largest body (of any status) read; past it the transfer is dropped and the call
+   * fails with RESPONSE_TOO_LARGE. Default DEFAULT_MAX_BODY_BYTES.
+   */
+  maxBodyBytes?: number;
 }
 
 export interface HttpResult<T> {
@@ -75,6 +80,12 @@ export interface HttpDeps {
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
+/**
+ * A TSS case-search page of 1000 cases (the largest page Tessera asks for) is about
+ * 1.6 MB from the simulator; 8 MiB leaves room for richer real cases while keeping a
+ * hostile or broken server from filling memory.
+ */
+export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 export type Http = <T = undefined>(spec: RequestSpec<T>) => Promise<HttpResult<T>>;
 
@@ -148,6 +159,43 @@ function networkMessage(endpoint: string, error: unknown): string {
   return `${endpoint}: ${hint}`;
 }
 
+/** 65536 → "64 KiB", 8388608 → "8 MiB". */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
+}
+
+/**
+ * Reads the body as UTF-8 text (as `Response.text()` does) but at most `maxBytes` of it:
+ * a declared Content-Length over the cap fails at once, and a body that grows past it
+ * is cancelled mid-stream, so memory stays bounded whatever the server sends.
+ */
+async function readBody(response: Response, maxBytes: number, aborted: Promise<never>, tooLarge: () => TesseraError): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await Promise.race([reader.read(), aborted]);
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) throw tooLarge();
+      chunks.push(value);
+    }
+  } catch (error) {
+    void reader.cancel().catch(() => undefined);
+    throw error;
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks, size));
+}
+
 type Attempt =
   | { kind: 'response'; response: Response; text: string; sentAt: number; receivedAt: number }
   | { kind: 'error'; error: TesseraError; retryable: boolean };
@@ -163,8 +211,16 @@ export function createHttp(deps: HttpDeps): Http {
     return typeof t === 'function' ? await t() : t;
   }
 
-  /** One attempt: fetch and read the whole body under one timeout. */
-  async function attempt(url: URL, init: RequestInit, endpoint: string, timeoutMs: number, idempotent: boolean, signal?: AbortSignal): Promise<Attempt> {
+  /** One attempt: fetch and read the whole body (at most maxBodyBytes) under one timeout. */
+  async function attempt(
+    url: URL,
+    init: RequestInit,
+    endpoint: string,
+    limits: { timeoutMs: number; maxBodyBytes: number },
+    idempotent: boolean,
+    signal?: AbortSignal,
+  ): Promise<Attempt> {
+    const { timeoutMs, maxBodyBytes } = limits;
     if (signal?.aborted) return { kind: 'error', error: cancelled(), retryable: false };
     const controller = new AbortController();
     let timedOut = false;
@@ -183,7 +239,16 @@ export function createHttp(deps: HttpDeps): Http {
     try {
       const response = await Promise.race([deps.fetch(url, { ...init, signal: controller.signal }), aborted]);
       const receivedAt = clock.now();
-      const text = await Promise.race([response.text(), aborted]);
+      const tooLarge = (): TesseraError => {
+        // Drop the connection: a server that keeps sending must not keep us reading.
+        controller.abort(new DOMException('The answer is too large', 'AbortError'));
+        return new TesseraError(
+          'RESPONSE_TOO_LARGE',
+          `${endpoint} answered with more than ${formatBytes(maxBodyBytes)}, far more than expected, so Tessera stopped reading it`,
+          { status: response.status },
+        );
+      };
+      const text = await readBody(response, maxBodyBytes, aborted, tooLarge);
       return { kind: 'response', response, text, sentAt, receivedAt };
     } catch (error) {
       if (timedOut) {
@@ -209,6 +274,7 @@ export function createHttp(deps: HttpDeps): Http {
     const policy = resolvePolicy(spec.retry === false ? false : { ...deps.retry, ...spec.retry });
     const idempotent = spec.idempotent ?? IDEMPOTENT.has(method);
     const timeoutMs = spec.timeoutMs ?? (await defaultTimeout());
+    const maxBodyBytes = spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
     const headers: Record<string, string> = { ...spec.headers };
     const hasHeader = (name: string) => Object.keys(headers).some((h) => h.toLowerCase() === name);
@@ -223,7 +289,7 @@ export function createHttp(deps: HttpDeps): Http {
 
     const started = clock.now();
     for (let n = 1; ; n++) {
-      const result = await attempt(url, init, endpoint, timeoutMs, idempotent, spec.signal);
+      const result = await attempt(url, init, endpoint, { timeoutMs, maxBodyBytes }, idempotent, spec.signal);
       let failure: TesseraError;
       let retryable: boolean;
       let retryAfterMs: number | undefined;

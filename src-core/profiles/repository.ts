@@ -19,7 +19,7 @@
  */
 import { TesseraError } from '../errors.js';
 import type { EventBus } from '../events.js';
-import type { Config, ConfigStore, StoredProfile } from '../config/types.js';
+import type { ConfigStore, StoredProfile } from '../config/types.js';
 import type { SecretStore } from '../ports.js';
 import { accounts } from '../secrets/accounts.js';
 import { registerSecret } from '../redact.js';
@@ -93,13 +93,20 @@ function knownSlot(slot: SecretSlot): SecretSlot {
   };
 }
 
-/** The lookup rule: exact name, else a unique case-insensitive match. */
-export function findProfile(config: Pick<Config, 'profiles'>, name: string): StoredProfile | undefined {
-  const exact = config.profiles.find((p) => p.name === name);
+/** The lookup rule: exact name, else a unique case-insensitive match (over stored profiles or their views). */
+export function findProfile<P extends { name: string }>(profiles: readonly P[], name: string): P | undefined {
+  const exact = profiles.find((p) => p.name === name);
   if (exact) return exact;
   const lower = name.toLowerCase();
-  const loose = config.profiles.filter((p) => p.name.toLowerCase() === lower);
+  const loose = profiles.filter((p) => p.name.toLowerCase() === lower);
   return loose.length === 1 ? loose[0] : undefined;
+}
+
+/** The lookup rule, or PROFILE_NOT_FOUND naming near matches. */
+export function lookupProfile<P extends { name: string }>(profiles: readonly P[], name: string): P {
+  const found = findProfile(profiles, name);
+  if (!found) throw notFound(name, profiles);
+  return found;
 }
 
 /** Edit distance, bounded: only to suggest near matches in a not-found message. */
@@ -117,7 +124,7 @@ function distance(a: string, b: string): number {
   return row[b.length]!;
 }
 
-export function notFound(name: string, profiles: readonly StoredProfile[]): TesseraError {
+export function notFound(name: string, profiles: readonly { name: string }[]): TesseraError {
   const wanted = name.toLowerCase();
   const near = profiles
     .map((p) => ({ name: p.name, d: distance(wanted, p.name.toLowerCase()) }))
@@ -153,10 +160,7 @@ export function createProfileRepository(deps: { config: ConfigStore; secrets: Se
       return (await config.read()).profiles;
     },
     async find(name) {
-      const cfg = await config.read();
-      const profile = findProfile(cfg, name);
-      if (!profile) throw notFound(name, cfg.profiles);
-      return profile;
+      return lookupProfile((await config.read()).profiles, name);
     },
     async findById(id) {
       return (await config.read()).profiles.find((p) => p.id === id);

@@ -185,6 +185,8 @@ async function fetchAudit(options: SyncRunOptions, signal: AbortSignal): Promise
       stored += store.upsertAudit(page.content);
       if (page.last === true || pageNumber + 1 >= page.totalPages || page.content.length === 0) break;
     }
+    // Reads can then tell "no events in the window" from "the audit log was never fetched".
+    store.setMeta('audit_window', JSON.stringify({ days: options.auditDays ?? 0, syncedAt: toDate.toISOString() }));
   } catch (error) {
     if (options.signal?.aborted) throw error;
     // The audit log is an extra: a slow or failing audit service must not fail the sync.

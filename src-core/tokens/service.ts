@@ -94,7 +94,7 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
 
   async function readStored(profile: StoredProfile): Promise<CachedToken | undefined> {
     try {
-      const record = parseRecord(await deps.profiles.tokenSlot(profile.id).get());
+      const record = parseRecord(await deps.profiles.tokenSlot(profile.id).get(), clock.now());
       registerSecret(record?.token);
       return belongs(record, profile);
     } catch (error) {

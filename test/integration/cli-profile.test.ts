@@ -246,3 +246,55 @@ describe('tessera profile rotate', () => {
     expect(unknown.code).toBe(EXIT_CODES.usage);
   });
 });
+
+describe('tessera profile rotate checks the new key first', () => {
+  it('a key the platform refuses replaces nothing: exit 3, the old key and its token keep working', async () => {
+    const cli = newCli('rotate-wrong');
+    await cli.run(['profile', 'add', 'lab', ...profileFlags(sim), '--api-key-stdin'], { input: sim.demo.apiKey });
+    const before = await cli.run(['token', 'lab']);
+    expect(before.code).toBe(0);
+    const wrong = 'wrongKey0000000000000000000000000000ABCD';
+    recordSecret(wrong);
+    const r = await cli.run(['profile', 'rotate', 'lab', '--api-key-stdin'], { input: wrong });
+    expect(r.code).toBe(EXIT_CODES.credentials);
+    expect(r.stdout).toBe('');
+    const [view] = JSON.parse((await cli.run(['profile', 'list', '--json'])).stdout) as Array<{ key: { fingerprint: string; rejectedAt?: string } }>;
+    expect(view?.key.fingerprint).toBe(sim.demo.apiKey.slice(-4));
+    expect(view?.key.rejectedAt).toBeUndefined();
+    // The cached token of the old key is still served, without a new mint.
+    sim.clearRequests();
+    const after = await cli.run(['token', 'lab']);
+    expect(after.code).toBe(0);
+    expect(after.stdout === before.stdout).toBe(true);
+    expect(sim.requests.filter((q) => q.path === '/ica/rest/api/tokens')).toHaveLength(0);
+    assertNoSecrets(cli.outputs, [['the wrong key', wrong]]);
+  });
+
+  it('with the platform unreachable nothing is stored, the message names --no-verify, and --no-verify stores it', async () => {
+    const cli = newCli('rotate-offline');
+    await cli.run(['profile', 'add', 'lab', ...profileFlags(sim), '--api-key-stdin'], { input: sim.demo.apiKey });
+    const next = sim.createApiKey(sim.demo.domain);
+    sim.faults.add({ match: { path: '/ica/rest/api/tokens' }, times: Infinity, fault: { kind: 'reset' } });
+    try {
+      const r = await cli.run(['profile', 'rotate', 'lab', '--api-key-stdin'], { input: next });
+      expect(r.code).toBe(EXIT_CODES.network);
+      expect(r.stderr).toContain('Nothing was stored');
+      expect(r.stderr).toContain('tessera profile rotate lab … --no-verify');
+      const [kept] = JSON.parse((await cli.run(['profile', 'list', '--json'])).stdout) as Array<{ key: { fingerprint: string } }>;
+      expect(kept?.key.fingerprint).toBe(sim.demo.apiKey.slice(-4));
+
+      const add = await cli.run(['profile', 'add', 'other', ...profileFlags(sim), '--api-key-stdin'], { input: next });
+      expect(add.code).toBe(EXIT_CODES.network);
+      expect(add.stderr).toContain('--no-verify');
+
+      const forced = await cli.run(['profile', 'rotate', 'lab', '--api-key-stdin', '--no-verify'], { input: next });
+      expect(forced.code).toBe(0);
+    } finally {
+      sim.faults.clear();
+    }
+    const [stored] = JSON.parse((await cli.run(['profile', 'list', '--json'])).stdout) as Array<{ key: { fingerprint: string } }>;
+    expect(stored?.key.fingerprint).toBe(next.slice(-4));
+    expect((await cli.run(['token', 'lab'])).code).toBe(0);
+    assertNoSecrets(cli.outputs, [['the new key', next]]);
+  });
+});
