@@ -19,7 +19,7 @@ import type { TesseraCore } from '../src-core/service.js';
 import type { DoctorReport } from '../src-shared/schemas.js';
 import pkg from '../package.json' with { type: 'json' };
 import { createCliFetch } from './fetch.js';
-import { promptHidden, rememberSecret } from './io.js';
+import { promptHidden } from './io.js';
 
 export interface Composition {
   core: TesseraCore;
@@ -38,11 +38,8 @@ const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 /** Only a terminal can be asked; scripts get VAULT_PASSPHRASE_REQUIRED naming TESSERA_VAULT_PASSPHRASE. */
 function passphrasePrompt(): (() => Promise<string>) | undefined {
   if (!process.stdin.isTTY) return undefined;
-  return async () => {
-    const value = await promptHidden('Tessera vault passphrase: ');
-    rememberSecret(value);
-    return value;
-  };
+  // The file vault registers the passphrase with the core's redaction when it gets it.
+  return () => promptHidden('Tessera vault passphrase: ');
 }
 
 /** The doctor runs rarely: its module (and the file vault's) loads only when it does. */

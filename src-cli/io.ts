@@ -3,55 +3,12 @@
  * or a no-echo prompt, and keeping them out of everything the CLI prints.
  *
  * Secrets never come from argv: argv is visible to every user through `ps` and ends
- * up in shell history. Every secret read here is registered with `rememberSecret` so
- * that `redact` can scrub it from any error or debug output.
+ * up in shell history. Every secret read here is registered with the core's redaction
+ * (`registerSecret`), which then masks it in every error, debug line and log record.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { TesseraError } from '../src-core/errors.js';
-
-const known = new Set<string>();
-
-/** Registers a secret seen by this process so `redact` removes it from any output. */
-export function rememberSecret(secret: string): void {
-  if (secret.length >= 4) known.add(secret);
-}
-
-/** JWTs (three base64url segments, header starting `eyJ`) and credentials in header syntax. */
-const JWT_RE = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}/g;
-const HEADER_RE = /\b(Bearer|Basic|ApiKey|X-API-Key:?|X-Auth-Token:?)(\s+)[^\s"',;]+/gi;
-
-/** Removes every secret this process knows of, any JWT, and credential header values. */
-export function redact(text: string): string {
-  let out = text;
-  for (const secret of known) out = out.split(secret).join('[redacted]');
-  return out.replace(JWT_RE, '[redacted-jwt]').replace(HEADER_RE, '$1$2[redacted]');
-}
-
-/** Character class of one character, for telling random strings from words. */
-function charClass(ch: string): number {
-  if (ch >= 'A' && ch <= 'Z') return 0;
-  if (ch >= 'a' && ch <= 'z') return 1;
-  if (ch >= '0' && ch <= '9') return 2;
-  return 3;
-}
-
-/**
- * A heuristic for "this argument is probably a key or a token", kept to their shapes:
- * a JWT (three base64url segments, header `eyJ`), or a key (ICA API keys are random
- * strings of 32 or more letters and digits): at least 32 characters of the base64
- * alphabet, both cases and digits, and random-looking. Random strings change between
- * upper case, lower case and digit at about 60% of positions; names made of words
- * (`LabProductionProfile2024Main`) at well under 40%, since words are runs of lower
- * case. Profile names, URLs, e-mail addresses and paths do not match.
- */
-export function looksLikeSecret(arg: string): boolean {
-  if (/^eyJ[\w-]+\.[\w-]+\.[\w-]*$/.test(arg)) return true;
-  if (arg.length < 32 || !/^[A-Za-z0-9+/=_-]+$/.test(arg)) return false;
-  if (!/[A-Z]/.test(arg) || !/[a-z]/.test(arg) || !/\d/.test(arg)) return false;
-  let switches = 0;
-  for (let i = 1; i < arg.length; i += 1) if (charClass(arg[i - 1]!) !== charClass(arg[i]!)) switches += 1;
-  return switches / (arg.length - 1) >= 0.4;
-}
+import { registerSecret } from '../src-core/redact.js';
 
 const MAX_SECRET_BYTES = 64 * 1024;
 
@@ -92,7 +49,7 @@ export async function readSecretFromStdin(kind: SecretKind, promptLabel: string)
   if (nonEmptyLines(value).length > 1 || /[\r\n]/.test(value.trim())) {
     throw new TesseraError('INVALID_INPUT', `stdin holds several lines; expected exactly one ${kind}.`);
   }
-  rememberSecret(value);
+  registerSecret(value);
   return value;
 }
 
@@ -126,7 +83,7 @@ export async function readKeyFile(path: string, warn: (text: string) => Promise<
   if (lines > 1) {
     throw new TesseraError('INVALID_INPUT', `The key file ${path} has ${lines} lines; it must hold exactly one API key (the .txt file from "Download API Key").`);
   }
-  rememberSecret(key);
+  registerSecret(key);
   return key;
 }
 

@@ -10,7 +10,7 @@ import { Command } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { EXIT_CODES } from '../src-shared/errors.js';
 import { createContext, type Registrar } from './context.js';
-import { looksLikeSecret, redact } from './io.js';
+import { looksLikeKeyArgument, redact } from '../src-core/redact.js';
 import { pauseAfterWrongPassphrase, reportError } from './report.js';
 import { registerProfile } from './commands/profile.js';
 import { registerToken } from './commands/token.js';
@@ -34,7 +34,7 @@ const SECRET_OPTION = /^--?(api[-_]?key|key|password|passwd|pass|pw|secret|token
 async function refuseSecretsInArgv(argv: string[], profileNames: () => Promise<ReadonlySet<string>>): Promise<string | null> {
   const end = argv.indexOf('--');
   const ours = end === -1 ? argv : argv.slice(0, end);
-  const secretShaped = async (value: string): Promise<boolean> => looksLikeSecret(value) && !(await profileNames()).has(value);
+  const secretShaped = async (value: string): Promise<boolean> => looksLikeKeyArgument(value) && !(await profileNames()).has(value);
   for (const arg of ours) {
     if (SECRET_OPTION.test(arg)) {
       return 'keys and passwords are never accepted as command-line arguments (they would show in `ps` and shell history). Use --api-key-stdin, --api-key-file <path>, or --password-stdin.';

@@ -1,22 +1,14 @@
 /**
  * Turns anything a command throws into `tessera: <message>`, the action to take, and
  * an exit code from src-shared/errors.ts. Never a stack trace, unless TESSERA_DEBUG=1,
- * and even then passed through `redact` so no secret reaches the terminal.
+ * and even then passed through the core's `redact` (every secret this process handled,
+ * JWTs, credential headers, key-shaped words) so no secret reaches the terminal.
  */
 import { CommanderError } from 'commander';
 import { ERROR_ACTIONS, EXIT_CODES, exitCodeFor, type ErrorCode } from '../src-shared/errors.js';
 import { toErrorInfo } from '../src-core/errors.js';
 import { terminalSafe } from './format.js';
-import { looksLikeSecret, redact } from './io.js';
-
-/**
- * Debug output may quote values this process never saw as secrets (a key the core read
- * from the keychain, inside some library's message), so on top of `redact` every long
- * key-shaped word is masked too. Paths, UUIDs and host names do not have that shape.
- */
-function redactKeyShaped(text: string): string {
-  return text.replace(/[A-Za-z0-9+=_-]{24,}/g, (word) => (looksLikeSecret(word) ? '[redacted]' : word));
-}
+import { redact } from '../src-core/redact.js';
 
 function debugDetail(error: unknown): string {
   const parts: string[] = [];
@@ -26,7 +18,7 @@ function debugDetail(error: unknown): string {
     parts.push(depth === 0 ? String(e.stack ?? e.message ?? current) : `caused by: ${String(e.stack ?? e.message ?? current)}`);
     current = e.cause;
   }
-  return redactKeyShaped(redact(parts.join('\n')));
+  return redact(parts.join('\n'));
 }
 
 /**

@@ -13,7 +13,7 @@ import { ERROR_ACTIONS } from '../src-shared/errors.js';
 import type { DoctorCheck, DoctorReport } from '../src-shared/schemas.js';
 import { isTesseraError } from './errors.js';
 import { peekConfig } from './config/store.js';
-import { redactString } from './log.js';
+import { redact } from './redact.js';
 import { ensureDataDir } from './paths.js';
 import { isPassphraseVault, type SecretStore } from './ports.js';
 import { createFileVault, type FileVaultStore, type PassphraseProvider } from './secrets/file-vault.js';
@@ -163,7 +163,7 @@ async function orphansCheck(dataDir: string, list: () => Promise<string[]>, keyc
 
 function proxyCheck(env: NodeJS.ProcessEnv): Result {
   const names = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy', 'NO_PROXY', 'no_proxy'];
-  const set = names.filter((n) => env[n]?.trim()).map((n) => `${n}=${redactString(env[n] ?? '')}`);
+  const set = names.filter((n) => env[n]?.trim()).map((n) => `${n}=${redact(env[n] ?? '')}`);
   return {
     name: 'proxy',
     ok: true,

@@ -13,7 +13,8 @@ import type { Clock, FetchPort, Logger } from '../ports.js';
 import { systemClock } from '../ports.js';
 import { TesseraError } from '../errors.js';
 import { assertSecureUrl, endpointLabel } from './url.js';
-import { parseProblem, scrub, statusError, type HttpStatusError } from './errors.js';
+import { parseProblem, statusError, type HttpStatusError } from './errors.js';
+import { redactForeign } from '../redact.js';
 import { backoffDelay, isRetryableStatus, parseRetryAfter, resolvePolicy, type RetryPolicy } from './retry.js';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
@@ -377,7 +378,7 @@ export function createHttp(deps: HttpDeps): Http {
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
-      const what = issue ? scrub(issue.message, secretsOf(spec.headers ?? {}, spec.secrets)) : 'unexpected shape';
+      const what = issue ? redactForeign(issue.message, secretsOf(spec.headers ?? {}, spec.secrets)) : 'unexpected shape';
       throw new TesseraError('MALFORMED_RESPONSE', `${endpoint} returned ${response.status} with an unexpected body${where} (${what})`, {
         status: response.status,
       });

@@ -43,6 +43,7 @@ import { atomicWriteFile } from '../config/atomic.js';
 import { withFileLock } from '../config/lock.js';
 import { TesseraError } from '../errors.js';
 import type { PassphraseVault, SecretStore } from '../ports.js';
+import { registerSecret } from '../redact.js';
 
 export const VAULT_FILE = 'vault.json';
 const FORMAT = 'tessera-vault';
@@ -188,6 +189,7 @@ export function createFileVault(options: FileVaultOptions): FileVaultStore {
           throw new TesseraError('VAULT_PASSPHRASE_REQUIRED', 'The file vault needs its passphrase, and none was given.', { cause: error });
         }
         if (typeof value !== 'string' || value.length === 0) throw noPassphrase();
+        registerSecret(value);
         return value;
       })();
       return pending;
@@ -315,6 +317,8 @@ export function createFileVault(options: FileVaultOptions): FileVaultStore {
   /** Opens the vault with a typed passphrase, or creates an empty one with it (only when `create`). */
   async function openWith(passphrase: string, create: boolean): Promise<void> {
     if (typeof passphrase !== 'string' || passphrase.length === 0) throw noPassphrase();
+    // Even a wrong passphrase is masked: it is likely a near miss of the right one.
+    registerSecret(passphrase);
     const file = await readVault();
     if (file) {
       // Always checked, even with a key in memory: a typed passphrase is never taken on trust.

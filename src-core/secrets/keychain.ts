@@ -21,6 +21,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { TesseraError } from '../errors.js';
+import { redactForeign, registerSecret } from '../redact.js';
 import type { SecretStore } from '../ports.js';
 import { SECRET_SERVICE } from './accounts.js';
 
@@ -101,9 +102,9 @@ const LOCKED_PATTERNS = [/locked/i, /prompt was dismissed/i, /dismissed/i, /inte
 /** Maps an error from the native library to a typed error whose message holds no secret. */
 export function keychainError(error: unknown, action: string, secret?: string): TesseraError {
   if (error instanceof TesseraError) return error;
-  let detail = error instanceof Error ? error.message : String(error);
-  if (secret) detail = detail.split(secret).join('[redacted]');
-  detail = detail.replace(/\s+/g, ' ').trim().slice(0, 300);
+  // The value being stored counts as known from now on: the native error stays attached as `cause`.
+  registerSecret(secret);
+  const detail = redactForeign(error instanceof Error ? error.message : String(error));
   if (LOCKED_PATTERNS.some((p) => p.test(detail))) {
     return new TesseraError(
       'KEYCHAIN_LOCKED',
