@@ -76,7 +76,7 @@ describe('startLoopbackServer', () => {
     const logger = memoryLogger();
     const server = await start(logger);
     const secret = server.authorization.replace(/^Bearer /, '');
-    const wrong = [
+    const wrong: Array<Record<string, string>> = [
       {},
       { Authorization: secret },
       { Authorization: `bearer ${secret}` },
