@@ -8,6 +8,7 @@
  *   SecretStore ─┘         │
  *   Session ──────────────────────────── idle lock, file vault's lock, retry pause
  *   Tokens (repo) · Clipboard · Cache (repo, settings, session) · Profiles (repo, tokens, cache)
+ *   Exec environment (repo, tokens, ICA projects) · token endpoints (tokens; loopback/server.ts), closed by dispose
  *
  * The offline cache loads on first use (cache/lazy.ts) and the doctor when it runs:
  * `tessera token` evaluates neither.
