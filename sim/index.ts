@@ -23,11 +23,13 @@ import {
 } from './data.js';
 import { ICA_MEDIA_TYPE, PROBLEM_MEDIA_TYPE, problemBody, send, sendJson, sendProblem, sendTssError, tssErrorBody } from './http.js';
 import { handleMint, handleRefresh } from './ica.js';
+import { projectsOf, routeProjects, type SimProject } from './ica-projects.js';
 import { signer } from './jwt.js';
 import { findKey, tenantByDomain, type SimState } from './state.js';
 import { routeTss } from './tss.js';
 import type { SimCase, SimTestDefinition } from './types.js';
 
+export type { SimProject, SimRegion } from './ica-projects.js';
 export type { SimCase, SimTestDefinition, SimCaseSubject, SimSample, SimSubject, SimAuditEvent } from './types.js';
 
 export interface SimOptions {
@@ -140,6 +142,8 @@ export interface Sim {
   data: {
     cases(domain?: string): SimCase[];
     testDefinitions(domain?: string): SimTestDefinition[];
+    /** The tenant's ICA projects, hidden ones included. */
+    projects(domain?: string): SimProject[];
     addCases(n: number, domain?: string): SimCase[];
     updateCases(n: number, domain?: string): SimCase[];
     /** Overwrites free-text fields of one case (by id or display id), e.g. with terminal escape sequences. */
@@ -301,6 +305,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
       else await handleMint(state, req, res, url);
       return;
     }
+    if (await routeProjects(state, req, res, url)) return;
     if (await routeTss(state, req, res, url)) return;
     if (isIcaPath(path)) sendProblem(res, state, 404, 'Not Found', `No simulated ICA endpoint at ${path}.`, path);
     else sendTssError(res, state, 404, 'NOT_FOUND', `No route for ${path}.`);
@@ -524,6 +529,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
         return t.cases.map(full(t));
       },
       testDefinitions: (domain) => tenantOrThrow(domain).testDefinitions.map((d) => structuredClone(d)),
+      projects: (domain) => projectsOf(tenantOrThrow(domain)).map((p) => structuredClone(p)),
       addCases: (n, domain) => {
         const t = tenantOrThrow(domain);
         return addCases(t, n).map(full(t));

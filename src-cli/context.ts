@@ -28,7 +28,7 @@ export interface CliContext {
   setExitCode(code: number): void;
   /** `exec`: the child died of this signal; the CLI re-raises it on itself on the way out. */
   setExitSignal(signal: NodeJS.Signals): void;
-  /** Releases the core and network sockets (idempotent); `exec` calls it before the child runs. */
+  /** Releases the core and network sockets (idempotent); `exec` without --serve calls it before the child runs. */
   dispose(): Promise<void>;
 }
 

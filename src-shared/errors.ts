@@ -7,6 +7,7 @@ export const ERROR_CODES = [
   'INVALID_INPUT',
   'PROFILE_NOT_FOUND',
   'PROFILE_EXISTS',
+  'PROJECT_NOT_FOUND', // no ICA project of that name or id in the profile's tenant
   'CREDENTIALS_REJECTED', // 401: the key or password was refused
   'FORBIDDEN', // 403: the key works but lacks a role or workgroup
   'RATE_LIMITED', // 429 after the retry budget
@@ -53,6 +54,7 @@ export const ERROR_ACTIONS: Readonly<Record<ErrorCode, string>> = {
   INVALID_INPUT: 'Check the highlighted value and try again.',
   PROFILE_NOT_FOUND: 'Run `tessera profile list` or pick a profile from the sidebar.',
   PROFILE_EXISTS: 'Choose another name, or remove the existing profile first.',
+  PROJECT_NOT_FOUND: "Check the project's name or id (projects belong to one tenant: check the profile too).",
   CREDENTIALS_REJECTED:
     'The platform refused this key. Regenerate it under Manage API Keys in the Illumina web UI, then replace it in Tessera.',
   FORBIDDEN:
@@ -102,6 +104,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'INVALID_INPUT':
     case 'PROFILE_NOT_FOUND':
     case 'PROFILE_EXISTS':
+    case 'PROJECT_NOT_FOUND':
     case 'INSECURE_URL':
     case 'BAD_REQUEST':
       return EXIT_CODES.usage;

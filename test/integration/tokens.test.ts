@@ -422,7 +422,9 @@ describe('rotation, lock', () => {
     const env = await core.execEnvironment('envy');
     recordSecret(env.ICAV2_ACCESS_TOKEN ?? '');
     expect(env).toMatchObject({
-      ICAV2_SERVER_URL: sim.icaBaseUrl,
+      // icav2's server-url is a host (with the port when it is not 443); Python tools read the full REST base.
+      ICAV2_SERVER_URL: new URL(sim.icaBaseUrl).host,
+      ICAV2_BASE_URL: sim.icaBaseUrl,
       TESSERA_TSS_URL: sim.tssBaseUrl,
       TESSERA_DOMAIN: sim.demo.domain,
       TESSERA_WORKGROUP: sim.demo.workgroup,
