@@ -54,6 +54,8 @@ export interface TenantState {
   nextSeq: number;
   /** Simulated time of the latest change; additions and updates move it forward. */
   clock: number;
+  /** Where the generated history ends (see dataEnd). */
+  dataEnd: number;
   mutations: Rng;
   seed: number;
 }
@@ -229,6 +231,7 @@ export function buildTenant(spec: TenantSpec, seed: number, userPool: Map<string
     byId: new Map(),
     nextSeq: 1,
     clock: end,
+    dataEnd: end,
     mutations: new Rng(mixSeed(seed, 0x5eed)),
     seed,
   };

@@ -10,7 +10,7 @@ import { acceptsIcaV3, tenantOfJwt } from './ica.js';
 import { ICA_MEDIA_TYPE, header, sendJson, sendProblem } from './http.js';
 import { Rng, mixSeed } from './prng.js';
 import { findKey, type SimState } from './state.js';
-import { DATA_EPOCH_END, type TenantState } from './data.js';
+import type { TenantState } from './data.js';
 
 export const PROJECTS_PATH = '/ica/rest/api/projects';
 const DEFAULT_PAGE_SIZE = 100;
@@ -77,7 +77,7 @@ export function projectsOf(tenant: TenantState): SimProject[] {
   let projects = seeded.get(tenant);
   if (projects) return projects;
   const rng = new Rng(mixSeed(tenant.seed, 0x9a0e));
-  const iso = (offsetDays: number) => new Date(DATA_EPOCH_END - offsetDays * 86_400_000).toISOString();
+  const iso = (offsetDays: number) => new Date(tenant.dataEnd - offsetDays * 86_400_000).toISOString();
   const owner = tenant.users[0]?.id ?? rng.uuid();
   const regions: SimRegion[] = REGIONS.map((r) => ({
     id: rng.uuid(),
