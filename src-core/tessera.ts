@@ -356,7 +356,8 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
       assertUnlocked();
       const parsed = parseInput(SettingsPatchSchema, patch, 'Invalid settings');
       const next = await config.update((cfg) => {
-        cfg.settings = SettingsSchema.parse({ ...cfg.settings, ...parsed });
+        // A null in the patch removes the setting (defaultProfile: null is "the first profile").
+        cfg.settings = SettingsSchema.parse(Object.fromEntries(Object.entries({ ...cfg.settings, ...parsed }).filter(([, v]) => v !== null)));
         return cfg;
       });
       const result = SettingsSchema.parse(next.settings);

@@ -18,6 +18,7 @@
  */
 import { join } from 'node:path';
 import type { TesseraApi, TesseraEvent } from '../../src-shared/contract.js';
+import { formatIssue } from '../../src-shared/issues.js';
 import {
   AuditQuerySchema,
   CaseQuerySchema,
@@ -269,8 +270,7 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
   async function searchCases(name: string, query: unknown): Promise<CaseSearchResult> {
     const parsed = CaseQuerySchema.safeParse(query ?? {});
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new TesseraError('INVALID_INPUT', `Invalid case query: ${issue?.message ?? 'invalid'}${issue?.path.length ? ` (${issue.path.join('.')})` : ''}`);
+      throw new TesseraError('INVALID_INPUT', `Invalid case query: ${formatIssue(parsed.error.issues[0])}`);
     }
     const profile = await profileNamed(name);
     return withStore(profile, (store) => ({ ...store.search(parsed.data), ...freshness(profile, store, isOffline(profile)) }));
@@ -429,8 +429,7 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
   async function listAuditEvents(name: string, query?: unknown): Promise<Cached<AuditEvent[]>> {
     const parsed = AuditQuerySchema.safeParse(query ?? {});
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new TesseraError('INVALID_INPUT', `Invalid audit query: ${issue?.message ?? 'invalid'}${issue?.path.length ? ` (${issue.path.join('.')})` : ''}`);
+      throw new TesseraError('INVALID_INPUT', `Invalid audit query: ${formatIssue(parsed.error.issues[0])}`);
     }
     const q = parsed.data;
     const profile = await profileNamed(name);

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from '../../src-shared/zod.js';
+import { formatIssue } from '../../src-shared/issues.js';
 import { DEFAULT_ICA_BASE_URL, defaultTssBaseUrl, type RegionId } from '../../src-shared/regions.js';
 import type { CredentialInput, ProfileView } from '../../src-shared/schemas.js';
 import type { Config, ConfigStore, StoredProfile } from '../config/types.js';
@@ -72,10 +73,8 @@ const inputSchemas = () => import('../../src-shared/schemas.js');
 export function parseInput<S extends z.core.$ZodType>(schema: S, value: unknown, what: string): z.core.output<S> {
   const parsed = z.safeParse(schema, value);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? ` (${issue.path.join('.')})` : '';
     // zod issue messages describe the rule, never the offending value, so a mistyped key cannot leak here.
-    throw new TesseraError('INVALID_INPUT', `${what}: ${issue?.message ?? 'invalid'}${where}`);
+    throw new TesseraError('INVALID_INPUT', `${what}: ${formatIssue(parsed.error.issues[0])}`);
   }
   return parsed.data;
 }

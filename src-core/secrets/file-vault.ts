@@ -21,6 +21,7 @@ import { createCipheriv, createDecipheriv, createHmac, randomBytes, scrypt, timi
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import * as z from '../../src-shared/zod.js';
+import { formatIssue } from '../../src-shared/issues.js';
 import { atomicWriteFile } from '../config/atomic.js';
 import { withFileLock } from '../config/lock.js';
 import { TesseraError } from '../errors.js';
@@ -165,9 +166,7 @@ export function createFileVault(options: FileVaultOptions): FileVaultStore {
     }
     const parsed = VaultFileSchema.safeParse(raw);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue?.path.length ? ` (${issue.path.join('.')})` : '';
-      throw corrupt(path, `${issue?.message ?? 'unexpected format'}${where}`);
+      throw corrupt(path, formatIssue(parsed.error.issues[0], { location: true }));
     }
     return parsed.data;
   }

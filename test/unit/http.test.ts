@@ -57,10 +57,11 @@ async function rejection(promise: Promise<unknown>) {
 const Body = z.object({ token: z.string() });
 
 describe('transport security', () => {
-  it.each(['127.0.0.1', '127.8.9.10', 'localhost', 'api.localhost', '[::1]', '::1'])('%s is loopback', (h) => {
+  it.each(['127.0.0.1', '127.8.9.10', 'localhost', '[::1]', '::1'])('%s is loopback', (h) => {
     expect(isLoopbackHost(h)).toBe(true);
   });
-  it.each(['example.com', '127.0.0.1.evil.com', '128.0.0.1', '10.0.0.1', '[::2]', 'localhost.evil.com', '1127.0.0.1'])('%s is not loopback', (h) => {
+  // `*.localhost` is not: not every resolver pins those names to loopback.
+  it.each(['example.com', '127.0.0.1.evil.com', '128.0.0.1', '10.0.0.1', '[::2]', 'localhost.evil.com', '1127.0.0.1', 'api.localhost'])('%s is not loopback', (h) => {
     expect(isLoopbackHost(h)).toBe(false);
   });
 
@@ -75,6 +76,20 @@ describe('transport security', () => {
     expect(() => assertSecureUrl('https://example.com/')).not.toThrow();
     expect(() => assertSecureUrl('http://127.0.0.1:8080/x')).not.toThrow();
     expect(() => assertSecureUrl('http://[::1]:8080/x')).not.toThrow();
+  });
+
+  it('refuses a URL with user:password@ without echoing them', () => {
+    const error = (() => {
+      try {
+        assertSecureUrl('https://ada:pw-in-url-77@example.com/ica/rest');
+      } catch (e) {
+        return e as Error;
+      }
+      return new Error('accepted');
+    })();
+    expect(error).toMatchObject({ code: 'INVALID_INPUT' });
+    expect(error.message).not.toContain('pw-in-url-77');
+    expect(error.message).not.toContain('ada');
   });
 
   it('does not follow redirects (they could carry the key elsewhere)', async () => {
