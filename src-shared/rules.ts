@@ -47,7 +47,7 @@ const DOMAIN_CHARS = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 export function domainProblem(domain: string): Problem {
   if (domain.length === 0) return 'Enter the tenant domain.';
   if (domain.length > DOMAIN_MAX) return `A tenant domain has at most ${DOMAIN_MAX} characters.`;
-  if (!DOMAIN_CHARS.test(domain)) return 'A tenant domain has letters, digits and inner dashes only, as in <domain>.login.illumina.com.';
+  if (!DOMAIN_CHARS.test(domain)) return 'A tenant domain has letters, digits and dashes only (not first or last), as in <domain>.login.illumina.com.';
   return null;
 }
 
