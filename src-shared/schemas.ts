@@ -178,6 +178,12 @@ export interface CopyResult {
 export interface DoctorCheck {
   name: string;
   ok: boolean;
+  /**
+   * On the checks of a secret backend (keychain, file vault): whether it is the one in
+   * use. A backend not in use that fails is only of interest as the way out when the
+   * one in use fails too. Absent on other checks.
+   */
+  selected?: boolean;
   detail: string;
   /** What to do when not ok. */
   hint?: string;

@@ -267,16 +267,21 @@ function AboutCard() {
       {error ? <ErrorNotice error={error} /> : null}
       {report ? (
         <ul className="checks" aria-label="Diagnostic checks">
-          {report.checks.map((c) => (
-            <li key={c.name} className={c.ok ? 'check-ok' : 'check-bad'}>
-              <Icon name={c.ok ? 'check' : 'alert'} />
-              <div>
-                <p className="strong">{c.name}</p>
-                <p className="muted small">{c.detail}</p>
-                {!c.ok && c.hint ? <p className="small">{c.hint}</p> : null}
-              </div>
-            </li>
-          ))}
+          {report.checks.map((c) => {
+            // A backend not in use that fails is no problem while the one in use works; its advice matters only then.
+            const unused = !c.ok && c.selected === false;
+            return (
+              <li key={c.name} className={c.ok ? 'check-ok' : unused ? 'check-na' : 'check-bad'}>
+                <Icon name={c.ok ? 'check' : unused ? 'info' : 'alert'} />
+                <div>
+                  <p className="strong">{c.name}</p>
+                  {unused ? <p className="small">Not in use</p> : null}
+                  <p className="muted small">{c.detail}</p>
+                  {!c.ok && c.hint && !(unused && report.ok) ? <p className="small">{c.hint}</p> : null}
+                </div>
+              </li>
+            );
+          })}
         </ul>
       ) : null}
     </section>

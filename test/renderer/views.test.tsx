@@ -322,6 +322,29 @@ describe('settings', () => {
     expect(bridge.settings).not.toHaveProperty('defaultProfile');
   });
 
+  it('shows a backend that is not in use as such, without its advice', async () => {
+    const bridge = installBridge();
+    bridge.overrides.doctor = () => ({
+      ok: true,
+      dataDir: '/tmp/x',
+      secretBackend: 'keychain',
+      checks: [
+        { name: 'keychain', ok: true, selected: true, detail: 'The OS keychain works' },
+        { name: 'file-vault', ok: false, selected: false, detail: 'No passphrase is available', hint: 'Set TESSERA_VAULT_PASSPHRASE.' },
+      ],
+    });
+    const user = userEvent.setup();
+    render(<App />);
+    await screen.findByRole('navigation', { name: 'Profiles' });
+    act(() => useApp.setState({ view: { kind: 'settings' } }));
+    await user.click(await screen.findByRole('button', { name: 'Run checks' }));
+    const checks = await screen.findByRole('list', { name: 'Diagnostic checks' });
+    const vault = within(checks).getByText('file-vault').closest('li') as HTMLElement;
+    expect(vault.className).toBe('check-na');
+    expect(within(vault).getByText('Not in use')).toBeTruthy();
+    expect(checks.textContent).not.toContain('TESSERA_VAULT_PASSPHRASE');
+  });
+
   it('says the range of a number it refuses', async () => {
     installBridge();
     const user = userEvent.setup();
