@@ -9,6 +9,7 @@ import { assertSecureUrl, isLoopbackHost } from '../../src-core/http/url.js';
 import { backoffDelay, DEFAULT_RETRY_POLICY, parseRetryAfter } from '../../src-core/http/retry.js';
 import { parseProblem } from '../../src-core/http/errors.js';
 import type { FetchPort } from '../../src-core/ports.js';
+import { recordSecret } from '../helpers/env.js';
 
 type Handler = (url: string, init: RequestInit) => Response | Promise<Response>;
 
@@ -79,16 +80,18 @@ describe('transport security', () => {
   });
 
   it('refuses a URL with user:password@ without echoing them', () => {
+    const password = `pw-in-url-${process.pid}-77`;
+    recordSecret(password);
     const error = (() => {
       try {
-        assertSecureUrl('https://ada:pw-in-url-77@example.com/ica/rest');
+        assertSecureUrl(`https://ada:${password}@example.com/ica/rest`);
       } catch (e) {
         return e as Error;
       }
       return new Error('accepted');
     })();
     expect(error).toMatchObject({ code: 'INVALID_INPUT' });
-    expect(error.message).not.toContain('pw-in-url-77');
+    expect(error.message).not.toContain(password);
     expect(error.message).not.toContain('ada');
   });
 
