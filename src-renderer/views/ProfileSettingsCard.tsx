@@ -27,11 +27,12 @@ export function ProfileSettingsCard({ profile }: { profile: ProfileView }) {
   if (icaUrl.trim() !== icaBefore) patch.icaUrl = icaUrl.trim() || null;
   if (tssUrl.trim() !== tssBefore) patch.tssUrl = tssUrl.trim() || null;
   const dirty = Object.keys(patch).length > 0;
-  // The core's rules (src-shared/rules.ts); an empty field means "none" or "the region's default".
+  // The core's rules (src-shared/rules.ts), for the fields being changed (a value stored by
+  // an older version is left alone); an empty field means "none" or "the region's default".
   const problems = {
-    workgroup: workgroup.trim() ? workgroupProblem(workgroup.trim()) : null,
-    ica: icaUrl.trim() ? (urlProblem(icaUrl)?.message ?? null) : null,
-    tss: tssUrl.trim() ? (urlProblem(tssUrl)?.message ?? null) : null,
+    workgroup: patch.workgroup ? workgroupProblem(patch.workgroup) : null,
+    ica: patch.icaUrl ? (urlProblem(patch.icaUrl)?.message ?? null) : null,
+    tss: patch.tssUrl ? (urlProblem(patch.tssUrl)?.message ?? null) : null,
   };
   const valid = Object.values(problems).every((p) => p === null);
 
