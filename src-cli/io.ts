@@ -9,6 +9,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { TesseraError } from '../src-core/errors.js';
 import { registerSecret } from '../src-core/redact.js';
+import { hiddenLine } from './hidden-line.js';
 
 const MAX_SECRET_BYTES = 64 * 1024;
 
@@ -107,7 +108,7 @@ export function promptHidden(prompt: string): Promise<string> {
   const input = process.stdin;
   if (!input.isTTY) return Promise.reject(new TesseraError('INVALID_INPUT', 'Cannot prompt: stdin is not a terminal.'));
   return new Promise((resolve, reject) => {
-    let value = '';
+    const line = hiddenLine();
     const wasRaw = input.isRaw;
     // Echo off before the prompt shows: an answer sent as soon as the prompt appears
     // (a paste, an `expect` script) would otherwise be echoed by the terminal.
@@ -121,15 +122,12 @@ export function promptHidden(prompt: string): Promise<string> {
       input.removeListener('data', onData);
       process.stderr.write('\n');
       if (error) reject(error);
-      else resolve(value);
+      else resolve(line.value);
     };
     const onData = (chunk: string): void => {
-      for (const ch of chunk) {
-        if (ch === '\r' || ch === '\n' || ch === '\u0004') return finish();
-        if (ch === '\u0003') return finish(new TesseraError('CANCELLED', 'Cancelled.'));
-        if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
-        else if (ch >= ' ') value += ch;
-      }
+      const state = line.feed(chunk);
+      if (state === 'done') finish();
+      else if (state === 'cancelled') finish(new TesseraError('CANCELLED', 'Cancelled.'));
     };
     input.on('data', onData);
   });

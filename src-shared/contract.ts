@@ -25,7 +25,6 @@ import {
   VaultUnlockOptionsSchema,
   type AddProfileInput,
   type AppInfo,
-  type AuditEvent,
   type AuditList,
   type AuditQuery,
   type CacheStatus,

@@ -8,7 +8,8 @@
  * (profile changes, cache queries, the IPC contract).
  */
 import { REGION_IDS, resolveRegion } from './regions.js';
-import { RegionIdSchema, type TokenFormat, type VaultState } from './base-schemas.js';
+import { RegionIdSchema, wholeNumber, type TokenFormat, type VaultState } from './base-schemas.js';
+import { BOUNDS, apiKeyProblem, domainProblem, profileNameProblem, urlProblem, workgroupProblem } from './rules.js';
 import * as z from './zod.js';
 
 export {
@@ -29,21 +30,17 @@ export {
   type VaultUnlockOptions,
 } from './base-schemas.js';
 
-export const ProfileNameSchema = z.string().check(
-  z.trim(),
-  z.minLength(1, 'A profile name is required'),
-  z.maxLength(64, 'A profile name has at most 64 characters'),
-  z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'Use letters, digits, dot, dash or underscore, starting with a letter or digit'),
-);
+/** Refines with one of ./rules.ts: the rule's message when it finds a problem. */
+const rule = <T>(problem: (value: T) => string | null) =>
+  z.superRefine((value: T, ctx) => {
+    const message = problem(value);
+    if (message !== null) ctx.addIssue({ code: 'custom', message, input: value });
+  });
+
+export const ProfileNameSchema = z.string().check(z.trim(), rule(profileNameProblem));
 
 /** Tenant domain: the `<domain>` of `<domain>.login.illumina.com`. */
-export const DomainSchema = z.string().check(
-  z.trim(),
-  z.toLowerCase(),
-  z.minLength(1, 'A tenant domain is required'),
-  z.maxLength(63),
-  z.regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, 'A tenant domain has letters, digits and dashes only (as in <domain>.login.illumina.com)'),
-);
+export const DomainSchema = z.string().check(z.trim(), z.toLowerCase(), rule(domainProblem));
 
 /** Accepts a region id or an alias such as `london` or `eu`, and yields the id. */
 export const RegionInputSchema = z.pipe(
@@ -58,23 +55,25 @@ export const RegionInputSchema = z.pipe(
   }),
 );
 
-export const WorkgroupSchema = z.string().check(z.trim(), z.minLength(1), z.maxLength(128));
+export const WorkgroupSchema = z.string().check(z.trim(), rule(workgroupProblem));
 
+/**
+ * An ICA or TSS base URL, without trailing slashes. Its form is checked here (absolute,
+ * http or https, no user:password@); whether plain http is allowed for its host is
+ * decided when it is used (INSECURE_URL, by the same rule).
+ */
 export const BaseUrlSchema = z.pipe(
   z.string().check(
     z.trim(),
-    z.url('Expected an absolute URL such as https://ica.illumina.com/ica/rest'),
-    z.refine((u) => /^https?:\/\//i.test(u), 'Only http(s) URLs are allowed'),
+    rule((u: string) => {
+      const problem = urlProblem(u);
+      return problem && problem.kind !== 'insecure-http' ? problem.message : null;
+    }),
   ),
   z.transform((u: string) => u.replace(/\/+$/, '')),
 );
 
-export const ApiKeySchema = z.string().check(
-  z.trim(),
-  z.minLength(8, 'That API key looks too short'),
-  z.maxLength(4096),
-  z.refine((k) => !/\s/.test(k), 'An API key is one line with no spaces'),
-);
+export const ApiKeySchema = z.string().check(z.trim(), rule(apiKeyProblem));
 
 export const CredentialInputSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('api-key'), apiKey: ApiKeySchema }),
@@ -185,6 +184,12 @@ export interface CopyResult {
 export interface DoctorCheck {
   name: string;
   ok: boolean;
+  /**
+   * On the checks of a secret backend (keychain, file vault): whether it is the one in
+   * use. A backend not in use that fails is only of interest as the way out when the
+   * one in use fails too. Absent on other checks.
+   */
+  selected?: boolean;
   detail: string;
   /** What to do when not ok. */
   hint?: string;
@@ -274,7 +279,7 @@ export const CaseQuerySchema = z.strictObject({
   sort: z.optional(CaseSortSchema),
   order: z.optional(z.enum(['asc', 'desc'])),
   offset: z.optional(z.number().check(z.int(), z.gte(0))),
-  limit: z.optional(z.number().check(z.int(), z.gte(1), z.lte(1000))),
+  limit: z.optional(wholeNumber(BOUNDS.caseLimit)),
 });
 export type CaseQuery = z.infer<typeof CaseQuerySchema>;
 
@@ -318,7 +323,7 @@ export interface SyncResult {
 /** Per-run sync options; absent fields fall back to the settings. */
 export const SyncOptionsSchema = z.strictObject({
   /** Overrides `syncAuditDays` for this run. */
-  auditDays: z.optional(z.number().check(z.int(), z.gte(0), z.lte(365))),
+  auditDays: z.optional(wholeNumber(BOUNDS.syncAuditDays)),
   /** Remove what the server no longer lists even when that is most of the cache (no confirming second sync). */
   allowMassRemoval: z.optional(z.boolean()),
 });
@@ -342,7 +347,7 @@ export const AuditQuerySchema = z.strictObject({
   caseId: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(128))),
   /** Only events at or after this instant (ISO 8601). */
   since: z.optional(z.iso.datetime({ offset: true })),
-  limit: z.optional(z.number().check(z.int(), z.gte(1), z.lte(10_000))),
+  limit: z.optional(wholeNumber(BOUNDS.auditLimit)),
 });
 export type AuditQuery = z.infer<typeof AuditQuerySchema>;
 

@@ -20,7 +20,7 @@ export function renderDoctor(report: DoctorReport): string {
   const line = (c: DoctorCheck): string[] => {
     // A backend that is not selected only matters as the alternative when the selected one fails;
     // other failures that do not fail the report are warnings.
-    const unselected = c.detail.startsWith('(not selected)');
+    const unselected = c.selected === false;
     const mark = c.ok ? '[ok]  ' : unselected ? '[n/a] ' : report.ok ? '[warn]' : '[FAIL]';
     const out = [`  ${mark} ${c.name}: ${c.detail}`];
     if (!c.ok && c.hint && !(unselected && report.ok)) out.push(`         fix: ${c.hint}`);

@@ -5,11 +5,13 @@
 import { Option, type Command } from 'commander';
 import type { CredentialInput, ProfileView } from '../../src-shared/schemas.js';
 import { REGIONS } from '../../src-shared/regions.js';
+import { domainProblem, profileNameProblem, workgroupProblem } from '../../src-shared/rules.js';
 import { TesseraError } from '../../src-core/errors.js';
 import { lookupProfile } from '../../src-core/profiles/repository.js';
 import type { CliContext, Registrar } from '../context.js';
 import { readKeyFile, readSecretFromStdin } from '../io.js';
 import { age, table } from '../format.js';
+import { ruleOption } from '../options.js';
 
 interface CredentialOptions {
   apiKeyStdin?: boolean;
@@ -107,10 +109,10 @@ export const registerProfile: Registrar = (program, ctx) => {
     profile
       .command('add')
       .description('store a tenant profile and its API key (or password) in the keychain')
-      .argument('<name>', 'a short name for the profile, e.g. lab-us')
-      .requiredOption('--domain <tenant>', 'tenant domain, as in <domain>.login.illumina.com')
+      .argument('<name>', 'a short name for the profile, e.g. lab-us', ruleOption(profileNameProblem))
+      .requiredOption('--domain <tenant>', 'tenant domain, as in <domain>.login.illumina.com', ruleOption(domainProblem, (v) => v.trim().toLowerCase()))
       .requiredOption('--region <region>', 'us, euw2 (london), cac1 (canada), aps2 (australia), euc1 (eu)')
-      .option('--workgroup <id>', 'TSS workgroup id sent as X-ILMN-Workgroup')
+      .option('--workgroup <id>', 'TSS workgroup id (a UUID) sent as X-ILMN-Workgroup', ruleOption(workgroupProblem))
       .option('--ica-url <url>', 'ICA REST base URL (default https://ica.illumina.com/ica/rest)')
       .option('--tss-url <url>', 'TSS base URL (default derived from the domain and region)')
       .option('--include-identifiers', 'let the offline cache fetch patient identifiers (PHI)')

@@ -268,6 +268,10 @@ describe('tessera token', () => {
     expect(bad.stdout).toBe('');
     const ttl = await cli.run(['token', 'lab', '--min-ttl', 'soon']);
     expect(ttl.code).toBe(EXIT_CODES.usage);
+    // The range is the one the app's settings use, and the message states it.
+    const long = await cli.run(['token', 'lab', '--min-ttl', '90000']);
+    expect(long.code).toBe(EXIT_CODES.usage);
+    expect(long.stderr).toContain('Enter a whole number from 0 to 86400 (seconds).');
   });
 
   it('an unknown profile is a usage error (exit 2) that points to `profile list`', async () => {

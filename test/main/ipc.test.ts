@@ -15,7 +15,7 @@ const API_KEY = 'sk-test-0123456789abcdef';
 const VALID_ARGS: Record<(typeof CONTRACT_METHODS)[number], unknown[]> = {
   listProfiles: [],
   addProfile: [{ name: 'lab', domain: 'demo-lab', region: 'us', credential: { kind: 'api-key', apiKey: API_KEY } }],
-  updateProfile: ['lab', { workgroup: 'wg-1' }],
+  updateProfile: ['lab', { workgroup: '0f8e6d4c-2b1a-4c3d-9e8f-7a6b5c4d3e2f' }],
   removeProfile: ['lab'],
   replaceCredential: ['lab', { kind: 'api-key', apiKey: API_KEY }],
   getTokenStatus: ['lab'],

@@ -14,6 +14,7 @@ import type {
   Facet,
   ProfileView,
   Settings,
+  SettingsPatch,
   TestDefinition,
   TokenStatus,
   VaultState,
@@ -180,9 +181,10 @@ export class FakeBridge implements TesseraBridge {
       return { profile: name, format, expiresAt: tokenStatus(name).expiresAt, clearsAt: new Date(Date.now() + 30_000).toISOString() };
     });
   getSettings = () => this.run('getSettings', [], () => ({ ...this.settings }));
-  updateSettings = (patch: Partial<Settings>) =>
+  updateSettings = (patch: SettingsPatch) =>
     this.run('updateSettings', [patch], () => {
-      this.settings = { ...this.settings, ...patch };
+      // As the core: a null removes the setting.
+      this.settings = Object.fromEntries(Object.entries({ ...this.settings, ...patch }).filter(([, v]) => v !== null)) as Settings;
       return { ...this.settings };
     });
   doctor = () => this.run('doctor', [], () => ({ ok: true, dataDir: '/tmp/x', secretBackend: 'keychain' as const, checks: [{ name: 'keychain', ok: true, detail: 'reachable' }] }));
