@@ -5,6 +5,7 @@
  * in memory.
  */
 import { Rng, mixSeed } from './prng.js';
+import { activationStateOf } from './reports.js';
 import type { SimAuditEvent, SimCase, SimCaseSubject, SimSample, SimTestDefinition } from './types.js';
 
 export interface CaseCore {
@@ -19,6 +20,8 @@ export interface CaseCore {
   testIdx: number;
   tags: string[];
   ownerIdx: number;
+  /** How often the case's report was edited since it was generated (reports.ts derives content and editStatus from it). */
+  reportEdits: number;
 }
 
 export interface SimUserRecord {
@@ -170,6 +173,7 @@ function newCaseCore(t: TenantState, rng: Rng, created: number, ageFraction: num
     testIdx: rng.int(0, t.testDefinitions.length - 1),
     tags,
     ownerIdx: rng.int(0, t.users.length - 1),
+    reportEdits: 0,
   };
 }
 
@@ -327,7 +331,7 @@ export function materialize(t: TenantState, c: CaseCore, identifiers: boolean): 
     displayId: c.displayId,
     status: c.status,
     subState: c.subState,
-    activationState: c.status === 'Canceled' || c.status === 'Deletion' ? 'INACTIVE' : 'ACTIVE',
+    activationState: activationStateOf(c),
     createdDate: iso(c.created),
     updatedDate: iso(c.updated),
     createdBy: ownerEmail,
@@ -401,6 +405,7 @@ export function updateCases(t: TenantState, n: number): CaseCore[] {
       c.subState = pickSubState(t.mutations, c.status);
     }
     c.updated = Math.max(advanceClock(t), c.created + 1);
+    c.reportEdits++;
   }
   return chosen;
 }
@@ -413,6 +418,7 @@ export function editCase(t: TenantState, idOrDisplayId: string, fields: { status
   if (fields.subState !== undefined) c.subState = fields.subState;
   if (fields.tags !== undefined) c.tags = [...fields.tags];
   c.updated = Math.max(advanceClock(t), c.created + 1);
+  c.reportEdits++;
   return c;
 }
 

@@ -13,7 +13,7 @@ export interface Clock {
 }
 
 /** Every response carries the server's Date (with skew), so clients can measure the offset. */
-export function send(res: ServerResponse, clock: Clock, status: number, contentType: string | undefined, body: string, extraHeaders: Record<string, string> = {}): void {
+export function send(res: ServerResponse, clock: Clock, status: number, contentType: string | undefined, body: string | Buffer, extraHeaders: Record<string, string> = {}): void {
   if (res.headersSent || res.destroyed) return;
   res.statusCode = status;
   res.setHeader('Date', new Date(clock.nowMs()).toUTCString());

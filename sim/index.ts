@@ -347,11 +347,12 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
         const end = res.end.bind(res) as (body?: unknown) => ServerResponse;
         (res as { end: unknown }).end = (body?: unknown) => {
           if (typeof body !== 'string' && !Buffer.isBuffer(body)) return end(body);
-          let text = Buffer.isBuffer(body) ? body.toString('utf8') : body;
+          let text: string;
           try {
-            text = JSON.stringify(fault.transform(JSON.parse(text)));
+            text = JSON.stringify(fault.transform(JSON.parse(Buffer.isBuffer(body) ? body.toString('utf8') : body)));
           } catch {
-            // Not JSON: passed on unchanged.
+            // Not JSON (a PDF, say): passed on unchanged, byte for byte.
+            return end(body);
           }
           if (!res.headersSent) res.setHeader('Content-Length', Buffer.byteLength(text));
           return end(text);

@@ -1,7 +1,8 @@
 /** TSS routes: one server for every tenant, chosen by the X-ILMN-Domain header. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { auditEventsFor, filterFacts, materialize, searchView, type CaseCore, type TenantState } from './data.js';
-import { header, sendJson, sendTssError } from './http.js';
+import { header, send, sendJson, sendTssError } from './http.js';
+import { caseReport, reportAccess, reportPdf } from './reports.js';
 import { tenantOfJwt } from './ica.js';
 import { findKey, tenantByDomain, type SimState } from './state.js';
 
@@ -253,12 +254,49 @@ async function auditSearch(state: SimState, req: IncomingMessage, res: ServerRes
   sendJson(res, state, 200, envelope);
 }
 
+/** The case a report route names, or the error answered: unknown case 404, inactive 403, no report yet 404. */
+async function reportCase(state: SimState, req: IncomingMessage, res: ServerResponse, id: string): Promise<{ tenant: TenantState; c: CaseCore } | undefined> {
+  const tenant = await authenticate(state, req, res, false);
+  if (!tenant) return undefined;
+  const c = tenant.byId.get(id);
+  if (!c) {
+    sendTssError(res, state, 404, 'CASE_NOT_FOUND', `No case with id ${id}.`);
+    return undefined;
+  }
+  const access = reportAccess(c);
+  if (!access.ok) {
+    sendTssError(res, state, access.status, access.code, access.message);
+    return undefined;
+  }
+  return { tenant, c };
+}
+
+async function reportJson(state: SimState, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+  const found = await reportCase(state, req, res, id);
+  if (!found) return;
+  // The platform nests the report as a JSON string.
+  sendJson(res, state, 200, { jsonContent: JSON.stringify(caseReport(found.tenant, found.c)) });
+}
+
+async function reportPdfRoute(state: SimState, req: IncomingMessage, res: ServerResponse, id: string, reportTypeId: string): Promise<void> {
+  const found = await reportCase(state, req, res, id);
+  if (!found) return;
+  const pdf = reportPdf(found.tenant, found.c, reportTypeId);
+  if (!pdf) {
+    sendTssError(res, state, 404, 'REPORT_TYPE_NOT_FOUND', `Case ${id} has no report of type ${reportTypeId}.`);
+    return;
+  }
+  send(res, state, 200, 'application/pdf', pdf);
+}
+
 /** Routes a TSS request; returns false when no TSS route matches the path. */
 export async function routeTss(state: SimState, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
   const path = url.pathname.replace(/\/+$/, '');
   const search = /^\/crs\/api\/(v1|v2)\/cases\/search$/.exec(path);
   const byId = /^\/crs\/api\/v1\/cases\/([^/]+)$/.exec(path);
-  const isTss = search || byId || path === '/tms/api/v1/testDefinitions' || path === '/als/api/v1/auditlogs/search';
+  const report = /^\/crs\/api\/v1\/cases\/([^/]+)\/reports\/json$/.exec(path);
+  const pdf = /^\/drs\/v1\/draftreport\/case\/([^/]+)\/reports\/([^/]+)\/pdf$/.exec(path);
+  const isTss = search || byId || report || pdf || path === '/tms/api/v1/testDefinitions' || path === '/als/api/v1/auditlogs/search';
   if (!isTss) return false;
   if (req.method !== 'GET') {
     sendTssError(res, state, 405, 'METHOD_NOT_ALLOWED', `${req.method ?? ''} is not allowed on ${path}.`);
@@ -271,6 +309,10 @@ export async function routeTss(state: SimState, req: IncomingMessage, res: Serve
       return true;
     }
     await caseSearch(state, req, res, url);
+  } else if (report?.[1]) {
+    await reportJson(state, req, res, decodeURIComponent(report[1]));
+  } else if (pdf?.[1] && pdf[2]) {
+    await reportPdfRoute(state, req, res, decodeURIComponent(pdf[1]), decodeURIComponent(pdf[2]));
   } else if (byId?.[1]) {
     await caseById(state, req, res, url, decodeURIComponent(byId[1]));
   } else if (path === '/tms/api/v1/testDefinitions') {

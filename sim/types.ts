@@ -48,7 +48,7 @@ export interface SimCase {
   displayId: string;
   status: string;
   subState: string;
-  activationState: string;
+  activationState: string | null;
   createdDate: string;
   updatedDate: string;
   createdBy: string;

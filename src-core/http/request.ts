@@ -36,6 +36,11 @@ export interface RequestSpec<T> {
   accept?: readonly string[];
   /** Validates the parsed JSON body; without it the body is discarded and `body` is undefined. */
   schema?: z.core.$ZodType<T>;
+  /**
+   * Answers the body as bytes (a Buffer, as `T`) instead of JSON, e.g. a PDF; the
+   * response's media type must be one of `accept`. Errors still parse as JSON problems.
+   */
+  binary?: boolean;
   /** Success statuses; default any 2xx. */
   okStatuses?: readonly number[];
   /** Per-attempt timeout; default the deps' (settings.requestTimeoutSeconds). Slow endpoints pass longer ones. */
@@ -172,13 +177,13 @@ export function formatBytes(bytes: number): string {
  * a declared Content-Length over the cap fails at once, and a body that grows past it
  * is cancelled mid-stream, so memory stays bounded whatever the server sends.
  */
-async function readBody(response: Response, maxBytes: number, aborted: Promise<never>, tooLarge: () => TesseraError): Promise<string> {
+async function readBody(response: Response, maxBytes: number, aborted: Promise<never>, tooLarge: () => TesseraError): Promise<Buffer> {
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
   if (declared > maxBytes) {
     await response.body?.cancel().catch(() => undefined);
     throw tooLarge();
   }
-  if (!response.body) return '';
+  if (!response.body) return Buffer.alloc(0);
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -194,11 +199,11 @@ async function readBody(response: Response, maxBytes: number, aborted: Promise<n
     void reader.cancel().catch(() => undefined);
     throw error;
   }
-  return new TextDecoder().decode(Buffer.concat(chunks, size));
+  return Buffer.concat(chunks, size);
 }
 
 type Attempt =
-  | { kind: 'response'; response: Response; text: string; sentAt: number; receivedAt: number }
+  | { kind: 'response'; response: Response; text: string; bytes: Buffer; sentAt: number; receivedAt: number }
   | { kind: 'error'; error: TesseraError; retryable: boolean };
 
 export function createHttp(deps: HttpDeps): Http {
@@ -249,8 +254,8 @@ export function createHttp(deps: HttpDeps): Http {
           { status: response.status },
         );
       };
-      const text = await readBody(response, maxBodyBytes, aborted, tooLarge);
-      return { kind: 'response', response, text, sentAt, receivedAt };
+      const bytes = await readBody(response, maxBodyBytes, aborted, tooLarge);
+      return { kind: 'response', response, text: new TextDecoder().decode(bytes), bytes, sentAt, receivedAt };
     } catch (error) {
       if (timedOut) {
         return {
@@ -358,9 +363,17 @@ export function createHttp(deps: HttpDeps): Http {
       receivedAt,
       serverDate: Number.isNaN(parsedDate) ? undefined : parsedDate,
     };
+    const type = mediaType(response.headers);
+    if (spec.binary) {
+      if (!type || !(spec.accept ?? []).includes(type)) {
+        throw new TesseraError('MALFORMED_RESPONSE', `${endpoint} returned ${response.status} with ${type ?? 'no media type'} instead of ${(spec.accept ?? []).join(' or ')}`, {
+          status: response.status,
+        });
+      }
+      return { ...base, body: result.bytes as T };
+    }
     if (!spec.schema) return { ...base, body: undefined as T };
 
-    const type = mediaType(response.headers);
     if (type && !isJsonType(type) && !(spec.accept ?? []).includes(type)) {
       throw new TesseraError('MALFORMED_RESPONSE', `${endpoint} returned ${response.status} with ${type} instead of JSON`, {
         status: response.status,
