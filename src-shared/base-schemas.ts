@@ -6,7 +6,7 @@
  * from here.
  */
 import { REGION_IDS } from './regions.js';
-import { BOUNDS, GLOBAL_SHORTCUT_MAX, boundsProblem, type Bounds } from './rules.js';
+import { BOUNDS, GLOBAL_SHORTCUT_MAX, SYNC_REPORTS, boundsProblem, type Bounds } from './rules.js';
 import * as z from './zod.js';
 
 export const RegionIdSchema = z.enum(REGION_IDS);
@@ -37,6 +37,7 @@ const SETTING_FIELDS = {
   defaultProfile: z.string(),
   requestTimeoutSeconds: wholeNumber(BOUNDS.requestTimeoutSeconds),
   syncAuditDays: wholeNumber(BOUNDS.syncAuditDays),
+  syncReports: z.enum(SYNC_REPORTS),
 };
 
 export const SettingsSchema = z.object({
@@ -50,6 +51,8 @@ export const SettingsSchema = z.object({
   requestTimeoutSeconds: z._default(SETTING_FIELDS.requestTimeoutSeconds, 30),
   /** Days of TSS audit log each sync caches (0: none; the audit service is slow, so it is opt-in). */
   syncAuditDays: z._default(SETTING_FIELDS.syncAuditDays, 0),
+  /** Case reports each sync keeps offline (SYNC_REPORTS): off by default, because every report is one more request per changed case. */
+  syncReports: z._default(SETTING_FIELDS.syncReports, 'off'),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 /**

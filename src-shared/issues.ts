@@ -43,6 +43,8 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   requestTimeoutSeconds: 'Request timeout',
   syncAuditDays: 'Days of audit log',
   auditDays: 'Days of audit log',
+  syncReports: 'Case reports to keep offline',
+  reports: 'Case reports',
   force: 'Force',
   text: 'Search text',
   status: 'Status',

@@ -163,6 +163,13 @@ export const BOUNDS = {
 
 export const GLOBAL_SHORTCUT_MAX = 64;
 
+/**
+ * Setting `syncReports`: which case reports a sync keeps offline. 'off' fetches none;
+ * 'json' the JSON report of each new or changed case; 'json+pdf' also its PDFs.
+ */
+export const SYNC_REPORTS = ['off', 'json', 'json+pdf'] as const;
+export type SyncReports = (typeof SYNC_REPORTS)[number];
+
 /** The bounds' message when `n` is not a whole number within them, else null. */
 export function boundsProblem(n: number, b: Bounds): Problem {
   return Number.isInteger(n) && n >= b.min && n <= b.max ? null : b.message;

@@ -9,7 +9,7 @@
  */
 import { REGION_IDS, resolveRegion } from './regions.js';
 import { RegionIdSchema, wholeNumber, type TokenFormat, type VaultState } from './base-schemas.js';
-import { BOUNDS, apiKeyProblem, domainProblem, profileNameProblem, urlProblem, workgroupProblem } from './rules.js';
+import { BOUNDS, SYNC_REPORTS, apiKeyProblem, domainProblem, profileNameProblem, urlProblem, workgroupProblem } from './rules.js';
 import * as z from './zod.js';
 
 export {
@@ -223,6 +223,8 @@ export interface CaseSummary {
   updatedDate?: string;
   dueDate?: string;
   completedDate?: string;
+  /** In search results: the reported variant the search text matched (`BRCA1 c.5266dupC`), when it matched report content. */
+  match?: string;
 }
 
 export interface CaseSubject {
@@ -297,7 +299,7 @@ export interface CaseSearchResult extends Freshness {
 
 export interface SyncProgress {
   profile: string;
-  phase: 'tests' | 'cases' | 'cleanup' | 'done' | 'cancelled' | 'failed';
+  phase: 'tests' | 'cases' | 'reports' | 'cleanup' | 'done' | 'cancelled' | 'failed';
   done: number;
   total: number | null;
   message?: string;
@@ -312,6 +314,8 @@ export interface SyncResult {
   durationMs: number;
   /** Audit-log events cached by this sync (absent when the audit log was not asked for). */
   audit?: number;
+  /** Case reports fetched by this sync (absent when reports were not asked for), and how many cases had none to fetch (inactive, not found, refused). */
+  reports?: { fetched: number; unavailable: number; pdfs: number };
   /**
    * Cases the server no longer lists that were kept, because removing them would have
    * emptied most of the cache in one pass (absent when none): the next sync removes them
@@ -326,6 +330,8 @@ export const SyncOptionsSchema = z.strictObject({
   auditDays: z.optional(wholeNumber(BOUNDS.syncAuditDays)),
   /** Remove what the server no longer lists even when that is most of the cache (no confirming second sync). */
   allowMassRemoval: z.optional(z.boolean()),
+  /** Overrides `syncReports` for this run. */
+  reports: z.optional(z.enum(SYNC_REPORTS)),
 });
 export type SyncOptions = z.infer<typeof SyncOptionsSchema>;
 
@@ -371,4 +377,65 @@ export interface AppInfo {
   vault: VaultState | null;
   /** Versions of Electron, Chromium and Node when running in the desktop app. */
   versions: Record<string, string>;
+}
+
+// ---- Case reports -------------------------------------------------------------------
+
+export interface ReportVariant {
+  gene?: string;
+  chromosome?: string;
+  start?: number;
+  stop?: number;
+  refAllele?: string;
+  altAllele?: string;
+  /** The transcript's name (RefSeq), HGVS notations, exons and predicted consequences. */
+  transcript?: string;
+  hgvsc?: string;
+  hgvsp?: string;
+  exons?: string;
+  proteinId?: string;
+  consequences: string[];
+}
+
+export interface ReportTypeView {
+  id?: string;
+  reportType?: string;
+  reportTypeId?: string;
+  reportId?: string;
+  name?: string;
+  status?: string;
+  subState?: string;
+  /** Corrected, Amended, or absent for an original report. */
+  editStatus?: string;
+  variants: ReportVariant[];
+  /** Whether the offline cache holds this report type's PDF. */
+  pdfCached: boolean;
+}
+
+/**
+ * A case's report as the cache keeps it. `available: false` says why there is none
+ * (the case is inactive, has no report yet, or the server refused it), not an error.
+ */
+export interface CaseReport {
+  caseId: string;
+  displayId: string;
+  available: boolean;
+  /** When not available: the server's status (403, 404) or 'inactive' when the case's activation state ruled it out. */
+  unavailableReason?: string;
+  reportTypes: ReportTypeView[];
+  versions: { truSightSoftwareSuite?: string; dragen?: string };
+  /** When this report was fetched from the server. */
+  fetchedAt: string;
+  /** The report as the server sent it (parsed from `jsonContent`). */
+  raw: Record<string, unknown>;
+}
+
+/** A report PDF's bytes; patient data, not a secret. */
+export interface ReportPdf {
+  caseId: string;
+  displayId: string;
+  reportTypeId: string;
+  /** A file name to suggest: `<displayId>-<report type>.pdf`, reduced to safe characters. */
+  fileName: string;
+  bytes: Uint8Array;
 }

@@ -84,11 +84,18 @@ function indexText(summary: Json | null, detail: Json | null, includeIdentifiers
   };
 }
 
+/** The report words the index holds for a case (empty when no report is cached). */
+function reportText(db: Database, rid: number): string {
+  return (stmt(db, 'SELECT search_text FROM case_reports WHERE rid = ?').pluck().get(rid) as string | undefined) ?? '';
+}
+
+const FTS_INSERT = 'INTO cases_fts (rowid, display_id, test_name, status, sub_state, tags, samples, identifiers, reports) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)';
+
 /** Writes the FTS row and the tag rows of one case; `fresh` skips deleting rows a new case cannot have. */
 function index(db: Database, rid: number, input: CaseInput, text: IndexText, fresh: boolean): void {
   const values = [rid, input.displayId, input.testDefinition?.name ?? '', input.status, input.subState ?? '', input.tags.join(' '), text.samples, text.identifiers];
   const verb = fresh ? 'INSERT' : 'INSERT OR REPLACE';
-  stmt(db, `${verb} INTO cases_fts (rowid, display_id, test_name, status, sub_state, tags, samples, identifiers) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(...values);
+  stmt(db, `${verb} ${FTS_INSERT}`).run(...values, fresh ? '' : reportText(db, rid));
   if (!fresh) stmt(db, 'DELETE FROM case_tags WHERE rid = ?').run(rid);
   const addTag = stmt(db, 'INSERT OR IGNORE INTO case_tags (tag, rid) VALUES (?, ?)');
   for (const tag of input.tags) addTag.run(tag, rid);
@@ -254,14 +261,31 @@ export function purgeIdentifiers(db: Database): number {
         stmt(db, 'UPDATE case_docs SET summary_json = ?, detail_json = ? WHERE rid = ?').run(JSON.stringify(summary), detail ? JSON.stringify(detail) : null, r.rid);
         stmt(db, 'UPDATE cases SET detail_current = 0, has_identifiers = 0 WHERE rid = ?').run(r.rid);
         const tags = (parse(`{"t":${r.tags_json}}`)?.t as string[] | undefined) ?? [];
-        stmt(
-          db,
-          'INSERT OR REPLACE INTO cases_fts (rowid, display_id, test_name, status, sub_state, tags, samples, identifiers) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-        ).run(r.rid, r.display_id, r.test_name ?? '', r.status, r.sub_state ?? '', tags.join(' '), samples.join(' '), '');
+        stmt(db, `INSERT OR REPLACE ${FTS_INSERT}`).run(r.rid, r.display_id, r.test_name ?? '', r.status, r.sub_state ?? '', tags.join(' '), samples.join(' '), '', reportText(db, r.rid));
         purged++;
       }
     })();
     after = rows[rows.length - 1]!.rid;
   }
   return purged;
+}
+
+interface StoredCaseRow {
+  rid: number;
+  display_id: string;
+  status: string;
+  sub_state: string | null;
+  test_name: string | null;
+  tags_json: string;
+  has_identifiers: number;
+}
+
+/** Rewrites one case's FTS row from what is stored (after its report changed); the contentless index needs every column. */
+export function reindex(db: Database, rid: number): void {
+  const r = stmt(db, 'SELECT rid, display_id, status, sub_state, test_name, tags_json, has_identifiers FROM cases WHERE rid = ?').get(rid) as StoredCaseRow | undefined;
+  if (!r) return;
+  // Identifiers are in the stored JSON only when the profile opted in, so reading them back is safe either way.
+  const text = indexText(doc(db, rid, 'summary_json'), doc(db, rid, 'detail_json'), r.has_identifiers === 1);
+  const tags = (parse(`{"t":${r.tags_json}}`)?.t as string[] | undefined) ?? [];
+  stmt(db, `INSERT OR REPLACE ${FTS_INSERT}`).run(rid, r.display_id, r.test_name ?? '', r.status, r.sub_state ?? '', tags.join(' '), text.samples, text.identifiers, reportText(db, rid));
 }

@@ -25,6 +25,7 @@
  * - No index on `generation`: every unchanged case gets a new generation each sync,
  *   and the one sweep per sync can afford a scan of the small `cases` table.
  */
+import { searchFieldsOf } from '../tss/normalize.js';
 import type { Database } from './sqlite.js';
 
 type Migration = (db: Database) => void;
@@ -112,7 +113,102 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX audit_created ON audit(created_date);
     `);
   },
+
+  // 2: case reports, and a `reports` column in the full-text index
+  (db) => {
+    db.exec(`
+      -- One row per case whose report was asked for. \`fingerprint\` is the case's fingerprint
+      -- when the report was fetched: a case whose fingerprint moved on (or without a row) is
+      -- fetched again by the next sync with reports, and no other. \`available = 0\` notes a
+      -- case whose report could not be had (\`reason\`: 'inactive', '403', '404').
+      CREATE TABLE case_reports (
+        rid INTEGER PRIMARY KEY REFERENCES cases(rid) ON DELETE CASCADE,
+        fingerprint TEXT NOT NULL,
+        fetched_at TEXT NOT NULL,
+        available INTEGER NOT NULL,
+        reason TEXT,
+        report_json TEXT,
+        search_text TEXT NOT NULL DEFAULT '',
+        -- The case's fingerprint when its PDFs were fetched (NULL: never).
+        pdf_fingerprint TEXT
+      );
+
+      -- PDFs live in the encrypted database like everything else: never as files.
+      CREATE TABLE report_pdfs (
+        id INTEGER PRIMARY KEY,
+        rid INTEGER NOT NULL REFERENCES cases(rid) ON DELETE CASCADE,
+        report_type_id TEXT NOT NULL,
+        fetched_at TEXT NOT NULL,
+        pdf BLOB,
+        reason TEXT,
+        UNIQUE (rid, report_type_id)
+      );
+
+      DROP TABLE cases_fts;
+      CREATE VIRTUAL TABLE cases_fts USING fts5(
+        display_id, test_name, status, sub_state, tags, samples, identifiers, reports,
+        content = '',
+        contentless_delete = 1,
+        tokenize = 'unicode61 remove_diacritics 2',
+        prefix = '1 2 3'
+      );
+    `);
+    // A contentless index cannot gain a column: rebuilt from the stored cases, as the
+    // version-1 writer built it (identifiers only where the profile had opted in).
+    const identifiers = (db.prepare("SELECT value FROM meta WHERE key = 'identifiers'").pluck().get() as string | undefined) === '1';
+    const insert = db.prepare(
+      'INSERT INTO cases_fts (rowid, display_id, test_name, status, sub_state, tags, samples, identifiers, reports) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    const rows = db
+      .prepare(
+        `SELECT c.rid, c.display_id, c.status, c.sub_state, c.test_name, c.tags_json, d.summary_json, d.detail_json, r.search_text
+           FROM cases c JOIN case_docs d ON d.rid = c.rid LEFT JOIN case_reports r ON r.rid = c.rid`,
+      )
+      .iterate() as Iterable<V1Row>;
+    for (const r of rows) {
+      const summary = parseObject(r.summary_json);
+      const detail = parseObject(r.detail_json);
+      const fromDetail = searchFieldsOf(detail, identifiers);
+      const fromSummary = searchFieldsOf(summary, identifiers);
+      const tags = (parseObject(`{"t":${r.tags_json}}`)?.t as string[] | undefined) ?? [];
+      insert.run(
+        r.rid,
+        r.display_id,
+        r.test_name ?? '',
+        r.status,
+        r.sub_state ?? '',
+        tags.join(' '),
+        unique([...fromDetail.samples, ...fromSummary.samples]).join(' '),
+        unique([...fromDetail.identifiers, ...fromSummary.identifiers]).join(' '),
+        r.search_text ?? '',
+      );
+    }
+  },
 ];
+
+interface V1Row {
+  rid: number;
+  display_id: string;
+  status: string;
+  sub_state: string | null;
+  test_name: string | null;
+  tags_json: string;
+  summary_json: string;
+  detail_json: string | null;
+  search_text: string | null;
+}
+
+function parseObject(text: string | null): Record<string, unknown> | null {
+  if (!text) return null;
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+const unique = (values: string[]): string[] => [...new Set(values)];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

@@ -28,7 +28,9 @@
 import type { CaseQuery, CaseSummary, Facet } from '../../src-shared/schemas.js';
 import { TesseraError } from '../errors.js';
 import { normalizeDate } from '../tss/dates.js';
+import { variantLabel, variantSearchText } from '../tss/normalize.js';
 import { isInitialismOf } from './initialisms.js';
+import { reportedVariants } from './reports.js';
 import type { Database } from './sqlite.js';
 import { stmt } from './statements.js';
 
@@ -51,12 +53,46 @@ const quoted = (text: string) => `"${text.replace(/"/g, '""')}"`;
  * the user types is interpreted as FTS syntax. A term that is the initialism of some of
  * `testNames` (initialisms.ts) also matches those names in the test-name column.
  */
-export function ftsExpression(text: string | undefined, testNames: readonly string[] = []): string | null {
-  if (!text) return null;
-  const terms = text
+function searchTerms(text: string): string[] {
+  return text
     .split(/\s+/)
     .filter((t) => TOKEN_CHAR.test(t))
     .slice(0, MAX_TERMS);
+}
+
+/** Words as the index's tokenizer sees them: letters and digits, lower case, without diacritics. */
+function tokens(text: string): string[] {
+  return text
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}\p{Co}]+/u)
+    .filter(Boolean);
+}
+
+/** Whether the term's tokens appear one after another in `words`, the last as a prefix (the index's phrase-prefix rule). */
+function termMatches(term: string[], words: string[]): boolean {
+  for (let i = 0; i + term.length <= words.length; i++) {
+    if (term.every((t, k) => (k === term.length - 1 ? words[i + k]!.startsWith(t) : words[i + k] === t))) return true;
+  }
+  return false;
+}
+
+/** The reported variant a search text matched in a case's report (`BRCA1 c.5266dupC`), if any. */
+function reportMatch(db: Database, caseId: string, text: string): string | undefined {
+  const variants = reportedVariants(db, caseId);
+  if (variants.length === 0) return undefined;
+  const terms = searchTerms(text).map(tokens).filter((t) => t.length > 0);
+  const hit = variants.find((v) => {
+    const words = tokens(variantSearchText(v));
+    return terms.some((t) => termMatches(t, words));
+  });
+  return hit ? variantLabel(hit) : undefined;
+}
+
+export function ftsExpression(text: string | undefined, testNames: readonly string[] = []): string | null {
+  if (!text) return null;
+  const terms = searchTerms(text);
   if (terms.length === 0) return null;
   return terms
     .map((t) => {
@@ -310,6 +346,13 @@ export function searchCases(db: Database, q: CaseQuery): SearchOutcome {
       items = (stmt(db, `SELECT ${SUMMARY_COLUMNS} ${where.sql} ${orderBy(q)} LIMIT ? OFFSET ?`).all(...where.params, limit, offset) as SummaryRow[]).map(
         rowToSummary,
       );
+      if (match && q.text) {
+        // Name the reported variant that matched, for the page shown only.
+        for (const item of items) {
+          const hit = reportMatch(db, item.id, q.text);
+          if (hit) item.match = hit;
+        }
+      }
     }
     return { items, total, facets };
   }).deferred();

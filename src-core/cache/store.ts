@@ -17,12 +17,12 @@
  */
 import { closeSync, existsSync, mkdirSync, openSync, promises as fs, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { AuditEvent, CaseDetail, CaseQuery, TestDefinition } from '../../src-shared/schemas.js';
+import type { AuditEvent, CaseDetail, CaseQuery, CaseReport, TestDefinition } from '../../src-shared/schemas.js';
 import { TesseraError } from '../errors.js';
 import type { Clock, Logger } from '../ports.js';
 import type { SecretSlot } from '../profiles/repository.js';
 import { systemClock } from '../ports.js';
-import type { CaseInput } from '../tss/normalize.js';
+import type { CaseInput, ReportInput } from '../tss/normalize.js';
 import { listAudit, upsertAudit, type AuditFilter } from './audit.js';
 import * as cases from './cases.js';
 import { countCases, idForDisplayId, readCase } from './detail.js';
@@ -31,6 +31,7 @@ import { readCacheKey, replaceCacheKey } from './key.js';
 import { getMeta, getNumber, setMeta, type MetaKey } from './meta.js';
 import { migrate, NewerSchemaError } from './migrations.js';
 import { cacheFile, cacheKeyLockFile, SIDECAR_SUFFIXES } from './paths.js';
+import * as reports from './reports.js';
 import { searchCases, type SearchOutcome } from './search.js';
 import { isCorruptionError, loadSqlite, openDatabase, type Database } from './sqlite.js';
 import { countTests, listTests, replaceTests, type TestInput } from './tests.js';
@@ -335,6 +336,43 @@ export class CacheStore {
     this.db.pragma('analysis_limit = 2000');
     if (hasStats) this.db.pragma('optimize');
     else this.db.exec('ANALYZE');
+  }
+
+  // ---- case reports (reports.ts) ----
+
+  pendingReports(afterRid: number, limit: number): reports.PendingReport[] {
+    return reports.pendingReports(this.db, afterRid, limit);
+  }
+
+  countPendingReports(): number {
+    return reports.countPendingReports(this.db);
+  }
+
+  pendingPdfs(afterRid: number, limit: number): ReturnType<typeof reports.pendingPdfs> {
+    return reports.pendingPdfs(this.db, afterRid, limit);
+  }
+
+  countPendingPdfs(): number {
+    return reports.countPendingPdfs(this.db);
+  }
+
+  /** Stores a report (or that there is none to have) for the case version `fingerprint`; the case's current one when absent. */
+  writeReport(caseId: string, outcome: { report: ReportInput } | { unavailable: string }, fingerprint?: string): boolean {
+    const fp = fingerprint ?? reports.caseFingerprint(this.db, caseId);
+    if (fp === undefined) return false;
+    return reports.writeReport(this.db, caseId, fp, new Date(this.clock.now()).toISOString(), outcome);
+  }
+
+  writePdfs(caseId: string, fingerprint: string, pdfs: Array<{ reportTypeId: string; pdf: Uint8Array | null; reason?: string }>): void {
+    reports.writePdfs(this.db, caseId, fingerprint, new Date(this.clock.now()).toISOString(), pdfs);
+  }
+
+  readReport(caseId: string): CaseReport | null {
+    return reports.readReport(this.db, caseId);
+  }
+
+  readPdf(caseId: string, reportTypeId: string): Uint8Array | null {
+    return reports.readPdf(this.db, caseId, reportTypeId);
   }
 
   markRefreshFailed(): void {

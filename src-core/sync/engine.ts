@@ -33,7 +33,8 @@ import { TesseraError } from '../errors.js';
 import type { Clock, Logger } from '../ports.js';
 import type { CacheStore } from '../cache/store.js';
 import type { TssClient } from '../tss/client.js';
-import { toCaseInput, toTestDefinition } from '../tss/normalize.js';
+import type { SyncReports } from '../../src-shared/rules.js';
+import { toCaseInput, toReportInput, toTestDefinition } from '../tss/normalize.js';
 import { runPool } from './pool.js';
 
 export type ProgressUpdate = Omit<SyncProgress, 'profile'>;
@@ -55,6 +56,10 @@ export interface SyncRunOptions {
   auditDays?: number;
   /** Remove what the server no longer lists even when that is most of the cache, without a confirming pass. */
   allowMassRemoval?: boolean;
+  /** Which case reports to keep offline (default 'off'): the JSON report, or the JSON and the PDFs, of new or changed cases. */
+  reports?: SyncReports;
+  /** Report requests in flight. */
+  reportConcurrency?: number;
   logger?: Logger;
 }
 
@@ -69,11 +74,23 @@ export interface SyncRunResult {
   removalDeferred: number;
   details: number;
   audit: number;
+  /** Absent when reports were not asked for. */
+  reports?: ReportCounts;
+}
+
+export interface ReportCounts {
+  /** Reports fetched and stored. */
+  fetched: number;
+  /** Cases noted as having no report to fetch: inactive, not found (404) or refused (403). */
+  unavailable: number;
+  /** PDFs fetched and stored. */
+  pdfs: number;
 }
 
 export const DEFAULT_PAGE_SIZE = 1000;
 export const DEFAULT_CONCURRENCY = 3;
 export const DEFAULT_DETAIL_CONCURRENCY = 4;
+export const DEFAULT_REPORT_CONCURRENCY = 4;
 /** The most case pages one pass reads (10 million cases at 1000 per page); a server claiming more is not believed. */
 export const MAX_PAGES = 10_000;
 
@@ -139,6 +156,10 @@ export async function runSync(options: SyncRunOptions): Promise<SyncRunResult> {
     let details = 0;
     if (includeIdentifiers) details = await fetchDetails(options, signal);
 
+    // 3b. Reports of new or changed cases (setting syncReports, or --reports).
+    let reports: ReportCounts | undefined;
+    if (options.reports && options.reports !== 'off') reports = await fetchReports(options, options.reports, signal);
+
     // 4. Optional audit log window.
     let audit = 0;
     if (options.auditDays && options.auditDays > 0) audit = await fetchAudit(options, signal);
@@ -162,7 +183,7 @@ export async function runSync(options: SyncRunOptions): Promise<SyncRunResult> {
     store.optimize();
     const counts = store.counts();
     progress({ phase: 'done', done: counts.cases, total: counts.cases });
-    return { tests: tests.length, cases: counts.cases, removed, syncedAt, swept: clean, removalDeferred: deferred, details, audit };
+    return { tests: tests.length, cases: counts.cases, removed, syncedAt, swept: clean, removalDeferred: deferred, details, audit, ...(reports ? { reports } : {}) };
   } catch (error) {
     inner.abort();
     if (options.signal?.aborted) throw new TesseraError('CANCELLED', 'The sync was cancelled.', { cause: error });
@@ -222,4 +243,93 @@ async function fetchAudit(options: SyncRunOptions, signal: AbortSignal): Promise
     options.logger?.warn('audit log not cached', { code: (error as { code?: string }).code });
   }
   return stored;
+}
+
+/** 403 and 404 mean "no report for this case" (inactive, none yet, not ours): noted, not a failure of the sync. */
+function unavailableStatus(error: unknown): string | undefined {
+  return error instanceof TesseraError && (error.status === 403 || error.status === 404) ? String(error.status) : undefined;
+}
+
+/**
+ * Fetches the report of every case whose report was never fetched or belongs to an
+ * older version of the case (its fingerprint moved on), a few at a time, then (with
+ * 'json+pdf') the PDFs of those reports. Each case is written in its own transaction,
+ * so a failure part-way (a 5xx after the retries, the network) leaves whole reports
+ * only, and the next sync fetches the rest. Cases the server says are inactive are
+ * not asked at all.
+ */
+async function fetchReports(options: SyncRunOptions, mode: Exclude<SyncReports, 'off'>, signal: AbortSignal): Promise<ReportCounts> {
+  const { store, client } = options;
+  const concurrency = options.reportConcurrency ?? DEFAULT_REPORT_CONCURRENCY;
+  const counts: ReportCounts = { fetched: 0, unavailable: 0, pdfs: 0 };
+  const progress = (done: number, total: number, message: string) => options.onProgress?.({ phase: 'reports', done, total, message });
+
+  const total = store.countPendingReports();
+  let done = 0;
+  progress(done, total, 'case reports');
+  for (let after = 0; ; ) {
+    const batch = store.pendingReports(after, 200);
+    if (batch.length === 0) break;
+    after = batch[batch.length - 1]!.rid;
+    await runPool(
+      batch,
+      concurrency,
+      async (p) => {
+        const activation = p.activationState;
+        if (activation === null || activation?.toUpperCase() === 'INACTIVE') {
+          // The platform serves no report for an inactive case: asking would only cost a request.
+          store.writeReport(p.id, { unavailable: 'inactive' }, p.fingerprint);
+          counts.unavailable++;
+        } else {
+          try {
+            const report = await client.caseReport(p.id, signal);
+            throwIfAborted(options.signal);
+            store.writeReport(p.id, { report: toReportInput(report) }, p.fingerprint);
+            counts.fetched++;
+          } catch (error) {
+            const status = unavailableStatus(error);
+            if (!status) throw error;
+            store.writeReport(p.id, { unavailable: status }, p.fingerprint);
+            counts.unavailable++;
+          }
+        }
+        progress(++done, total, 'case reports');
+      },
+      signal,
+    );
+    throwIfAborted(options.signal);
+  }
+  if (mode !== 'json+pdf') return counts;
+
+  const pdfTotal = store.countPendingPdfs();
+  let pdfDone = 0;
+  progress(pdfDone, pdfTotal, 'report PDFs');
+  for (let after = 0; ; ) {
+    const batch = store.pendingPdfs(after, 100);
+    if (batch.length === 0) break;
+    after = batch[batch.length - 1]!.rid;
+    await runPool(
+      batch,
+      concurrency,
+      async (p) => {
+        const pdfs: Array<{ reportTypeId: string; pdf: Uint8Array | null; reason?: string }> = [];
+        for (const reportTypeId of p.reportTypeIds) {
+          try {
+            pdfs.push({ reportTypeId, pdf: await client.reportPdf(p.id, reportTypeId, signal) });
+            counts.pdfs++;
+          } catch (error) {
+            const status = unavailableStatus(error);
+            if (!status) throw error;
+            pdfs.push({ reportTypeId, pdf: null, reason: status });
+          }
+        }
+        throwIfAborted(options.signal);
+        store.writePdfs(p.id, p.fingerprint, pdfs);
+        progress(++pdfDone, pdfTotal, 'report PDFs');
+      },
+      signal,
+    );
+    throwIfAborted(options.signal);
+  }
+  return counts;
 }

@@ -18,7 +18,8 @@
  *   case-search pages included; only the audit log, known to be slow, waits
  *   AUDIT_TIMEOUT_SCALE times as long.
  */
-import type * as z from '../../src-shared/zod.js';
+import * as z from '../../src-shared/zod.js';
+import { formatIssue } from '../../src-shared/issues.js';
 import { TesseraError } from '../errors.js';
 import type { Http, QueryValue } from '../http/request.js';
 import type { RetryPolicy } from '../http/retry.js';
@@ -26,7 +27,10 @@ import {
   TssAuditPageSchema,
   TssCasePageSchema,
   TssCaseSchema,
+  TssReportEnvelopeSchema,
+  TssReportSchema,
   TssTestDefinitionsSchema,
+  type TssReport,
   type TssAuditPage,
   type TssCase,
   type TssCasePage,
@@ -81,7 +85,14 @@ export interface TssClient {
   /** The id of the case with exactly this display id (search matches partially), or null. */
   findCaseId(displayId: string, signal?: AbortSignal): Promise<string | null>;
   auditLogs(params: AuditSearchParams, signal?: AbortSignal): Promise<TssAuditPage>;
+  /** The case's report, parsed from the `jsonContent` string and validated. */
+  caseReport(caseId: string, signal?: AbortSignal): Promise<TssReport>;
+  /** One report type's PDF (bytes, `application/pdf`). */
+  reportPdf(caseId: string, reportTypeId: string, signal?: AbortSignal): Promise<Uint8Array>;
 }
+
+/** A report JSON or PDF may be larger than a case page, but not without bound. */
+export const MAX_REPORT_BYTES = 32 * 1024 * 1024;
 
 /** The audit log's requests wait this many times `requestTimeoutSeconds` (30 s by default, so 5 minutes). */
 export const AUDIT_TIMEOUT_SCALE = 10;
@@ -114,8 +125,8 @@ export function createTssClient(options: TssClientOptions): TssClient {
 
   async function get<T>(
     path: string,
-    schema: z.core.$ZodType<T>,
-    init: { query?: Record<string, QueryValue>; timeoutMs?: number; signal?: AbortSignal | undefined },
+    schema: z.core.$ZodType<T> | 'pdf',
+    init: { query?: Record<string, QueryValue>; timeoutMs?: number; signal?: AbortSignal | undefined; maxBodyBytes?: number },
   ): Promise<T> {
     const call = async (force: boolean) => {
       const h = await headers(force);
@@ -124,14 +135,14 @@ export function createTssClient(options: TssClientOptions): TssClient {
           method: 'GET',
           url: `${base}${path}`,
           headers: h.headers,
-          accept: ['application/json'],
-          schema,
+          ...(schema === 'pdf' ? { accept: ['application/pdf'], binary: true } : { accept: ['application/json'], schema }),
+          ...(init.maxBodyBytes ? { maxBodyBytes: init.maxBodyBytes } : {}),
           ...(init.query ? { query: init.query } : {}),
           ...((init.timeoutMs ?? options.timeoutMs) !== undefined ? { timeoutMs: init.timeoutMs ?? options.timeoutMs } : {}),
           ...(options.retry ? { retry: options.retry } : {}),
           ...(init.signal ? { signal: init.signal } : {}),
         });
-        return result.body;
+        return result.body as T;
       } catch (error) {
         if (!force && h.bearer && isStatus(error, 401)) return null;
         throw error;
@@ -217,6 +228,31 @@ export function createTssClient(options: TssClientOptions): TssClient {
       const wanted = displayId.trim().toLowerCase();
       const page = await searchCases({ pageNumber: 0, pageSize: 50, displayId: displayId.trim() }, signal);
       return page.content.find((c) => c.displayId.trim().toLowerCase() === wanted)?.id ?? null;
+    },
+
+    async caseReport(caseId, signal) {
+      const path = `/crs/api/v1/cases/${encodeURIComponent(caseId)}/reports/json`;
+      const envelope = await get(path, TssReportEnvelopeSchema, { signal, maxBodyBytes: MAX_REPORT_BYTES });
+      let data: unknown;
+      try {
+        data = JSON.parse(envelope.jsonContent);
+      } catch (error) {
+        throw new TesseraError('MALFORMED_RESPONSE', `GET ${base}${path} returned a jsonContent that is not valid JSON`, { cause: error });
+      }
+      const parsed = z.safeParse(TssReportSchema, data);
+      if (!parsed.success) {
+        throw new TesseraError('MALFORMED_RESPONSE', `GET ${base}${path} returned an unexpected report (${formatIssue(parsed.error.issues[0], { location: true })})`);
+      }
+      return parsed.data;
+    },
+
+    async reportPdf(caseId, reportTypeId, signal) {
+      const path = `/drs/v1/draftreport/case/${encodeURIComponent(caseId)}/reports/${encodeURIComponent(reportTypeId)}/pdf`;
+      const bytes = await get<Uint8Array>(path, 'pdf', { signal, maxBodyBytes: MAX_REPORT_BYTES });
+      if (Buffer.from(bytes.subarray(0, 5)).toString('latin1') !== '%PDF-') {
+        throw new TesseraError('MALFORMED_RESPONSE', `GET ${base}${path} returned something that is not a PDF`);
+      }
+      return bytes;
     },
 
     async auditLogs(params, signal) {

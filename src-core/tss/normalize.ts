@@ -6,9 +6,9 @@
  * the server sent. An allow-list rather than a deny-list, because a tenant may add
  * identifying fields (middle name, address) that we have never seen.
  */
-import type { CaseSummary, TestDefinition } from '../../src-shared/schemas.js';
+import type { CaseReport, CaseSummary, ReportTypeView, ReportVariant, TestDefinition } from '../../src-shared/schemas.js';
 import { normalizeDate } from './dates.js';
-import type { TssCase, TssTestDefinition } from './schemas.js';
+import type { TssCase, TssReport, TssTestDefinition } from './schemas.js';
 
 /** A case as the cache stores it: the contract's summary fields plus the server's JSON. */
 export interface CaseInput extends CaseSummary {
@@ -124,4 +124,94 @@ export function toTestDefinition(t: TssTestDefinition): TestDefinition & { raw: 
   if (version) out.version = version;
   if (type) out.type = type;
   return out;
+}
+
+// ---- case reports ----
+
+/** A report as the cache stores it: the views the faces show, and the text the search indexes. */
+export interface ReportInput {
+  reportTypes: Omit<ReportTypeView, 'pdfCached'>[];
+  versions: CaseReport['versions'];
+  raw: Json;
+  /** Genes, HGVS notations and transcripts of every reported variant, one variant after another. */
+  searchText: string;
+}
+
+function position(v: unknown): number | undefined {
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+}
+
+function variantOf(v: TssReport['reportTypes'] extends (infer R)[] | null | undefined ? R : never): ReportVariant[] {
+  const out: ReportVariant[] = [];
+  for (const raw of v.reportDetails?.variants ?? []) {
+    const t = raw.transcript ?? undefined;
+    const variant: ReportVariant = { consequences: (t?.consequences ?? []).filter((c) => c.trim() !== '') };
+    const fields: Array<[keyof ReportVariant, unknown]> = [
+      ['gene', raw.gene],
+      ['chromosome', raw.chromosome],
+      ['refAllele', raw.refAllele],
+      ['altAllele', raw.altAllele],
+      ['transcript', t?.name],
+      ['hgvsc', t?.hgvsc],
+      ['hgvsp', t?.hgvsp],
+      ['exons', t?.exons],
+      ['proteinId', t?.proteinId],
+    ];
+    for (const [k, value] of fields) {
+      const s = text(value);
+      if (s) (variant as unknown as Record<string, unknown>)[k] = s;
+    }
+    const start = position(raw.start);
+    const stop = position(raw.stop);
+    if (start !== undefined) variant.start = start;
+    if (stop !== undefined) variant.stop = stop;
+    out.push(variant);
+  }
+  return out;
+}
+
+/** The searchable words of one variant: gene, HGVS c. and p., transcript. */
+export function variantSearchText(v: ReportVariant): string {
+  return [v.gene, v.hgvsc, v.hgvsp, v.transcript].filter(Boolean).join(' ');
+}
+
+/** How a variant is named in a search hit: `BRCA1 c.5266dupC`. */
+export function variantLabel(v: ReportVariant): string {
+  return [v.gene, v.hgvsc ?? v.hgvsp].filter(Boolean).join(' ');
+}
+
+export function toReportInput(report: TssReport): ReportInput {
+  const reportTypes = (report.reportTypes ?? []).map((rt) => {
+    const d = rt.reportDetails ?? undefined;
+    const view: Omit<ReportTypeView, 'pdfCached'> = { variants: variantOf(rt) };
+    const fields: Array<[keyof ReportTypeView, unknown]> = [
+      ['id', rt.id],
+      ['reportType', rt.reportType],
+      ['reportTypeId', rt.reportTypeId],
+      ['reportId', d?.reportId],
+      ['name', d?.name],
+      ['status', d?.status],
+      ['subState', d?.subState],
+      ['editStatus', d?.editStatus],
+    ];
+    for (const [k, value] of fields) {
+      const s = text(value);
+      if (s) (view as unknown as Record<string, unknown>)[k] = s;
+    }
+    return view;
+  });
+  const versions: CaseReport['versions'] = {};
+  const tss = text(report.truSightSoftwareSuiteVersion);
+  const dragen = text(report.dragenVersion);
+  if (tss) versions.truSightSoftwareSuite = tss;
+  if (dragen) versions.dragen = dragen;
+  const words: string[] = [];
+  for (const rt of reportTypes) {
+    for (const v of rt.variants) {
+      const w = variantSearchText(v);
+      if (w && !words.includes(w)) words.push(w);
+    }
+  }
+  return { reportTypes, versions, raw: report as Json, searchText: words.join(' ; ') };
 }

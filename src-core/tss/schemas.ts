@@ -127,3 +127,51 @@ export const TssAuditEventSchema = z.looseObject({
 export type TssAuditEvent = z.infer<typeof TssAuditEventSchema>;
 export const TssAuditPageSchema = pageSchema(TssAuditEventSchema);
 export type TssAuditPage = z.infer<typeof TssAuditPageSchema>;
+
+/** `GET /crs/api/v1/cases/{id}/reports/json`: the report arrives as a JSON string inside `jsonContent`. */
+export const TssReportEnvelopeSchema = z.looseObject({ jsonContent: z.string() });
+
+const Position = nullish(z.union([z.number(), z.string()]));
+
+export const TssReportVariantSchema = z.looseObject({
+  gene: Text,
+  chromosome: Text,
+  start: Position,
+  stop: Position,
+  refAllele: Text,
+  altAllele: Text,
+  transcript: nullish(
+    z.looseObject({
+      name: Text,
+      hgvsc: Text,
+      hgvsp: Text,
+      exons: Text,
+      proteinId: Text,
+      consequences: nullish(z.array(z.string())),
+    }),
+  ),
+});
+
+export const TssReportTypeSchema = z.looseObject({
+  id: Text,
+  reportType: Text,
+  reportTypeId: Text,
+  reportDetails: nullish(
+    z.looseObject({
+      reportId: Text,
+      status: Text,
+      subState: Text,
+      name: Text,
+      editStatus: Text,
+      variants: nullish(z.array(TssReportVariantSchema)),
+    }),
+  ),
+});
+
+/** The parsed `jsonContent`; unknown fields (other sections of the report) pass through. */
+export const TssReportSchema = z.looseObject({
+  reportTypes: nullish(z.array(TssReportTypeSchema)),
+  truSightSoftwareSuiteVersion: Text,
+  dragenVersion: Text,
+});
+export type TssReport = z.infer<typeof TssReportSchema>;

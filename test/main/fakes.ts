@@ -16,6 +16,7 @@ export const SETTINGS: Settings = {
   theme: 'system',
   requestTimeoutSeconds: 30,
   syncAuditDays: 0,
+  syncReports: 'off',
 };
 
 export function profile(name: string, extra: Partial<ProfileView> = {}): ProfileView {

@@ -95,7 +95,7 @@ type Handler = (...args: unknown[]) => unknown;
 export class FakeBridge implements TesseraBridge {
   profiles: ProfileView[] = [];
   tokens = new Map<string, TokenStatus>();
-  settings: Settings = { minTtlSeconds: 300, clipboardClearSeconds: 30, idleLockMinutes: 15, globalShortcut: 'CommandOrControl+Shift+T', theme: 'system', requestTimeoutSeconds: 30, syncAuditDays: 0 };
+  settings: Settings = { minTtlSeconds: 300, clipboardClearSeconds: 30, idleLockMinutes: 15, globalShortcut: 'CommandOrControl+Shift+T', theme: 'system', requestTimeoutSeconds: 30, syncAuditDays: 0, syncReports: 'off' };
   tests: TestDefinition[] = [
     { id: 't-wgs', name: 'Whole genome', version: '2', reports: [{ id: 'r1' }] },
     { id: 't-exome', name: 'Exome', version: '1', reports: [] },
