@@ -27,6 +27,7 @@ import { projectsOf, routeProjects, type SimProject } from './ica-projects.js';
 import { signer } from './jwt.js';
 import { findKey, tenantByDomain, type SimState } from './state.js';
 import { routeTss } from './tss.js';
+import { caseReport, reportAccess } from './reports.js';
 import type { SimCase, SimTestDefinition } from './types.js';
 
 export type { SimProject, SimRegion } from './ica-projects.js';
@@ -149,6 +150,8 @@ export interface Sim {
     /** Overwrites free-text fields of one case (by id or display id), e.g. with terminal escape sequences. */
     editCase(idOrDisplayId: string, fields: { status?: string; subState?: string; tags?: string[] }, domain?: string): SimCase;
     removeCases(n: number, domain?: string): SimCase[];
+    /** The case's report as `GET …/reports/json` would nest it in `jsonContent`, or null when the case has none to fetch. */
+    report(idOrDisplayId: string, domain?: string): Record<string, unknown> | null;
   };
   close(): Promise<void>;
 }
@@ -546,6 +549,11 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
       removeCases: (n, domain) => {
         const t = tenantOrThrow(domain);
         return removeCases(t, n).map(full(t));
+      },
+      report: (idOrDisplayId, domain) => {
+        const t = tenantOrThrow(domain);
+        const c = t.byId.get(idOrDisplayId) ?? t.cases.find((x) => x.displayId === idOrDisplayId);
+        return c && reportAccess(c).ok ? caseReport(t, c) : null;
       },
     },
     close() {

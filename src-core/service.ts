@@ -1,5 +1,5 @@
 import type { TesseraApi, TesseraEvent } from '../src-shared/contract.js';
-import type { RevealedToken, TokenOptions } from '../src-shared/schemas.js';
+import type { Cached, ReportPdf, RevealedToken, TokenOptions } from '../src-shared/schemas.js';
 import type { ExecOptions } from './exec/environment.js';
 import type { TokenEndpoint } from './exec/token-endpoint.js';
 
@@ -22,6 +22,11 @@ export interface TesseraCore extends TesseraApi {
    * serves fresh tokens of the profile until closed, and is closed by `dispose()` at the latest.
    */
   serveToken(name: string, options?: TokenOptions): Promise<TokenEndpoint>;
+  /**
+   * One report type's PDF (by its id or name) for the CLI and main, which write it only
+   * where the person chose; the renderer never receives the bytes.
+   */
+  getReportPdf(name: string, idOrDisplayId: string, reportTypeId: string): Promise<Cached<ReportPdf>>;
   /** Forgets in-memory tokens, closes caches, cancels timers. */
   dispose(): Promise<void>;
 }

@@ -134,6 +134,8 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
     listTests: guarded(cache.listTests),
     searchCases: guarded(cache.searchCases),
     getCase: guarded(cache.getCase),
+    getReport: guarded(cache.getReport),
+    getReportPdf: guarded(cache.getReportPdf),
     getCacheStatus: guarded(cache.getCacheStatus),
     sync: guarded(cache.sync),
     cancelSync: (name) => cache.cancelSync(name),

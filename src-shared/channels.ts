@@ -22,6 +22,7 @@ export const CONTRACT_METHOD_NAMES = [
   'listTests',
   'searchCases',
   'getCase',
+  'getReport',
   'getCacheStatus',
   'sync',
   'cancelSync',

@@ -29,6 +29,7 @@ import {
   type AuditQuery,
   type CacheStatus,
   type CaseDetail,
+  type CaseReport,
   type CaseQuery,
   type CaseSearchResult,
   type Cached,
@@ -82,6 +83,8 @@ export interface TesseraApi {
   listTests(name: string): Promise<Cached<TestDefinition[]>>;
   searchCases(name: string, query: CaseQuery): Promise<CaseSearchResult>;
   getCase(name: string, idOrDisplayId: string): Promise<Cached<CaseDetail>>;
+  /** The case's report: refreshed from the server when it answers, else the cached copy (`syncedAt` is when the report was fetched). */
+  getReport(name: string, idOrDisplayId: string): Promise<Cached<CaseReport>>;
   getCacheStatus(name: string): Promise<CacheStatus>;
   /** `options.auditDays` overrides the `syncAuditDays` setting for this run. */
   sync(name: string, options?: SyncOptions): Promise<SyncResult>;
@@ -124,6 +127,7 @@ export const CONTRACT_ARGS = {
   listTests: z.tuple([ProfileNameSchema]),
   searchCases: z.tuple([ProfileNameSchema, CaseQuerySchema]),
   getCase: z.tuple([ProfileNameSchema, z.string().check(z.trim(), z.minLength(1), z.maxLength(128))]),
+  getReport: z.tuple([ProfileNameSchema, z.string().check(z.trim(), z.minLength(1), z.maxLength(128))]),
   getCacheStatus: z.tuple([ProfileNameSchema]),
   sync: z.tuple([ProfileNameSchema, z.optional(SyncOptionsSchema)]),
   cancelSync: z.tuple([ProfileNameSchema]),

@@ -1,7 +1,7 @@
 /**
  * The offline cache from the shell:
  *
- *   tessera sync <name> [--audit-days <n>] [--allow-mass-removal]
+ *   tessera sync <name> [--audit-days <n>] [--allow-mass-removal] [--reports [json|json+pdf]]
  *   tessera tests <name> [--json]
  *   tessera cases <name> [--search <text>] [--status <s>] [--test <id>] [--limit <n>] [--json] [--offline]
  *   tessera case <name> <displayId|id> [--json]
@@ -11,8 +11,8 @@
  * "offline, showing data from …" go to stderr, so pipes get data only. SQLite is
  * loaded by the core on the first cache call, never by `tessera token`.
  */
-import type { Command } from 'commander';
-import { BOUNDS } from '../../src-shared/rules.js';
+import { InvalidArgumentError, type Command } from 'commander';
+import { BOUNDS, SYNC_REPORTS, type SyncReports } from '../../src-shared/rules.js';
 import type { AuditEvent, CaseDetail, CaseSummary, Freshness, SyncOptions, SyncProgress } from '../../src-shared/schemas.js';
 import type { TesseraCore } from '../../src-core/service.js';
 import type { CliContext, Registrar } from '../context.js';
@@ -29,6 +29,12 @@ function collect(value: string, previous: string[] = []): string[] {
 }
 
 const parseAuditDays = wholeNumberOption(BOUNDS.syncAuditDays);
+
+function parseReports(value: string): SyncReports {
+  const v = value.trim().toLowerCase();
+  if ((SYNC_REPORTS as readonly string[]).includes(v)) return v as SyncReports;
+  throw new InvalidArgumentError(`Choose one of ${SYNC_REPORTS.join(', ')}.`);
+}
 const parseAuditLimit = wholeNumberOption(BOUNDS.auditLimit);
 
 const day = (iso: string | undefined): string => (iso ? iso.slice(0, 10) : '');
@@ -38,7 +44,7 @@ function when(iso: string | null): string {
 }
 
 /** Says on stderr how old the data is when it matters: offline, or older than a day. */
-async function notice(ctx: CliContext, name: string, f: Freshness, forcedOffline: boolean): Promise<void> {
+export async function notice(ctx: CliContext, name: string, f: Freshness, forcedOffline: boolean): Promise<void> {
   if (f.syncedAt === null) {
     await ctx.err(`tessera: the offline cache of ${name} is empty; run \`tessera sync ${name}\` while online.\n`);
     return;
@@ -62,6 +68,7 @@ function summaryJson(c: CaseSummary): CaseSummary {
     ...(c.updatedDate ? { updatedDate: c.updatedDate } : {}),
     ...(c.dueDate ? { dueDate: c.dueDate } : {}),
     ...(c.completedDate ? { completedDate: c.completedDate } : {}),
+    ...(c.match ? { match: c.match } : {}),
   };
 }
 
@@ -114,7 +121,10 @@ async function runSync(ctx: CliContext, core: TesseraCore, name: string, options
     printer.end();
     const removed = r.removed ? `, ${r.removed} removed` : '';
     const audit = r.audit !== undefined ? `, ${r.audit} audit events` : '';
-    await ctx.out(`synced ${r.profile}: ${r.cases} cases, ${r.tests} test definitions${removed}${audit} in ${(r.durationMs / 1000).toFixed(1)} s\n`);
+    const reports = r.reports
+      ? `, ${r.reports.fetched} reports${r.reports.unavailable ? ` (${r.reports.unavailable} cases without one)` : ''}${r.reports.pdfs ? `, ${r.reports.pdfs} PDFs` : ''}`
+      : '';
+    await ctx.out(`synced ${r.profile}: ${r.cases} cases, ${r.tests} test definitions${removed}${audit}${reports} in ${(r.durationMs / 1000).toFixed(1)} s\n`);
     if (r.removalDeferred) {
       await ctx.err(
         `tessera: ${r.removalDeferred} cached cases of ${r.profile} are no longer listed by the server but were kept, because that is most of the cache; ` +
@@ -161,10 +171,12 @@ export const registerCache: Registrar = (program: Command, ctx: CliContext) => {
     .argument('<name>', 'profile name')
     .option('--audit-days <n>', `also cache this many days of audit log (${range(BOUNDS.syncAuditDays)}; overrides the syncAuditDays setting for this run)`, parseAuditDays)
     .option('--allow-mass-removal', 'remove the cases the server no longer lists even when that is most of the cache, without waiting for a confirming sync')
-    .action(async (name: string, opts: { auditDays?: number; allowMassRemoval?: boolean }) => {
+    .option('--reports [what]', `also keep the reports of new or changed cases offline: json (the default) or json+pdf (${SYNC_REPORTS.join(', ')}; overrides the syncReports setting for this run)`, parseReports)
+    .action(async (name: string, opts: { auditDays?: number; allowMassRemoval?: boolean; reports?: SyncReports | true }) => {
       const options: SyncOptions = {
         ...(opts.auditDays !== undefined ? { auditDays: opts.auditDays } : {}),
         ...(opts.allowMassRemoval ? { allowMassRemoval: true } : {}),
+        ...(opts.reports !== undefined ? { reports: opts.reports === true ? 'json' : opts.reports } : {}),
       };
       await runSync(ctx, await ctx.core(), name, Object.keys(options).length > 0 ? options : undefined);
     });
@@ -222,7 +234,13 @@ export const registerCache: Registrar = (program: Command, ctx: CliContext) => {
         return;
       }
       const rows = result.items.map((c) => [c.displayId, c.status, c.subState ?? '', c.testDefinition?.name ?? c.testDefinition?.id ?? '', day(c.createdDate), day(c.updatedDate), day(c.dueDate)]);
-      await ctx.out(table(['DISPLAY ID', 'STATUS', 'SUBSTATE', 'TEST', 'CREATED', 'UPDATED', 'DUE'], rows));
+      // What a search matched in a report ("BRCA1 c.5266dupC") gets a column when any row has it.
+      const matched = result.items.some((c) => c.match);
+      await ctx.out(
+        matched
+          ? table(['DISPLAY ID', 'STATUS', 'SUBSTATE', 'TEST', 'CREATED', 'UPDATED', 'DUE', 'MATCH'], rows.map((r, i) => [...r, result.items[i]?.match ?? '']))
+          : table(['DISPLAY ID', 'STATUS', 'SUBSTATE', 'TEST', 'CREATED', 'UPDATED', 'DUE'], rows),
+      );
       if (result.total > result.items.length) await ctx.err(`tessera: showing ${result.items.length} of ${result.total} cases; narrow the search or raise --limit.\n`);
     });
 

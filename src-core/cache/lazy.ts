@@ -22,6 +22,8 @@ export function lazyCacheFromCore(wiring: CacheWiring, options?: CacheServiceOpt
     listTests: async (...args) => (await service()).listTests(...args),
     searchCases: async (...args) => (await service()).searchCases(...args),
     getCase: async (...args) => (await service()).getCase(...args),
+    getReport: async (...args) => (await service()).getReport(...args),
+    getReportPdf: async (...args) => (await service()).getReportPdf(...args),
     getCacheStatus: async (...args) => (await service()).getCacheStatus(...args),
     sync: async (...args) => (await service()).sync(...args),
     cancelSync: async (...args) => (await service()).cancelSync(...args),

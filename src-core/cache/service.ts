@@ -24,6 +24,8 @@ import {
   type AuditList,
   type CacheStatus,
   type CaseDetail,
+  type CaseReport,
+  type ReportPdf,
   type CaseSearchResult,
   type Cached,
   type Freshness,
@@ -46,14 +48,17 @@ import { parseInput } from '../validate.js';
 import { runSync, type ProgressUpdate } from '../sync/engine.js';
 import { AUDIT_TIMEOUT_SCALE, createTssClient, type SearchVersion, type TssClient } from '../tss/client.js';
 import { normalizeDate } from '../tss/dates.js';
-import { toCaseInput, toTestDefinition } from '../tss/normalize.js';
+import { toCaseInput, toReportInput, toTestDefinition } from '../tss/normalize.js';
+import type { SyncReports } from '../../src-shared/rules.js';
 import { cacheFile, deleteCacheFiles } from './paths.js';
 import { isCorruptionError } from './sqlite.js';
 import { corruptError, openCache, setAside, type CacheStore } from './store.js';
 
-export type CacheApi = Pick<TesseraApi, 'listTests' | 'searchCases' | 'getCase' | 'getCacheStatus' | 'sync' | 'cancelSync' | 'listAuditEvents'>;
+export type CacheApi = Pick<TesseraApi, 'listTests' | 'searchCases' | 'getCase' | 'getReport' | 'getCacheStatus' | 'sync' | 'cancelSync' | 'listAuditEvents'>;
 
 export interface CacheService extends CacheApi {
+  /** One report type's PDF: from the server when it answers, else from the cache (bytes; patient data, never logged). */
+  getReportPdf(name: string, idOrDisplayId: string, reportTypeId: string): Promise<Cached<ReportPdf>>;
   /** Cancels syncs and closes every database (the app locked itself); reads reopen lazily after unlock. */
   lock(): Promise<void>;
   /** Nothing to reopen: databases open lazily on the next read. */
@@ -75,6 +80,8 @@ export interface CacheServiceOptions {
   detailConcurrency?: number;
   /** Days of audit log to cache on each sync; when absent the `syncAuditDays` setting decides. */
   auditDays?: number;
+  /** Report requests in flight during a sync (default 4). */
+  reportConcurrency?: number;
   /** Retry policy of sync requests (tests shorten it). */
   retry?: Partial<RetryPolicy>;
 }
@@ -311,6 +318,110 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
     throw new TesseraError('OFFLINE', `Case "${key}" is not in the offline cache and the server cannot be reached. Sync once while online.`);
   }
 
+  /** The case id for a display id or id: from the cache, else (online) from the server. */
+  async function resolveCaseId(profile: StoredProfile, key: string, client: TssClient | undefined): Promise<string | null> {
+    const cachedId = await withStore(profile, (store) => (GUID.test(key) ? key : store.idForDisplayId(key)));
+    if (cachedId) return cachedId;
+    return client ? client.findCaseId(key) : null;
+  }
+
+  /**
+   * A case's report: fetched when the server answers (and stored, so it is there
+   * offline), else the cached copy with its age. A case the server has no report for
+   * (inactive, none yet, refused) is answered with `available: false`, not an error.
+   */
+  async function getReport(name: string, idOrDisplayId: string): Promise<Cached<CaseReport>> {
+    const profile = await profileNamed(name);
+    const key = idOrDisplayId.trim();
+    if (!key) throw new TesseraError('INVALID_INPUT', 'A case id or display id is required');
+    let failure: unknown;
+    if (shouldTryNetwork(profile)) {
+      try {
+        const client = clientFor(profile, 'read');
+        const id = await resolveCaseId(profile, key, client);
+        if (id === null) throw new TesseraError('NOT_FOUND', `No case "${key}" on the server`, { status: 404 });
+        const known = await withStore(profile, (store) => store.getCase(id));
+        if (!known) {
+          // Reports hang off cached cases: cache the case first.
+          const fresh = await client.getCase(id, profile.includeIdentifiers);
+          await withStore(profile, (store) => store.writeDetail(toCaseInput(fresh, profile.includeIdentifiers), profile.includeIdentifiers));
+        }
+        let outcome: { report: ReturnType<typeof toReportInput> } | { unavailable: string };
+        try {
+          outcome = { report: toReportInput(await client.caseReport(id)) };
+        } catch (error) {
+          if (!(error instanceof TesseraError && (error.status === 403 || error.status === 404))) throw error;
+          outcome = { unavailable: String(error.status) };
+        }
+        noteSuccess(profile);
+        const report = await withStore(profile, (store) => {
+          store.writeReport(id, outcome);
+          return store.readReport(id);
+        });
+        if (report) return { data: report, syncedAt: new Date(clock.now()).toISOString(), stale: false, offline: false };
+      } catch (error) {
+        if (error instanceof TesseraError && (error.code === 'CACHE_CORRUPT' || error.code === 'NOT_FOUND')) throw error;
+        noteFailure(profile, error);
+        failure = error;
+      }
+    }
+    const cached = await withStore(profile, (store) => {
+      const id = GUID.test(key) ? key : store.idForDisplayId(key);
+      return id ? store.readReport(id) : null;
+    });
+    if (cached) {
+      return withStore(profile, (store) => {
+        const f = freshness(profile, store, isOffline(profile));
+        // The report's own age: it may be older than the last sync (reports are synced on request).
+        return { data: cached, ...f, syncedAt: cached.fetchedAt, stale: f.stale || failure !== undefined };
+      });
+    }
+    if (failure && !isUnreachable(failure)) throw failure;
+    throw new TesseraError('OFFLINE', `The report of case "${key}" is not in the offline cache and the server cannot be reached. Open it once while online, or sync with reports.`);
+  }
+
+  async function getReportPdf(name: string, idOrDisplayId: string, reportTypeId: string): Promise<Cached<ReportPdf>> {
+    const profile = await profileNamed(name);
+    const key = idOrDisplayId.trim();
+    const typeId = reportTypeId.trim();
+    if (!key || !typeId) throw new TesseraError('INVALID_INPUT', 'A case and a report type are required');
+    const report = await getReport(name, key);
+    const type = report.data.reportTypes.find((t) => t.reportTypeId === typeId || t.reportType?.toLowerCase() === typeId.toLowerCase() || t.name?.toLowerCase() === typeId.toLowerCase());
+    if (!report.data.available || !type?.reportTypeId) {
+      throw new TesseraError('NOT_FOUND', report.data.available ? `Case ${report.data.displayId} has no report of type "${typeId}".` : `Case ${report.data.displayId} has no report to fetch (${report.data.unavailableReason ?? 'unavailable'}).`);
+    }
+    const id = report.data.caseId;
+    const pdfOf = (bytes: Uint8Array): ReportPdf => ({
+      caseId: id,
+      displayId: report.data.displayId,
+      reportTypeId: type.reportTypeId!,
+      fileName: `${report.data.displayId}-${type.reportType ?? type.name ?? 'report'}.pdf`.replace(/[^A-Za-z0-9._-]+/g, '_'),
+      bytes,
+    });
+    let failure: unknown;
+    if (!report.offline && shouldTryNetwork(profile)) {
+      try {
+        const bytes = await clientFor(profile, 'read').reportPdf(id, type.reportTypeId);
+        noteSuccess(profile);
+        await withStore(profile, (store) => {
+          const fingerprint = store.db.prepare('SELECT fingerprint FROM cases WHERE id = ?').pluck().get(id) as string | undefined;
+          if (fingerprint !== undefined) store.writePdfs(id, fingerprint, [{ reportTypeId: type.reportTypeId!, pdf: bytes }]);
+        });
+        return { data: pdfOf(bytes), syncedAt: new Date(clock.now()).toISOString(), stale: false, offline: false };
+      } catch (error) {
+        if (error instanceof TesseraError && (error.status === 403 || error.status === 404)) {
+          throw new TesseraError('NOT_FOUND', `The server has no PDF of this report of case ${report.data.displayId} (${error.status}).`, { status: error.status });
+        }
+        noteFailure(profile, error);
+        failure = error;
+      }
+    }
+    const cached = await withStore(profile, (store) => store.readPdf(id, type.reportTypeId!));
+    if (cached) return { data: pdfOf(cached), syncedAt: report.syncedAt, stale: true, offline: isOffline(profile) };
+    if (failure && !isUnreachable(failure)) throw failure;
+    throw new TesseraError('OFFLINE', `The PDF of this report of case ${report.data.displayId} is not in the offline cache and the server cannot be reached. Sync with PDFs (syncReports json+pdf) while online.`);
+  }
+
   async function getCacheStatus(name: string): Promise<CacheStatus> {
     const profile = await profileNamed(name);
     return withStore(profile, (store) => {
@@ -338,7 +449,7 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
     return AUDIT_TIMEOUT_SCALE * (await deps.settings.get()).requestTimeoutSeconds * 1000;
   }
 
-  async function doSync(profile: StoredProfile, controller: AbortController, auditDays: number, allowMassRemoval: boolean): Promise<SyncResult> {
+  async function doSync(profile: StoredProfile, controller: AbortController, auditDays: number, allowMassRemoval: boolean, reports: SyncReports): Promise<SyncResult> {
     const started = clock.now();
     const auditTimeout = auditDays > 0 ? await auditTimeoutMs() : undefined;
     const lockPath = join(deps.dataDir, 'locks', `sync-${profile.id}.lock`);
@@ -361,6 +472,8 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
               ...(opts.detailConcurrency ? { detailConcurrency: opts.detailConcurrency } : {}),
               ...(auditDays > 0 ? { auditDays } : {}),
               ...(allowMassRemoval ? { allowMassRemoval } : {}),
+              ...(reports !== 'off' ? { reports } : {}),
+              ...(opts.reportConcurrency ? { reportConcurrency: opts.reportConcurrency } : {}),
               ...(deps.logger ? { logger: deps.logger } : {}),
             }),
           'recreate',
@@ -379,6 +492,7 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
           durationMs: clock.now() - started,
           ...(auditDays > 0 ? { audit: result.audit } : {}),
           ...(result.removalDeferred > 0 ? { removalDeferred: result.removalDeferred } : {}),
+          ...(result.reports ? { reports: result.reports } : {}),
         };
       },
       {
@@ -398,7 +512,8 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
     const controller = new AbortController();
     const promise = (async () => {
       try {
-        const result = await doSync(profile, controller, await auditDaysFor(options?.auditDays), options?.allowMassRemoval === true);
+        const reports = options?.reports ?? (await deps.settings.get()).syncReports;
+        const result = await doSync(profile, controller, await auditDaysFor(options?.auditDays), options?.allowMassRemoval === true, reports);
         noteSuccess(profile);
         return result;
       } catch (error) {
@@ -466,6 +581,8 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
     listTests,
     searchCases,
     getCase,
+    getReport,
+    getReportPdf,
     getCacheStatus,
     sync,
     cancelSync,

@@ -29,6 +29,7 @@ const VALID_ARGS: Record<(typeof CONTRACT_METHODS)[number], unknown[]> = {
   listTests: ['lab'],
   searchCases: ['lab', { text: 'CASE-1', limit: 50 }],
   getCase: ['lab', 'CASE-1'],
+  getReport: ['lab', 'CASE-1'],
   getCacheStatus: ['lab'],
   sync: ['lab'],
   cancelSync: ['lab'],

@@ -8,6 +8,7 @@ import type { TesseraBridge, TesseraEvent } from '../../src-shared/contract.js';
 import type {
   AddProfileInput,
   CaseDetail,
+  CaseReport,
   CaseQuery,
   CaseSearchResult,
   CaseSummary,
@@ -217,6 +218,15 @@ export class FakeBridge implements TesseraBridge {
       if (!c) throw new FakeError('NOT_FOUND', 'No such case');
       const detail: CaseDetail = { ...c, caseSubjects: [{ relationshipToProband: 'PROBAND', samples: [{ externalSampleId: 'S-1', sampleType: 'Blood' }] }], raw: { id: c.id } };
       return { data: detail, syncedAt: '2025-01-01T00:00:00Z', stale: false, offline: false };
+    });
+  /** Reports by case id; a case without one answers `available: false` like a case without a report on the server. */
+  reports = new Map<string, CaseReport>();
+  getReport = (name: string, id: string) =>
+    this.run('getReport', [name, id], () => {
+      const c = this.cases.find((x) => x.id === id || x.displayId === id);
+      if (!c) throw new FakeError('NOT_FOUND', 'No such case');
+      const data: CaseReport = this.reports.get(c.id) ?? { caseId: c.id, displayId: c.displayId, available: false, unavailableReason: '404', reportTypes: [], versions: {}, fetchedAt: '2025-01-01T00:00:00Z', raw: {} };
+      return { data, syncedAt: data.fetchedAt, stale: false, offline: false };
     });
   getCacheStatus = (name: string) => this.run('getCacheStatus', [name], () => ({ profile: name, syncedAt: '2025-01-01T00:00:00Z', cases: this.cases.length, tests: this.tests.length, syncing: false, includeIdentifiers: false }));
   sync = (name: string) =>

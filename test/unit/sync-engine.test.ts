@@ -80,6 +80,12 @@ function fakeClient(all: () => Record<string, unknown>[], pageSize: number, opts
       if (opts.auditFails) throw new TesseraError('TIMEOUT', 'slow');
       return { content: [{ id: `e${params.pageNumber}`, createdDate: '2024-01-01T00:00:00.000Z' }], totalElements: 2, totalPages: 2, number: params.pageNumber, size: 1 };
     },
+    async caseReport() {
+      throw new Error('reports are not asked for in these tests');
+    },
+    async reportPdf() {
+      throw new Error('reports are not asked for in these tests');
+    },
   };
   return { client, stats };
 }

@@ -220,6 +220,12 @@ describe('offline cache seam', () => {
       getCase: async () => {
         throw new Error('unused');
       },
+      getReport: async () => {
+        throw new Error('unused');
+      },
+      getReportPdf: async () => {
+        throw new Error('unused');
+      },
       getCacheStatus: async (name) => ({ profile: name, syncedAt: null, cases: 0, tests: 0, syncing: false, includeIdentifiers: false }),
       sync: async () => {
         throw new Error('unused');
