@@ -159,29 +159,30 @@ const MIGRATIONS: readonly Migration[] = [
     const insert = db.prepare(
       'INSERT INTO cases_fts (rowid, display_id, test_name, status, sub_state, tags, samples, identifiers, reports) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    const rows = db
-      .prepare(
-        `SELECT c.rid, c.display_id, c.status, c.sub_state, c.test_name, c.tags_json, d.summary_json, d.detail_json, r.search_text
-           FROM cases c JOIN case_docs d ON d.rid = c.rid LEFT JOIN case_reports r ON r.rid = c.rid`,
-      )
-      .iterate() as Iterable<V1Row>;
-    for (const r of rows) {
-      const summary = parseObject(r.summary_json);
-      const detail = parseObject(r.detail_json);
-      const fromDetail = searchFieldsOf(detail, identifiers);
-      const fromSummary = searchFieldsOf(summary, identifiers);
-      const tags = (parseObject(`{"t":${r.tags_json}}`)?.t as string[] | undefined) ?? [];
-      insert.run(
-        r.rid,
-        r.display_id,
-        r.test_name ?? '',
-        r.status,
-        r.sub_state ?? '',
-        tags.join(' '),
-        unique([...fromDetail.samples, ...fromSummary.samples]).join(' '),
-        unique([...fromDetail.identifiers, ...fromSummary.identifiers]).join(' '),
-        r.search_text ?? '',
-      );
+    // Batches by rid: better-sqlite3 cannot write while a statement is still being iterated.
+    const batch = db.prepare(
+      `SELECT c.rid, c.display_id, c.status, c.sub_state, c.test_name, c.tags_json, d.summary_json, d.detail_json, r.search_text
+         FROM cases c JOIN case_docs d ON d.rid = c.rid LEFT JOIN case_reports r ON r.rid = c.rid WHERE c.rid > ? ORDER BY c.rid LIMIT 2000`,
+    );
+    for (let after = 0, rows = batch.all(after) as V1Row[]; rows.length > 0; after = rows[rows.length - 1]!.rid, rows = batch.all(after) as V1Row[]) {
+      for (const r of rows) {
+        const summary = parseObject(r.summary_json);
+        const detail = parseObject(r.detail_json);
+        const fromDetail = searchFieldsOf(detail, identifiers);
+        const fromSummary = searchFieldsOf(summary, identifiers);
+        const tags = (parseObject(`{"t":${r.tags_json}}`)?.t as string[] | undefined) ?? [];
+        insert.run(
+          r.rid,
+          r.display_id,
+          r.test_name ?? '',
+          r.status,
+          r.sub_state ?? '',
+          tags.join(' '),
+          unique([...fromDetail.samples, ...fromSummary.samples]).join(' '),
+          unique([...fromDetail.identifiers, ...fromSummary.identifiers]).join(' '),
+          r.search_text ?? '',
+        );
+      }
     }
   },
 ];
@@ -218,11 +219,11 @@ export class NewerSchemaError extends Error {
   }
 }
 
-/** Brings the database to SCHEMA_VERSION; returns the version it started from. */
-export function migrate(db: Database): number {
+/** Brings the database to SCHEMA_VERSION (tests: to `target`); returns the version it started from. */
+export function migrate(db: Database, target: number = SCHEMA_VERSION): number {
   const from = db.pragma('user_version', { simple: true }) as number;
   if (from > SCHEMA_VERSION) throw new NewerSchemaError(from);
-  for (let v = from; v < SCHEMA_VERSION; v++) {
+  for (let v = from; v < Math.min(target, SCHEMA_VERSION); v++) {
     const step = MIGRATIONS[v]!;
     db.transaction(() => {
       // Another process opening the same new cache may have run this step since we looked.

@@ -1,0 +1,182 @@
+/**
+ * Case reports in the cache: normalisation of the platform's report, the migration that
+ * adds the report tables and the `reports` column of the index (existing caches keep
+ * their search), the change signal, PDFs as BLOBs, search by gene and HGVS with the
+ * match named, and removal with the case.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { migrate, SCHEMA_VERSION } from '../../src-core/cache/migrations.js';
+import { searchCases } from '../../src-core/cache/search.js';
+import { loadSqlite, openDatabase } from '../../src-core/cache/sqlite.js';
+import type { CacheStore } from '../../src-core/cache/store.js';
+import { toReportInput } from '../../src-core/tss/normalize.js';
+import { TssReportSchema } from '../../src-core/tss/schemas.js';
+import { fullPass, newCache } from '../fixtures/cache/helpers.js';
+import { syntheticCases } from '../fixtures/cache/synthetic.js';
+import { newDataDir } from '../helpers/env.js';
+
+const open: CacheStore[] = [];
+afterEach(() => {
+  for (const s of open.splice(0)) s.close();
+});
+
+function platformReport(variants: Array<{ gene: string; hgvsc: string; hgvsp: string }>, editStatus: string | null = null) {
+  return TssReportSchema.parse({
+    reportTypes: [
+      {
+        id: 'rt-1',
+        reportType: 'Hereditary Risk Report',
+        reportTypeId: 'type-1',
+        reportDetails: {
+          reportId: 'r-1',
+          status: 'COMPLETE',
+          subState: 'SIGNED_OFF',
+          name: 'Hereditary Risk Report',
+          editStatus,
+          variants: variants.map((v) => ({
+            gene: v.gene,
+            chromosome: 'chr17',
+            start: '43057062',
+            stop: 43057062,
+            refAllele: 'G',
+            altAllele: 'GC',
+            transcript: { name: 'NM_007294.4', hgvsc: v.hgvsc, hgvsp: v.hgvsp, exons: '20/23', proteinId: 'NP_009225.1', consequences: ['frameshift_variant'] },
+            extra: { unknown: true },
+          })),
+        },
+      },
+    ],
+    truSightSoftwareSuiteVersion: '2.6.1',
+    dragenVersion: 4.2,
+    somethingNew: [1, 2],
+  });
+}
+
+const BRCA1 = { gene: 'BRCA1', hgvsc: 'c.5266dupC', hgvsp: 'p.(Gln1756ProfsTer74)' };
+const BRCA1_DEL = { gene: 'BRCA1', hgvsc: 'c.68_69delAG', hgvsp: 'p.(Glu23ValfsTer17)' };
+const TP53 = { gene: 'TP53', hgvsc: 'c.524G>A', hgvsp: 'p.(Arg175His)' };
+
+describe('report normalisation', () => {
+  it('keeps the fields the faces show, tolerates numbers as text and unknown fields, and builds the search text', () => {
+    const r = toReportInput(platformReport([BRCA1, TP53], 'Amended'));
+    expect(r.versions).toEqual({ truSightSoftwareSuite: '2.6.1', dragen: '4.2' });
+    expect(r.reportTypes).toHaveLength(1);
+    const t = r.reportTypes[0]!;
+    expect(t).toMatchObject({ reportType: 'Hereditary Risk Report', reportTypeId: 'type-1', status: 'COMPLETE', subState: 'SIGNED_OFF', editStatus: 'Amended' });
+    expect(t.variants[0]).toEqual({
+      gene: 'BRCA1',
+      chromosome: 'chr17',
+      start: 43057062,
+      stop: 43057062,
+      refAllele: 'G',
+      altAllele: 'GC',
+      transcript: 'NM_007294.4',
+      hgvsc: 'c.5266dupC',
+      hgvsp: 'p.(Gln1756ProfsTer74)',
+      exons: '20/23',
+      proteinId: 'NP_009225.1',
+      consequences: ['frameshift_variant'],
+    });
+    expect(r.searchText).toBe('BRCA1 c.5266dupC p.(Gln1756ProfsTer74) NM_007294.4 ; TP53 c.524G>A p.(Arg175His) NM_007294.4');
+    expect((r.raw as { somethingNew?: unknown }).somethingNew).toEqual([1, 2]);
+  });
+
+  it('an original report has no edit status; a report without report types is empty, not an error', () => {
+    expect(toReportInput(platformReport([BRCA1])).reportTypes[0]!.editStatus).toBeUndefined();
+    expect(toReportInput(TssReportSchema.parse({})).reportTypes).toEqual([]);
+  });
+});
+
+describe('migration to version 2', () => {
+  it('adds the report tables and rebuilds the index of an existing cache, which stays searchable', async () => {
+    const Sqlite = await loadSqlite();
+    const db = openDatabase(Sqlite, ':memory:');
+    migrate(db, 1);
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    // A version-1 cache as the version-1 writer left it.
+    const summary = { id: 'c-1', displayId: 'CASE-000042', status: 'Complete', caseSubjects: [{ samples: [{ externalSampleId: 'SMP-42-1' }] }] };
+    db.prepare("INSERT INTO cases (rid, id, display_id, status, test_name, tags_json, fingerprint, generation) VALUES (7, 'c-1', 'CASE-000042', 'Complete', 'Hereditary Cancer Panel', '[\"urgent\"]', 'fp', 1)").run();
+    db.prepare('INSERT INTO case_docs (rid, summary_json) VALUES (7, ?)').run(JSON.stringify(summary));
+    db.prepare(
+      "INSERT INTO cases_fts (rowid, display_id, test_name, status, sub_state, tags, samples, identifiers) VALUES (7, 'CASE-000042', 'Hereditary Cancer Panel', 'Complete', '', 'urgent', 'SMP-42-1', '')",
+    ).run();
+
+    expect(migrate(db)).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    for (const text of ['CASE-000042', 'smp-42', 'urgent', 'hereditary']) {
+      expect(searchCases(db, { text }).items.map((c) => c.id), text).toEqual(['c-1']);
+    }
+    const columns = (db.prepare('SELECT * FROM cases_fts LIMIT 0').columns() as Array<{ name: string }>).map((c) => c.name);
+    expect(columns).toContain('reports');
+    expect(db.prepare('SELECT count(*) FROM case_reports').pluck().get()).toBe(0);
+    db.close();
+  });
+});
+
+describe('reports in the store', () => {
+  async function cacheWith(n: number) {
+    const c = await newCache({ dataDir: newDataDir('reports-unit') });
+    open.push(c.store);
+    const cases = syntheticCases(n, 5);
+    fullPass(c.store, cases);
+    return { ...c, cases };
+  }
+
+  it('finds cases by gene and by HGVS notation (phrase of its tokens) and names the match', async () => {
+    const { store, cases } = await cacheWith(30);
+    const [a, b, c] = cases.map((x) => x.id as string);
+    store.writeReport(a!, { report: toReportInput(platformReport([BRCA1])) });
+    store.writeReport(b!, { report: toReportInput(platformReport([BRCA1_DEL, TP53])) });
+    store.writeReport(c!, { unavailable: '404' });
+
+    const ids = (text: string) => store.search({ text, limit: 100 }).items.map((x) => x.id).sort();
+    expect(ids('BRCA1')).toEqual([a, b].sort());
+    expect(ids('brca')).toEqual([a, b].sort());
+    expect(ids('c.5266dupC')).toEqual([a]);
+    expect(ids('c.68_69delAG')).toEqual([b]);
+    expect(ids('c.68_69delAT')).toEqual([]);
+    expect(ids('BRCA1 c.524G>A')).toEqual([b]);
+    expect(ids('p.(Arg175His)')).toEqual([b]);
+
+    const hit = store.search({ text: 'c.68_69delAG' }).items[0]!;
+    expect(hit.match).toBe('BRCA1 c.68_69delAG');
+    expect(store.search({ text: 'TP53' }).items[0]!.match).toBe('TP53 c.524G>A');
+    // A search that matched other fields only names no variant.
+    const byDisplayId = store.search({ text: cases[0]!.displayId as string }).items[0]!;
+    expect(byDisplayId.match).toBeUndefined();
+  });
+
+  it('a case is pending until its report is fetched for its current version, and again once it changes', async () => {
+    const { store, cases } = await cacheWith(5);
+    expect(store.countPendingReports()).toBe(5);
+    for (const p of store.pendingReports(0, 100)) store.writeReport(p.id, { unavailable: 'inactive' }, p.fingerprint);
+    expect(store.countPendingReports()).toBe(0);
+    // The case changed on the server: a new fingerprint.
+    const changed = { ...cases[2]!, updatedDate: '2030-01-01T00:00:00.000Z' };
+    fullPass(store, [...cases.slice(0, 2), changed, ...cases.slice(3)]);
+    expect(store.pendingReports(0, 100).map((p) => p.id)).toEqual([changed.id]);
+  });
+
+  it('keeps PDFs as BLOBs, drops them when the report changes, and removes everything with the case', async () => {
+    const { store, cases } = await cacheWith(3);
+    const id = cases[0]!.id as string;
+    store.writeReport(id, { report: toReportInput(platformReport([BRCA1])) });
+    const [pending] = store.pendingPdfs(0, 10);
+    expect(pending).toMatchObject({ id, reportTypeIds: ['type-1'] });
+    const pdf = new Uint8Array(Buffer.from('%PDF-1.4\n%%EOF\n'));
+    store.writePdfs(id, pending!.fingerprint, [{ reportTypeId: 'type-1', pdf }]);
+    expect(store.countPendingPdfs()).toBe(0);
+    expect(Buffer.from(store.readPdf(id, 'type-1')!).toString()).toBe('%PDF-1.4\n%%EOF\n');
+    expect(store.readReport(id)!.reportTypes[0]!.pdfCached).toBe(true);
+
+    store.writeReport(id, { report: toReportInput(platformReport([BRCA1], 'Corrected')) });
+    expect(store.readPdf(id, 'type-1')).toBeNull();
+    expect(store.countPendingPdfs()).toBe(1);
+
+    store.writePdfs(id, pending!.fingerprint, [{ reportTypeId: 'type-1', pdf }]);
+    fullPass(store, cases.slice(1));
+    expect(store.readReport(id)).toBeNull();
+    expect(store.db.prepare('SELECT count(*) FROM report_pdfs').pluck().get()).toBe(0);
+    expect(store.search({ text: 'BRCA1' }).total).toBe(0);
+  });
+});
