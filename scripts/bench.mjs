@@ -21,10 +21,10 @@ import { join } from 'node:path';
 import { root, startSimProcess, tempDir, timeSpawn } from './bench/lib.mjs';
 import { cachedToken, freshMint } from './bench/token.mjs';
 import { renderer } from './bench/renderer.mjs';
-import { cacheSync, cacheSearch } from './bench/cache.mjs';
+import { cacheSync, cacheSearch, cacheSyncReports } from './bench/cache.mjs';
 
 /** One line per section; a new section is a new entry. */
-const SECTIONS = { cachedToken, freshMint, renderer, cacheSync, cacheSearch };
+const SECTIONS = { cachedToken, freshMint, renderer, cacheSync, cacheSearch, cacheSyncReports };
 
 const args = process.argv.slice(2);
 const runsArg = args.indexOf('--runs');

@@ -79,6 +79,14 @@ export interface Ports {
   timers?: Timers;
   /** App version and runtime versions for getAppInfo. */
   appInfo?: { version: string; versions: Record<string, string> };
+  /**
+   * Hands a report PDF to the person (desktop: the save dialog, or the system viewer via
+   * a private temporary file; harness: a download directory). Absent in the CLI, which
+   * writes `--pdf <file>` itself. Returns the file name written, or null when cancelled.
+   */
+  files?: {
+    savePdf(suggestedName: string, bytes: Uint8Array, options: { open: boolean }): Promise<string | null>;
+  };
   /** Starts the embedded simulator for the demo tenant (supplied by desktop and harness faces). */
   demo?: () => Promise<{ icaUrl: string; tssUrl: string; domain: string; apiKey: string }>;
 }

@@ -136,6 +136,14 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
     getCase: guarded(cache.getCase),
     getReport: guarded(cache.getReport),
     getReportPdf: guarded(cache.getReportPdf),
+    exportReportPdf: guarded(async (name, id, reportTypeId, o) => {
+      // The contract's schemas load with the cache, not with `tessera token`.
+      const options = o === undefined ? {} : parseInput((await import('../src-shared/schemas.js')).ExportPdfOptionsSchema, o, 'Invalid export options');
+      if (!ports.files) throw new TesseraError('INTERNAL', 'Saving a PDF is not available here; use `tessera report --pdf <file>`.');
+      const pdf = await cache.getReportPdf(name, id, reportTypeId);
+      const written = await ports.files.savePdf(pdf.data.fileName, pdf.data.bytes, { open: options.open === true });
+      return written === null ? { saved: false } : { saved: true, fileName: written };
+    }),
     getCacheStatus: guarded(cache.getCacheStatus),
     sync: guarded(cache.sync),
     cancelSync: (name) => cache.cancelSync(name),

@@ -6,6 +6,7 @@
  * this file only connects them, and takes its dependencies as parameters so the
  * tests can run it against a mocked `electron` and a fake core.
  */
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   BrowserWindow,
@@ -32,6 +33,7 @@ import type { TesseraCore } from '../src-core/service.js';
 import { createElectronClipboard, type ClipboardItemCtor, type ElectronClipboardLike } from './clipboard.js';
 import { quickCopy, withCopyNotifications } from './copy.js';
 import { createDemoPort, type StartSim } from './demo.js';
+import { createElectronFiles, type SaveDialogLike } from './files.js';
 import { contentSecurityPolicy, guardSession, guardWebContents, openExternalIfAllowed, withSecurityHeaders, type GuardedContents, type GuardedSession } from './hardening.js';
 import { startIdleLock } from './idle.js';
 import { forwardEvents, registerIpc } from './ipc.js';
@@ -131,8 +133,16 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop | n
   const demo = createDemoPort(options.startSim);
   const versions = runtimeVersions(process.versions);
   const secrets = await options.openSecrets(dataDir);
+  const files = createElectronFiles({
+    dialog: dialog as unknown as SaveDialogLike,
+    shell,
+    window: () => mainWindow,
+    tmpDir: tmpdir(),
+    downloadsDir: app.getPath('downloads'),
+  });
   const core = await options.createCore(
     createElectronPorts({
+      files,
       netFetch: (input, init) => net.fetch(input, init),
       secrets,
       dataDir,
@@ -291,6 +301,7 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop | n
       stopEvents();
       disposeIpc();
       tray?.dispose();
+      files.dispose();
     })());
 
   let cleanedUp = false;

@@ -33,6 +33,7 @@ export interface ElectronPortsOptions {
   dataDir: string;
   clipboard: ElectronClipboardPort;
   demo: DemoPort;
+  files?: Ports['files'];
   logger?: Logger;
   version: string;
   versions: Record<string, string>;
@@ -49,5 +50,6 @@ export function createElectronPorts(o: ElectronPortsOptions): Ports {
     ...(o.logger ? { logger: o.logger } : {}),
     appInfo: { version: o.version, versions: o.versions },
     demo: () => o.demo.start(),
+    ...(o.files ? { files: o.files } : {}),
   };
 }

@@ -23,6 +23,7 @@ export const CONTRACT_METHOD_NAMES = [
   'searchCases',
   'getCase',
   'getReport',
+  'exportReportPdf',
   'getCacheStatus',
   'sync',
   'cancelSync',

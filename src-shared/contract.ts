@@ -14,6 +14,7 @@ import {
   AuditQuerySchema,
   CaseQuerySchema,
   CredentialInputSchema,
+  ExportPdfOptionsSchema,
   ProfileNameSchema,
   ReplaceCredentialOptionsSchema,
   SettingsPatchSchema,
@@ -30,6 +31,8 @@ import {
   type CacheStatus,
   type CaseDetail,
   type CaseReport,
+  type ExportPdfOptions,
+  type ExportPdfResult,
   type CaseQuery,
   type CaseSearchResult,
   type Cached,
@@ -85,6 +88,12 @@ export interface TesseraApi {
   getCase(name: string, idOrDisplayId: string): Promise<Cached<CaseDetail>>;
   /** The case's report: refreshed from the server when it answers, else the cached copy (`syncedAt` is when the report was fetched). */
   getReport(name: string, idOrDisplayId: string): Promise<Cached<CaseReport>>;
+  /**
+   * Writes one report type's PDF where the person chooses (the desktop's save dialog),
+   * or opens it in the system viewer; the renderer calls it only after the person
+   * confirmed writing patient data to disk. The bytes never cross to the renderer.
+   */
+  exportReportPdf(name: string, idOrDisplayId: string, reportTypeId: string, options?: ExportPdfOptions): Promise<ExportPdfResult>;
   getCacheStatus(name: string): Promise<CacheStatus>;
   /** `options.auditDays` overrides the `syncAuditDays` setting for this run. */
   sync(name: string, options?: SyncOptions): Promise<SyncResult>;
@@ -128,6 +137,12 @@ export const CONTRACT_ARGS = {
   searchCases: z.tuple([ProfileNameSchema, CaseQuerySchema]),
   getCase: z.tuple([ProfileNameSchema, z.string().check(z.trim(), z.minLength(1), z.maxLength(128))]),
   getReport: z.tuple([ProfileNameSchema, z.string().check(z.trim(), z.minLength(1), z.maxLength(128))]),
+  exportReportPdf: z.tuple([
+    ProfileNameSchema,
+    z.string().check(z.trim(), z.minLength(1), z.maxLength(128)),
+    z.string().check(z.trim(), z.minLength(1), z.maxLength(256)),
+    z.optional(ExportPdfOptionsSchema),
+  ]),
   getCacheStatus: z.tuple([ProfileNameSchema]),
   sync: z.tuple([ProfileNameSchema, z.optional(SyncOptionsSchema)]),
   cancelSync: z.tuple([ProfileNameSchema]),

@@ -430,6 +430,20 @@ export interface CaseReport {
   raw: Record<string, unknown>;
 }
 
+/** How the desktop hands a report PDF to the person: a file they choose, or the system viewer. */
+export const ExportPdfOptionsSchema = z.strictObject({
+  /** Open the PDF in the system's viewer (written to a private temporary file) instead of asking where to save it. */
+  open: z.optional(z.boolean()),
+});
+export type ExportPdfOptions = z.infer<typeof ExportPdfOptionsSchema>;
+
+/** What an export did: `saved: false` when the person cancelled the save dialog. Never the bytes. */
+export interface ExportPdfResult {
+  saved: boolean;
+  /** The file's name (not its directory), for the confirmation the app shows. */
+  fileName?: string;
+}
+
 /** A report PDF's bytes; patient data, not a secret. */
 export interface ReportPdf {
   caseId: string;

@@ -7,6 +7,10 @@
  * - cacheSearch: search latency p50/p95 over a set of typical queries on the 100k
  *   encrypted cache, against the same queries on an unencrypted copy of it.
  *
+ * - cacheSyncReports: `tessera sync --reports` (and `--reports json+pdf`) of 10,000
+ *   cases into an empty cache, as a ratio to the plain `tessera sync` of the same
+ *   cases in the same run, and a sync with reports when nothing changed.
+ *
  * The simulator runs as its own process with 100,000 cases (TESSERA_BENCH_CASES to
  * change), and the CLI syncs into a private TESSERA_HOME; the search section reuses
  * the cache the sync section left, or syncs once (untimed) when run alone.
@@ -38,9 +42,9 @@ function ok(label) {
   };
 }
 
-async function withSim(fn) {
+async function withSim(fn, cases = CASES) {
   const keyDir = tempDir('cache-keys');
-  const sim = await startSimProcess({ keyDir, cases: CASES });
+  const sim = await startSimProcess({ keyDir, cases });
   try {
     return await fn(sim);
   } finally {
@@ -116,5 +120,36 @@ export const cacheSearch = {
     const line = (cells) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
     const rule = `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
     return `${[line(header), rule, ...body.map(line)].join('\n')}\n\n${fmt(result.cases)} cases; ${result.queries} queries (as-you-type prefixes, facet filters, sorts, a deep page), each with total and facet counts, limit 50; ${e.n} timings per variant, interleaved, after one warm-up round.`;
+  },
+};
+
+const REPORT_CASES = Number(process.env.TESSERA_BENCH_REPORT_CASES ?? 10_000);
+
+export const cacheSyncReports = {
+  title: `Sync with case reports at ${fmt(REPORT_CASES)} cases vs the plain sync of the same cases`,
+  async run(ctx) {
+    const runs = Math.max(1, Math.min(ctx.runs, 3));
+    return withSim(async (sim) => {
+      const { home, tessera } = await newHome(sim);
+      const cacheDir = join(home, 'cache');
+      const emptyCache = () => {
+        for (const f of readdirSync(cacheDir, { withFileTypes: true })) if (f.isFile()) rmSync(join(cacheDir, f.name), { force: true });
+      };
+      ok('first sync')(await tessera(['sync', PROFILE]));
+      const fresh = (args) => () => {
+        emptyCache();
+        return tessera(args);
+      };
+      const rows = await compare(
+        [
+          { label: 'tessera sync, empty cache', run: fresh(['sync', PROFILE]), check: ok('sync') },
+          { label: 'sync --reports, empty cache', run: fresh(['sync', PROFILE, '--reports']), check: ok('sync --reports') },
+          { label: 'sync --reports json+pdf, empty cache', run: fresh(['sync', PROFILE, '--reports', 'json+pdf']), check: ok('sync --reports json+pdf') },
+          { label: 'sync --reports, nothing changed', run: () => tessera(['sync', PROFILE, '--reports']), check: ok('sync --reports') },
+        ],
+        { runs, warmup: 0 },
+      );
+      return `${table(rows, 'tessera sync, empty cache')}\n\nThe reports cost one request per active case (inactive ones are not asked), four in flight, each report validated and written with its index row in its own transaction; json+pdf adds one request per report type of each case with a report. A sync with nothing changed asks for no report. ${runs} run(s) each, interleaved.`;
+    }, REPORT_CASES);
   },
 };

@@ -1,6 +1,6 @@
 /** App settings: clipboard hygiene, idle lock, the global shortcut, token lifetime, theme; and diagnostics. */
 import { useState } from 'react';
-import { BOUNDS, GLOBAL_SHORTCUT_MAX, parseWholeNumber } from '../../src-shared/rules.js';
+import { BOUNDS, GLOBAL_SHORTCUT_MAX, parseWholeNumber, type SyncReports } from '../../src-shared/rules.js';
 import type { DoctorReport, Settings, SettingsPatch } from '../../src-shared/schemas.js';
 import { ErrorNotice, Spinner } from '../components/bits.js';
 import { Icon, type IconName } from '../components/Icon.js';
@@ -35,7 +35,7 @@ export function SettingsView() {
  * not yet saved.
  */
 function formKey(s: Settings): string {
-  return JSON.stringify([s.clipboardClearSeconds, s.idleLockMinutes, s.globalShortcut, s.minTtlSeconds, s.requestTimeoutSeconds, s.defaultProfile ?? null]);
+  return JSON.stringify([s.clipboardClearSeconds, s.idleLockMinutes, s.globalShortcut, s.minTtlSeconds, s.requestTimeoutSeconds, s.defaultProfile ?? null, s.syncReports]);
 }
 
 const THEMES: { id: Settings['theme']; label: string; icon: IconName }[] = [
@@ -92,6 +92,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
   const [minTtl, setMinTtl] = useState(String(Math.round(settings.minTtlSeconds / 60)));
   const [timeout, setTimeoutValue] = useState(String(settings.requestTimeoutSeconds));
   const [defaultProfile, setDefaultProfile] = useState(settings.defaultProfile ?? '');
+  const [syncReports, setSyncReports] = useState<SyncReports>(settings.syncReports);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<UiError | null>(null);
 
@@ -115,6 +116,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
       requestTimeoutSeconds: timeoutN.value,
       // "First profile" is no setting: null removes a default chosen before.
       defaultProfile: defaultProfile || null,
+      syncReports,
     };
     try {
       await saveSettings(patch);
@@ -188,6 +190,19 @@ function SettingsForm({ settings }: { settings: Settings }) {
               ))}
             </select>
           </div>
+          <div className="field">
+            <label htmlFor="set-reports">Case reports kept offline</label>
+            <select id="set-reports" className="input" value={syncReports} onChange={(e) => setSyncReports(e.target.value as SyncReports)} aria-describedby="set-reports-hint">
+              {SYNC_REPORT_CHOICES.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.label}
+                </option>
+              ))}
+            </select>
+            <p id="set-reports-hint" className="field-hint">
+              Each sync fetches the reports of new or changed cases into the encrypted cache.
+            </p>
+          </div>
         </div>
         {error ? <ErrorNotice error={error} onDismiss={() => setError(null)} /> : null}
         <div className="row-actions">
@@ -199,6 +214,12 @@ function SettingsForm({ settings }: { settings: Settings }) {
     </section>
   );
 }
+
+const SYNC_REPORT_CHOICES: { id: SyncReports; label: string }[] = [
+  { id: 'off', label: 'None' },
+  { id: 'json', label: 'Reports' },
+  { id: 'json+pdf', label: 'Reports and PDFs' },
+];
 
 function NumberField({ id, label, unit, value, onChange, problem, hint }: { id: string; label: string; unit: string; value: string; onChange: (v: string) => void; problem: string | null; hint: string }) {
   const invalid = problem !== null;

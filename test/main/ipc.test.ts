@@ -30,6 +30,7 @@ const VALID_ARGS: Record<(typeof CONTRACT_METHODS)[number], unknown[]> = {
   searchCases: ['lab', { text: 'CASE-1', limit: 50 }],
   getCase: ['lab', 'CASE-1'],
   getReport: ['lab', 'CASE-1'],
+  exportReportPdf: ['lab', 'CASE-1', 'type-1', { open: true }],
   getCacheStatus: ['lab'],
   sync: ['lab'],
   cancelSync: ['lab'],

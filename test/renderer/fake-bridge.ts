@@ -228,6 +228,13 @@ export class FakeBridge implements TesseraBridge {
       const data: CaseReport = this.reports.get(c.id) ?? { caseId: c.id, displayId: c.displayId, available: false, unavailableReason: '404', reportTypes: [], versions: {}, fetchedAt: '2025-01-01T00:00:00Z', raw: {} };
       return { data, syncedAt: data.fetchedAt, stale: false, offline: false };
     });
+  /** What exportReportPdf was asked to write (the fake writes nothing). */
+  exported: Array<{ id: string; reportTypeId: string; open: boolean }> = [];
+  exportReportPdf = (name: string, id: string, reportTypeId: string, options?: { open?: boolean }) =>
+    this.run('exportReportPdf', [name, id, reportTypeId, options], () => {
+      this.exported.push({ id, reportTypeId, open: options?.open === true });
+      return { saved: true, fileName: `${id}.pdf` };
+    });
   getCacheStatus = (name: string) => this.run('getCacheStatus', [name], () => ({ profile: name, syncedAt: '2025-01-01T00:00:00Z', cases: this.cases.length, tests: this.tests.length, syncing: false, includeIdentifiers: false }));
   sync = (name: string) =>
     this.run('sync', [name], () => ({ profile: name, tests: this.tests.length, cases: this.cases.length, removed: 0, syncedAt: new Date().toISOString(), durationMs: 5 }));
