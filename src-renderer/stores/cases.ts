@@ -8,7 +8,7 @@
  * backlog and a slow cache never shows results for text the user already changed.
  */
 import { create } from 'zustand';
-import type { CaseDetail, CaseQuery, CaseSearchResult, CaseSummary, Cached, Freshness } from '../../src-shared/schemas.js';
+import type { CaseDetail, CaseQuery, CaseReport, CaseSearchResult, CaseSummary, Cached, Freshness } from '../../src-shared/schemas.js';
 import { tessera } from '../lib/bridge.js';
 import { toUiError, type UiError } from '../lib/errors.js';
 
@@ -32,6 +32,8 @@ export interface CaseDetailState {
   loading: boolean;
   data: Cached<CaseDetail> | null;
   error: UiError | null;
+  /** The case's report, loaded beside the case (absent until asked for). */
+  report?: { loading: boolean; data: Cached<CaseReport> | null; error: UiError | null };
 }
 
 export interface CasesState {
@@ -214,11 +216,26 @@ export async function selectCase(id: string | null): Promise<void> {
     useCases.setState({ selected: null });
     return;
   }
-  useCases.setState({ selected: { id, loading: true, data: null, error: null } });
-  try {
-    const data = await tessera().getCase(profile, id);
-    if (useCases.getState().selected?.id === id) useCases.setState({ selected: { id, loading: false, data, error: null } });
-  } catch (error) {
-    if (useCases.getState().selected?.id === id) useCases.setState({ selected: { id, loading: false, data: null, error: toUiError(error) } });
-  }
+  const loading = { loading: true, data: null, error: null };
+  useCases.setState({ selected: { id, ...loading, report: loading } });
+  const update = (patch: Partial<CaseDetailState>) => {
+    const current = useCases.getState().selected;
+    if (current?.id === id) useCases.setState({ selected: { ...current, ...patch } });
+  };
+  await Promise.all([
+    (async () => {
+      try {
+        update({ loading: false, data: await tessera().getCase(profile, id), error: null });
+      } catch (error) {
+        update({ loading: false, data: null, error: toUiError(error) });
+      }
+    })(),
+    (async () => {
+      try {
+        update({ report: { loading: false, data: await tessera().getReport(profile, id), error: null } });
+      } catch (error) {
+        update({ report: { loading: false, data: null, error: toUiError(error) } });
+      }
+    })(),
+  ]);
 }

@@ -1,14 +1,16 @@
 /** The selected case, read from the cache (refreshed by the core when online). */
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import type { CaseDetail } from '../../src-shared/schemas.js';
 import { Badge, ErrorNotice, Spinner } from '../components/bits.js';
 import { Icon } from '../components/Icon.js';
 import { formatDate, formatDateTime, humanize } from '../lib/format.js';
 import { selectCase, useCases } from '../stores/cases.js';
 import { StatusPill } from '../components/StatusPill.js';
+import { CaseReportSection } from './CaseReportSection.js';
 
 export function CaseDetailPanel() {
   const selected = useCases((s) => s.selected);
+  const profile = useCases((s) => s.profile);
   const closeRef = useRef<HTMLButtonElement>(null);
   const id = selected?.id;
   useEffect(() => {
@@ -37,12 +39,16 @@ export function CaseDetailPanel() {
       </header>
       {selected.loading ? <Spinner label="Loading case" /> : null}
       {selected.error ? <ErrorNotice error={selected.error} /> : null}
-      {data ? <CaseBody detail={data} offline={!!selected.data?.offline} syncedAt={selected.data?.syncedAt ?? null} /> : null}
+      {data ? (
+        <CaseBody detail={data} offline={!!selected.data?.offline} syncedAt={selected.data?.syncedAt ?? null}>
+          {selected.report && profile ? <CaseReportSection profile={profile} state={selected.report} /> : null}
+        </CaseBody>
+      ) : null}
     </aside>
   );
 }
 
-function CaseBody({ detail, offline, syncedAt }: { detail: CaseDetail; offline: boolean; syncedAt: string | null }) {
+function CaseBody({ detail, offline, syncedAt, children }: { detail: CaseDetail; offline: boolean; syncedAt: string | null; children?: ReactNode }) {
   const rows: [string, string][] = [
     ['Sub-state', humanize(detail.subState)],
     ['Test', detail.testDefinition?.name ?? detail.testDefinition?.id ?? '—'],
@@ -112,6 +118,7 @@ function CaseBody({ detail, offline, syncedAt }: { detail: CaseDetail; offline: 
           );
         })}
       </div>
+      {children}
       <details className="raw">
         <summary>All fields from the server</summary>
         <pre className="raw-json">{JSON.stringify(detail.raw, null, 2)}</pre>

@@ -29,7 +29,19 @@ import { CaseDetailPanel } from './CaseDetailPanel.js';
 import { SyncBar } from './SyncBar.js';
 
 const COLUMNS: GridColumn<CaseSummary>[] = [
-  { key: 'displayId', header: 'Case', sortKey: 'displayId', className: 'col-id', render: (c) => <span className="mono">{c.displayId}</span> },
+  {
+    key: 'displayId',
+    header: 'Case',
+    sortKey: 'displayId',
+    className: 'col-id',
+    render: (c) => (
+      <>
+        <span className="mono">{c.displayId}</span>
+        {/* What the search matched in the case's report, e.g. "BRCA1 c.5266dupC". */}
+        {c.match ? <span className="match-hint mono">{c.match}</span> : null}
+      </>
+    ),
+  },
   { key: 'status', header: 'Status', className: 'col-status', render: (c) => <StatusPill status={c.status} /> },
   { key: 'subState', header: 'Sub-state', className: 'col-substate', render: (c) => <span className="muted">{humanize(c.subState)}</span> },
   { key: 'test', header: 'Test', className: 'col-test', render: (c) => c.testDefinition?.name ?? c.testDefinition?.id ?? '—' },
@@ -39,7 +51,7 @@ const COLUMNS: GridColumn<CaseSummary>[] = [
 ];
 
 const rowKey = (c: CaseSummary) => c.id;
-const rowLabel = (c: CaseSummary) => `${c.displayId}, ${c.status}${c.testDefinition?.name ? `, ${c.testDefinition.name}` : ''}`;
+const rowLabel = (c: CaseSummary) => `${c.displayId}, ${c.status}${c.testDefinition?.name ? `, ${c.testDefinition.name}` : ''}${c.match ? `, reported ${c.match}` : ''}`;
 
 export function resultKey(f: CaseFilters | null): string {
   return f ? JSON.stringify([f.text.trim(), f.status, f.subState, f.testId, f.sort, f.order]) : '';
