@@ -17,11 +17,11 @@
  * never logged.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { extname, join, resolve, sep } from 'node:path';
+import { basename, extname, join, resolve, sep } from 'node:path';
 import { transform } from 'esbuild';
 import { startSim, type Sim, type SimOptions } from '../../sim/index.js';
 import { CONTRACT_METHODS, SECRET_BEARING_METHODS, type TesseraEvent } from '../../src-shared/contract.js';
@@ -105,6 +105,11 @@ export interface Harness {
   dataDir: string;
   core: TesseraCore;
   clipboard: RecordingClipboard;
+  /**
+   * Where "Save PDF…" and "Open" put report PDFs in the harness (the browser has no save
+   * dialog for the core to open): a download directory outside the data directory.
+   */
+  downloads: string;
   /** A fresh one-time link that signs a browser in. */
   launchUrl(): string;
   /** The simulator behind the demo tenant, started on first use. */
@@ -220,7 +225,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     return simStarting;
   }
 
+  const downloads = mkdtempSync(join(tmpdir(), 'tessera-harness-downloads-'));
   const core = createTessera({
+    files: {
+      async savePdf(suggestedName, bytes) {
+        const name = basename(suggestedName);
+        writeFileSync(join(downloads, name), bytes, { mode: 0o600 });
+        return name;
+      },
+    },
     fetch: (input, init) => fetch(input, init),
     secrets,
     clock: systemClock,
@@ -375,6 +388,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     dataDir,
     core,
     clipboard,
+    downloads,
     launchUrl() {
       const token = randomBytes(24).toString('base64url');
       launchTokens.add(token);
@@ -405,6 +419,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         for (const p of profiles) await core.removeProfile(p.name).catch(() => undefined);
       }
       await core.dispose();
+      rmSync(downloads, { recursive: true, force: true });
       const s = sim ?? (simStarting ? await simStarting.catch(() => null) : null);
       sim = null;
       await s?.close();
