@@ -18,12 +18,31 @@ import type { CaseDetailState } from '../stores/cases.js';
 /** Above this many variants the table is virtualised. */
 export const VIRTUALISE_AFTER = 30;
 
+/** The virtualised grid: one line per row, so the notations get a column each. */
 const COLUMNS: GridColumn<ReportVariant>[] = [
   { key: 'gene', header: 'Gene', className: 'col-gene', render: (v) => <span className="mono">{v.gene ?? '—'}</span> },
   { key: 'hgvsc', header: 'HGVS c.', className: 'col-hgvs', render: (v) => <span className="mono">{v.hgvsc ?? '—'}</span> },
   { key: 'hgvsp', header: 'HGVS p.', className: 'col-hgvs', render: (v) => <span className="mono">{v.hgvsp ?? '—'}</span> },
   { key: 'position', header: 'Position', className: 'col-pos', render: (v) => <span className="mono">{v.chromosome && v.start !== undefined ? `${v.chromosome}:${v.start}` : (v.chromosome ?? '—')}</span> },
   { key: 'consequence', header: 'Consequence', className: 'col-consequence', render: (v) => humanize(v.consequences[0]) || '—' },
+];
+
+/** The short table of the narrow panel: the c. and p. notations stacked in one cell. */
+const TABLE_COLUMNS: GridColumn<ReportVariant>[] = [
+  COLUMNS[0]!,
+  {
+    key: 'hgvs',
+    header: 'HGVS',
+    className: 'col-hgvs',
+    render: (v) => (
+      <>
+        <span className="mono nowrap">{v.hgvsc ?? '—'}</span>{' '}
+        {v.hgvsp ? <span className="mono nowrap muted">{v.hgvsp}</span> : null}
+      </>
+    ),
+  },
+  COLUMNS[3]!,
+  COLUMNS[4]!,
 ];
 
 function unavailableText(reason: string | undefined): string {
@@ -138,7 +157,7 @@ function Variants({ variants, label }: { variants: ReportVariant[]; label: strin
     <table className="variant-table" aria-label={label}>
       <thead>
         <tr>
-          {COLUMNS.map((c) => (
+          {TABLE_COLUMNS.map((c) => (
             <th key={c.key} scope="col">
               {c.header}
             </th>
@@ -148,7 +167,7 @@ function Variants({ variants, label }: { variants: ReportVariant[]; label: strin
       <tbody>
         {variants.map((v, i) => (
           <tr key={i}>
-            {COLUMNS.map((c) => (
+            {TABLE_COLUMNS.map((c) => (
               <td key={c.key} className={c.className}>
                 {c.render(v)}
               </td>

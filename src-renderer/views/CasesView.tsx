@@ -38,7 +38,11 @@ const COLUMNS: GridColumn<CaseSummary>[] = [
       <>
         <span className="mono">{c.displayId}</span>
         {/* What the search matched in the case's report, e.g. "BRCA1 c.5266dupC". */}
-        {c.match ? <span className="match-hint mono">{c.match}</span> : null}
+        {c.match ? (
+          <span className="match-hint mono" title={`Reported: ${c.match}`}>
+            {c.match}
+          </span>
+        ) : null}
       </>
     ),
   },
