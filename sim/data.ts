@@ -5,7 +5,6 @@
  * in memory.
  */
 import { Rng, mixSeed } from './prng.js';
-import { activationStateOf } from './reports.js';
 import type { SimAuditEvent, SimCase, SimCaseSubject, SimSample, SimTestDefinition } from './types.js';
 
 export interface CaseCore {
@@ -283,6 +282,11 @@ function testOf(t: TenantState, c: CaseCore): SimTestDefinition {
   const test = t.testDefinitions[c.testIdx] ?? t.testDefinitions[0];
   if (!test) throw new Error('tenant has no test definitions');
   return test;
+}
+
+/** Canceled and Deletion cases are inactive (and their reports cannot be fetched). */
+export function activationStateOf(c: CaseCore): string | null {
+  return c.status === 'Canceled' || c.status === 'Deletion' ? 'INACTIVE' : 'ACTIVE';
 }
 
 /** The full case, derived from its core record; `identifiers` decides whether names, MRN and DOB appear. */

@@ -7,7 +7,7 @@
  * activationState is null or INACTIVE has none that can be fetched (see reportAccess).
  */
 import { Rng, mixSeed } from './prng.js';
-import type { CaseCore, TenantState } from './data.js';
+import { activationStateOf, type CaseCore, type TenantState } from './data.js';
 import type { SimTestDefinition } from './types.js';
 
 /** Variants as a reporting pipeline would name them: RefSeq transcripts, HGVS c. and p. notations, GRCh38 positions. */
@@ -68,11 +68,6 @@ export function reportAccess(c: CaseCore): ReportAccess {
   }
   if (!REPORT_STATUS[c.status]) return { ok: false, status: 404, code: 'REPORT_NOT_FOUND', message: `Case ${c.id} has no report yet.` };
   return { ok: true };
-}
-
-/** Canceled and Deletion cases are inactive, as the case JSON says. */
-export function activationStateOf(c: CaseCore): string | null {
-  return c.status === 'Canceled' || c.status === 'Deletion' ? 'INACTIVE' : 'ACTIVE';
 }
 
 function testOf(t: TenantState, c: CaseCore): SimTestDefinition {

@@ -10,7 +10,10 @@
  *   one indexed field, the last token as a prefix. So `CASE-2024-00` finds
  *   `CASE-2024-0012`, and `smi` finds `Smith`.
  * - Indexed fields: display id, test name, status, subState, tags, sample ids and
- *   names, and patient names and MRN when the profile opted in.
+ *   names, the genes, HGVS notations and transcripts of cached reports (so
+ *   `c.5266dupC` is the phrase `c 5266dupc` in the reports column), and patient names
+ *   and MRN when the profile opted in. A result whose page is shown gets `match`, the
+ *   reported variant the text matched, when it matched one.
  * - A term of two or more letters that starts the initialism of a test definition's
  *   name also matches that test's cases: TSO finds TruSight Oncology 500 (initialisms.ts).
  *

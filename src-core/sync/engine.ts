@@ -1,7 +1,8 @@
 /**
  * One sync of a profile's cache: test definitions, then every case page by page, then
  * (when the profile opted in) the patient identifiers of new or changed cases, then
- * removal of the cases the server no longer has.
+ * (when asked) the reports of new or changed cases, then removal of the cases the
+ * server no longer has.
  *
  * Consistency:
  * - Each page is upserted in one transaction, so the cache only ever holds whole

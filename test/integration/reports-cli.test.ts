@@ -95,7 +95,7 @@ describe('case reports', () => {
     for (const t of report.reportTypes) expect(r.stdout).toContain(t.reportType);
     expect(r.stdout).toMatch(/GENE\s+POSITION\s+CHANGE\s+TRANSCRIPT\s+HGVS\.C\s+HGVS\.P\s+CONSEQUENCE/);
     for (const v of variantsOf(c)) expect(r.stdout).toContain(v.transcript.hgvsc);
-    expect(r.stdout).toMatch(/Edit status   (original|Amended|Corrected)/);
+    expect(r.stdout).toMatch(/Edit status {3}(original|Amended|Corrected)/);
     const json = await cli.run(['report', 'lab', c.displayId, '--json']);
     expect(JSON.parse(json.stdout)).toEqual(report);
   });
