@@ -30,6 +30,10 @@ import { createIcaClient } from './ica/client.js';
 import { systemClock, systemTimers, type Ports } from './ports.js';
 import { createProfileRepository } from './profiles/repository.js';
 import { createProfileService } from './profiles/service.js';
+import { toProfileView } from './profiles/view.js';
+import { createIcav2Importer } from './import/icav2.js';
+import { buildSnippets } from '../src-shared/snippets.js';
+import { homedir } from 'node:os';
 import type { TesseraCore } from './service.js';
 import { createSession } from './session.js';
 import { createSettingsService } from './settings.js';
@@ -72,6 +76,12 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
   session.participate({ lock: () => tokens.forgetMemory() });
   session.participate({ lock: () => clipboard.clearNow() });
   session.participate(cache);
+  const icav2 = createIcav2Importer({ home: () => ports.paths.home ?? homedir(), profiles, ...log });
+  const copySnippet = async (name: string, id: string) => {
+    const snippet = buildSnippets(toProfileView(await repo.find(name))).find((s) => s.id === id);
+    if (!snippet) throw new TesseraError('INVALID_INPUT', `No snippet named "${id}"`);
+    await clipboard.copyPlain(snippet.text);
+  };
   const copyToken = createTokenCopier({ profiles: repo, tokens, clipboard, events });
   const execEnvironment = createExecEnvironment({ profiles: repo, tokens });
   const doctor = options.doctor ?? defaultDoctor;
@@ -91,6 +101,11 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
     updateProfile: guarded(profiles.update),
     removeProfile: guarded(profiles.remove),
     replaceCredential: guarded(profiles.replaceCredential),
+    exportProfiles: guarded(async (names) => profiles.exportProfiles(names)),
+    importProfiles: guarded(profiles.importProfiles),
+    findIcav2Config: guarded(icav2.find),
+    importIcav2: guarded(icav2.import),
+    copySnippet: guarded(copySnippet),
     getTokenStatus: guarded(async (name) => tokens.status(await repo.find(name))),
     ensureToken: async (name, o) => (await token(name, o)).status,
     revealToken: token,

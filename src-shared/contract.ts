@@ -9,12 +9,17 @@
  * `unlockVault` only. A JWT crosses only in `revealToken`.
  */
 import * as z from './zod.js';
+import { SNIPPET_IDS, type SnippetId } from './snippets.js';
 import {
   AddProfileInputSchema,
   AuditQuerySchema,
   CaseQuerySchema,
   CredentialInputSchema,
+  Icav2ImportOptionsSchema,
+  Icav2LocateSchema,
+  ProfileFileTextSchema,
   ProfileNameSchema,
+  ProfileNamesSchema,
   SettingsPatchSchema,
   SyncOptionsSchema,
   TokenFormatSchema,
@@ -34,6 +39,11 @@ import {
   type CopyResult,
   type CredentialInput,
   type DoctorReport,
+  type Icav2ConfigFacts,
+  type Icav2ImportOptions,
+  type Icav2ImportResult,
+  type Icav2Locate,
+  type ProfileFile,
   type ProfileView,
   type RevealedToken,
   type Settings,
@@ -57,7 +67,18 @@ export interface TesseraApi {
   addProfile(input: AddProfileInput): Promise<ProfileView>;
   updateProfile(name: string, patch: UpdateProfileInput): Promise<ProfileView>;
   removeProfile(name: string): Promise<void>;
+  /** Also adds the first key or password of a profile imported without one ("key needed"). */
   replaceCredential(name: string, credential: CredentialInput): Promise<ProfileView>;
+  /** The team file (no key, password or token) of the named profiles, or of all but the demo. */
+  exportProfiles(names?: string[]): Promise<ProfileFile>;
+  /** Creates every profile of a team file's text, validated first, all or none; each then needs its key. */
+  importProfiles(text: string): Promise<ProfileView[]>;
+  /** What an icav2 config.yaml (default ~/.icav2/config.yaml) offers: never the key itself. */
+  findIcav2Config(options?: Icav2Locate): Promise<Icav2ConfigFacts>;
+  /** Verifies the key in an icav2 config.yaml by minting and stores it as a profile; the key stays in the core. */
+  importIcav2(options: Icav2ImportOptions): Promise<Icav2ImportResult>;
+  /** Copies one of the profile's "Use it in…" snippets (src-shared/snippets.ts); they hold no secret. */
+  copySnippet(name: string, snippet: SnippetId): Promise<void>;
 
   // Tokens
   /** The cached token's state without touching the network; null when none is cached. */
@@ -110,6 +131,11 @@ export const CONTRACT_ARGS = {
   updateProfile: z.tuple([ProfileNameSchema, UpdateProfileInputSchema]),
   removeProfile: z.tuple([ProfileNameSchema]),
   replaceCredential: z.tuple([ProfileNameSchema, CredentialInputSchema]),
+  exportProfiles: z.tuple([z.optional(ProfileNamesSchema)]),
+  importProfiles: z.tuple([ProfileFileTextSchema]),
+  findIcav2Config: z.tuple([z.optional(Icav2LocateSchema)]),
+  importIcav2: z.tuple([Icav2ImportOptionsSchema]),
+  copySnippet: z.tuple([ProfileNameSchema, z.enum(SNIPPET_IDS)]),
   getTokenStatus: z.tuple([ProfileNameSchema]),
   ensureToken: z.tuple([ProfileNameSchema, z.optional(TokenOptionsSchema)]),
   revealToken: z.tuple([ProfileNameSchema, z.optional(TokenOptionsSchema)]),
