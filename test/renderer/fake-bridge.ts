@@ -160,7 +160,8 @@ export class FakeBridge implements TesseraBridge {
     });
   replaceCredential = (name: string, credential: object) =>
     this.run('replaceCredential', [name, credential], () => {
-      const p = { ...this.find(name), key: { fingerprint: 'new1', storedAt: new Date().toISOString() } };
+      const { needsKey: _, ...rest } = this.find(name);
+      const p = { ...rest, key: { fingerprint: 'new1', storedAt: new Date().toISOString() } };
       this.profiles = this.profiles.map((x) => (x.name === name ? p : x));
       return p;
     });
