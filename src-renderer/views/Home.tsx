@@ -96,7 +96,7 @@ function Dashboard() {
               ))}
               <div className="row-actions">
                 {p.needsKey ? (
-                  <button type="button" className="button button-primary" onClick={() => openProfile(p.name)} aria-label={`Add the key of ${p.name}`}>
+                  <button type="button" className="button button-primary" onClick={() => openProfile(p.name)} aria-label={`Add key for ${p.name}`}>
                     <Icon name="key" /> Add key
                   </button>
                 ) : (

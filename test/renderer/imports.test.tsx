@@ -63,7 +63,7 @@ describe('team profile files', () => {
     await waitFor(() => expect(bridge.callsTo('importProfiles')).toHaveLength(1));
     expect(bridge.callsTo('importProfiles')[0]!.args).toEqual([text]);
     expect(await screen.findByText(/Key needed: this profile came from a team file/)).toBeTruthy();
-    await user.click(screen.getByRole('button', { name: 'Add the key of team-us' }));
+    await user.click(screen.getByRole('button', { name: 'Add key for team-us' }));
     const card = (await screen.findByRole('heading', { name: /API key/ })).closest('section')!;
     expect(within(card).getByText('Key needed')).toBeTruthy();
     await user.click(within(card).getByRole('button', { name: /Add key/ }));
