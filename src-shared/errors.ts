@@ -72,7 +72,7 @@ export const ERROR_ACTIONS: Readonly<Record<ErrorCode, string>> = {
     'No OS keychain is reachable. Unlock or start your keyring (Secret Service on Linux), or choose the encrypted file vault with TESSERA_SECRET_BACKEND=file.',
   KEYCHAIN_LOCKED: 'Unlock your OS keychain (login keyring), then try again.',
   SECRET_MISSING: 'The stored key for this profile is gone. Replace the key to continue.',
-  KEY_NEEDED: 'Add the key with `tessera profile rotate <name>`, or with Add key on the profile page in the app.',
+  KEY_NEEDED: 'Profiles imported from a team file get their key or password from each person: the file never holds one.',
   VAULT_PASSPHRASE_REQUIRED: 'Set TESSERA_VAULT_PASSPHRASE or run in a terminal to be asked for the vault passphrase.',
   VAULT_BAD_PASSPHRASE: 'The vault passphrase is wrong. Try again.',
   VAULT_CORRUPT: 'The file vault cannot be read. Restore it from a backup or remove it and add your keys again.',

@@ -163,7 +163,8 @@ export const registerProfile: Registrar = (program, ctx) => {
     if (!existing) throw new TesseraError('PROFILE_NOT_FOUND', `No profile named "${name}".`);
     const credential = await readCredential(ctx, name, opts, existing.username);
     const view = await (await ctx.core()).replaceCredential(name, credential);
-    await ctx.out(`Replaced the ${view.credentialKind === 'api-key' ? 'key' : 'password'} of profile ${describe(view)}; cached tokens were discarded.\n`);
+    const noun = view.credentialKind === 'api-key' ? 'key' : 'password';
+    await ctx.out(existing.needsKey ? `Added the ${noun} of profile ${describe(view)}.\n` : `Replaced the ${noun} of profile ${describe(view)}; cached tokens were discarded.\n`);
   });
 
   profile

@@ -139,6 +139,7 @@ function readKey(pair: Pair | undefined, path: string): { apiKey: string } | { p
   if (node.tag === 'tag:yaml.org,2002:binary') {
     // The library decodes base64 leniently (it skips stray characters): check the text itself.
     const b64 = String(node.source ?? '').replace(/\s+/g, '');
+    if (b64 === '') return { problem: `${path} holds no ${KEY_LABEL}: store one with \`icav2 config set\`, or add the key with \`tessera profile add\`` };
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64) || b64.length % 4 !== 0) return { problem: `The ${KEY_LABEL} in ${path} is marked !!binary but is not base64` };
     try {
       key = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(b64, 'base64'));

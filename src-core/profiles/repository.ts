@@ -242,10 +242,9 @@ export function createProfileRepository(deps: { config: ConfigStore; secrets: Se
 
 /** Every use of a credential (token, exec, sync, copy) ends here for a profile that has none yet. */
 export function keyNeeded(profile: StoredProfile): TesseraError {
-  const what = profile.credentialKind === 'api-key' ? 'an API key' : 'a password';
   return new TesseraError(
     'KEY_NEEDED',
-    `Profile "${profile.name}" has no ${profile.credentialKind === 'api-key' ? 'API key' : 'password'} yet: add ${what} with \`tessera profile rotate ${profile.name}\` or the app's Add key`,
+    `Profile "${profile.name}" has no ${profile.credentialKind === 'api-key' ? 'API key' : 'password'} yet: add one with \`tessera profile rotate ${profile.name}\` (in the app: Add key)`,
   );
 }
 

@@ -230,6 +230,7 @@ export function createProfileService(deps: ProfileServiceDeps): ProfileService {
   async function exportProfiles(names?: readonly string[]): Promise<ProfileFile> {
     const chosen = names && names.length > 0 ? await Promise.all(names.map((n) => repo.find(n))) : (await repo.list()).filter((p) => !p.isDemo);
     const unique = [...new Map(chosen.map((p) => [p.id, p])).values()];
+    if (unique.length === 0) throw new TesseraError('PROFILE_NOT_FOUND', 'There are no profiles to export (the demo profile is left out unless named)');
     return { format: PROFILE_FILE_FORMAT, version: PROFILE_FILE_VERSION, profiles: unique.map(exported) };
   }
 

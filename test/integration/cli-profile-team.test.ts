@@ -96,7 +96,7 @@ describe('tessera profile export / import', () => {
     for (const args of [['token', 'lab-us'], ['exec', 'lab-us', '--', 'true'], ['sync', 'lab-us']]) {
       const r = await target.run(args);
       expect(r.code, args.join(' ')).toBe(EXIT_CODES.credentials);
-      expect(r.stderr).toContain('Profile "lab-us" has no API key yet: add an API key with `tessera profile rotate lab-us`');
+      expect(r.stderr).toContain('Profile "lab-us" has no API key yet: add one with `tessera profile rotate lab-us`');
     }
     const basic = await target.run(['token', 'lab-basic']);
     expect(basic.stderr).toContain('Profile "lab-basic" has no password yet');
@@ -104,6 +104,7 @@ describe('tessera profile export / import', () => {
     // Adding the key completes the profile.
     const rot = await target.run(['profile', 'rotate', 'lab-us', '--api-key-stdin'], { input: sim.demo.apiKey });
     expect(rot.code).toBe(0);
+    expect(rot.stdout).toContain('Added the key of profile "lab-us"');
     const t = await target.run(['token', 'lab-us']);
     expect(t.code).toBe(0);
     recordSecret(t.stdout.trim());
