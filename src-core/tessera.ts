@@ -9,8 +9,8 @@
  *   Session ──────────────────────────── idle lock, file vault's lock, retry pause
  *   Tokens (repo) · Clipboard · Cache (repo, settings, session) · Profiles (repo, tokens, cache)
  *
- * The offline cache loads on first use (cache/lazy.ts) and the doctor when it runs:
- * `tessera token` evaluates neither.
+ * The offline cache loads on first use (cache/lazy.ts), the doctor when it runs, the
+ * icav2 import (and its YAML parser) when asked: `tessera token` evaluates none of them.
  */
 import type { TesseraEvent } from '../src-shared/contract.js';
 import { TokenOptionsSchema, type TokenOptions } from '../src-shared/base-schemas.js';
@@ -31,8 +31,7 @@ import { systemClock, systemTimers, type Ports } from './ports.js';
 import { createProfileRepository } from './profiles/repository.js';
 import { createProfileService } from './profiles/service.js';
 import { toProfileView } from './profiles/view.js';
-import { createIcav2Importer } from './import/icav2.js';
-import { buildSnippets } from '../src-shared/snippets.js';
+import { lazy } from './lazy.js';
 import { homedir } from 'node:os';
 import type { TesseraCore } from './service.js';
 import { createSession } from './session.js';
@@ -76,8 +75,10 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
   session.participate({ lock: () => tokens.forgetMemory() });
   session.participate({ lock: () => clipboard.clearNow() });
   session.participate(cache);
-  const icav2 = createIcav2Importer({ home: () => ports.paths.home ?? homedir(), profiles, ...log });
+  // Loaded when used: the YAML parser and the snippets are no part of `tessera token`.
+  const icav2 = lazy(async () => (await import('./import/icav2.js')).createIcav2Importer({ home: () => ports.paths.home ?? homedir(), profiles, ...log }));
   const copySnippet = async (name: string, id: string) => {
+    const { buildSnippets } = await import('../src-shared/snippets.js');
     const snippet = buildSnippets(toProfileView(await repo.find(name))).find((s) => s.id === id);
     if (!snippet) throw new TesseraError('INVALID_INPUT', `No snippet named "${id}"`);
     await clipboard.copyPlain(snippet.text);
@@ -103,8 +104,8 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
     replaceCredential: guarded(profiles.replaceCredential),
     exportProfiles: guarded(async (names) => profiles.exportProfiles(names)),
     importProfiles: guarded(profiles.importProfiles),
-    findIcav2Config: guarded(icav2.find),
-    importIcav2: guarded(icav2.import),
+    findIcav2Config: guarded(async (o) => (await icav2()).find(o)),
+    importIcav2: guarded(async (o) => (await icav2()).import(o)),
     copySnippet: guarded(copySnippet),
     getTokenStatus: guarded(async (name) => tokens.status(await repo.find(name))),
     ensureToken: async (name, o) => (await token(name, o)).status,
