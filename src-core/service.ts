@@ -1,5 +1,5 @@
 import type { TesseraApi, TesseraEvent } from '../src-shared/contract.js';
-import type { RevealedToken, TokenOptions } from '../src-shared/schemas.js';
+import type { Icav2ConfigFacts, Icav2ImportOptions, Icav2ImportResult, Icav2Locate, RevealedToken, TokenOptions } from '../src-shared/schemas.js';
 
 /**
  * The one service every face uses, returned by `createTessera(ports)`.
@@ -12,6 +12,10 @@ export interface TesseraCore extends TesseraApi {
   token(name: string, options?: TokenOptions): Promise<RevealedToken>;
   /** Environment for `tessera exec`: ICAV2_ACCESS_TOKEN, ICAV2_SERVER_URL, TSS base URL, domain, workgroup. */
   execEnvironment(name: string, options?: TokenOptions): Promise<Record<string, string>>;
+  /** The contract's, plus another file (the CLI's --config). */
+  findIcav2Config(options?: Icav2Locate): Promise<Icav2ConfigFacts>;
+  /** The contract's, plus the CLI's --config, --ica-url and --tss-url. */
+  importIcav2(options: Icav2ImportOptions): Promise<Icav2ImportResult>;
   /** Forgets in-memory tokens, closes caches, cancels timers. */
   dispose(): Promise<void>;
 }

@@ -15,8 +15,7 @@ import {
   AuditQuerySchema,
   CaseQuerySchema,
   CredentialInputSchema,
-  Icav2ImportOptionsSchema,
-  Icav2LocateSchema,
+  Icav2AppImportSchema,
   ProfileFileTextSchema,
   ProfileNameSchema,
   ProfileNamesSchema,
@@ -39,10 +38,9 @@ import {
   type CopyResult,
   type CredentialInput,
   type DoctorReport,
+  type Icav2AppImport,
   type Icav2ConfigFacts,
-  type Icav2ImportOptions,
   type Icav2ImportResult,
-  type Icav2Locate,
   type ProfileFile,
   type ProfileView,
   type RevealedToken,
@@ -73,10 +71,14 @@ export interface TesseraApi {
   exportProfiles(names?: string[]): Promise<ProfileFile>;
   /** Creates every profile of a team file's text, validated first, all or none; each then needs its key. */
   importProfiles(text: string): Promise<ProfileView[]>;
-  /** What an icav2 config.yaml (default ~/.icav2/config.yaml) offers: never the key itself. */
-  findIcav2Config(options?: Icav2Locate): Promise<Icav2ConfigFacts>;
-  /** Verifies the key in an icav2 config.yaml by minting and stores it as a profile; the key stays in the core. */
-  importIcav2(options: Icav2ImportOptions): Promise<Icav2ImportResult>;
+  /** What ~/.icav2/config.yaml offers: never the key itself. */
+  findIcav2Config(): Promise<Icav2ConfigFacts>;
+  /**
+   * Verifies the key in ~/.icav2/config.yaml by minting (at the server the file names)
+   * and stores it as a profile; the key stays in the core. The CLI's core also takes a
+   * file path and URL overrides (TesseraCore); the contract does not.
+   */
+  importIcav2(options: Icav2AppImport): Promise<Icav2ImportResult>;
   /** Copies one of the profile's "Use it in…" snippets (src-shared/snippets.ts); they hold no secret. */
   copySnippet(name: string, snippet: SnippetId): Promise<void>;
 
@@ -133,8 +135,8 @@ export const CONTRACT_ARGS = {
   replaceCredential: z.tuple([ProfileNameSchema, CredentialInputSchema]),
   exportProfiles: z.tuple([z.optional(ProfileNamesSchema)]),
   importProfiles: z.tuple([ProfileFileTextSchema]),
-  findIcav2Config: z.tuple([z.optional(Icav2LocateSchema)]),
-  importIcav2: z.tuple([Icav2ImportOptionsSchema]),
+  findIcav2Config: z.tuple([]),
+  importIcav2: z.tuple([Icav2AppImportSchema]),
   copySnippet: z.tuple([ProfileNameSchema, z.enum(SNIPPET_IDS)]),
   getTokenStatus: z.tuple([ProfileNameSchema]),
   ensureToken: z.tuple([ProfileNameSchema, z.optional(TokenOptionsSchema)]),

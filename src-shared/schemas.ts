@@ -165,6 +165,24 @@ export const Icav2LocateSchema = z.strictObject({
 });
 export type Icav2Locate = z.infer<typeof Icav2LocateSchema>;
 
+/**
+ * What the app may choose when importing from icav2: no file path and no ICA URL, so a
+ * renderer can neither read another file nor send the key in config.yaml anywhere but
+ * to the server that file names.
+ */
+export const Icav2AppImportSchema = z.strictObject({
+  name: ProfileNameSchema,
+  region: RegionInputSchema,
+  /** Default: the tenant named in the key's token (its `tns` claim). */
+  domain: z.optional(DomainSchema),
+  workgroup: z.optional(WorkgroupSchema),
+  includeIdentifiers: z.optional(z.boolean()),
+  /** Remove the plaintext x-api-key from config.yaml once the profile is stored. */
+  scrub: z.optional(z.boolean()),
+});
+export type Icav2AppImport = z.input<typeof Icav2AppImportSchema>;
+
+/** The CLI's options (the person at the terminal chooses the file and the server). */
 export const Icav2ImportOptionsSchema = z.strictObject({
   path: z.optional(PathSchema),
   name: ProfileNameSchema,

@@ -8,7 +8,7 @@ import type {
   CopyResult,
   CredentialInput,
   Icav2ConfigFacts,
-  Icav2ImportOptions,
+  Icav2AppImport,
   ProfileView,
   TokenFormat,
   TokenStatus,
@@ -179,7 +179,7 @@ export async function findIcav2Config(): Promise<Icav2ConfigFacts | null> {
 }
 
 /** Imports the icav2 key in the core (verify, store, maybe scrub); the key never comes here. */
-export async function importIcav2(options: Icav2ImportOptions): Promise<ProfileView> {
+export async function importIcav2(options: Icav2AppImport): Promise<ProfileView> {
   const result = await tessera().importIcav2(options);
   await loadProfiles();
   openProfile(result.profile.name);

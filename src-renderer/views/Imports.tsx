@@ -48,7 +48,7 @@ export function Icav2ImportForm({ facts, onCancel }: { facts: Icav2ConfigFacts; 
     setSaving(true);
     setError(null);
     try {
-      await importIcav2({ path: facts.path, name: name.trim(), region, ...(cleanDomain ? { domain: cleanDomain } : {}), ...(scrub ? { scrub: true } : {}) });
+      await importIcav2({ name: name.trim(), region, ...(cleanDomain ? { domain: cleanDomain } : {}), ...(scrub ? { scrub: true } : {}) });
     } catch (err) {
       setError(toUiError(err));
     } finally {

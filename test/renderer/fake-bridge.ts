@@ -8,7 +8,7 @@ import type { TesseraBridge, TesseraEvent } from '../../src-shared/contract.js';
 import type {
   AddProfileInput,
   Icav2ConfigFacts,
-  Icav2ImportOptions,
+  Icav2AppImport,
   ProfileFile,
   CaseDetail,
   CaseQuery,
@@ -176,8 +176,8 @@ export class FakeBridge implements TesseraBridge {
       this.profiles.push(...created);
       return created;
     });
-  findIcav2Config = (options?: object) => this.run('findIcav2Config', [options], () => ({ ...this.icav2 }));
-  importIcav2 = (options: Icav2ImportOptions) =>
+  findIcav2Config = () => this.run('findIcav2Config', [], () => ({ ...this.icav2 }));
+  importIcav2 = (options: Icav2AppImport) =>
     this.run('importIcav2', [options], () => {
       const p = profile(options.name, { domain: options.domain ?? 'from-token', region: 'us' });
       this.profiles.push(p);

@@ -32,7 +32,7 @@ describe('import from icav2 on first run', () => {
     await user.click(within(form).getByLabelText(/remove the plain-text key/));
     await user.click(within(form).getByRole('button', { name: /Verify and import/ }));
     await waitFor(() => expect(bridge.callsTo('importIcav2')).toHaveLength(1));
-    expect(bridge.callsTo('importIcav2')[0]!.args).toEqual([{ path: FOUND.path, name: 'lab-icav2', region: 'euw2', scrub: true }]);
+    expect(bridge.callsTo('importIcav2')[0]!.args).toEqual([{ name: 'lab-icav2', region: 'euw2', scrub: true }]);
     expect(await screen.findByRole('heading', { level: 1, name: 'lab-icav2' })).toBeTruthy();
   });
 
