@@ -179,7 +179,7 @@ export const registerProfile: Registrar = (program, ctx) => {
         await ctx.out(text);
         return;
       }
-      // Nothing secret inside, but a team's tenants are not for everyone on the machine either.
+      // Nothing secret inside: a document to share, readable like one.
       await atomicWriteFile(opts.output, text, 0o644);
       await ctx.err(`Wrote ${file.profiles.length} profile${file.profiles.length === 1 ? '' : 's'} to ${opts.output} (no keys, passwords or tokens).\n`);
     });
