@@ -185,13 +185,6 @@ describe('tessera import icav2', () => {
     });
   }
 
-  it.skipIf(process.getuid?.() === 0)('an unreadable file gets a clear error', async () => {
-    const { cli } = setup('unreadable', `x-api-key: ${sim.demo.apiKey}\n`, 0o000);
-    const r = await cli.run(['import', 'icav2', '--name', 'lab', '--region', 'us']);
-    expect(r.code).toBe(EXIT_CODES.usage);
-    expect(r.stderr).toMatch(/Cannot read .*config\.yaml: permission denied/);
-  });
-
   it('refuses to scrub a key another entry refers to (an alias), before anything is stored', async () => {
     const text = `x-api-key: &k ${sim.demo.apiKey}\nserver-url: ${simServer()}\ncopy: *k\n`;
     const { cli, path } = setup('alias', text);
