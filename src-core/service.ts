@@ -1,5 +1,5 @@
 import type { TesseraApi, TesseraEvent } from '../src-shared/contract.js';
-import type { Cached, ReportPdf, RevealedToken, TokenOptions } from '../src-shared/schemas.js';
+import type { Cached, Icav2ConfigFacts, Icav2ImportOptions, Icav2ImportResult, Icav2Locate, ReportPdf, RevealedToken, TokenOptions } from '../src-shared/schemas.js';
 import type { ExecOptions } from './exec/environment.js';
 import type { TokenEndpoint } from './exec/token-endpoint.js';
 
@@ -27,6 +27,10 @@ export interface TesseraCore extends TesseraApi {
    * where the person chose; the renderer never receives the bytes.
    */
   getReportPdf(name: string, idOrDisplayId: string, reportTypeId: string): Promise<Cached<ReportPdf>>;
+  /** The contract's, plus another file (the CLI's --config). */
+  findIcav2Config(options?: Icav2Locate): Promise<Icav2ConfigFacts>;
+  /** The contract's, plus the CLI's --config, --ica-url and --tss-url. */
+  importIcav2(options: Icav2ImportOptions): Promise<Icav2ImportResult>;
   /** Forgets in-memory tokens, closes caches, cancels timers. */
   dispose(): Promise<void>;
 }
