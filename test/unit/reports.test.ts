@@ -9,8 +9,12 @@ import { migrate, SCHEMA_VERSION } from '../../src-core/cache/migrations.js';
 import { searchCases } from '../../src-core/cache/search.js';
 import { loadSqlite, openDatabase } from '../../src-core/cache/sqlite.js';
 import type { CacheStore } from '../../src-core/cache/store.js';
+import { TesseraError } from '../../src-core/errors.js';
+import { systemClock } from '../../src-core/ports.js';
+import { runSync, type ProgressUpdate } from '../../src-core/sync/engine.js';
+import type { TssClient } from '../../src-core/tss/client.js';
 import { toReportInput } from '../../src-core/tss/normalize.js';
-import { TssReportSchema } from '../../src-core/tss/schemas.js';
+import { TssReportSchema, type TssCase, type TssCasePage } from '../../src-core/tss/schemas.js';
 import { fullPass, newCache } from '../fixtures/cache/helpers.js';
 import { syntheticCases } from '../fixtures/cache/synthetic.js';
 import { newDataDir } from '../helpers/env.js';
@@ -178,5 +182,86 @@ describe('reports in the store', () => {
     expect(store.readReport(id)).toBeNull();
     expect(store.db.prepare('SELECT count(*) FROM report_pdfs').pluck().get()).toBe(0);
     expect(store.search({ text: 'BRCA1' }).total).toBe(0);
+  });
+});
+
+describe('the reports phase of a sync', () => {
+  /** A TSS whose reports answer after a short wait, with chosen failures per case. */
+  function client(cases: Record<string, unknown>[], fail: (id: string) => TesseraError | undefined) {
+    const stats = { inFlight: 0, maxInFlight: 0, asked: [] as string[], pdfs: 0 };
+    const c: TssClient = {
+      searchVersion: 'v2',
+      testDefinitions: async () => [],
+      searchCases: async (params) => ({ content: cases as TssCase[], totalElements: cases.length, totalPages: 1, number: params.pageNumber, size: 1000 }) as TssCasePage,
+      getCase: async () => {
+        throw new Error('not asked');
+      },
+      findCaseId: async () => null,
+      auditLogs: async () => {
+        throw new Error('not asked');
+      },
+      async caseReport(id) {
+        stats.asked.push(id);
+        stats.inFlight++;
+        stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
+        try {
+          await new Promise((r) => setTimeout(r, 2));
+          const failure = fail(id);
+          if (failure) throw failure;
+          return platformReport([BRCA1]);
+        } finally {
+          stats.inFlight--;
+        }
+      },
+      async reportPdf() {
+        stats.pdfs++;
+        return new Uint8Array(Buffer.from('%PDF-1.4\n%%EOF\n'));
+      },
+    };
+    return { client: c, stats };
+  }
+
+  it('fetches at most four at a time with progress, notes inactive, 403 and 404 cases, and fetches nothing again', async () => {
+    const c = await newCache({ dataDir: newDataDir('reports-sync') });
+    open.push(c.store);
+    const cases = syntheticCases(40, 9).map((x, i) => ({ ...x, activationState: i === 0 ? 'INACTIVE' : i === 1 ? null : 'ACTIVE' }));
+    const id = (i: number) => (cases[i] as { id: string }).id;
+    const { client: tss, stats } = client(cases, (x) =>
+      x === id(2) ? new TesseraError('NOT_FOUND', 'none', { status: 404 }) : x === id(3) ? new TesseraError('FORBIDDEN', 'no', { status: 403 }) : undefined,
+    );
+    const progress: ProgressUpdate[] = [];
+    const result = await runSync({ store: c.store, client: tss, clock: systemClock, includeIdentifiers: false, reports: 'json+pdf', onProgress: (p) => progress.push(p) });
+    expect(result.reports).toEqual({ fetched: 36, unavailable: 4, pdfs: 36 });
+    expect(stats.asked).toHaveLength(38);
+    expect(stats.asked).not.toContain(id(0));
+    expect(stats.asked).not.toContain(id(1));
+    expect(stats.maxInFlight).toBe(4);
+    const reports = progress.filter((p) => p.phase === 'reports' && p.message === 'case reports');
+    expect(reports.at(-1)).toMatchObject({ done: 40, total: 40 });
+    expect(c.store.readReport(id(0))).toMatchObject({ available: false, unavailableReason: 'inactive' });
+    expect(c.store.readReport(id(2))).toMatchObject({ available: false, unavailableReason: '404' });
+    expect(c.store.readReport(id(3))).toMatchObject({ available: false, unavailableReason: '403' });
+    expect(c.store.search({ text: 'c.5266dupC', limit: 100 }).total).toBe(36);
+
+    stats.asked.length = 0;
+    const again = await runSync({ store: c.store, client: tss, clock: systemClock, includeIdentifiers: false, reports: 'json+pdf' });
+    expect(again.reports).toEqual({ fetched: 0, unavailable: 0, pdfs: 0 });
+    expect(stats.asked).toEqual([]);
+  });
+
+  it('a server error fails the sync and keeps the reports already written; the next sync fetches the rest', async () => {
+    const c = await newCache({ dataDir: newDataDir('reports-sync') });
+    open.push(c.store);
+    const cases = syntheticCases(30, 11).map((x) => ({ ...x, activationState: 'ACTIVE' }));
+    let broken = true;
+    const { client: tss } = client(cases, (x) => (broken && x === (cases[20] as { id: string }).id ? new TesseraError('SERVER_ERROR', 'boom', { status: 503 }) : undefined));
+    await expect(runSync({ store: c.store, client: tss, clock: systemClock, includeIdentifiers: false, reports: 'json' })).rejects.toMatchObject({ code: 'SERVER_ERROR' });
+    const kept = c.store.search({ text: 'BRCA1', limit: 100 }).total;
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThan(30);
+    broken = false;
+    const next = await runSync({ store: c.store, client: tss, clock: systemClock, includeIdentifiers: false, reports: 'json' });
+    expect(next.reports?.fetched).toBe(30 - kept);
+    expect(c.store.search({ text: 'BRCA1', limit: 100 }).total).toBe(30);
   });
 });
