@@ -224,8 +224,8 @@ describe('the reports phase of a sync', () => {
   it('fetches at most four at a time with progress, notes inactive, 403 and 404 cases, and fetches nothing again', async () => {
     const c = await newCache({ dataDir: newDataDir('reports-sync') });
     open.push(c.store);
-    const cases = syntheticCases(40, 9).map((x, i) => ({ ...x, activationState: i === 0 ? 'INACTIVE' : i === 1 ? null : 'ACTIVE' }));
-    const id = (i: number) => (cases[i] as { id: string }).id;
+    const cases = syntheticCases(40, 9).map((x, i): Record<string, unknown> => ({ ...x, activationState: i === 0 ? 'INACTIVE' : i === 1 ? null : 'ACTIVE' }));
+    const id = (i: number) => cases[i]!.id as string;
     const { client: tss, stats } = client(cases, (x) =>
       x === id(2) ? new TesseraError('NOT_FOUND', 'none', { status: 404 }) : x === id(3) ? new TesseraError('FORBIDDEN', 'no', { status: 403 }) : undefined,
     );
@@ -252,9 +252,9 @@ describe('the reports phase of a sync', () => {
   it('a server error fails the sync and keeps the reports already written; the next sync fetches the rest', async () => {
     const c = await newCache({ dataDir: newDataDir('reports-sync') });
     open.push(c.store);
-    const cases = syntheticCases(30, 11).map((x) => ({ ...x, activationState: 'ACTIVE' }));
+    const cases = syntheticCases(30, 11).map((x): Record<string, unknown> => ({ ...x, activationState: 'ACTIVE' }));
     let broken = true;
-    const { client: tss } = client(cases, (x) => (broken && x === (cases[20] as { id: string }).id ? new TesseraError('SERVER_ERROR', 'boom', { status: 503 }) : undefined));
+    const { client: tss } = client(cases, (x) => (broken && x === cases[20]!.id ? new TesseraError('SERVER_ERROR', 'boom', { status: 503 }) : undefined));
     await expect(runSync({ store: c.store, client: tss, clock: systemClock, includeIdentifiers: false, reports: 'json' })).rejects.toMatchObject({ code: 'SERVER_ERROR' });
     const kept = c.store.search({ text: 'BRCA1', limit: 100 }).total;
     expect(kept).toBeGreaterThan(0);
