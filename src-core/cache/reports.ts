@@ -122,8 +122,19 @@ export function writeReport(
   return written;
 }
 
-/** Stores the PDFs fetched for one case version (a null `pdf` notes one the server would not give). */
-export function writePdfs(db: Database, caseId: string, fingerprint: string, fetchedAt: string, pdfs: Array<{ reportTypeId: string; pdf: Uint8Array | null; reason?: string }>): void {
+/**
+ * Stores the PDFs fetched for one case version (a null `pdf` notes one the server would
+ * not give). `complete` (a sync, which fetched every report type) marks the case's PDFs
+ * done for this version; one PDF opened interactively does not.
+ */
+export function writePdfs(
+  db: Database,
+  caseId: string,
+  fingerprint: string,
+  fetchedAt: string,
+  pdfs: Array<{ reportTypeId: string; pdf: Uint8Array | null; reason?: string }>,
+  complete = true,
+): void {
   db.transaction(() => {
     const rid = ridOf(db, caseId);
     if (rid === undefined) return;
@@ -134,7 +145,7 @@ export function writePdfs(db: Database, caseId: string, fingerprint: string, fet
            ON CONFLICT (rid, report_type_id) DO UPDATE SET fetched_at = excluded.fetched_at, pdf = excluded.pdf, reason = excluded.reason`,
       ).run(rid, p.reportTypeId, fetchedAt, p.pdf ? Buffer.from(p.pdf) : null, p.reason ?? null);
     }
-    stmt(db, 'UPDATE case_reports SET pdf_fingerprint = ? WHERE rid = ?').run(fingerprint, rid);
+    if (complete) stmt(db, 'UPDATE case_reports SET pdf_fingerprint = ? WHERE rid = ?').run(fingerprint, rid);
   })();
 }
 

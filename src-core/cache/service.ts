@@ -404,8 +404,9 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
         const bytes = await clientFor(profile, 'read').reportPdf(id, type.reportTypeId);
         noteSuccess(profile);
         await withStore(profile, (store) => {
-          const fingerprint = store.db.prepare('SELECT fingerprint FROM cases WHERE id = ?').pluck().get(id) as string | undefined;
-          if (fingerprint !== undefined) store.writePdfs(id, fingerprint, [{ reportTypeId: type.reportTypeId!, pdf: bytes }]);
+          const fingerprint = store.caseFingerprint(id);
+          // One report type only: a sync with PDFs still fetches the case's others.
+          if (fingerprint !== undefined) store.writePdfs(id, fingerprint, [{ reportTypeId: type.reportTypeId!, pdf: bytes }], false);
         });
         return { data: pdfOf(bytes), syncedAt: new Date(clock.now()).toISOString(), stale: false, offline: false };
       } catch (error) {

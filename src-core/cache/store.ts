@@ -363,12 +363,17 @@ export class CacheStore {
     return reports.writeReport(this.db, caseId, fp, new Date(this.clock.now()).toISOString(), outcome);
   }
 
-  writePdfs(caseId: string, fingerprint: string, pdfs: Array<{ reportTypeId: string; pdf: Uint8Array | null; reason?: string }>): void {
-    reports.writePdfs(this.db, caseId, fingerprint, new Date(this.clock.now()).toISOString(), pdfs);
+  writePdfs(caseId: string, fingerprint: string, pdfs: Array<{ reportTypeId: string; pdf: Uint8Array | null; reason?: string }>, complete = true): void {
+    reports.writePdfs(this.db, caseId, fingerprint, new Date(this.clock.now()).toISOString(), pdfs, complete);
   }
 
   readReport(caseId: string): CaseReport | null {
     return reports.readReport(this.db, caseId);
+  }
+
+  /** The case's current fingerprint, the version a report or PDF fetched now belongs to. */
+  caseFingerprint(caseId: string): string | undefined {
+    return reports.caseFingerprint(this.db, caseId);
   }
 
   readPdf(caseId: string, reportTypeId: string): Uint8Array | null {

@@ -13,6 +13,7 @@ import { cancelSync, loadCacheStatus, startSync, syncOf, useSync } from '../stor
 const PHASES: Record<string, string> = {
   tests: 'Fetching test definitions',
   cases: 'Fetching cases',
+  reports: 'Fetching case reports',
   cleanup: 'Removing deleted cases',
   done: 'Sync complete',
   cancelled: 'Sync cancelled',

@@ -168,6 +168,9 @@ describe('reports in the store', () => {
     const [pending] = store.pendingPdfs(0, 10);
     expect(pending).toMatchObject({ id, reportTypeIds: ['type-1'] });
     const pdf = new Uint8Array(Buffer.from('%PDF-1.4\n%%EOF\n'));
+    // One PDF kept interactively leaves the case's PDFs pending for a sync.
+    store.writePdfs(id, pending!.fingerprint, [{ reportTypeId: 'type-1', pdf }], false);
+    expect(store.countPendingPdfs()).toBe(1);
     store.writePdfs(id, pending!.fingerprint, [{ reportTypeId: 'type-1', pdf }]);
     expect(store.countPendingPdfs()).toBe(0);
     expect(Buffer.from(store.readPdf(id, 'type-1')!).toString()).toBe('%PDF-1.4\n%%EOF\n');
