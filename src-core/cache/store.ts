@@ -363,6 +363,27 @@ export class CacheStore {
     return reports.writeReport(this.db, caseId, fp, new Date(this.clock.now()).toISOString(), outcome);
   }
 
+  /**
+   * Stores many reports in one transaction: a sync writes a batch at once, because the
+   * commit (encrypting and writing the changed pages) costs far more than the writes.
+   */
+  writeReports(entries: ReadonlyArray<{ caseId: string; fingerprint: string; outcome: { report: ReportInput } | { unavailable: string } }>): void {
+    if (entries.length === 0) return;
+    const at = new Date(this.clock.now()).toISOString();
+    this.db.transaction(() => {
+      for (const e of entries) reports.writeReport(this.db, e.caseId, e.fingerprint, at, e.outcome);
+    })();
+  }
+
+  /** Stores the PDFs of many cases in one transaction (see writeReports). */
+  writePdfBatch(entries: ReadonlyArray<{ caseId: string; fingerprint: string; pdfs: Array<{ reportTypeId: string; pdf: Uint8Array | null; reason?: string }> }>): void {
+    if (entries.length === 0) return;
+    const at = new Date(this.clock.now()).toISOString();
+    this.db.transaction(() => {
+      for (const e of entries) reports.writePdfs(this.db, e.caseId, e.fingerprint, at, e.pdfs);
+    })();
+  }
+
   writePdfs(caseId: string, fingerprint: string, pdfs: Array<{ reportTypeId: string; pdf: Uint8Array | null; reason?: string }>, complete = true): void {
     reports.writePdfs(this.db, caseId, fingerprint, new Date(this.clock.now()).toISOString(), pdfs, complete);
   }

@@ -92,6 +92,9 @@ export const DEFAULT_PAGE_SIZE = 1000;
 export const DEFAULT_CONCURRENCY = 3;
 export const DEFAULT_DETAIL_CONCURRENCY = 4;
 export const DEFAULT_REPORT_CONCURRENCY = 4;
+/** Reports (and cases' PDFs) written per transaction: the commit of the encrypted pages costs more than the writes. */
+const REPORT_BATCH = 200;
+const PDF_BATCH = 50;
 /** The most case pages one pass reads (10 million cases at 1000 per page); a server claiming more is not believed. */
 export const MAX_PAGES = 10_000;
 
@@ -254,10 +257,10 @@ function unavailableStatus(error: unknown): string | undefined {
 /**
  * Fetches the report of every case whose report was never fetched or belongs to an
  * older version of the case (its fingerprint moved on), a few at a time, then (with
- * 'json+pdf') the PDFs of those reports. Each case is written in its own transaction,
- * so a failure part-way (a 5xx after the retries, the network) leaves whole reports
- * only, and the next sync fetches the rest. Cases the server says are inactive are
- * not asked at all.
+ * 'json+pdf') the PDFs of those reports. Reports are written a batch per transaction
+ * (one commit per case cost more than the requests); a failure part-way (a 5xx after
+ * the retries, the network) still writes the whole reports that arrived, and the next
+ * sync fetches the rest. Cases the server says are inactive are not asked at all.
  */
 async function fetchReports(options: SyncRunOptions, mode: Exclude<SyncReports, 'off'>, signal: AbortSignal): Promise<ReportCounts> {
   const { store, client } = options;
@@ -269,35 +272,40 @@ async function fetchReports(options: SyncRunOptions, mode: Exclude<SyncReports, 
   let done = 0;
   progress(done, total, 'case reports');
   for (let after = 0; ; ) {
-    const batch = store.pendingReports(after, 200);
+    const batch = store.pendingReports(after, REPORT_BATCH);
     if (batch.length === 0) break;
     after = batch[batch.length - 1]!.rid;
-    await runPool(
-      batch,
-      concurrency,
-      async (p) => {
-        const activation = p.activationState;
-        if (activation === null || activation?.toUpperCase() === 'INACTIVE') {
-          // The platform serves no report for an inactive case: asking would only cost a request.
-          store.writeReport(p.id, { unavailable: 'inactive' }, p.fingerprint);
-          counts.unavailable++;
-        } else {
-          try {
-            const report = await client.caseReport(p.id, signal);
-            throwIfAborted(options.signal);
-            store.writeReport(p.id, { report: toReportInput(report) }, p.fingerprint);
-            counts.fetched++;
-          } catch (error) {
-            const status = unavailableStatus(error);
-            if (!status) throw error;
-            store.writeReport(p.id, { unavailable: status }, p.fingerprint);
+    const fetched: Parameters<CacheStore['writeReports']>[0][number][] = [];
+    try {
+      await runPool(
+        batch,
+        concurrency,
+        async (p) => {
+          const activation = p.activationState;
+          if (activation === null || activation?.toUpperCase() === 'INACTIVE') {
+            // The platform serves no report for an inactive case: asking would only cost a request.
+            fetched.push({ caseId: p.id, fingerprint: p.fingerprint, outcome: { unavailable: 'inactive' } });
             counts.unavailable++;
+          } else {
+            try {
+              const report = await client.caseReport(p.id, signal);
+              fetched.push({ caseId: p.id, fingerprint: p.fingerprint, outcome: { report: toReportInput(report) } });
+              counts.fetched++;
+            } catch (error) {
+              const status = unavailableStatus(error);
+              if (!status) throw error;
+              fetched.push({ caseId: p.id, fingerprint: p.fingerprint, outcome: { unavailable: status } });
+              counts.unavailable++;
+            }
           }
-        }
-        progress(++done, total, 'case reports');
-      },
-      signal,
-    );
+          progress(++done, total, 'case reports');
+        },
+        signal,
+      );
+    } finally {
+      // Whole reports only, also when the batch failed part-way: what arrived is kept.
+      store.writeReports(fetched);
+    }
     throwIfAborted(options.signal);
   }
   if (mode !== 'json+pdf') return counts;
@@ -306,30 +314,34 @@ async function fetchReports(options: SyncRunOptions, mode: Exclude<SyncReports, 
   let pdfDone = 0;
   progress(pdfDone, pdfTotal, 'report PDFs');
   for (let after = 0; ; ) {
-    const batch = store.pendingPdfs(after, 100);
+    const batch = store.pendingPdfs(after, PDF_BATCH);
     if (batch.length === 0) break;
     after = batch[batch.length - 1]!.rid;
-    await runPool(
-      batch,
-      concurrency,
-      async (p) => {
-        const pdfs: Array<{ reportTypeId: string; pdf: Uint8Array | null; reason?: string }> = [];
-        for (const reportTypeId of p.reportTypeIds) {
-          try {
-            pdfs.push({ reportTypeId, pdf: await client.reportPdf(p.id, reportTypeId, signal) });
-            counts.pdfs++;
-          } catch (error) {
-            const status = unavailableStatus(error);
-            if (!status) throw error;
-            pdfs.push({ reportTypeId, pdf: null, reason: status });
+    const fetched: Parameters<CacheStore['writePdfBatch']>[0][number][] = [];
+    try {
+      await runPool(
+        batch,
+        concurrency,
+        async (p) => {
+          const pdfs: Array<{ reportTypeId: string; pdf: Uint8Array | null; reason?: string }> = [];
+          for (const reportTypeId of p.reportTypeIds) {
+            try {
+              pdfs.push({ reportTypeId, pdf: await client.reportPdf(p.id, reportTypeId, signal) });
+            } catch (error) {
+              const status = unavailableStatus(error);
+              if (!status) throw error;
+              pdfs.push({ reportTypeId, pdf: null, reason: status });
+            }
           }
-        }
-        throwIfAborted(options.signal);
-        store.writePdfs(p.id, p.fingerprint, pdfs);
-        progress(++pdfDone, pdfTotal, 'report PDFs');
-      },
-      signal,
-    );
+          fetched.push({ caseId: p.id, fingerprint: p.fingerprint, pdfs });
+          counts.pdfs += pdfs.filter((x) => x.pdf !== null).length;
+          progress(++pdfDone, pdfTotal, 'report PDFs');
+        },
+        signal,
+      );
+    } finally {
+      store.writePdfBatch(fetched);
+    }
     throwIfAborted(options.signal);
   }
   return counts;
