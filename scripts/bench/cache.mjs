@@ -149,7 +149,7 @@ export const cacheSyncReports = {
         ],
         { runs, warmup: 0 },
       );
-      return `${table(rows, 'tessera sync, empty cache')}\n\nThe reports cost one request per active case (inactive ones are not asked), four in flight, each report validated and written with its index row in its own transaction; json+pdf adds one request per report type of each case with a report. A sync with nothing changed asks for no report. ${runs} run(s) each, interleaved.`;
+      return `${table(rows, 'tessera sync, empty cache')}\n\nThe reports cost one request per active case (inactive ones are not asked), four in flight, each report validated and written with its index row, 200 reports per transaction; json+pdf adds one request per report type of each case with a report. A sync with nothing changed asks for no report. ${runs} run(s) each, interleaved.`;
     }, REPORT_CASES);
   },
 };
