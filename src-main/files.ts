@@ -15,8 +15,13 @@ import { basename, join } from 'node:path';
 import { TesseraError } from '../src-core/errors.js';
 import type { Ports } from '../src-core/ports.js';
 
+type SaveOptions = { title: string; defaultPath: string; filters: Array<{ name: string; extensions: string[] }> };
+type SaveAnswer = Promise<{ canceled: boolean; filePath?: string }>;
+
+/** Electron's dialog: attached to a window when there is one, else on its own. */
 export interface SaveDialogLike {
-  showSaveDialog(window: unknown, options: { title: string; defaultPath: string; filters: Array<{ name: string; extensions: string[] }> }): Promise<{ canceled: boolean; filePath?: string }>;
+  showSaveDialog(window: unknown, options: SaveOptions): SaveAnswer;
+  showSaveDialog(options: SaveOptions): SaveAnswer;
 }
 
 export interface ElectronFilesDeps {
@@ -56,11 +61,9 @@ export function createElectronFiles(deps: ElectronFilesDeps): NonNullable<Ports[
         if (problem) throw new TesseraError('INTERNAL', 'The system could not open the PDF; save it instead and open it from there.');
         return name;
       }
-      const result = await deps.dialog.showSaveDialog(deps.window(), {
-        title: 'Save report PDF',
-        defaultPath: join(deps.downloadsDir, name),
-        filters: [{ name: 'PDF', extensions: ['pdf'] }],
-      });
+      const options: SaveOptions = { title: 'Save report PDF', defaultPath: join(deps.downloadsDir, name), filters: [{ name: 'PDF', extensions: ['pdf'] }] };
+      const window = deps.window();
+      const result = await (window ? deps.dialog.showSaveDialog(window, options) : deps.dialog.showSaveDialog(options));
       if (result.canceled || !result.filePath) return null;
       writeOwnerOnly(result.filePath, bytes);
       return basename(result.filePath);

@@ -11,12 +11,12 @@ import { newDataDir } from '../helpers/env.js';
 
 const PDF = new Uint8Array(Buffer.from('%PDF-1.4\n%%EOF\n'));
 
-function setup(answer: { canceled: boolean; filePath?: string }, openProblem = '') {
+function setup(answer: { canceled: boolean; filePath?: string }, openProblem = '', hasWindow = true) {
   const dir = newDataDir('files-port');
-  const dialog = { showSaveDialog: vi.fn(async () => answer) };
+  const dialog = { showSaveDialog: vi.fn(async (..._args: unknown[]) => answer) };
   const shell = { openPath: vi.fn(async () => openProblem) };
   const window = { id: 1 };
-  const files = createElectronFiles({ dialog, shell, window: () => window, tmpDir: dir, downloadsDir: join(dir, 'Downloads') });
+  const files = createElectronFiles({ dialog, shell, window: () => (hasWindow ? window : null), tmpDir: dir, downloadsDir: join(dir, 'Downloads') });
   return { dir, dialog, shell, window, files };
 }
 
@@ -37,6 +37,12 @@ describe('report PDFs on the desktop', () => {
     await files.savePdf('x.pdf', PDF, { open: false });
     expect(readFileSync(target)).toEqual(Buffer.from(PDF));
     expect(statSync(target).mode & 0o777).toBe(0o600);
+  });
+
+  it('without a window the dialog opens on its own', async () => {
+    const { files, dialog } = setup({ canceled: true }, '', false);
+    await files.savePdf('x.pdf', PDF, { open: false });
+    expect(dialog.showSaveDialog.mock.calls[0]).toHaveLength(1);
   });
 
   it('writes nothing when the dialog is cancelled', async () => {
