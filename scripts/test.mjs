@@ -103,7 +103,7 @@ async function inner() {
   if (!skipStatic && filters.length === 0) {
     await check('typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
     await check('lint', bin('eslint'), ['.', '--max-warnings=0']);
-    await check('dependency rules', bin('depcruise'), ['--config', '.dependency-cruiser.cjs', 'src-shared', 'src-core', 'src-main', 'src-renderer', 'src-cli', 'sim']);
+    await check('dependency rules', bin('depcruise'), ['--config', '.dependency-cruiser.cjs', 'src-shared', 'src-core', 'src-main', 'src-renderer', 'src-cli', 'sim', 'harness', 'scripts', 'test']);
     if (existsSync(join(root, 'scripts', 'electronegativity.mjs'))) await check('electron security scan', 'node', ['scripts/electronegativity.mjs']);
   }
   // The CLI and e2e suites run the built artefacts.

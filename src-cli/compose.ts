@@ -9,13 +9,19 @@
  * system clock; clipboard = none (the CLI prints); logger = the core's redacting file
  * logger in `<dataDir>/logs/tessera.log`.
  */
-import { createTessera } from '../src-core/tessera.js';
-import { defaultDataDir, ensureDataDir } from '../src-core/paths.js';
-import { createFileLogger, type LogLevel } from '../src-core/log.js';
-import type { DoctorOptions } from '../src-core/doctor.js';
-import { openSecretStore } from '../src-core/secrets/select.js';
-import { systemClock, systemTimers } from '../src-core/ports.js';
-import type { TesseraCore } from '../src-core/service.js';
+import {
+  createFileLogger,
+  createTessera,
+  defaultDataDir,
+  ensureDataDir,
+  loadDoctor,
+  openSecretStore,
+  systemClock,
+  systemTimers,
+  type DoctorOptions,
+  type LogLevel,
+  type TesseraCore,
+} from '../src-core/index.js';
 import type { DoctorReport } from '../src-shared/schemas.js';
 import pkg from '../package.json' with { type: 'json' };
 import { createCliFetch } from './fetch.js';
@@ -47,7 +53,7 @@ function passphrasePrompt(): (() => Promise<string>) | undefined {
 
 /** The doctor runs rarely: its module (and the file vault's) loads only when it does. */
 async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
-  return (await import('../src-core/doctor.js')).runDoctor(options);
+  return (await loadDoctor()).runDoctor(options);
 }
 
 /**

@@ -10,8 +10,7 @@
  * that. Either way nothing is loaded until the first request, so `tessera token` served
  * from the cache never pays for it at all.
  */
-import { isLoopbackHost } from '../src-core/http/url.js';
-import type { FetchPort } from '../src-core/ports.js';
+import { isLoopbackHost, type FetchPort } from '../src-core/index.js';
 
 interface Loaded {
   fetch: typeof import('undici').fetch;

@@ -7,7 +7,7 @@
  * that `redact` can scrub it from any error or debug output.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { TesseraError } from '../src-core/errors.js';
+import { TesseraError } from '../src-shared/errors.js';
 
 const known = new Set<string>();
 

@@ -4,8 +4,7 @@
  * and even then passed through `redact` so no secret reaches the terminal.
  */
 import { CommanderError } from 'commander';
-import { ERROR_ACTIONS, EXIT_CODES, exitCodeFor, type ErrorCode } from '../src-shared/errors.js';
-import { toErrorInfo } from '../src-core/errors.js';
+import { ERROR_ACTIONS, EXIT_CODES, exitCodeFor, toErrorInfo, type ErrorCode } from '../src-shared/errors.js';
 import { looksLikeSecret, redact } from './io.js';
 
 /**

@@ -1,28 +1,29 @@
 /**
- * Public surface of the core for the faces (Electron main, CLI, e2e harness).
- * Faces compose the core with their ports and use only what is exported here.
+ * Public surface of the core for the faces (Electron main, CLI, harness): the only module
+ * of src-core they import (.dependency-cruiser.cjs enforces it). Faces compose the core
+ * with their ports and use only what is exported here.
+ *
+ * Everything exported statically is on the path of a cached `tessera token` (the CLI
+ * bundles this module into that path). Whatever else a face needs (the contract's
+ * dispatcher and its zod schemas, the full doctor with the file vault) is exported as a
+ * lazy loader, a dynamic import(), so it loads only when used.
  */
 export { createTessera } from './tessera.js';
 export type { TesseraOptions } from './tessera.js';
-export type { CacheService, CacheWiring } from './cache/service.js';
-export { vaultRetryDelayMs } from './session.js';
 export type { TesseraCore } from './service.js';
 export { TesseraError, isTesseraError, toErrorInfo } from './errors.js';
-export { dispatch, parseArgs, isContractMethod } from './rpc.js';
 export { systemClock, systemTimers } from './ports.js';
 export type { ClipboardPort, Clock, FetchPort, Logger, Paths, Ports, SecretStore, Timers } from './ports.js';
 export { openSecretStore } from './secrets/select.js';
-export type { OpenSecretStoreOptions } from './secrets/select.js';
-export { accounts, SECRET_SERVICE } from './secrets/accounts.js';
-export { openConfigStore } from './config/store.js';
-export type { Config, ConfigStore, StoredProfile } from './config/types.js';
-export { defaultDataDir, ensureDataDir, DATA_DIR_ENV } from './paths.js';
-export { createEventBus } from './events.js';
-export type { EventBus } from './events.js';
-export { formatToken } from './clipboard/format.js';
-export { decodeClaims } from './tokens/jwt.js';
-export { assertSecureUrl, isLoopbackHost } from './http/url.js';
-export { createHttp } from './http/request.js';
-export type { Http, HttpDeps, HttpResult, RequestSpec } from './http/request.js';
-export type { RetryPolicy } from './http/retry.js';
-export { HttpStatusError } from './http/errors.js';
+export type { OpenSecretStoreOptions, SecretBackend } from './secrets/select.js';
+export { defaultDataDir, ensureDataDir } from './paths.js';
+export { createFileLogger } from './log.js';
+export type { LogLevel } from './log.js';
+export { isLoopbackHost } from './http/url.js';
+export type { DoctorOptions } from './doctor.js';
+
+/** The transport-neutral dispatcher of the contract (`dispatch`, `isContractMethod`): it loads every method's schema. */
+export const loadRpc = () => import('./rpc.js');
+
+/** The full doctor (`runDoctor`, `appVaultOf`): it loads the file vault and every check. */
+export const loadDoctor = () => import('./doctor.js');

@@ -27,8 +27,7 @@ import {
   shell,
 } from 'electron';
 import type { TesseraEvent } from '../src-shared/contract.js';
-import type { Logger, Ports, SecretStore } from '../src-core/ports.js';
-import type { TesseraCore } from '../src-core/service.js';
+import type { Logger, Ports, SecretStore, TesseraCore } from '../src-core/index.js';
 import { createElectronClipboard, type ClipboardItemCtor, type ElectronClipboardLike } from './clipboard.js';
 import { quickCopy, withCopyNotifications } from './copy.js';
 import { createDemoPort, type StartSim } from './demo.js';

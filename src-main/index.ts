@@ -9,9 +9,7 @@
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { app } from 'electron';
-import { createTessera, openSecretStore, ensureDataDir } from '../src-core/index.js';
-import { createFileLogger } from '../src-core/log.js';
-import { appVaultOf, runDoctor } from '../src-core/doctor.js';
+import { createFileLogger, createTessera, ensureDataDir, loadDoctor, openSecretStore } from '../src-core/index.js';
 import { startDesktop } from './app.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -25,7 +23,10 @@ startDesktop({
   // The app's own vault is checked with the key it holds (unlocked on the lock screen).
   createCore: (ports) =>
     createTessera(ports, {
-      doctor: (deps) => runDoctor({ dataDir: deps.dataDir, env: process.env, ...appVaultOf(deps.secrets) }),
+      doctor: async (deps) => {
+        const { appVaultOf, runDoctor } = await loadDoctor();
+        return runDoctor({ dataDir: deps.dataDir, env: process.env, ...appVaultOf(deps.secrets) });
+      },
     }),
   openSecrets: (dataDir) => openSecretStore({ dataDir: ensureDataDir(dataDir), inAppUnlock: true }),
   createLogger: (dataDir) => createFileLogger({ dataDir, base: { face: 'desktop' } }),

@@ -18,8 +18,7 @@ import {
 } from '../src-shared/contract.js';
 import { CONTRACT_METHOD_NAMES, IPC_CHANNEL_PREFIX, IPC_EVENT_CHANNEL, type ContractMethodName } from '../src-shared/channels.js';
 import { ERROR_ACTIONS } from '../src-shared/errors.js';
-import { dispatch } from '../src-core/rpc.js';
-import type { Logger } from '../src-core/ports.js';
+import { loadRpc, type Logger } from '../src-core/index.js';
 import { isTrustedUrl, originOf, type RendererSource } from './origin.js';
 
 // The preload's channel list must name exactly the contract's methods: adding a
@@ -94,7 +93,7 @@ export async function handleInvoke(
       logger?.warn('IPC call refused from an untrusted frame', { method, origin: safeOrigin(event) });
       return { ok: false, error: { ...FORBIDDEN_ORIGIN_ERROR } };
     }
-    return await dispatch(api, method, args);
+    return await (await loadRpc()).dispatch(api, method, args);
   } catch {
     return { ok: false, error: { code: 'INTERNAL', message: 'An unexpected error occurred.' } };
   }

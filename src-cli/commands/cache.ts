@@ -13,7 +13,7 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import type { AuditEvent, CaseDetail, CaseSummary, Freshness, SyncOptions, SyncProgress } from '../../src-shared/schemas.js';
-import type { TesseraCore } from '../../src-core/service.js';
+import type { TesseraCore } from '../../src-core/index.js';
 import type { CliContext, Registrar } from '../context.js';
 import { table } from '../format.js';
 

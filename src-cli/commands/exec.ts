@@ -9,7 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { TesseraError } from '../../src-core/errors.js';
+import { TesseraError } from '../../src-shared/errors.js';
 import type { Registrar } from '../context.js';
 
 const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;

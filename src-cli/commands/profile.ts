@@ -5,7 +5,7 @@
 import { Option, type Command } from 'commander';
 import type { CredentialInput, ProfileView } from '../../src-shared/schemas.js';
 import { REGIONS } from '../../src-shared/regions.js';
-import { TesseraError } from '../../src-core/errors.js';
+import { TesseraError } from '../../src-shared/errors.js';
 import type { CliContext, Registrar } from '../context.js';
 import { readKeyFile, readSecretFromStdin } from '../io.js';
 import { age, table } from '../format.js';
