@@ -29,7 +29,7 @@ export interface SimUserRecord {
   lastName: string;
 }
 
-export type KeyState = 'active' | 'revoked' | 'forbidden';
+type KeyState = 'active' | 'revoked' | 'forbidden';
 
 export interface ApiKeyRecord {
   key: string;
@@ -60,7 +60,7 @@ export interface TenantState {
 
 const DAY = 86_400_000;
 /** Data is anchored to a fixed date rather than the wall clock so it stays identical between runs. */
-export const DATA_EPOCH_END = Date.UTC(2025, 5, 1, 12, 0, 0);
+const DATA_EPOCH_END = Date.UTC(2025, 5, 1, 12, 0, 0);
 const DATA_SPAN = 3 * 365 * DAY;
 
 const TEST_CATALOGUE: ReadonlyArray<{ name: string; type: string; testType: string; pedigree: number; reports: string[] }> = [
@@ -84,7 +84,7 @@ const LAST_NAMES = ['Anderson', 'Bauer', 'Castillo', 'Dubois', 'Eriksen', 'Fisch
 const TAGS = ['urgent', 'research', 'rerun', 'external', 'validation', 'priority', 'pediatric', 'send-out', 'clinical-trial', 'reanalysis', 'batch-a', 'batch-b'];
 const PHENOTYPES = ['Seizures', 'Global developmental delay', 'Hypotonia', 'Short stature', 'Intellectual disability', 'Cardiomyopathy', 'Microcephaly', 'Failure to thrive', 'Hearing impairment', 'Ataxia'];
 
-export const STATUSES = ['Draft', 'New', 'In Progress', 'Complete', 'Canceled', 'Deletion'] as const;
+const STATUSES = ['Draft', 'New', 'In Progress', 'Complete', 'Canceled', 'Deletion'] as const;
 
 /** subStates that go with each status (PLATFORM.md lists the values; the pairing is a plausible workflow). */
 const SUBSTATES: Record<string, readonly string[]> = {
@@ -108,7 +108,7 @@ function pickSubState(rng: Rng, status: string): string {
   return rng.pick(SUBSTATES[status] ?? ['PROCESSING']);
 }
 
-export function iso(ms: number): string {
+function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 

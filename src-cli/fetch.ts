@@ -27,7 +27,7 @@ export interface CliFetch {
 const PROXY_VARS = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
 
 /** Whether any proxy variable is set (EnvHttpProxyAgent reads the same ones). */
-export function proxyConfigured(env: NodeJS.ProcessEnv): boolean {
+function proxyConfigured(env: NodeJS.ProcessEnv): boolean {
   return PROXY_VARS.some((name) => Boolean(env[name]?.trim()));
 }
 

@@ -9,13 +9,12 @@
  * lazy loader, a dynamic import(), so it loads only when used.
  */
 export { createTessera } from './tessera.js';
-export type { TesseraOptions } from './tessera.js';
 export type { TesseraCore } from './service.js';
-export { TesseraError, isTesseraError, toErrorInfo } from './errors.js';
+export { toErrorInfo } from './errors.js';
 export { systemClock, systemTimers } from './ports.js';
-export type { ClipboardPort, Clock, FetchPort, Logger, Paths, Ports, SecretStore, Timers } from './ports.js';
+export type { ClipboardPort, FetchPort, Logger, Ports, SecretStore } from './ports.js';
 export { openSecretStore } from './secrets/select.js';
-export type { OpenSecretStoreOptions, SecretBackend } from './secrets/select.js';
+export type { SecretBackend } from './secrets/select.js';
 export { defaultDataDir, ensureDataDir } from './paths.js';
 export { createFileLogger } from './log.js';
 export type { LogLevel } from './log.js';

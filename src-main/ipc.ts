@@ -32,7 +32,7 @@ if (IPC_CHANNEL_PREFIX !== IPC_PREFIX || IPC_EVENT_CHANNEL !== EVENT_CHANNEL || 
 }
 
 /** The part of Electron's ipcMain this module uses (so tests can pass a recorder). */
-export interface IpcMainLike {
+interface IpcMainLike {
   handle(channel: string, listener: (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown): void;
   removeHandler(channel: string): void;
 }
@@ -40,7 +40,7 @@ export interface IpcMainLike {
 /** The part of an invoke event the origin check reads. */
 export type SenderEvent = Pick<IpcMainInvokeEvent, 'senderFrame'>;
 
-export const FORBIDDEN_ORIGIN_ERROR = { code: 'FORBIDDEN_ORIGIN', message: ERROR_ACTIONS.FORBIDDEN_ORIGIN } as const;
+const FORBIDDEN_ORIGIN_ERROR = { code: 'FORBIDDEN_ORIGIN', message: ERROR_ACTIONS.FORBIDDEN_ORIGIN } as const;
 
 /**
  * A request is trusted only from the top frame of a page on the app's own origin.

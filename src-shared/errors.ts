@@ -3,7 +3,7 @@
  * Every failure a user can see carries one of these codes and a human message;
  * `ERROR_ACTIONS` says what to do about it. Messages never contain a secret.
  */
-export const ERROR_CODES = [
+const ERROR_CODES = [
   'INVALID_INPUT',
   'PROFILE_NOT_FOUND',
   'PROFILE_EXISTS',

@@ -10,12 +10,12 @@ import type { Registrar } from '../context.js';
 /** The doctor's verdict on secrets ('secrets'), and the backend choice itself ('secret-backend'). */
 const SECRET_VERDICTS = new Set(['secrets', 'secret-backend']);
 
-export function doctorExitCode(report: DoctorReport): number {
+function doctorExitCode(report: DoctorReport): number {
   if (report.ok) return EXIT_CODES.ok;
   return report.checks.some((c) => !c.ok && SECRET_VERDICTS.has(c.name)) ? EXIT_CODES.secrets : EXIT_CODES.failure;
 }
 
-export function renderDoctor(report: DoctorReport): string {
+function renderDoctor(report: DoctorReport): string {
   const lines = [`Tessera doctor: ${report.ok ? 'all checks passed' : 'problems found'}`, `  data directory: ${report.dataDir}`, `  secret backend: ${report.secretBackend}`, ''];
   const line = (c: DoctorCheck): string[] => {
     // A backend that is not selected only matters as the alternative when the selected one fails;

@@ -6,10 +6,10 @@ import { InvalidArgumentError, Option } from 'commander';
 import type { Registrar } from '../context.js';
 import { remaining } from '../format.js';
 
-export const TOKEN_FORMATS = ['jwt', 'header', 'env', 'json'] as const;
-export type CliTokenFormat = (typeof TOKEN_FORMATS)[number];
+const TOKEN_FORMATS = ['jwt', 'header', 'env', 'json'] as const;
+type CliTokenFormat = (typeof TOKEN_FORMATS)[number];
 
-export function parseSeconds(value: string): number {
+function parseSeconds(value: string): number {
   if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError('Expected a whole number of seconds.');
   const n = Number(value);
   if (n > 86_400) throw new InvalidArgumentError('At most 86400 seconds (one day).');
@@ -20,7 +20,7 @@ export function parseSeconds(value: string): number {
  * The token in the requested shape. `json.source` is "cache" or "minted": a token
  * extended through `:refresh` is new to the caller too, so it reports as "minted".
  */
-export function formatToken(format: CliTokenFormat, token: string, expiresAt: string, source: 'cache' | 'minted' | 'refreshed'): string {
+function formatToken(format: CliTokenFormat, token: string, expiresAt: string, source: 'cache' | 'minted' | 'refreshed'): string {
   switch (format) {
     case 'jwt':
       return `${token}\n`;

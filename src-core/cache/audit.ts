@@ -25,10 +25,6 @@ export function upsertAudit(db: Database, entries: readonly Json[]): number {
   return entries.length;
 }
 
-export function countAudit(db: Database): number {
-  return stmt(db, 'SELECT count(*) FROM audit').pluck().get() as number;
-}
-
 export interface AuditFilter {
   caseId?: string;
   /** Normalized ISO instant: only events at or after it. */

@@ -27,10 +27,6 @@ function fingerprintOfText(text: string): string {
   return createHash('sha256').update(text).digest('base64url').slice(0, 22);
 }
 
-export function fingerprintOf(json: Json): string {
-  return fingerprintOfText(JSON.stringify(json));
-}
-
 function parse(text: string | null): Json | null {
   if (!text) return null;
   try {

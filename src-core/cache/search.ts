@@ -35,7 +35,7 @@ export interface SearchOutcome {
   facets: { status: Facet[]; subState: Facet[]; test: Facet[] };
 }
 
-export const DEFAULT_LIMIT = 50;
+const DEFAULT_LIMIT = 50;
 const MAX_TERMS = 16;
 /** Token characters of FTS5's unicode61 tokenizer by default: letters, numbers, private use. */
 const TOKEN_CHAR = /[\p{L}\p{N}\p{Co}]/u;

@@ -71,7 +71,7 @@ export function scrub(text: string, secrets: readonly string[]): string {
   return out.length > MAX_REASON ? `${out.slice(0, MAX_REASON)}…` : out;
 }
 
-export function describeProblem(problem: ServerProblem | undefined, secrets: readonly string[]): string {
+function describeProblem(problem: ServerProblem | undefined, secrets: readonly string[]): string {
   if (!problem) return '';
   const parts = [problem.title, problem.detail].filter((p): p is string => !!p);
   if (parts.length === 0 && problem.code) parts.push(problem.code);
@@ -96,7 +96,7 @@ const REASONS: Record<number, string> = {
   504: 'Gateway Timeout',
 };
 
-export function codeForStatus(status: number): ErrorCode {
+function codeForStatus(status: number): ErrorCode {
   if (status === 401) return 'CREDENTIALS_REJECTED';
   if (status === 403) return 'FORBIDDEN';
   if (status === 404) return 'NOT_FOUND';

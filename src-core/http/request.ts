@@ -16,7 +16,7 @@ import { assertSecureUrl, endpointLabel } from './url.js';
 import { parseProblem, scrub, statusError, type HttpStatusError } from './errors.js';
 import { backoffDelay, isRetryableStatus, parseRetryAfter, resolvePolicy, type RetryPolicy } from './retry.js';
 
-export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
+type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
 
 export type QueryValue = string | number | boolean | undefined | null | readonly (string | number | boolean)[];
 
@@ -47,7 +47,7 @@ export interface RequestSpec<T> {
   secrets?: readonly string[];
 }
 
-export interface HttpResult<T> {
+interface HttpResult<T> {
   status: number;
   headers: Headers;
   body: T;
@@ -73,14 +73,14 @@ export interface HttpDeps {
   retry?: Partial<RetryPolicy>;
 }
 
-export const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_TIMEOUT_MS = 30_000;
 
 export type Http = <T = undefined>(spec: RequestSpec<T>) => Promise<HttpResult<T>>;
 
 const IDEMPOTENT: ReadonlySet<HttpMethod> = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 
 /** Sleeps on a ref'd timer: an unref'd one would let a CLI process exit in the middle of a retry. */
-export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(cancelled());
     const timer = setTimeout(() => {
@@ -99,7 +99,7 @@ function cancelled(): TesseraError {
   return new TesseraError('CANCELLED', 'The request was cancelled.');
 }
 
-export function buildUrl(url: string | URL, query?: Record<string, QueryValue>): URL {
+function buildUrl(url: string | URL, query?: Record<string, QueryValue>): URL {
   const out = assertSecureUrl(typeof url === 'string' ? url : new URL(url.href));
   if (query) {
     for (const [key, value] of Object.entries(query)) {

@@ -27,7 +27,7 @@ export interface MintedToken {
   receivedAt: number;
 }
 
-export interface MintOptions {
+interface MintOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
 }

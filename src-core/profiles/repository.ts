@@ -31,7 +31,7 @@ export interface SecretSlot {
 }
 
 /** Reads credentials for one operation, each profile's at most once. */
-export interface CredentialScope {
+interface CredentialScope {
   read(profile: StoredProfile): Promise<Credential>;
 }
 
@@ -74,7 +74,7 @@ export function secretSlot(secrets: SecretStore, account: string): SecretSlot {
 }
 
 /** The lookup rule: exact name, else a unique case-insensitive match. */
-export function findProfile(config: Pick<Config, 'profiles'>, name: string): StoredProfile | undefined {
+function findProfile(config: Pick<Config, 'profiles'>, name: string): StoredProfile | undefined {
   const exact = config.profiles.find((p) => p.name === name);
   if (exact) return exact;
   const lower = name.toLowerCase();
@@ -97,7 +97,7 @@ function distance(a: string, b: string): number {
   return row[b.length]!;
 }
 
-export function notFound(name: string, profiles: readonly StoredProfile[]): TesseraError {
+function notFound(name: string, profiles: readonly StoredProfile[]): TesseraError {
   const wanted = name.toLowerCase();
   const near = profiles
     .map((p) => ({ name: p.name, d: distance(wanted, p.name.toLowerCase()) }))

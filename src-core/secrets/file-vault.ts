@@ -26,7 +26,7 @@ import { withFileLock } from '../config/lock.js';
 import { TesseraError } from '../errors.js';
 import type { PassphraseVault, SecretStore } from '../ports.js';
 
-export const VAULT_FILE = 'vault.json';
+const VAULT_FILE = 'vault.json';
 const FORMAT = 'tessera-vault';
 const VERSION = 1;
 const CHECK_LABEL = 'tessera-vault-check-v1';

@@ -59,9 +59,9 @@ export interface SyncRunResult {
   audit: number;
 }
 
-export const DEFAULT_PAGE_SIZE = 1000;
-export const DEFAULT_CONCURRENCY = 3;
-export const DEFAULT_DETAIL_CONCURRENCY = 4;
+const DEFAULT_PAGE_SIZE = 1000;
+const DEFAULT_CONCURRENCY = 3;
+const DEFAULT_DETAIL_CONCURRENCY = 4;
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new TesseraError('CANCELLED', 'The sync was cancelled.');

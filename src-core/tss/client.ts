@@ -51,7 +51,7 @@ export interface TssClientOptions {
   retry?: Partial<RetryPolicy>;
 }
 
-export interface CaseSearchParams {
+interface CaseSearchParams {
   pageNumber: number;
   pageSize: number;
   displayId?: string;
@@ -62,7 +62,7 @@ export interface CaseSearchParams {
   tags?: string[];
 }
 
-export interface AuditSearchParams {
+interface AuditSearchParams {
   fromDate: Date;
   toDate: Date;
   pageNumber: number;
@@ -80,8 +80,8 @@ export interface TssClient {
   auditLogs(params: AuditSearchParams, signal?: AbortSignal): Promise<TssAuditPage>;
 }
 
-export const DEFAULT_PAGE_TIMEOUT_MS = 90_000;
-export const DEFAULT_AUDIT_TIMEOUT_MS = 300_000;
+const DEFAULT_PAGE_TIMEOUT_MS = 90_000;
+const DEFAULT_AUDIT_TIMEOUT_MS = 300_000;
 
 /** `2021-10-25T14:12:06+0000`, the form public clients send to the audit service. */
 export function auditDate(d: Date): string {

@@ -11,7 +11,7 @@ import { openCache, type CacheStore } from '../../src-core/cache/store.js';
 import { loadSqlite } from '../../src-core/cache/sqlite.js';
 import { TesseraError } from '../../src-core/errors.js';
 import { accounts } from '../../src-core/secrets/accounts.js';
-import { createMemoryStore } from '../../src-core/secrets/memory.js';
+import { createMemoryStore } from '../helpers/memory-store.js';
 import { fullPass, input, newCache } from '../fixtures/cache/helpers.js';
 import { syntheticCases } from '../fixtures/cache/synthetic.js';
 import { cacheKeySlot } from '../helpers/slots.js';
