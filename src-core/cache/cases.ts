@@ -185,13 +185,17 @@ export function countPendingDetails(db: Database): number {
   return stmt(db, 'SELECT count(*) FROM cases WHERE detail_current = 0').pluck().get() as number;
 }
 
+/*
+ * Deleting a case: its case_docs and case_tags rows go with it through their foreign keys
+ * (ON DELETE CASCADE; openDatabase turns foreign keys on). The full-text index is a
+ * virtual table, which cannot have a foreign key, so its rows are deleted here.
+ */
+
 /** Deletes every case not seen by the pass with `generation`; returns how many. */
 export function sweep(db: Database, generation: number): number {
   let removed = 0;
   db.transaction(() => {
     stmt(db, 'DELETE FROM cases_fts WHERE rowid IN (SELECT rid FROM cases WHERE generation < ?)').run(generation);
-    stmt(db, 'DELETE FROM case_tags WHERE rid IN (SELECT rid FROM cases WHERE generation < ?)').run(generation);
-    stmt(db, 'DELETE FROM case_docs WHERE rid IN (SELECT rid FROM cases WHERE generation < ?)').run(generation);
     removed = stmt(db, 'DELETE FROM cases WHERE generation < ?').run(generation).changes;
   })();
   return removed;
@@ -203,8 +207,6 @@ export function deleteCase(db: Database, id: string): boolean {
     const rid = stmt(db, 'SELECT rid FROM cases WHERE id = ?').pluck().get(id) as number | undefined;
     if (rid === undefined) return;
     stmt(db, 'DELETE FROM cases_fts WHERE rowid = ?').run(rid);
-    stmt(db, 'DELETE FROM case_tags WHERE rid = ?').run(rid);
-    stmt(db, 'DELETE FROM case_docs WHERE rid = ?').run(rid);
     stmt(db, 'DELETE FROM cases WHERE rid = ?').run(rid);
     deleted = true;
   })();
