@@ -7,7 +7,7 @@
  *   GET  /events         Server-Sent Events: every TesseraEvent as one `data:` line
  *   GET  /               the renderer's index.html plus <script src="/__harness/bridge.js">
  *   GET  /?launch=<t>    one-time launch link: sets the session cookie, redirects to /
- *   GET  /__harness/clipboard  what the recording clipboard holds (test hook)
+ *   GET  /__harness/clipboard  what the recording clipboard holds (test hook; only with testHooks)
  *
  * Security, though it only ever listens on loopback: a random per-run session secret
  * lives in an HttpOnly, SameSite=Strict cookie that the one-time launch link sets;
@@ -26,10 +26,10 @@ import { transform } from 'esbuild';
 import { startSim, type Sim, type SimOptions } from '../sim/index.js';
 import { CONTRACT_METHODS, SECRET_BEARING_METHODS, type TesseraEvent } from '../src-shared/contract.js';
 import {
-  createTessera,
   ensureDataDir,
   loadRpc,
-  openSecretStore,
+  loadSecretStore,
+  loadTessera,
   systemClock,
   systemTimers,
   type ClipboardPort,
@@ -38,7 +38,7 @@ import {
   type TesseraCore,
 } from '../src-core/index.js';
 
-const { dispatch, isContractMethod } = await loadRpc();
+const [{ dispatch, isContractMethod }, { createTessera }, { openSecretStore }] = await Promise.all([loadRpc(), loadTessera(), loadSecretStore()]);
 
 const ROOT = resolve(import.meta.dirname, '..');
 const COOKIE = 'tessera_harness';
@@ -49,19 +49,33 @@ export interface ClipboardWrite {
   at: number;
 }
 
-/** A clipboard port that remembers what the core copied, so tests can check the value. */
+/**
+ * The harness's clipboard. Like a real one it holds the current value; only with
+ * `record` (tests) does it also keep every write, so tests can check what was copied.
+ * A person's `npm run harness` session must not pile up every token it copied.
+ */
 export class RecordingClipboard implements ClipboardPort {
   current = '';
   readonly writes: ClipboardWrite[] = [];
+  constructor(private readonly record = false) {}
   writeSecret(text: string): void {
     this.current = text;
-    this.writes.push({ text, at: Date.now() });
+    if (this.record) this.writes.push({ text, at: Date.now() });
   }
   readText(): string {
     return this.current;
   }
   clear(): void {
     this.current = '';
+  }
+}
+
+/** decodeURIComponent, or null for malformed percent-encoding (a client error, not a crash). */
+function decodePath(text: string): string | null {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
   }
 }
 
@@ -85,7 +99,10 @@ export interface HarnessOptions {
   env?: NodeJS.ProcessEnv;
   /** Called with every secret the simulator issues (tests: recordSecret). */
   onSecret?: (secret: string) => void;
-  /** Serve /__harness/clipboard. Default true: the harness is a test tool. */
+  /**
+   * Serve /__harness/clipboard and keep every clipboard write for it. Off unless a test
+   * turns it on (the Playwright fixtures do); `npm run harness` never does.
+   */
   testHooks?: boolean;
   /** One line per request (method and status only). */
   log?: (line: string) => void;
@@ -188,8 +205,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const secrets =
     options.secrets ??
     (await openSecretStore({ dataDir, inAppUnlock: true, ...(options.secretBackend ? { backend: options.secretBackend } : {}), ...(options.env ? { env: options.env } : {}) }));
-  const clipboard = new RecordingClipboard();
-  const testHooks = options.testHooks ?? true;
+  const testHooks = options.testHooks ?? false;
+  const clipboard = new RecordingClipboard(testHooks);
   const log = options.log ?? (() => undefined);
 
   let sim: Sim | null = null;
@@ -296,7 +313,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     if (req.method === 'POST' && path.startsWith('/rpc/')) {
       if (!sameOrigin(req, true)) return send(res, 403, 'Cross-origin request refused');
       if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, 'Expected application/json');
-      const method = decodeURIComponent(path.slice('/rpc/'.length));
+      const method = decodePath(path.slice('/rpc/'.length));
+      if (method === null) return send(res, 400, 'Malformed percent-encoding in the path');
       let args: unknown;
       try {
         args = await readJson(req);
@@ -335,7 +353,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     }
 
     // Static assets of the built renderer, never outside its directory.
-    const file = resolve(rendererDir, `.${decodeURIComponent(path)}`);
+    const decoded = decodePath(path);
+    if (decoded === null) return send(res, 400, 'Malformed percent-encoding in the path');
+    const file = resolve(rendererDir, `.${decoded}`);
     if (!file.startsWith(rendererDir + sep)) return send(res, 404, 'Not found');
     try {
       const body = readFileSync(file);

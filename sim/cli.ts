@@ -4,7 +4,7 @@
  * does not end up in scrollback or shell logs.
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSim } from './index.js';
@@ -27,9 +27,10 @@ const program = new Command()
   .option('--token-lifetime <seconds>', 'JWT lifetime', integer(1), 3600)
   .option('--clock-skew <seconds>', 'server clock minus real clock', (v: string) => Number(v), 0)
   .option('--key-dir <dir>', 'where to write the demo API key file', join(tmpdir(), 'tessera-sim'))
+  .option('--data-end <date>', 'the day the generated history ends (YYYY-MM-DD); default today')
   .parse();
 
-const opts = program.opts<{ port: number; host: string; cases: number; seed: number; tokenLifetime: number; clockSkew: number; keyDir: string }>();
+const opts = program.opts<{ port: number; host: string; cases: number; seed: number; tokenLifetime: number; clockSkew: number; keyDir: string; dataEnd?: string }>();
 
 const started = performance.now();
 const sim = await startSim({
@@ -39,6 +40,7 @@ const sim = await startSim({
   seed: opts.seed,
   tokenLifetimeSeconds: opts.tokenLifetime,
   clockSkewSeconds: opts.clockSkew,
+  ...(opts.dataEnd ? { dataEnd: opts.dataEnd } : {}),
 });
 
 mkdirSync(opts.keyDir, { recursive: true, mode: 0o700 });
@@ -73,5 +75,6 @@ async function stop(signal: string): Promise<void> {
   await sim.close();
   process.exit(0);
 }
-process.on('SIGINT', () => void stop('SIGINT'));
-process.on('SIGTERM', () => void stop('SIGTERM'));
+// The key file is only for this run: it goes when the simulator does, however it ends.
+process.on('exit', () => rmSync(keyFile, { force: true }));
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(signal));

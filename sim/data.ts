@@ -29,7 +29,7 @@ export interface SimUserRecord {
   lastName: string;
 }
 
-type KeyState = 'active' | 'revoked' | 'forbidden';
+export type KeyState = 'active' | 'revoked' | 'forbidden';
 
 export interface ApiKeyRecord {
   key: string;
@@ -54,13 +54,25 @@ export interface TenantState {
   nextSeq: number;
   /** Simulated time of the latest change; additions and updates move it forward. */
   clock: number;
+  /** Where the generated history ends (see dataEnd). */
+  dataEnd: number;
   mutations: Rng;
   seed: number;
 }
 
 const DAY = 86_400_000;
-/** Data is anchored to a fixed date rather than the wall clock so it stays identical between runs. */
-const DATA_EPOCH_END = Date.UTC(2025, 5, 1, 12, 0, 0);
+
+/**
+ * Where the generated history ends: midnight UTC of the given day (default today), so
+ * the demo's open cases are due in the coming weeks and a recent audit window holds
+ * events. For one seed and one date the data is identical; tests that need it fixed
+ * pass a date.
+ */
+export function dataEnd(at: number | string | Date = Date.now()): number {
+  const d = new Date(at);
+  if (Number.isNaN(d.getTime())) throw new Error(`not a date: ${String(at)}`);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+}
 const DATA_SPAN = 3 * 365 * DAY;
 
 const TEST_CATALOGUE: ReadonlyArray<{ name: string; type: string; testType: string; pedigree: number; reports: string[] }> = [
@@ -84,7 +96,7 @@ const LAST_NAMES = ['Anderson', 'Bauer', 'Castillo', 'Dubois', 'Eriksen', 'Fisch
 const TAGS = ['urgent', 'research', 'rerun', 'external', 'validation', 'priority', 'pediatric', 'send-out', 'clinical-trial', 'reanalysis', 'batch-a', 'batch-b'];
 const PHENOTYPES = ['Seizures', 'Global developmental delay', 'Hypotonia', 'Short stature', 'Intellectual disability', 'Cardiomyopathy', 'Microcephaly', 'Failure to thrive', 'Hearing impairment', 'Ataxia'];
 
-const STATUSES = ['Draft', 'New', 'In Progress', 'Complete', 'Canceled', 'Deletion'] as const;
+export const STATUSES = ['Draft', 'New', 'In Progress', 'Complete', 'Canceled', 'Deletion'] as const;
 
 /** subStates that go with each status (PLATFORM.md lists the values; the pairing is a plausible workflow). */
 const SUBSTATES: Record<string, readonly string[]> = {
@@ -108,7 +120,7 @@ function pickSubState(rng: Rng, status: string): string {
   return rng.pick(SUBSTATES[status] ?? ['PROCESSING']);
 }
 
-function iso(ms: number): string {
+export function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
@@ -116,9 +128,9 @@ function isoDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-function buildTestDefinitions(rng: Rng): SimTestDefinition[] {
+function buildTestDefinitions(rng: Rng, end: number): SimTestDefinition[] {
   return TEST_CATALOGUE.map((t, i) => {
-    const created = DATA_EPOCH_END - DATA_SPAN - (i + 1) * 30 * DAY;
+    const created = end - DATA_SPAN - (i + 1) * 30 * DAY;
     return {
       id: rng.uuid(),
       name: t.name,
@@ -161,9 +173,9 @@ function newCaseCore(t: TenantState, rng: Rng, created: number, ageFraction: num
   };
 }
 
-function generateCases(t: TenantState, count: number): void {
+function generateCases(t: TenantState, count: number, end: number): void {
   const rng = new Rng(mixSeed(t.seed, 0x0ca5e5));
-  const start = DATA_EPOCH_END - DATA_SPAN;
+  const start = end - DATA_SPAN;
   const step = DATA_SPAN / Math.max(count, 1);
   for (let i = 0; i < count; i++) {
     // Strictly increasing creation times: the array is then already in search order.
@@ -192,7 +204,7 @@ export function apiKeyString(rng: Rng): string {
   return rng.alnum(40);
 }
 
-export function buildTenant(spec: TenantSpec, seed: number, userPool: Map<string, SimUserRecord>): TenantState {
+export function buildTenant(spec: TenantSpec, seed: number, userPool: Map<string, SimUserRecord>, end: number = dataEnd()): TenantState {
   const rng = new Rng(seed);
   const tenantId = rng.uuid();
   const users = spec.users.map((u) => {
@@ -214,11 +226,12 @@ export function buildTenant(spec: TenantSpec, seed: number, userPool: Map<string
     users,
     workgroups: Array.from({ length: spec.workgroups }, () => rng.uuid()),
     keys: [],
-    testDefinitions: buildTestDefinitions(rng),
+    testDefinitions: buildTestDefinitions(rng, end),
     cases: [],
     byId: new Map(),
     nextSeq: 1,
-    clock: DATA_EPOCH_END,
+    clock: end,
+    dataEnd: end,
     mutations: new Rng(mixSeed(seed, 0x5eed)),
     seed,
   };
@@ -227,7 +240,7 @@ export function buildTenant(spec: TenantSpec, seed: number, userPool: Map<string
     if (!owner) break;
     t.keys.push({ key: apiKeyString(rng), name: `sim-key-${k + 1}`, userId: owner.id, state: 'active' });
   }
-  generateCases(t, spec.cases);
+  generateCases(t, spec.cases, end);
   return t;
 }
 
@@ -390,6 +403,17 @@ export function updateCases(t: TenantState, n: number): CaseCore[] {
     c.updated = Math.max(advanceClock(t), c.created + 1);
   }
   return chosen;
+}
+
+/** Sets a case's free-text fields to what a test chooses (hostile server content) and marks it updated. */
+export function editCase(t: TenantState, idOrDisplayId: string, fields: { status?: string; subState?: string; tags?: string[] }): CaseCore {
+  const c = t.byId.get(idOrDisplayId) ?? t.cases.find((x) => x.displayId === idOrDisplayId);
+  if (!c) throw new Error(`no case ${idOrDisplayId} in ${t.domain}`);
+  if (fields.status !== undefined) c.status = fields.status;
+  if (fields.subState !== undefined) c.subState = fields.subState;
+  if (fields.tags !== undefined) c.tags = [...fields.tags];
+  c.updated = Math.max(advanceClock(t), c.created + 1);
+  return c;
 }
 
 export function removeCases(t: TenantState, n: number): CaseCore[] {

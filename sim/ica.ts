@@ -5,7 +5,7 @@ import { ICA_MEDIA_TYPE, header, sendJson, sendProblem } from './http.js';
 import { findKey, nowSeconds, userById, type SimState } from './state.js';
 import type { SimUserRecord, TenantState } from './data.js';
 
-function acceptsIcaV3(req: IncomingMessage): boolean {
+export function acceptsIcaV3(req: IncomingMessage): boolean {
   const accept = header(req, 'accept');
   if (!accept) return false;
   return accept.split(',').some((part) => part.split(';')[0]?.trim().toLowerCase() === ICA_MEDIA_TYPE);

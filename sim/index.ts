@@ -8,12 +8,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Socket } from 'node:net';
 import { Rng, mixSeed } from './prng.js';
 import {
+  dataEnd,
   addCases,
   apiKeyString,
   buildTenant,
   materialize,
   removeCases,
   updateCases,
+  editCase,
   type CaseCore,
   type SimUserRecord,
   type TenantSpec,
@@ -21,11 +23,13 @@ import {
 } from './data.js';
 import { ICA_MEDIA_TYPE, PROBLEM_MEDIA_TYPE, problemBody, send, sendJson, sendProblem, sendTssError, tssErrorBody } from './http.js';
 import { handleMint, handleRefresh } from './ica.js';
+import { projectsOf, routeProjects, type SimProject } from './ica-projects.js';
 import { signer } from './jwt.js';
 import { findKey, tenantByDomain, type SimState } from './state.js';
 import { routeTss } from './tss.js';
 import type { SimCase, SimTestDefinition } from './types.js';
 
+export type { SimProject, SimRegion } from './ica-projects.js';
 export type { SimCase, SimTestDefinition, SimCaseSubject, SimSample, SimSubject, SimAuditEvent } from './types.js';
 
 export interface SimOptions {
@@ -37,6 +41,8 @@ export interface SimOptions {
   cases?: number;
   /** Cases in the partner tenant. Default 36. */
   partnerCases?: number;
+  /** The day the generated history ends (its midnight UTC); default today. Same seed and day, same data. */
+  dataEnd?: number | string | Date;
   tokenLifetimeSeconds?: number;
   /** Server clock minus real clock: moves the Date header and iat/nbf/exp. */
   clockSkewSeconds?: number;
@@ -60,7 +66,28 @@ export type Fault =
   | { kind: 'delay'; ms: number }
   | { kind: 'hang' }
   | { kind: 'malformed' }
-  | { kind: 'reset' };
+  | { kind: 'reset' }
+  /** Answers a mint or refresh with 200 and `{"token": token}`, whatever the token is. */
+  | { kind: 'token'; token: string }
+  /**
+   * Streams `bytes` bytes of JSON-looking filler (chunked, no Content-Length), generated
+   * as the client reads, so a huge answer costs the simulator no memory. `faults.streams()`
+   * tells how far each got.
+   */
+  | { kind: 'stream'; bytes: number; status?: number; contentType?: string }
+  /** Answers as usual, but the JSON body passes through `transform` first (a server that lies in its envelope). */
+  | { kind: 'rewrite'; transform: (json: unknown) => unknown };
+
+/** What a `stream` fault did: how many bytes the client took before the stream ended or was dropped. */
+export interface StreamRecord {
+  path: string;
+  bytes: number;
+  written: number;
+  /** The client closed the connection before the last byte. */
+  abandoned: boolean;
+  /** The stream is over (all written, or abandoned). */
+  over: boolean;
+}
 
 export interface FaultRule {
   match?: { method?: string; path?: string | RegExp };
@@ -93,13 +120,15 @@ export interface SimTenantInfo {
 
 export interface Sim {
   url: string;
+  /** Where the generated history ends (ms, midnight UTC of the `dataEnd` day). */
+  dataEnd: number;
   icaBaseUrl: string;
   tssBaseUrl: string;
   demo: SimDemo;
   tenants: SimTenantInfo[];
   requests: RecordedRequest[];
   clearRequests(): void;
-  faults: { add(rule: FaultRule): void; clear(): void };
+  faults: { add(rule: FaultRule): void; clear(): void; streams(): StreamRecord[] };
   setTokenLifetime(seconds: number): void;
   setClockSkew(seconds: number): void;
   setCaseSearchVersions(versions: Array<'v1' | 'v2'>): void;
@@ -113,8 +142,12 @@ export interface Sim {
   data: {
     cases(domain?: string): SimCase[];
     testDefinitions(domain?: string): SimTestDefinition[];
+    /** The tenant's ICA projects, hidden ones included. */
+    projects(domain?: string): SimProject[];
     addCases(n: number, domain?: string): SimCase[];
     updateCases(n: number, domain?: string): SimCase[];
+    /** Overwrites free-text fields of one case (by id or display id), e.g. with terminal escape sequences. */
+    editCase(idOrDisplayId: string, fields: { status?: string; subState?: string; tags?: string[] }, domain?: string): SimCase;
     removeCases(n: number, domain?: string): SimCase[];
   };
   close(): Promise<void>;
@@ -209,7 +242,8 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
   await signer();
 
   const userPool = new Map<string, SimUserRecord>();
-  const tenants: TenantState[] = tenantSpecs(options.cases ?? 500, options.partnerCases ?? 36).map((spec, i) => buildTenant(spec, mixSeed(seed, i + 1), userPool));
+  const end = dataEnd(options.dataEnd);
+  const tenants: TenantState[] = tenantSpecs(options.cases ?? 500, options.partnerCases ?? 36).map((spec, i) => buildTenant(spec, mixSeed(seed, i + 1), userPool, end));
   const keyRng = new Rng(mixSeed(seed, 0x4b3e));
 
   const state: SimState = {
@@ -235,6 +269,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let closing = false;
+  const streams: StreamRecord[] = [];
 
   function takeFault(method: string, pathname: string, fullPath: string): Fault | undefined {
     const rule = rules.find((r) => r.remaining > 0 && matches(r, method, pathname, fullPath));
@@ -270,6 +305,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
       else await handleMint(state, req, res, url);
       return;
     }
+    if (await routeProjects(state, req, res, url)) return;
     if (await routeTss(state, req, res, url)) return;
     if (isIcaPath(path)) sendProblem(res, state, 404, 'Not Found', `No simulated ICA endpoint at ${path}.`, path);
     else sendTssError(res, state, 404, 'NOT_FOUND', `No route for ${path}.`);
@@ -300,7 +336,61 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
       case 'reset':
         req.socket.destroy();
         return true;
+      case 'token':
+        sendJson(res, state, 200, { token: fault.token }, ICA_MEDIA_TYPE);
+        return true;
+      case 'stream':
+        streamFiller(res, fault, url.pathname);
+        return true;
+      case 'rewrite': {
+        // Every route answers through res.end(body) with the headers not yet sent: rewrite the body there.
+        const end = res.end.bind(res) as (body?: unknown) => ServerResponse;
+        (res as { end: unknown }).end = (body?: unknown) => {
+          if (typeof body !== 'string' && !Buffer.isBuffer(body)) return end(body);
+          let text = Buffer.isBuffer(body) ? body.toString('utf8') : body;
+          try {
+            text = JSON.stringify(fault.transform(JSON.parse(text)));
+          } catch {
+            // Not JSON: passed on unchanged.
+          }
+          if (!res.headersSent) res.setHeader('Content-Length', Buffer.byteLength(text));
+          return end(text);
+        };
+        return false;
+      }
     }
+  }
+
+  /** Writes filler as fast as the client reads it (respecting backpressure), never buffering the whole. */
+  function streamFiller(res: ServerResponse, fault: Extract<Fault, { kind: 'stream' }>, path: string): void {
+    const record: StreamRecord = { path, bytes: fault.bytes, written: 0, abandoned: false, over: false };
+    streams.push(record);
+    res.statusCode = fault.status ?? 200;
+    res.setHeader('Date', new Date(state.nowMs()).toUTCString());
+    res.setHeader('Content-Type', fault.contentType ?? (isIcaPath(path) ? ICA_MEDIA_TYPE : 'application/json'));
+    const chunk = Buffer.alloc(64 * 1024, 'a');
+    const head = Buffer.from('{"token": "');
+    res.on('close', () => {
+      if (!record.over) record.abandoned = record.written < record.bytes;
+      record.over = true;
+    });
+    const pump = (): void => {
+      while (!record.over && !res.destroyed && record.written < record.bytes) {
+        const first = record.written === 0;
+        const size = Math.min(chunk.length, record.bytes - record.written);
+        const piece = first ? Buffer.concat([head, chunk.subarray(0, Math.max(0, size - head.length))]) : chunk.subarray(0, size);
+        record.written += piece.length;
+        if (!res.write(piece)) {
+          res.once('drain', pump);
+          return;
+        }
+      }
+      if (!res.destroyed && record.written >= record.bytes && !record.over) {
+        record.over = true;
+        res.end();
+      }
+    };
+    pump();
   }
 
   const server = createServer((req, res) => {
@@ -374,6 +464,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
 
   const sim: Sim = {
     url,
+    dataEnd: end,
     icaBaseUrl: `${url}/ica/rest`,
     tssBaseUrl: url,
     demo: {
@@ -403,6 +494,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
       clear() {
         rules = [];
       },
+      streams: () => streams.map((r) => ({ ...r })),
     },
     setTokenLifetime(seconds) {
       state.tokenLifetimeSeconds = seconds;
@@ -437,6 +529,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
         return t.cases.map(full(t));
       },
       testDefinitions: (domain) => tenantOrThrow(domain).testDefinitions.map((d) => structuredClone(d)),
+      projects: (domain) => projectsOf(tenantOrThrow(domain)).map((p) => structuredClone(p)),
       addCases: (n, domain) => {
         const t = tenantOrThrow(domain);
         return addCases(t, n).map(full(t));
@@ -444,6 +537,10 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
       updateCases: (n, domain) => {
         const t = tenantOrThrow(domain);
         return updateCases(t, n).map(full(t));
+      },
+      editCase: (idOrDisplayId, fields, domain) => {
+        const t = tenantOrThrow(domain);
+        return full(t)(editCase(t, idOrDisplayId, fields));
       },
       removeCases: (n, domain) => {
         const t = tenantOrThrow(domain);

@@ -11,11 +11,12 @@
  */
 import {
   createFileLogger,
-  createTessera,
   defaultDataDir,
   ensureDataDir,
   loadDoctor,
-  openSecretStore,
+  loadOrphans,
+  loadSecretStore,
+  loadTessera,
   systemClock,
   systemTimers,
   type DoctorOptions,
@@ -25,7 +26,7 @@ import {
 import type { DoctorReport } from '../src-shared/schemas.js';
 import pkg from '../package.json' with { type: 'json' };
 import { createCliFetch } from './fetch.js';
-import { promptHidden, rememberSecret } from './io.js';
+import { promptHidden } from './io.js';
 
 export interface Composition {
   core: TesseraCore;
@@ -44,11 +45,8 @@ const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 /** Only a terminal can be asked; scripts get VAULT_PASSPHRASE_REQUIRED naming TESSERA_VAULT_PASSPHRASE. */
 function passphrasePrompt(): (() => Promise<string>) | undefined {
   if (!process.stdin.isTTY) return undefined;
-  return async () => {
-    const value = await promptHidden('Tessera vault passphrase: ');
-    rememberSecret(value);
-    return value;
-  };
+  // The file vault registers the passphrase with the core's redaction when it gets it.
+  return () => promptHidden('Tessera vault passphrase: ');
 }
 
 /** The doctor runs rarely: its module (and the file vault's) loads only when it does. */
@@ -65,6 +63,27 @@ export function cliDoctor(env: NodeJS.ProcessEnv): Promise<DoctorReport> {
   return runDoctor({ dataDir: resolveDataDir(env), env, ...(passphrase && { passphrase }) });
 }
 
+/**
+ * `tessera doctor --remove-orphans`: the selected secret store and its orphaned entries
+ * (null when config.json cannot be read). Opened like the core opens it, without the core.
+ */
+export async function cliOrphans(env: NodeJS.ProcessEnv): Promise<{ backend: 'keychain' | 'file'; orphans: string[] | null; remove(accounts: string[]): Promise<number> }> {
+  const dataDir = ensureDataDir(resolveDataDir(env));
+  const passphrase = passphrasePrompt();
+  const { openSecretStore } = await loadSecretStore();
+  const store = await openSecretStore({ dataDir, env, ...(passphrase && { passphrase }) });
+  const { findOrphans } = await loadOrphans();
+  return {
+    backend: store.backend,
+    orphans: await findOrphans(dataDir, () => store.list()),
+    async remove(accounts) {
+      let removed = 0;
+      for (const account of accounts) if (await store.delete(account)) removed += 1;
+      return removed;
+    },
+  };
+}
+
 export interface CoreOptions {
   /**
    * The command mostly reads secrets (token, exec): the keychain's first-use probe only
@@ -75,16 +94,18 @@ export interface CoreOptions {
 }
 
 export async function composeCore(env: NodeJS.ProcessEnv, options: CoreOptions = {}): Promise<Composition> {
-  const dataDir = ensureDataDir(resolveDataDir(env));
+  const level = LOG_LEVELS.find((l) => l === env.TESSERA_LOG_LEVEL) ?? (env.TESSERA_DEBUG === '1' ? 'debug' : 'info');
+  const dir = resolveDataDir(env);
+  const logger = createFileLogger({ dataDir: dir, level, base: { face: 'cli', pid: process.pid } });
+  const dataDir = ensureDataDir(dir, logger);
   const passphrase = passphrasePrompt();
+  const [{ createTessera }, { openSecretStore }] = await Promise.all([loadTessera(), loadSecretStore()]);
   const secrets = await openSecretStore({
     dataDir,
     env,
     ...(options.readMostly && { keychain: { verify: 'read' as const } }),
     ...(passphrase && { passphrase }),
   });
-  const level = LOG_LEVELS.find((l) => l === env.TESSERA_LOG_LEVEL) ?? (env.TESSERA_DEBUG === '1' ? 'debug' : 'info');
-  const logger = createFileLogger({ dataDir, level, base: { face: 'cli', pid: process.pid } });
   const http = createCliFetch(env);
   const core = createTessera({
     fetch: http.fetch,

@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import type { TesseraCore } from '../src-core/index.js';
 import type { Composition, CoreOptions } from './compose.js';
+import { terminalSafe } from './format.js';
 
 export interface CliContext {
   readonly env: NodeJS.ProcessEnv;
@@ -16,15 +17,18 @@ export interface CliContext {
   dataDir(): Promise<string>;
   /** Which secret backend the composed core uses (composes the core if needed). */
   secretBackend(): Promise<'keychain' | 'file' | 'memory'>;
-  /** Writes to stdout and waits until the bytes are handed to the OS (safe before exit). */
+  /**
+   * Writes to stdout and waits until the bytes are handed to the OS (safe before exit).
+   * Everything the CLI prints goes through `terminalSafe` here, tables and JSON alike.
+   */
   out(text: string): Promise<void>;
-  /** Human messages: stderr. */
+  /** Human messages: stderr (also through `terminalSafe`). */
   err(text: string): Promise<void>;
   /** Exit code for a command that finished without throwing (doctor not ok, exec's child). */
   setExitCode(code: number): void;
   /** `exec`: the child died of this signal; the CLI re-raises it on itself on the way out. */
   setExitSignal(signal: NodeJS.Signals): void;
-  /** Releases the core and network sockets (idempotent); `exec` calls it before the child runs. */
+  /** Releases the core and network sockets (idempotent); `exec` without --serve calls it before the child runs. */
   dispose(): Promise<void>;
 }
 
@@ -54,8 +58,8 @@ export function createContext(env: NodeJS.ProcessEnv): { ctx: CliContext; state:
     core: async (options) => (await compose(options)).core,
     dataDir: async () => (await import('./compose.js')).resolveDataDir(env),
     secretBackend: async () => (await compose()).backend,
-    out: (text) => write(process.stdout, text),
-    err: (text) => write(process.stderr, text),
+    out: (text) => write(process.stdout, terminalSafe(text)),
+    err: (text) => write(process.stderr, terminalSafe(text)),
     setExitCode: (code) => {
       state.exitCode = code;
     },

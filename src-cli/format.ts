@@ -1,5 +1,24 @@
 /** Plain-text tables and ages for human output (stdout stays parseable: no colours, no box drawing). */
 
+/**
+ * C0 controls except tab and line feed, DEL, C1 controls (0x9b alone starts an escape
+ * sequence on many terminals) and the bidirectional overrides and isolates that make
+ * text display in another order than it reads.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const TERMINAL_UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Makes text safe to print on a terminal: every character above is replaced by its
+ * visible `\uXXXX` escape. Server-supplied text (case fields, error messages) could
+ * otherwise write the clipboard (OSC 52), retitle the window, clear the screen or hide
+ * text. The escape is JSON's own spelling of the same character, so JSON output stays
+ * valid JSON with unchanged values (inside JSON such characters only occur in strings).
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(TERMINAL_UNSAFE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string =>

@@ -3,40 +3,11 @@
  * or a no-echo prompt, and keeping them out of everything the CLI prints.
  *
  * Secrets never come from argv: argv is visible to every user through `ps` and ends
- * up in shell history. Every secret read here is registered with `rememberSecret` so
- * that `redact` can scrub it from any error or debug output.
+ * up in shell history. Every secret read here is registered with the core's redaction
+ * (`registerSecret`), which then masks it in every error, debug line and log record.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { TesseraError } from '../src-shared/errors.js';
-
-const known = new Set<string>();
-
-/** Registers a secret seen by this process so `redact` removes it from any output. */
-export function rememberSecret(secret: string): void {
-  if (secret.length >= 4) known.add(secret);
-}
-
-/** JWTs (three base64url segments, header starting `eyJ`) and credentials in header syntax. */
-const JWT_RE = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}/g;
-const HEADER_RE = /\b(Bearer|Basic|ApiKey|X-API-Key:?|X-Auth-Token:?)(\s+)[^\s"',;]+/gi;
-
-/** Removes every secret this process knows of, any JWT, and credential header values. */
-export function redact(text: string): string {
-  let out = text;
-  for (const secret of known) out = out.split(secret).join('[redacted]');
-  return out.replace(JWT_RE, '[redacted-jwt]').replace(HEADER_RE, '$1$2[redacted]');
-}
-
-/**
- * A heuristic for "this argument is probably a key or a token": long, one word, and
- * mixing upper case, lower case and digits (or shaped like a JWT). Profile names,
- * URLs, e-mail addresses and paths do not match.
- */
-export function looksLikeSecret(arg: string): boolean {
-  if (/^eyJ[\w-]+\.[\w-]+\.[\w-]*$/.test(arg)) return true;
-  if (arg.length < 24 || !/^[A-Za-z0-9+/=_-]+$/.test(arg)) return false;
-  return /[A-Z]/.test(arg) && /[a-z]/.test(arg) && /\d/.test(arg);
-}
+import { TesseraError, registerSecret } from '../src-core/index.js';
 
 const MAX_SECRET_BYTES = 64 * 1024;
 
@@ -77,7 +48,7 @@ export async function readSecretFromStdin(kind: SecretKind, promptLabel: string)
   if (nonEmptyLines(value).length > 1 || /[\r\n]/.test(value.trim())) {
     throw new TesseraError('INVALID_INPUT', `stdin holds several lines; expected exactly one ${kind}.`);
   }
-  rememberSecret(value);
+  registerSecret(value);
   return value;
 }
 
@@ -111,8 +82,20 @@ export async function readKeyFile(path: string, warn: (text: string) => Promise<
   if (lines > 1) {
     throw new TesseraError('INVALID_INPUT', `The key file ${path} has ${lines} lines; it must hold exactly one API key (the .txt file from "Download API Key").`);
   }
-  rememberSecret(key);
+  registerSecret(key);
   return key;
+}
+
+/** Asks a yes/no question on the terminal (stderr); only "y" or "yes" is a yes. */
+export async function confirm(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) throw new TesseraError('INVALID_INPUT', 'Cannot ask: stdin is not a terminal.');
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
 }
 
 /**

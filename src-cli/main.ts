@@ -10,16 +10,17 @@ import { Command } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { EXIT_CODES } from '../src-shared/errors.js';
 import { createContext, type Registrar } from './context.js';
-import { looksLikeSecret, redact } from './io.js';
-import { reportError } from './report.js';
+import { loadConfig, looksLikeKeyArgument, redact } from '../src-core/index.js';
+import { pauseAfterWrongPassphrase, reportError } from './report.js';
 import { registerProfile } from './commands/profile.js';
 import { registerToken } from './commands/token.js';
 import { registerExec } from './commands/exec.js';
+import { registerShell } from './commands/shell.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerCache } from './commands/cache.js';
 
 /** One line per command file; a new command file (e.g. commands/cache.ts) adds one entry here. */
-const REGISTRARS: Registrar[] = [registerProfile, registerToken, registerExec, registerDoctor, registerCache];
+const REGISTRARS: Registrar[] = [registerProfile, registerToken, registerExec, registerShell, registerDoctor, registerCache];
 
 /** Option names someone might try to pass a secret with; refused before parsing. */
 const SECRET_OPTION = /^--?(api[-_]?key|key|password|passwd|pass|pw|secret|token|jwt|passphrase)(=|$)/i;
@@ -27,24 +28,38 @@ const SECRET_OPTION = /^--?(api[-_]?key|key|password|passwd|pass|pw|secret|token
 /**
  * Refuses argv that carries a secret, without echoing it: argv is readable by every
  * user through `ps` and lands in shell history, so the only safe answer is "no".
- * Arguments after `exec`'s `--` belong to the child command and are left alone.
+ * Arguments after `exec`'s `--` belong to the child command and are left alone. A value
+ * that looks like a key but names an existing profile is a name, not a secret; the
+ * profile names are read only when the shape check fires, so a normal start pays nothing.
  */
-function refuseSecretsInArgv(argv: string[]): string | null {
+async function refuseSecretsInArgv(argv: string[], profileNames: () => Promise<ReadonlySet<string>>): Promise<string | null> {
   const end = argv.indexOf('--');
   const ours = end === -1 ? argv : argv.slice(0, end);
+  const secretShaped = async (value: string): Promise<boolean> => looksLikeKeyArgument(value) && !(await profileNames()).has(value);
   for (const arg of ours) {
     if (SECRET_OPTION.test(arg)) {
       return 'keys and passwords are never accepted as command-line arguments (they would show in `ps` and shell history). Use --api-key-stdin, --api-key-file <path>, or --password-stdin.';
     }
-    if (!arg.startsWith('-') && !arg.includes('/') && looksLikeSecret(arg)) {
+    if (!arg.startsWith('-') && !arg.includes('/') && (await secretShaped(arg))) {
       return 'an argument looks like an API key or token; keys are never accepted as command-line arguments (they would show in `ps` and shell history). Pipe it in with --api-key-stdin or use --api-key-file <path>.';
     }
     const eq = arg.indexOf('=');
-    if (arg.startsWith('--') && eq > 0 && looksLikeSecret(arg.slice(eq + 1))) {
+    if (arg.startsWith('--') && eq > 0 && (await secretShaped(arg.slice(eq + 1)))) {
       return 'an option value looks like an API key or token; keys are never accepted as command-line arguments. Use --api-key-stdin or --api-key-file <path>.';
     }
   }
   return null;
+}
+
+/** Names of the profiles in config.json; none when it is missing or unreadable (the command itself reports that). */
+async function existingProfileNames(ctx: ReturnType<typeof createContext>['ctx']): Promise<ReadonlySet<string>> {
+  try {
+    const { peekConfig } = await loadConfig();
+    const seen = await peekConfig(await ctx.dataDir());
+    return new Set(seen.state === 'ok' || seen.state === 'newer' ? seen.config.profiles.map((p) => p.name) : []);
+  } catch {
+    return new Set();
+  }
 }
 
 function buildProgram(ctx: ReturnType<typeof createContext>['ctx']): Command {
@@ -85,7 +100,8 @@ async function main(argv: string[]): Promise<void> {
 
   const { ctx, state } = createContext(process.env);
   let code: number;
-  const refusal = refuseSecretsInArgv(argv);
+  let names: Promise<ReadonlySet<string>> | undefined;
+  const refusal = await refuseSecretsInArgv(argv, () => (names ??= existingProfileNames(ctx)));
   if (refusal) {
     process.stderr.write(`tessera: ${refusal}\n`);
     code = EXIT_CODES.usage;
@@ -95,6 +111,7 @@ async function main(argv: string[]): Promise<void> {
       code = state.exitCode;
     } catch (error) {
       code = reportError(error, process.env);
+      await pauseAfterWrongPassphrase(error);
     }
   }
   await ctx.dispose();

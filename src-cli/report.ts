@@ -1,20 +1,13 @@
 /**
  * Turns anything a command throws into `tessera: <message>`, the action to take, and
  * an exit code from src-shared/errors.ts. Never a stack trace, unless TESSERA_DEBUG=1,
- * and even then passed through `redact` so no secret reaches the terminal.
+ * and even then passed through the core's `redact` (every secret this process handled,
+ * JWTs, credential headers, key-shaped words) so no secret reaches the terminal.
  */
 import { CommanderError } from 'commander';
-import { ERROR_ACTIONS, EXIT_CODES, exitCodeFor, toErrorInfo, type ErrorCode } from '../src-shared/errors.js';
-import { looksLikeSecret, redact } from './io.js';
-
-/**
- * Debug output may quote values this process never saw as secrets (a key the core read
- * from the keychain, inside some library's message), so on top of `redact` every long
- * key-shaped word is masked too. Paths, UUIDs and host names do not have that shape.
- */
-function redactKeyShaped(text: string): string {
-  return text.replace(/[A-Za-z0-9+=_-]{24,}/g, (word) => (looksLikeSecret(word) ? '[redacted]' : word));
-}
+import { ERROR_ACTIONS, EXIT_CODES, exitCodeFor, type ErrorCode } from '../src-shared/errors.js';
+import { loadSession, redact, toErrorInfo } from '../src-core/index.js';
+import { terminalSafe } from './format.js';
 
 function debugDetail(error: unknown): string {
   const parts: string[] = [];
@@ -24,7 +17,7 @@ function debugDetail(error: unknown): string {
     parts.push(depth === 0 ? String(e.stack ?? e.message ?? current) : `caused by: ${String(e.stack ?? e.message ?? current)}`);
     current = e.cause;
   }
-  return redactKeyShaped(redact(parts.join('\n')));
+  return redact(parts.join('\n'));
 }
 
 /**
@@ -35,6 +28,21 @@ const CLI_ACTIONS: Partial<Record<ErrorCode, string>> = {
   INVALID_INPUT: 'Check that value and try again; `tessera <command> --help` shows the usage.',
   PROFILE_NOT_FOUND: 'Run `tessera profile list` to see the profiles, or add one with `tessera profile add`.',
 };
+
+/**
+ * The desktop app pauses after repeated wrong vault passphrases (vaultRetryDelayMs). The
+ * CLI asks once per process, so it cannot tell a typo from the hundredth guess of a
+ * script: it always pays the pause of a repeated failure (1 s) before exiting.
+ */
+export const CLI_PASSPHRASE_FAILURES = 3;
+
+/** After a wrong vault passphrase: waits as the app would before the process may exit. */
+export async function pauseAfterWrongPassphrase(error: unknown): Promise<void> {
+  if (toErrorInfo(error).code !== 'VAULT_BAD_PASSPHRASE') return;
+  // Reached only after the core was loaded (it raised the error), so this import is free.
+  const { vaultRetryDelayMs } = await loadSession();
+  await new Promise((resolve) => setTimeout(resolve, vaultRetryDelayMs(CLI_PASSPHRASE_FAILURES)));
+}
 
 /** Prints the error on stderr and returns the exit code. */
 export function reportError(error: unknown, env: NodeJS.ProcessEnv): number {
@@ -47,6 +55,7 @@ export function reportError(error: unknown, env: NodeJS.ProcessEnv): number {
   const action = CLI_ACTIONS[info.code] ?? ERROR_ACTIONS[info.code];
   if (action && action !== info.message) text += `  ${action}\n`;
   if (env.TESSERA_DEBUG === '1') text += `  [${info.code}]\n${debugDetail(error)}\n`;
-  process.stderr.write(text);
+  // Messages can quote server text: no control sequences reach the terminal.
+  process.stderr.write(terminalSafe(text));
   return exitCodeFor(info.code);
 }

@@ -13,11 +13,12 @@ import { ERROR_ACTIONS } from '../src-shared/errors.js';
 import type { DoctorCheck, DoctorReport } from '../src-shared/schemas.js';
 import { isTesseraError } from './errors.js';
 import { peekConfig } from './config/store.js';
-import { redactString } from './log.js';
+import { redact } from './redact.js';
 import { ensureDataDir } from './paths.js';
 import { isPassphraseVault, type SecretStore } from './ports.js';
 import { createFileVault, type FileVaultStore, type PassphraseProvider } from './secrets/file-vault.js';
 import { createKeychainStore, linuxBusProblem, type KeychainSecretStore } from './secrets/keychain.js';
+import { findOrphans, orphanProfileIds } from './secrets/orphans.js';
 import { SECRET_BACKEND_ENV, VAULT_PASSPHRASE_ENV, resolveSecretBackend, type SecretBackend } from './secrets/select.js';
 
 export const MIN_NODE = [20, 18] as const;
@@ -29,26 +30,26 @@ export interface DoctorOptions {
   nodeVersion?: string;
   /** The configured backend; TESSERA_SECRET_BACKEND overrides it; else config.json decides. */
   backend?: SecretBackend;
-  /** The keychain store to probe (default: a real one for `env`). */
-  keychain?: () => Pick<KeychainSecretStore, 'probe'>;
+  /** The keychain store to probe (default: a real one for `env`); with `list`, orphaned entries are looked for. */
+  keychain?: () => Pick<KeychainSecretStore, 'probe'> & Partial<Pick<KeychainSecretStore, 'list'>>;
   /** The file vault to check (default: `<dataDir>/vault.json` with the passphrase below). */
-  fileVault?: (passphrase: PassphraseProvider) => Pick<FileVaultStore, 'exists' | 'unlock' | 'path'>;
+  fileVault?: (passphrase: PassphraseProvider) => Pick<FileVaultStore, 'exists' | 'unlock' | 'path'> & Partial<Pick<FileVaultStore, 'list'>>;
   /** The face's passphrase prompt; used only when the file vault is the selected backend. */
   passphrase?: PassphraseProvider;
   /**
    * The app's own file vault (the desktop app, opened on its lock screen): checked as it
    * is, with the key it holds, instead of a fresh store that would need the passphrase.
    */
-  appVault?: Pick<FileVaultStore, 'exists' | 'unlock' | 'path'>;
+  appVault?: Pick<FileVaultStore, 'exists' | 'unlock' | 'path'> & Partial<Pick<FileVaultStore, 'list'>>;
   /** Longest wait for the keychain probe (a hung Secret Service must not hang the doctor). */
   probeTimeoutMs?: number;
 }
 
 /** `{ appVault }` when the face's secret store is a file vault it can check itself (key in memory or not), else nothing. */
 export function appVaultOf(store: SecretStore): Pick<DoctorOptions, 'appVault'> {
-  const s = store as SecretStore & Partial<Pick<FileVaultStore, 'path' | 'unlock' | 'exists'>>;
+  const s = store as SecretStore & Partial<Pick<FileVaultStore, 'path' | 'unlock' | 'exists' | 'list'>>;
   if (isPassphraseVault(store) && typeof s.path === 'string' && s.unlock && s.exists) {
-    return { appVault: { path: s.path, unlock: s.unlock.bind(s), exists: s.exists.bind(s) } };
+    return { appVault: { path: s.path, unlock: s.unlock.bind(s), exists: s.exists.bind(s), ...(s.list ? { list: s.list.bind(s) } : {}) } };
   }
   return {};
 }
@@ -141,9 +142,28 @@ async function configCheck(dataDir: string): Promise<Result> {
   }
 }
 
+/** Entries of profiles config.json no longer has (see secrets/orphans.ts); a warning, never a failure. */
+async function orphansCheck(dataDir: string, list: () => Promise<string[]>, keychain: boolean): Promise<Result> {
+  const where = keychain ? 'the OS keychain' : 'the file vault';
+  try {
+    const orphans = await findOrphans(dataDir, list);
+    if (orphans === null) return { name: 'orphans', ok: true, required: false, detail: `config.json cannot be read, so orphaned entries in ${where} cannot be told` };
+    if (orphans.length === 0) return { name: 'orphans', ok: true, required: false, detail: `no orphaned entries in ${where}` };
+    return {
+      name: 'orphans',
+      ok: false,
+      required: false,
+      detail: `${orphans.length} ${orphans.length === 1 ? 'entry' : 'entries'} in ${where} belong to no profile of config.json (profile ids: ${orphanProfileIds(orphans).join(', ')})`,
+      hint: `Remove them with \`tessera doctor --remove-orphans\`.${keychain ? ' Another data directory (TESSERA_HOME) of this user keeps its entries in the same keychain: keep them if you use one.' : ''}`,
+    };
+  } catch (error) {
+    return { name: 'orphans', ok: false, required: false, detail: `orphaned entries in ${where} could not be listed: ${describe(error)}` };
+  }
+}
+
 function proxyCheck(env: NodeJS.ProcessEnv): Result {
   const names = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy', 'NO_PROXY', 'no_proxy'];
-  const set = names.filter((n) => env[n]?.trim()).map((n) => `${n}=${redactString(env[n] ?? '')}`);
+  const set = names.filter((n) => env[n]?.trim()).map((n) => `${n}=${redact(env[n] ?? '')}`);
   return {
     name: 'proxy',
     ok: true,
@@ -189,8 +209,11 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   // The keychain: a real write, read-back and delete of a probe entry.
   let keychainOk = false;
   const keychainSelected = selected === 'keychain';
+  let listSelected: (() => Promise<string[]>) | undefined;
   try {
     const store = options.keychain?.() ?? createKeychainStore({ env, platform });
+    const list = store.list?.bind(store);
+    if (keychainSelected && list) listSelected = () => withTimeout(list(), options.probeTimeoutMs ?? 15_000, 'The keychain');
     await withTimeout(store.probe(), options.probeTimeoutMs ?? 15_000, 'The keychain');
     keychainOk = true;
     checks.push({ name: 'keychain', ok: true, required: keychainSelected, detail: `The OS keychain works (probe entry written, read back and deleted)${keychainSelected ? '' : '; not selected'}` });
@@ -228,6 +251,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     } else {
       await vault.unlock();
       vaultOk = true;
+      if (vaultSelected && vault.list) listSelected = vault.list.bind(vault);
       checks.push({ name: 'file-vault', ok: true, required: vaultSelected, detail: `${prefix}${vault.path} opens with the ${options.appVault && vaultSelected ? "app's unlocked key" : 'given passphrase'}` });
     }
   } catch (error) {
@@ -255,6 +279,8 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     }
     checks.push({ name: 'secrets', ok: false, required: true, detail: `The selected backend (${selected}) does not work`, hint });
   }
+
+  if (selectedOk && listSelected) checks.push(await orphansCheck(options.dataDir, listSelected, keychainSelected));
 
   checks.push(proxyCheck(env));
 

@@ -3,23 +3,41 @@
  * of src-core they import (.dependency-cruiser.cjs enforces it). Faces compose the core
  * with their ports and use only what is exported here.
  *
- * Everything exported statically is on the path of a cached `tessera token` (the CLI
- * bundles this module into that path). Whatever else a face needs (the contract's
- * dispatcher and its zod schemas, the full doctor with the file vault) is exported as a
- * lazy loader, a dynamic import(), so it loads only when used.
+ * What is exported statically is light (no zod, no config store, no keychain module),
+ * because the CLI's start-up code imports this module and everything it reaches
+ * statically loads with `tessera --help`. The rest is exported as lazy loaders, one
+ * dynamic import() each, so a face loads it when it needs it: the CLI loads the
+ * composition root for a command, the doctor only for `tessera doctor`, and a cached
+ * `tessera token` never reaches the cache, the doctor or the contract's schemas.
  */
-export { createTessera } from './tessera.js';
-export type { TesseraCore } from './service.js';
-export { toErrorInfo } from './errors.js';
-export { systemClock, systemTimers } from './ports.js';
-export type { ClipboardPort, FetchPort, Logger, Ports, SecretStore } from './ports.js';
-export { openSecretStore } from './secrets/select.js';
-export type { SecretBackend } from './secrets/select.js';
+export { TesseraError, isTesseraError, toErrorInfo } from './errors.js';
+export { looksLikeKeyArgument, redact, registerSecret } from './redact.js';
+export { lookupProfile } from './profiles/repository.js';
+export { shellQuote } from './shell/quote.js';
+export { isLoopbackHost } from './http/url.js';
 export { defaultDataDir, ensureDataDir } from './paths.js';
 export { createFileLogger } from './log.js';
 export type { LogLevel } from './log.js';
-export { isLoopbackHost } from './http/url.js';
+export { systemClock, systemTimers } from './ports.js';
+export type { ClipboardPort, FetchPort, Logger, Ports, SecretStore } from './ports.js';
+export type { TesseraCore } from './service.js';
+export type { SecretBackend } from './secrets/select.js';
 export type { DoctorOptions } from './doctor.js';
+
+/** The composition root, `createTessera(ports, options)`. */
+export const loadTessera = () => import('./tessera.js');
+
+/** `openSecretStore`: the keychain or the file vault, chosen as the app and the CLI choose it. */
+export const loadSecretStore = () => import('./secrets/select.js');
+
+/** `peekConfig`: reads config.json without opening the config store. */
+export const loadConfig = () => import('./config/store.js');
+
+/** `vaultRetryDelayMs`: the pause after a wrong vault passphrase. */
+export const loadSession = () => import('./session.js');
+
+/** `findOrphans`, `orphanProfileIds`: secret entries that belong to no profile. */
+export const loadOrphans = () => import('./secrets/orphans.js');
 
 /** The transport-neutral dispatcher of the contract (`dispatch`, `isContractMethod`): it loads every method's schema. */
 export const loadRpc = () => import('./rpc.js');

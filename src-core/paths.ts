@@ -4,9 +4,10 @@
  * the CLI share one config, vault, cache and log. TESSERA_HOME overrides it (tests,
  * portable installs, several isolated setups).
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { posix, win32 } from 'node:path';
+import type { Logger } from './ports.js';
 
 const APP_DIR_NAME = 'Tessera';
 const DATA_DIR_ENV = 'TESSERA_HOME';
@@ -38,10 +39,18 @@ export function defaultDataDir(
 
 /**
  * Creates the data directory, private to the user (0700), and returns it. An existing
- * directory keeps its mode: it may be one the user chose via TESSERA_HOME; the doctor
- * reports a directory others can read.
+ * directory that others can read or enter (e.g. 755 from an older version or a manual
+ * mkdir) is tightened to 0700, since it holds config, the vault and the cache; the
+ * change is logged with the previous mode. Windows has no such mode bits.
  */
-export function ensureDataDir(dir: string): string {
+export function ensureDataDir(dir: string, logger?: Pick<Logger, 'warn'>): string {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (process.platform !== 'win32') {
+    const mode = statSync(dir).mode & 0o777;
+    if (mode & 0o077) {
+      chmodSync(dir, 0o700);
+      logger?.warn('data directory was open to other users; its mode is now 700', { dir, previousMode: mode.toString(8) });
+    }
+  }
   return dir;
 }

@@ -1,5 +1,7 @@
 import type { TesseraApi, TesseraEvent } from '../src-shared/contract.js';
 import type { RevealedToken, TokenOptions } from '../src-shared/schemas.js';
+import type { ExecOptions } from './exec/environment.js';
+import type { TokenEndpoint } from './exec/token-endpoint.js';
 
 /**
  * The one service every face uses, returned by `createTessera(ports)`.
@@ -10,8 +12,16 @@ export interface TesseraCore extends TesseraApi {
   onEvent(listener: (event: TesseraEvent) => void): () => void;
   /** A fresh token for the CLI and main's tray: same policy as revealToken. */
   token(name: string, options?: TokenOptions): Promise<RevealedToken>;
-  /** Environment for `tessera exec`: ICAV2_ACCESS_TOKEN, ICAV2_SERVER_URL, TSS base URL, domain, workgroup. */
-  execEnvironment(name: string, options?: TokenOptions): Promise<Record<string, string>>;
+  /**
+   * Environment for `tessera exec` and `tessera shell`: ICAV2_ACCESS_TOKEN, ICAV2_SERVER_URL (host),
+   * ICAV2_BASE_URL, ICAV2_PROJECT_ID (with `project`), TSS base URL, domain, workgroup, profile.
+   */
+  execEnvironment(name: string, options?: ExecOptions): Promise<Record<string, string>>;
+  /**
+   * Starts a loopback token endpoint for one child process (`exec --serve`, `shell`); it
+   * serves fresh tokens of the profile until closed, and is closed by `dispose()` at the latest.
+   */
+  serveToken(name: string, options?: TokenOptions): Promise<TokenEndpoint>;
   /** Forgets in-memory tokens, closes caches, cancels timers. */
   dispose(): Promise<void>;
 }

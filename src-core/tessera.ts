@@ -8,6 +8,7 @@
  *   SecretStore ─┘         │
  *   Session ──────────────────────────── idle lock, file vault's lock, retry pause
  *   Tokens (repo) · Clipboard · Cache (repo, settings, session) · Profiles (repo, tokens, cache)
+ *   Exec environment (repo, tokens, ICA projects) · token endpoints (tokens; loopback/server.ts), closed by dispose
  *
  * The offline cache loads on first use (cache/lazy.ts) and the doctor when it runs:
  * `tessera token` evaluates neither.
@@ -23,10 +24,12 @@ import type { ConfigStore } from './config/types.js';
 import { defaultDoctor, type Doctor } from './diagnostics.js';
 import { TesseraError } from './errors.js';
 import { createEventBus } from './events.js';
-import { createExecEnvironment } from './exec/environment.js';
+import { createExecEnvironment, type ExecOptions } from './exec/environment.js';
+import { startTokenEndpoint, type TokenEndpoint } from './exec/token-endpoint.js';
 import { createHttp, type HttpDeps } from './http/request.js';
 import type { RetryPolicy } from './http/retry.js';
 import { createIcaClient } from './ica/client.js';
+import { createIcaProjectsClient } from './ica/projects.js';
 import { systemClock, systemTimers, type Ports } from './ports.js';
 import { createProfileRepository } from './profiles/repository.js';
 import { createProfileService } from './profiles/service.js';
@@ -73,7 +76,8 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
   session.participate({ lock: () => clipboard.clearNow() });
   session.participate(cache);
   const copyToken = createTokenCopier({ profiles: repo, tokens, clipboard, events });
-  const execEnvironment = createExecEnvironment({ profiles: repo, tokens });
+  const execEnvironment = createExecEnvironment({ profiles: repo, tokens, projects: createIcaProjectsClient(http) });
+  const endpoints = new Set<TokenEndpoint>();
   const doctor = options.doctor ?? defaultDoctor;
   const tokenOptions = (o: unknown): TokenOptions => (o === undefined ? {} : parseInput(TokenOptionsSchema, o, 'Invalid token options'));
   /** The one lock guard: refuses while locked or shut down, then calls through. */
@@ -84,6 +88,13 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
       return fn(...args);
     };
   const token = guarded(async (name: string, o?: TokenOptions) => tokens.ensure(await repo.find(name), tokenOptions(o)));
+  const execOptions = (o: ExecOptions | undefined): ExecOptions => {
+    const { project, ...rest } = o ?? {};
+    if (project !== undefined && (typeof project !== 'string' || project.trim() === '' || project.length > 255)) {
+      throw new TesseraError('INVALID_INPUT', 'The project must be an ICA project name or id (1 to 255 characters).');
+    }
+    return { ...tokenOptions(rest), ...(project !== undefined && { project }) };
+  };
 
   return {
     listProfiles: () => profiles.list(),
@@ -96,7 +107,20 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
     revealToken: token,
     token,
     copyToken: guarded(copyToken),
-    execEnvironment: guarded(async (name, o) => execEnvironment(name, tokenOptions(o))),
+    execEnvironment: guarded(async (name, o) => execEnvironment(name, execOptions(o))),
+    serveToken: guarded(async (name, o) => {
+      const options = tokenOptions(o);
+      await repo.find(name);
+      const endpoint = await startTokenEndpoint({ token: () => token(name, options), ...log });
+      endpoints.add(endpoint);
+      return {
+        ...endpoint,
+        close: async () => {
+          endpoints.delete(endpoint);
+          await endpoint.close();
+        },
+      };
+    }),
     getSettings: () => settings.get(),
     updateSettings: guarded(settings.update),
     doctor: () => doctor({ dataDir, secrets, profiles: repo }),
@@ -124,6 +148,8 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
     onEvent: (listener: (event: TesseraEvent) => void) => events.on(listener),
     async dispose() {
       if (!session.end()) return;
+      await Promise.all([...endpoints].map((e) => e.close()));
+      endpoints.clear();
       // Quitting: leave no token on the clipboard (only if it is still ours).
       await clipboard.clearNow().catch(() => false);
       clipboard.dispose();

@@ -201,12 +201,9 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop | n
   );
 
   // ---- Tray, shortcut, idle lock ------------------------------------------------
-  let locked = false;
-  try {
-    locked = (await core.getAppInfo()).locked;
-  } catch {
-    // An unreadable state is treated as unlocked; every core call still checks.
-  }
+  // The lock state is the core's session: the tray asks for it on every rebuild, which its
+  // `locked` / `unlocked` events trigger. An unreadable state shows as unlocked; every core call still checks.
+  const lockedNow = async () => (await core.getAppInfo().catch(() => null))?.locked ?? false;
   const settingsNow = () => core.getSettings();
   let idleMinutes = (await settingsNow().catch(() => null))?.idleLockMinutes ?? 15;
 
@@ -232,7 +229,7 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop | n
     tray = createTrayController(
       { createTray: (image) => new Tray(image), buildMenu: (template) => Menu.buildFromTemplate(template), image: trayImage },
       async () => {
-        const [profiles, settings] = await Promise.all([core.listProfiles().catch(() => []), settingsNow().catch(() => null)]);
+        const [profiles, settings, locked] = await Promise.all([core.listProfiles().catch(() => []), settingsNow().catch(() => null), lockedNow()]);
         return { profiles, defaultProfile: settings?.defaultProfile, locked, shortcut: shortcut.current ?? undefined };
       },
       onTrayAction,
@@ -259,11 +256,9 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop | n
         void tray?.refresh();
         break;
       case 'locked':
-        locked = true;
         void tray?.refresh();
         break;
       case 'unlocked':
-        locked = false;
         idle.rearm();
         void tray?.refresh();
         break;

@@ -15,6 +15,7 @@ import {
   CaseQuerySchema,
   CredentialInputSchema,
   ProfileNameSchema,
+  ReplaceCredentialOptionsSchema,
   SettingsPatchSchema,
   SyncOptionsSchema,
   TokenFormatSchema,
@@ -25,6 +26,7 @@ import {
   type AddProfileInput,
   type AppInfo,
   type AuditEvent,
+  type AuditList,
   type AuditQuery,
   type CacheStatus,
   type CaseDetail,
@@ -35,6 +37,7 @@ import {
   type CredentialInput,
   type DoctorReport,
   type ProfileView,
+  type ReplaceCredentialOptions,
   type RevealedToken,
   type Settings,
   type SettingsPatch,
@@ -57,7 +60,8 @@ export interface TesseraApi {
   addProfile(input: AddProfileInput): Promise<ProfileView>;
   updateProfile(name: string, patch: UpdateProfileInput): Promise<ProfileView>;
   removeProfile(name: string): Promise<void>;
-  replaceCredential(name: string, credential: CredentialInput): Promise<ProfileView>;
+  /** Checks the new credential by minting first (unless `verify: false`); when that fails nothing changes. */
+  replaceCredential(name: string, credential: CredentialInput, options?: ReplaceCredentialOptions): Promise<ProfileView>;
 
   // Tokens
   /** The cached token's state without touching the network; null when none is cached. */
@@ -84,7 +88,7 @@ export interface TesseraApi {
   sync(name: string, options?: SyncOptions): Promise<SyncResult>;
   cancelSync(name: string): Promise<void>;
   /** Cached audit-log events, newest first; never touches the network. */
-  listAuditEvents(name: string, query?: AuditQuery): Promise<Cached<AuditEvent[]>>;
+  listAuditEvents(name: string, query?: AuditQuery): Promise<AuditList>;
 
   // Desktop session
   /** Creates (or returns) the demo profile served by the embedded simulator. */
@@ -109,7 +113,7 @@ export const CONTRACT_ARGS = {
   addProfile: z.tuple([AddProfileInputSchema]),
   updateProfile: z.tuple([ProfileNameSchema, UpdateProfileInputSchema]),
   removeProfile: z.tuple([ProfileNameSchema]),
-  replaceCredential: z.tuple([ProfileNameSchema, CredentialInputSchema]),
+  replaceCredential: z.tuple([ProfileNameSchema, CredentialInputSchema, z.optional(ReplaceCredentialOptionsSchema)]),
   getTokenStatus: z.tuple([ProfileNameSchema]),
   ensureToken: z.tuple([ProfileNameSchema, z.optional(TokenOptionsSchema)]),
   revealToken: z.tuple([ProfileNameSchema, z.optional(TokenOptionsSchema)]),

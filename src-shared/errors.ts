@@ -3,17 +3,20 @@
  * Every failure a user can see carries one of these codes and a human message;
  * `ERROR_ACTIONS` says what to do about it. Messages never contain a secret.
  */
-const ERROR_CODES = [
+export const ERROR_CODES = [
   'INVALID_INPUT',
   'PROFILE_NOT_FOUND',
   'PROFILE_EXISTS',
+  'PROJECT_NOT_FOUND', // no ICA project of that name or id in the profile's tenant
   'CREDENTIALS_REJECTED', // 401: the key or password was refused
   'FORBIDDEN', // 403: the key works but lacks a role or workgroup
   'RATE_LIMITED', // 429 after the retry budget
   'SERVER_ERROR', // 5xx after the retry budget, or an unexpected status
+  'BAD_REQUEST', // 400, or 404 from a fixed endpoint (ICA tokens): the request or the configured URL is wrong
   'NETWORK', // connection refused, DNS, reset
   'TIMEOUT', // the server did not answer in time
   'MALFORMED_RESPONSE', // the body did not match the schema
+  'RESPONSE_TOO_LARGE', // the body grew past the endpoint's size cap; reading stopped
   'INSECURE_URL', // http:// to a non-loopback host
   'REFRESH_NOT_SUPPORTED', // :refresh on a key-minted token
   'KEYCHAIN_UNAVAILABLE', // no Secret Service / keychain reachable
@@ -51,15 +54,19 @@ export const ERROR_ACTIONS: Readonly<Record<ErrorCode, string>> = {
   INVALID_INPUT: 'Check the highlighted value and try again.',
   PROFILE_NOT_FOUND: 'Run `tessera profile list` or pick a profile from the sidebar.',
   PROFILE_EXISTS: 'Choose another name, or remove the existing profile first.',
+  PROJECT_NOT_FOUND: "Check the project's name or id (projects belong to one tenant: check the profile too).",
   CREDENTIALS_REJECTED:
     'The platform refused this key. Regenerate it under Manage API Keys in the Illumina web UI, then replace it in Tessera.',
   FORBIDDEN:
     'The key is valid but lacks permission. TSS needs the "API Access" or "Lab Director" role, and the key must cover the selected workgroup.',
   RATE_LIMITED: 'The platform is rate limiting requests. Wait a minute and try again.',
   SERVER_ERROR: 'The platform had a problem. Try again shortly; cached data stays available.',
+  BAD_REQUEST: "The platform refused the request as sent. Check the profile's ICA URL (it ends in /ica/rest) and domain (tenant), then try again.",
   NETWORK: 'Check your network or VPN connection and proxy settings.',
   TIMEOUT: 'The platform did not answer in time. Check the network, then retry.',
   MALFORMED_RESPONSE: 'The platform sent an unexpected answer. Your cached data is unchanged; try again later.',
+  RESPONSE_TOO_LARGE:
+    "The answer was far too large to be the platform's. Check the profile's URLs; if they are right, try again later. Your cached data is unchanged.",
   INSECURE_URL: 'Use an https:// URL. Plain http:// is accepted only for loopback addresses.',
   REFRESH_NOT_SUPPORTED: 'Tokens minted from an API key are re-minted, not refreshed.',
   KEYCHAIN_UNAVAILABLE:
@@ -97,7 +104,9 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'INVALID_INPUT':
     case 'PROFILE_NOT_FOUND':
     case 'PROFILE_EXISTS':
+    case 'PROJECT_NOT_FOUND':
     case 'INSECURE_URL':
+    case 'BAD_REQUEST':
       return EXIT_CODES.usage;
     case 'CREDENTIALS_REJECTED':
     case 'FORBIDDEN':
@@ -109,6 +118,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'NETWORK':
     case 'TIMEOUT':
     case 'MALFORMED_RESPONSE':
+    case 'RESPONSE_TOO_LARGE':
     case 'OFFLINE':
       return EXIT_CODES.network;
     case 'KEYCHAIN_UNAVAILABLE':
@@ -124,43 +134,4 @@ export function exitCodeFor(code: ErrorCode): number {
     default:
       return EXIT_CODES.failure;
   }
-}
-
-/**
- * The one error type the core throws. `message` is for people and never contains a
- * secret; `cause` may hold the underlying error for logs (which are redacted).
- */
-export class TesseraError extends Error {
-  override readonly name = 'TesseraError';
-  readonly code: ErrorCode;
-  /** HTTP status when the error came from the platform. */
-  readonly status?: number;
-
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; status?: number }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
-    if (options?.status !== undefined) this.status = options.status;
-  }
-
-  get action(): string {
-    return ERROR_ACTIONS[this.code];
-  }
-
-  toInfo(): ErrorInfo {
-    return { code: this.code, message: this.message };
-  }
-}
-
-export function isTesseraError(value: unknown): value is TesseraError {
-  return value instanceof TesseraError;
-}
-
-/** Maps anything thrown to the `{code, message}` that crosses a boundary; unknown errors never leak their text. */
-export function toErrorInfo(error: unknown): ErrorInfo {
-  if (error instanceof TesseraError) return error.toInfo();
-  if (error && typeof error === 'object' && 'code' in error && isErrorCode((error as { code: unknown }).code)) {
-    const e = error as { code: ErrorInfo['code']; message?: unknown };
-    return { code: e.code, message: typeof e.message === 'string' ? e.message : ERROR_ACTIONS[e.code] };
-  }
-  return { code: 'INTERNAL', message: 'An unexpected error occurred.' };
 }

@@ -85,6 +85,12 @@ export const CredentialInputSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 export type CredentialInput = z.infer<typeof CredentialInputSchema>;
+
+export const ReplaceCredentialOptionsSchema = z.strictObject({
+  /** Mint once with the new credential before storing it (default true): a key the platform refuses, or cannot check, replaces nothing. */
+  verify: z.optional(z.boolean()),
+});
+export type ReplaceCredentialOptions = z.infer<typeof ReplaceCredentialOptionsSchema>;
 export type CredentialKind = CredentialInput['kind'];
 
 export const AddProfileInputSchema = z.object({
@@ -246,6 +252,11 @@ export interface Cached<T> extends Freshness {
   data: T;
 }
 
+/** Cached audit events, and the window the last sync that fetched the audit log covered (null: never fetched). */
+export interface AuditList extends Cached<AuditEvent[]> {
+  window: { days: number; syncedAt: string } | null;
+}
+
 export const CaseSortSchema = z.enum(['createdDate', 'updatedDate', 'dueDate', 'displayId']);
 /** A string of at most `max` characters. */
 const text = (max: number) => z.string().check(z.maxLength(max));
@@ -296,12 +307,20 @@ export interface SyncResult {
   durationMs: number;
   /** Audit-log events cached by this sync (absent when the audit log was not asked for). */
   audit?: number;
+  /**
+   * Cases the server no longer lists that were kept, because removing them would have
+   * emptied most of the cache in one pass (absent when none): the next sync removes them
+   * if it sees the same, or a sync with `allowMassRemoval`.
+   */
+  removalDeferred?: number;
 }
 
 /** Per-run sync options; absent fields fall back to the settings. */
 export const SyncOptionsSchema = z.strictObject({
   /** Overrides `syncAuditDays` for this run. */
   auditDays: z.optional(z.number().check(z.int(), z.gte(0), z.lte(365))),
+  /** Remove what the server no longer lists even when that is most of the cache (no confirming second sync). */
+  allowMassRemoval: z.optional(z.boolean()),
 });
 export type SyncOptions = z.infer<typeof SyncOptionsSchema>;
 

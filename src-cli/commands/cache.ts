@@ -1,7 +1,7 @@
 /**
  * The offline cache from the shell:
  *
- *   tessera sync <name> [--audit-days <n>]
+ *   tessera sync <name> [--audit-days <n>] [--allow-mass-removal]
  *   tessera tests <name> [--json]
  *   tessera cases <name> [--search <text>] [--status <s>] [--test <id>] [--limit <n>] [--json] [--offline]
  *   tessera case <name> <displayId|id> [--json]
@@ -88,6 +88,8 @@ function progressPrinter(ctx: CliContext, name: string): { update(p: SyncProgres
   return {
     update(p) {
       if (p.profile !== name || p.phase === 'done' || p.phase === 'failed' || p.phase === 'cancelled') return;
+      // A kept removal is reported once, after the summary, with what to do about it.
+      if (p.phase === 'cleanup' && p.message) return;
       const label = p.message ?? (p.phase === 'tests' ? 'test definitions' : p.phase === 'cleanup' ? 'removing deleted cases' : 'cases');
       if (tty) {
         const width = 30;
@@ -127,6 +129,12 @@ async function runSync(ctx: CliContext, core: TesseraCore, name: string, options
     const removed = r.removed ? `, ${r.removed} removed` : '';
     const audit = r.audit !== undefined ? `, ${r.audit} audit events` : '';
     await ctx.out(`synced ${r.profile}: ${r.cases} cases, ${r.tests} test definitions${removed}${audit} in ${(r.durationMs / 1000).toFixed(1)} s\n`);
+    if (r.removalDeferred) {
+      await ctx.err(
+        `tessera: ${r.removalDeferred} cached cases of ${r.profile} are no longer listed by the server but were kept, because that is most of the cache; ` +
+          `the next sync removes them if the server still does not list them (or run \`tessera sync ${r.profile} --allow-mass-removal\`).\n`,
+      );
+    }
   } finally {
     printer.end();
     process.removeListener('SIGINT', onInterrupt);
@@ -166,8 +174,13 @@ export const registerCache: Registrar = (program: Command, ctx: CliContext) => {
     .description('download the TSS test definitions and cases of a profile into its encrypted offline cache')
     .argument('<name>', 'profile name')
     .option('--audit-days <n>', 'also cache this many days of audit log (0-365; overrides the syncAuditDays setting for this run)', parseAuditDays)
-    .action(async (name: string, opts: { auditDays?: number }) => {
-      await runSync(ctx, await ctx.core(), name, opts.auditDays !== undefined ? { auditDays: opts.auditDays } : undefined);
+    .option('--allow-mass-removal', 'remove the cases the server no longer lists even when that is most of the cache, without waiting for a confirming sync')
+    .action(async (name: string, opts: { auditDays?: number; allowMassRemoval?: boolean }) => {
+      const options: SyncOptions = {
+        ...(opts.auditDays !== undefined ? { auditDays: opts.auditDays } : {}),
+        ...(opts.allowMassRemoval ? { allowMassRemoval: true } : {}),
+      };
+      await runSync(ctx, await ctx.core(), name, Object.keys(options).length > 0 ? options : undefined);
     });
 
   program
@@ -256,8 +269,12 @@ export const registerCache: Registrar = (program: Command, ctx: CliContext) => {
       const result = await core.listAuditEvents(name, { ...(opts.case ? { caseId: opts.case } : {}), limit: opts.limit ?? 50 });
       await notice(ctx, name, result, false);
       if (result.data.length === 0 && !opts.case) {
-        // An empty unfiltered list almost always means the audit log was never synced (it is opt-in).
-        await ctx.err(`tessera: no audit log is cached for ${name}; enable it with --audit-days (\`tessera sync ${name} --audit-days 30\`) or the syncAuditDays setting.\n`);
+        // The audit log is opt-in: say whether it was never fetched, or fetched and empty.
+        await ctx.err(
+          result.window === null
+            ? `tessera: no audit log is cached for ${name}; enable it with --audit-days (\`tessera sync ${name} --audit-days 30\`) or the syncAuditDays setting.\n`
+            : `tessera: the audit log of ${name} has no events in the ${result.window.days} days before ${when(result.window.syncedAt)} (the last sync that fetched it).\n`,
+        );
       }
       if (opts.json) {
         await ctx.out(`${JSON.stringify(result.data, null, 2)}\n`);

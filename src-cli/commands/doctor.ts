@@ -5,6 +5,7 @@
  */
 import type { DoctorCheck, DoctorReport } from '../../src-shared/schemas.js';
 import { EXIT_CODES } from '../../src-shared/errors.js';
+import { TesseraError, loadOrphans } from '../../src-core/index.js';
 import type { Registrar } from '../context.js';
 
 /** The doctor's verdict on secrets ('secrets'), and the backend choice itself ('secret-backend'). */
@@ -35,11 +36,42 @@ export const registerDoctor: Registrar = (program, ctx) => {
     .command('doctor')
     .description('check the data directory, the secret backend (keychain or file vault) and the profiles')
     .option('--json', 'print the report as JSON')
-    .action(async (opts: { json?: boolean }) => {
+    .option('--remove-orphans', 'then remove keychain (or vault) entries of profiles config.json no longer has; asks first')
+    .option('--yes', 'with --remove-orphans: remove without asking (scripts)')
+    .action(async (opts: { json?: boolean; removeOrphans?: boolean; yes?: boolean }) => {
       // Not through ctx.core(): the doctor has to work when the core cannot be composed.
       const { cliDoctor } = await import('../compose.js');
       const report = await cliDoctor(ctx.env);
       await ctx.out(opts.json ? `${JSON.stringify(report, null, 2)}\n` : renderDoctor(report));
       ctx.setExitCode(doctorExitCode(report));
+      if (opts.removeOrphans) await removeOrphans(ctx, opts.yes === true);
     });
 };
+
+async function removeOrphans(ctx: Parameters<Registrar>[1], yes: boolean): Promise<void> {
+  const [{ cliOrphans }, { orphanProfileIds }, { confirm }] = await Promise.all([import('../compose.js'), loadOrphans(), import('../io.js')]);
+  const found = await cliOrphans(ctx.env);
+  const where = found.backend === 'keychain' ? 'the OS keychain' : 'the file vault';
+  if (found.orphans === null) {
+    throw new TesseraError('CONFIG_CORRUPT', 'config.json cannot be read, so orphaned entries cannot be told; run `tessera profile list` to set it aside, then try again.');
+  }
+  const orphans = found.orphans;
+  if (orphans.length === 0) {
+    await ctx.out(`No orphaned entries in ${where}.\n`);
+    return;
+  }
+  const what = `${orphans.length} ${orphans.length === 1 ? 'entry' : 'entries'} of profile id(s) ${orphanProfileIds(orphans).join(', ')} from ${where}`;
+  if (!yes) {
+    if (!process.stdin.isTTY) {
+      throw new TesseraError('INVALID_INPUT', `Removing ${what} needs a confirmation: run it in a terminal, or add --yes.`);
+    }
+    // The keychain is shared by every data directory of this user.
+    const shared = found.backend === 'keychain' ? ' Entries of another data directory (TESSERA_HOME) look the same.' : '';
+    if (!(await confirm(`Remove ${what}?${shared} [y/N] `))) {
+      await ctx.out('Nothing removed.\n');
+      return;
+    }
+  }
+  const removed = await found.remove(orphans);
+  await ctx.out(`Removed ${removed} orphaned ${removed === 1 ? 'entry' : 'entries'} from ${where}.\n`);
+}

@@ -1,79 +1,100 @@
 /**
- * `tessera exec <name> -- <command> [args...]`: runs a command with a fresh token and
- * the profile's URLs in its environment (ICAV2_ACCESS_TOKEN, ICAV2_SERVER_URL, the
- * TSS base URL, domain and workgroup), never in its argv.
- *
- * Behaves like the command itself to whoever started it: the child's exit code is
- * ours; SIGINT, SIGTERM and SIGHUP sent to us are forwarded to the child; when the
- * child dies of a signal, we die of the same one (128+n if that signal is ignored).
+ * `tessera exec <name> [--serve] [--project <name|id>] [--min-ttl <s>] -- <command> [args...]`:
+ * runs a command with a fresh token and the profile's URLs in its environment
+ * (ICAV2_ACCESS_TOKEN, ICAV2_SERVER_URL, ICAV2_BASE_URL, ICAV2_PROJECT_ID, the TSS base
+ * URL, domain and workgroup), never in its argv. With --serve, a loopback token endpoint
+ * (TESSERA_TOKEN_URL, TESSERA_TOKEN_AUTH) serves fresh tokens for as long as the command
+ * runs. The child's exit code and signals pass through (../child.ts).
  */
-import { spawn } from 'node:child_process';
-import { constants } from 'node:os';
-import { TesseraError } from '../../src-shared/errors.js';
-import type { Registrar } from '../context.js';
+import { InvalidArgumentError } from 'commander';
+import { TesseraError } from '../../src-core/index.js';
+import { childEnvironment, runChild } from '../child.js';
+import type { CliContext, Registrar } from '../context.js';
+import { parseSeconds } from './token.js';
 
-const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+export interface ChildOptions {
+  serve?: boolean;
+  project?: string;
+  minTtl?: number;
+}
 
-/** Variables the child does not need and should not inherit: the vault passphrase unlocks every key. */
-const WITHHELD = ['TESSERA_VAULT_PASSPHRASE'];
+const USAGE = 'tessera exec <name> [--serve] [--project <name|id>] [--min-ttl <seconds>] -- <command> [args...]';
+
+function seconds(value: string | undefined): number {
+  if (value === undefined) throw new TesseraError('INVALID_INPUT', `--min-ttl needs a number of seconds: ${USAGE}`);
+  try {
+    return parseSeconds(value);
+  } catch (error) {
+    throw new TesseraError('INVALID_INPUT', `--min-ttl: ${error instanceof InvalidArgumentError ? error.message : 'invalid value'}`);
+  }
+}
+
+/**
+ * Tessera's own options may also stand between the profile name and the command
+ * (`tessera exec lab --serve -- cmd`), where commander has already stopped parsing
+ * (everything after the name could belong to the command). They end at `--` or at the
+ * first word that is not one of them.
+ */
+export function splitCommand(first: string, rest: string[], parsed: ChildOptions): { options: ChildOptions; command?: string; args: string[] } {
+  const words = [first, ...rest];
+  const options = { ...parsed };
+  let i = 0;
+  for (; i < words.length; i++) {
+    const word = words[i]!;
+    if (word === '--') {
+      i += 1;
+      break;
+    }
+    const [flag, inline] = word.startsWith('--') && word.includes('=') ? [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)] : [word, undefined];
+    if (flag === '--serve' && inline === undefined) options.serve = true;
+    else if (flag === '--project') options.project = inline ?? words[++i];
+    else if (flag === '--min-ttl') options.minTtl = seconds(inline ?? words[++i]);
+    else if (word.startsWith('-')) throw new TesseraError('INVALID_INPUT', `Unknown option ${flag} before the command; put the command's own options after \`--\`: ${USAGE}`);
+    else break;
+    if (flag === '--project' && !options.project) throw new TesseraError('INVALID_INPUT', `--project needs a project name or id: ${USAGE}`);
+  }
+  const [command, ...args] = words.slice(i);
+  return { options, ...(command !== undefined && { command }), args };
+}
+
+/**
+ * Composes the environment for one child and runs it. Serving keeps the core composed
+ * while the child runs (the endpoint mints with it); otherwise nothing of ours stays open
+ * for what may be hours.
+ */
+export async function runWithProfile(ctx: CliContext, name: string, options: ChildOptions, command: string, args: string[]): Promise<void> {
+  const core = await ctx.core({ readMostly: true });
+  const tokenOptions = options.minTtl !== undefined ? { minTtlSeconds: options.minTtl } : {};
+  const extra = await core.execEnvironment(name, { ...tokenOptions, ...(options.project !== undefined && { project: options.project }) });
+  if (!options.serve) {
+    await ctx.dispose();
+    await runChild(ctx, command, args, childEnvironment(ctx.env, extra));
+    return;
+  }
+  const endpoint = await core.serveToken(name, tokenOptions);
+  try {
+    await runChild(ctx, command, args, childEnvironment(ctx.env, extra, endpoint.env));
+  } finally {
+    await endpoint.close();
+  }
+}
 
 export const registerExec: Registrar = (program, ctx) => {
   program
     .command('exec')
-    .description('run a command with ICAV2_ACCESS_TOKEN and the profile\'s URLs in its environment')
-    .usage('<name> -- <command> [args...]')
+    .description('run a command with ICAV2_ACCESS_TOKEN and the profile\'s URLs in its environment (--serve: fresh tokens for as long as it runs)')
+    .usage('<name> [--serve] [--project <name|id>] [--min-ttl <seconds>] -- <command> [args...]')
     .argument('<name>', 'profile name')
     .argument('<command>', 'the command to run (after --)')
     .argument('[args...]', 'its arguments')
+    .option('--serve', 'serve fresh tokens to the command on 127.0.0.1 (TESSERA_TOKEN_URL, TESSERA_TOKEN_AUTH) while it runs')
+    .option('--project <name|id>', 'set ICAV2_PROJECT_ID to this ICA project (looked up in the profile\'s tenant)')
+    .option('--min-ttl <seconds>', 'minimum lifetime left of every token handed out (default: the minTtlSeconds setting, 300)', parseSeconds)
     // Options after the command belong to it, not to tessera.
     .passThroughOptions()
-    .action(async (name: string, first: string, rest: string[]) => {
-      // With passThroughOptions commander hands `--` over as an operand.
-      const [command, ...args] = first === '--' ? rest : [first, ...rest];
-      if (!command) throw new TesseraError('INVALID_INPUT', 'No command given: tessera exec <name> -- <command> [args...]');
-
-      const core = await ctx.core({ readMostly: true });
-      const extra = await core.execEnvironment(name);
-      // Nothing of ours needs to stay open while the child runs (it may run for hours).
-      await ctx.dispose();
-
-      const env: NodeJS.ProcessEnv = { ...ctx.env, ...extra };
-      for (const key of WITHHELD) delete env[key];
-
-      const outcome = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
-        const child = spawn(command, args, { stdio: 'inherit', env });
-        const forward = (signal: NodeJS.Signals): void => {
-          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-        };
-        for (const sig of FORWARDED) process.on(sig, forward);
-        const cleanup = (): void => {
-          for (const sig of FORWARDED) process.removeListener(sig, forward);
-        };
-        child.once('error', (error: NodeJS.ErrnoException) => {
-          cleanup();
-          reject(error);
-        });
-        child.once('exit', (code, signal) => {
-          cleanup();
-          resolve({ code, signal });
-        });
-      }).catch((error: NodeJS.ErrnoException) => {
-        // Shell conventions: 127 command not found, 126 found but not executable.
-        if (error.code === 'ENOENT') return { notFound: `command not found: ${command}`, exit: 127 };
-        if (error.code === 'EACCES') return { notFound: `permission denied: ${command}`, exit: 126 };
-        throw error;
-      });
-
-      if ('notFound' in outcome) {
-        await ctx.err(`tessera: ${outcome.notFound}\n`);
-        ctx.setExitCode(outcome.exit);
-        return;
-      }
-      if (outcome.signal) {
-        ctx.setExitCode(128 + (constants.signals[outcome.signal] ?? 0));
-        ctx.setExitSignal(outcome.signal);
-        return;
-      }
-      ctx.setExitCode(outcome.code ?? 1);
+    .action(async (name: string, first: string, rest: string[], parsed: ChildOptions) => {
+      const { options, command, args } = splitCommand(first, rest, parsed);
+      if (!command) throw new TesseraError('INVALID_INPUT', `No command given: ${USAGE}`);
+      await runWithProfile(ctx, name, options, command, args);
     });
 };

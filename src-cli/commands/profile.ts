@@ -5,7 +5,7 @@
 import { Option, type Command } from 'commander';
 import type { CredentialInput, ProfileView } from '../../src-shared/schemas.js';
 import { REGIONS } from '../../src-shared/regions.js';
-import { TesseraError } from '../../src-shared/errors.js';
+import { TesseraError, lookupProfile } from '../../src-core/index.js';
 import type { CliContext, Registrar } from '../context.js';
 import { readKeyFile, readSecretFromStdin } from '../io.js';
 import { age, table } from '../format.js';
@@ -72,8 +72,31 @@ function describe(p: ProfileView): string {
 
 const backendLabel = (b: string): string => (b === 'file' ? 'the encrypted file vault' : b === 'keychain' ? 'the OS keychain' : `the ${b} store`);
 
-async function findProfile(ctx: CliContext, name: string): Promise<ProfileView | undefined> {
-  return (await (await ctx.core()).listProfiles()).find((p) => p.name === name);
+/** The platform could not be asked (as opposed to: it refused the key). */
+const UNREACHABLE = new Set(['NETWORK', 'TIMEOUT', 'SERVER_ERROR', 'RATE_LIMITED']);
+
+/**
+ * Runs a change that checks the credential by minting first. When the platform cannot be
+ * reached, nothing was stored: the message says so and names the way to store it anyway.
+ */
+async function verifying<T>(command: string, change: () => Promise<T>): Promise<T> {
+  try {
+    return await change();
+  } catch (error) {
+    if (error instanceof TesseraError && UNREACHABLE.has(error.code)) {
+      throw new TesseraError(
+        error.code,
+        `${error.message}. Nothing was stored: the key could not be checked. To store it without checking, run the same command with --no-verify (\`${command} --no-verify\`).`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+/** The core's lookup rule over the profile list (exact name, else one case-insensitive match). */
+async function findProfile(ctx: CliContext, name: string): Promise<ProfileView> {
+  return lookupProfile(await (await ctx.core()).listProfiles(), name);
 }
 
 export const registerProfile: Registrar = (program, ctx) => {
@@ -95,7 +118,7 @@ export const registerProfile: Registrar = (program, ctx) => {
   ).action(async (name: string, opts: CredentialOptions & { domain: string; region: string; workgroup?: string; icaUrl?: string; tssUrl?: string; includeIdentifiers?: boolean; verify: boolean }) => {
     const credential = await readCredential(ctx, name, opts);
     const core = await ctx.core();
-    const view = await core.addProfile({
+    const view = await verifying(`tessera profile add ${name} …`, () => core.addProfile({
       name,
       domain: opts.domain,
       region: opts.region,
@@ -105,7 +128,7 @@ export const registerProfile: Registrar = (program, ctx) => {
       includeIdentifiers: opts.includeIdentifiers === true,
       credential,
       verify: opts.verify,
-    });
+    }));
     const backend = await ctx.secretBackend();
     await ctx.out(`Added profile ${describe(view)}.\n`);
     await ctx.out(`${view.credentialKind === 'api-key' ? 'The key' : 'The password'} is stored in ${backendLabel(backend)}${opts.verify ? ', and the platform accepted it' : ' (not verified: --no-verify)'}.\n`);
@@ -148,14 +171,15 @@ export const registerProfile: Registrar = (program, ctx) => {
   credentialOptions(
     profile
       .command('rotate')
-      .description('replace the stored key after regenerating it under Manage API Keys')
-      .argument('<name>', 'profile name'),
+      .description('replace the stored key after regenerating it under Manage API Keys (checked by minting first)')
+      .argument('<name>', 'profile name')
+      .addOption(new Option('--no-verify', 'store the new key without minting a test token first')),
     false,
-  ).action(async (name: string, opts: CredentialOptions) => {
+  ).action(async (name: string, opts: CredentialOptions & { verify: boolean }) => {
     const existing = await findProfile(ctx, name);
-    if (!existing) throw new TesseraError('PROFILE_NOT_FOUND', `No profile named "${name}".`);
-    const credential = await readCredential(ctx, name, opts, existing.username);
-    const view = await (await ctx.core()).replaceCredential(name, credential);
+    const credential = await readCredential(ctx, existing.name, opts, existing.username);
+    const core = await ctx.core();
+    const view = await verifying(`tessera profile rotate ${existing.name} …`, () => core.replaceCredential(existing.name, credential, { verify: opts.verify }));
     await ctx.out(`Replaced the ${view.credentialKind === 'api-key' ? 'key' : 'password'} of profile ${describe(view)}; cached tokens were discarded.\n`);
   });
 };

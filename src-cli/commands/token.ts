@@ -3,13 +3,14 @@
  * and pipes work; anything meant for people goes to stderr, and only to a terminal.
  */
 import { InvalidArgumentError, Option } from 'commander';
+import { shellQuote } from '../../src-core/index.js';
 import type { Registrar } from '../context.js';
 import { remaining } from '../format.js';
 
 const TOKEN_FORMATS = ['jwt', 'header', 'env', 'json'] as const;
 type CliTokenFormat = (typeof TOKEN_FORMATS)[number];
 
-function parseSeconds(value: string): number {
+export function parseSeconds(value: string): number {
   if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError('Expected a whole number of seconds.');
   const n = Number(value);
   if (n > 86_400) throw new InvalidArgumentError('At most 86400 seconds (one day).');
@@ -20,15 +21,15 @@ function parseSeconds(value: string): number {
  * The token in the requested shape. `json.source` is "cache" or "minted": a token
  * extended through `:refresh` is new to the caller too, so it reports as "minted".
  */
-function formatToken(format: CliTokenFormat, token: string, expiresAt: string, source: 'cache' | 'minted' | 'refreshed'): string {
+export function formatToken(format: CliTokenFormat, token: string, expiresAt: string, source: 'cache' | 'minted' | 'refreshed'): string {
   switch (format) {
     case 'jwt':
       return `${token}\n`;
     case 'header':
       return `Authorization: Bearer ${token}\n`;
     case 'env':
-      // A JWT is base64url and dots only, so it needs no shell quoting.
-      return `export ICAV2_ACCESS_TOKEN=${token}\n`;
+      // Meant for `eval "$(tessera token … --format env)"`: quoted, whatever the token holds.
+      return `export ICAV2_ACCESS_TOKEN=${shellQuote(token)}\n`;
     case 'json':
       return `${JSON.stringify({ token, expiresAt, source: source === 'cache' ? 'cache' : 'minted' })}\n`;
   }

@@ -174,6 +174,11 @@ export function countPendingDetails(db: Database): number {
   return stmt(db, 'SELECT count(*) FROM cases WHERE detail_current = 0').pluck().get() as number;
 }
 
+/** How many cases the pass with `generation` has not seen (what a sweep would delete). */
+export function countUnseen(db: Database, generation: number): number {
+  return stmt(db, 'SELECT count(*) FROM cases WHERE generation < ?').pluck().get(generation) as number;
+}
+
 /*
  * Deleting a case: its case_docs and case_tags rows go with it through their foreign keys
  * (ON DELETE CASCADE; openDatabase turns foreign keys on). The full-text index is a

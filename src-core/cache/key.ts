@@ -2,6 +2,10 @@
  * The cache key: 32 random bytes per profile, kept in the profile's cache-key slot of
  * the secret store (OS keychain or file vault), base64-encoded. The cache file is
  * useless without it, so losing the keychain entry costs a re-sync and nothing else.
+ *
+ * Several processes (the app, `tessera sync`, `tessera cases`) may open a new cache at
+ * the same moment: a key is only ever created under the profile's key lock, after
+ * reading again under that lock (see openCache), so they all end up with one key.
  */
 import { randomBytes } from 'node:crypto';
 import type { SecretSlot } from '../profiles/repository.js';
@@ -19,7 +23,7 @@ export async function readCacheKey(slot: SecretSlot): Promise<string | null> {
   return decode(await slot.get());
 }
 
-/** Stores a new random key (after the old cache was set aside). */
+/** Stores a new random key (the caller holds the key lock and found none, or set the old cache aside). */
 export async function replaceCacheKey(slot: SecretSlot): Promise<string> {
   const bytes = randomBytes(KEY_BYTES);
   await slot.set(bytes.toString('base64'));

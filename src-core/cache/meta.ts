@@ -13,7 +13,11 @@ export type MetaKey =
   | 'identifiers'
   /** ISO time of the last failed refresh (sync or single read) since the last success. */
   | 'refresh_failed_at'
-  | 'tests_synced_at';
+  /** Cases a clean pass would have removed but kept as too many at once; the next clean pass confirms or clears it. */
+  | 'pending_mass_removal'
+  | 'tests_synced_at'
+  /** JSON `{days, syncedAt}`: the audit window the last sync fetched completely. */
+  | 'audit_window';
 
 export function getMeta(db: Database, key: MetaKey): string | null {
   return (stmt(db, 'SELECT value FROM meta WHERE key = ?').pluck().get(key) as string | undefined) ?? null;

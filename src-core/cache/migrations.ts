@@ -129,6 +129,8 @@ export function migrate(db: Database): number {
   for (let v = from; v < SCHEMA_VERSION; v++) {
     const step = MIGRATIONS[v]!;
     db.transaction(() => {
+      // Another process opening the same new cache may have run this step since we looked.
+      if ((db.pragma('user_version', { simple: true }) as number) > v) return;
       step(db);
       db.pragma(`user_version = ${v + 1}`);
     }).immediate();

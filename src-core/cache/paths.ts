@@ -18,6 +18,15 @@ export function cacheFile(dataDir: string, profileId: string): string {
   return join(cacheDir(dataDir), `${profileId}.db`);
 }
 
+/**
+ * The cross-process lock under which a profile's cache key is created and under which a
+ * cache file is set aside for want of a key (several processes may open a new cache at once).
+ */
+export function cacheKeyLockFile(dataDir: string, profileId: string): string {
+  cacheFile(dataDir, profileId); // the same check of the id
+  return join(dataDir, 'locks', `cachekey-${profileId}.lock`);
+}
+
 /** SQLite's companions of a database file in WAL mode. */
 export const SIDECAR_SUFFIXES = ['-wal', '-shm', '-journal'] as const;
 

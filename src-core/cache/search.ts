@@ -11,6 +11,8 @@
  *   `CASE-2024-0012`, and `smi` finds `Smith`.
  * - Indexed fields: display id, test name, status, subState, tags, sample ids and
  *   names, and patient names and MRN when the profile opted in.
+ * - A term of two or more letters that starts the initialism of a test definition's
+ *   name also matches that test's cases: TSO finds TruSight Oncology 500 (initialisms.ts).
  *
  * Sorting: by created, updated or due date (newest first unless asked otherwise) or by
  * display id; cases without that date last; ties in the order they were first cached.
@@ -26,6 +28,7 @@
 import type { CaseQuery, CaseSummary, Facet } from '../../src-shared/schemas.js';
 import { TesseraError } from '../errors.js';
 import { normalizeDate } from '../tss/dates.js';
+import { isInitialismOf } from './initialisms.js';
 import type { Database } from './sqlite.js';
 import { stmt } from './statements.js';
 import { parseStringArray } from '../json.js';
@@ -41,19 +44,28 @@ const MAX_TERMS = 16;
 /** Token characters of FTS5's unicode61 tokenizer by default: letters, numbers, private use. */
 const TOKEN_CHAR = /[\p{L}\p{N}\p{Co}]/u;
 
+const quoted = (text: string) => `"${text.replace(/"/g, '""')}"`;
+
 /**
  * The FTS5 MATCH expression for the user's text, or null when it has no searchable
  * token. Each term becomes a quoted phrase with a prefix star; quoting means nothing
- * the user types is interpreted as FTS syntax.
+ * the user types is interpreted as FTS syntax. A term that is the initialism of some of
+ * `testNames` (initialisms.ts) also matches those names in the test-name column.
  */
-export function ftsExpression(text: string | undefined): string | null {
+export function ftsExpression(text: string | undefined, testNames: readonly string[] = []): string | null {
   if (!text) return null;
   const terms = text
     .split(/\s+/)
     .filter((t) => TOKEN_CHAR.test(t))
     .slice(0, MAX_TERMS);
   if (terms.length === 0) return null;
-  return terms.map((t) => `"${t.replace(/"/g, '""')}"*`).join(' AND ');
+  return terms
+    .map((t) => {
+      const term = `${quoted(t)}*`;
+      const names = testNames.filter((name) => isInitialismOf(t, name) && TOKEN_CHAR.test(name));
+      return names.length ? `(${[term, ...names.map((name) => `test_name : ${quoted(name)}`)].join(' OR ')})` : term;
+    })
+    .join(' AND ');
 }
 
 interface Bounds {
@@ -250,8 +262,13 @@ function textHits(db: Database, match: string | null): HitsMode {
   return hits < (stmt(db, 'SELECT count(*) FROM cases').pluck().get() as number) ? 'probe' : 'none';
 }
 
+/** The tenant's test-definition names (a dozen rows), whose initialisms a search term may stand for. */
+function testNames(db: Database): string[] {
+  return stmt(db, 'SELECT DISTINCT name FROM tests WHERE name IS NOT NULL').pluck().all() as string[];
+}
+
 export function searchCases(db: Database, q: CaseQuery): SearchOutcome {
-  const match = ftsExpression(q.text);
+  const match = ftsExpression(q.text, q.text ? testNames(db) : []);
   const bounds = dateBounds(q);
   const limit = q.limit ?? DEFAULT_LIMIT;
   const offset = q.offset ?? 0;

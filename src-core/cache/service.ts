@@ -21,7 +21,7 @@ import type { TesseraApi, TesseraEvent } from '../../src-shared/contract.js';
 import {
   AuditQuerySchema,
   CaseQuerySchema,
-  type AuditEvent,
+  type AuditList,
   type CacheStatus,
   type CaseDetail,
   type CaseSearchResult,
@@ -44,7 +44,7 @@ import { tssUrlOf } from '../profiles/view.js';
 import type { SettingsService } from '../settings.js';
 import { parseInput } from '../validate.js';
 import { runSync, type ProgressUpdate } from '../sync/engine.js';
-import { createTssClient, type SearchVersion, type TssClient } from '../tss/client.js';
+import { AUDIT_TIMEOUT_SCALE, createTssClient, type SearchVersion, type TssClient } from '../tss/client.js';
 import { normalizeDate } from '../tss/dates.js';
 import { toCaseInput, toTestDefinition } from '../tss/normalize.js';
 import { cacheFile, deleteCacheFiles } from './paths.js';
@@ -185,7 +185,7 @@ function createCacheService(deps: CacheServiceDeps): CacheService {
   }
 
   /** A TSS client for one operation (a read, a sync): it reads the profile's credential once. */
-  function clientFor(profile: StoredProfile, kind: 'read' | 'sync'): TssClient {
+  function clientFor(profile: StoredProfile, kind: 'read' | 'sync', auditTimeoutMs?: number): TssClient {
     const credentials = deps.profiles.credentials();
     return createTssClient({
       http: deps.http,
@@ -200,9 +200,10 @@ function createCacheService(deps: CacheServiceDeps): CacheService {
         return { kind: 'api-key', apiKey: credential.apiKey };
       },
       onSearchVersion: (v) => rememberSearchVersion(profile, v),
+      ...(auditTimeoutMs !== undefined ? { auditTimeoutMs } : {}),
       ...(kind === 'read'
         ? // Interactive reads: a short wait and one retry; the cached answer is already at hand.
-          { timeoutMs: readTimeoutMs, pageTimeoutMs: readTimeoutMs, retry: { maxAttempts: 2, budgetMs: readTimeoutMs } }
+          { timeoutMs: readTimeoutMs, retry: { maxAttempts: 2, budgetMs: readTimeoutMs } }
         : opts.retry
           ? { retry: opts.retry }
           : {}),
@@ -332,8 +333,14 @@ function createCacheService(deps: CacheServiceDeps): CacheService {
     return (await deps.settings.get()).syncAuditDays;
   }
 
-  async function doSync(profile: StoredProfile, controller: AbortController, auditDays: number): Promise<SyncResult> {
+  /** The audit log's per-request timeout: AUDIT_TIMEOUT_SCALE times the requestTimeoutSeconds setting (read at each sync, as the HTTP helper reads it). */
+  async function auditTimeoutMs(): Promise<number> {
+    return AUDIT_TIMEOUT_SCALE * (await deps.settings.get()).requestTimeoutSeconds * 1000;
+  }
+
+  async function doSync(profile: StoredProfile, controller: AbortController, auditDays: number, allowMassRemoval: boolean): Promise<SyncResult> {
     const started = clock.now();
+    const auditTimeout = auditDays > 0 ? await auditTimeoutMs() : undefined;
     const lockPath = join(deps.dataDir, 'locks', `sync-${profile.id}.lock`);
     // One sync per profile across processes (the app and CLI runs); a killed one's lock is broken by pid.
     return withFileLock(
@@ -344,7 +351,7 @@ function createCacheService(deps: CacheServiceDeps): CacheService {
           (store) =>
             runSync({
               store,
-              client: clientFor(profile, 'sync'),
+              client: clientFor(profile, 'sync', auditTimeout),
               clock,
               includeIdentifiers: profile.includeIdentifiers,
               signal: controller.signal,
@@ -353,6 +360,7 @@ function createCacheService(deps: CacheServiceDeps): CacheService {
               ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
               ...(opts.detailConcurrency ? { detailConcurrency: opts.detailConcurrency } : {}),
               ...(auditDays > 0 ? { auditDays } : {}),
+              ...(allowMassRemoval ? { allowMassRemoval } : {}),
               ...(deps.logger ? { logger: deps.logger } : {}),
             }),
           'recreate',
@@ -370,6 +378,7 @@ function createCacheService(deps: CacheServiceDeps): CacheService {
           syncedAt: result.syncedAt,
           durationMs: clock.now() - started,
           ...(auditDays > 0 ? { audit: result.audit } : {}),
+          ...(result.removalDeferred > 0 ? { removalDeferred: result.removalDeferred } : {}),
         };
       },
       {
@@ -389,7 +398,7 @@ function createCacheService(deps: CacheServiceDeps): CacheService {
     const controller = new AbortController();
     const promise = (async () => {
       try {
-        const result = await doSync(profile, controller, await auditDaysFor(options?.auditDays));
+        const result = await doSync(profile, controller, await auditDaysFor(options?.auditDays), options?.allowMassRemoval === true);
         noteSuccess(profile);
         return result;
       } catch (error) {
@@ -416,7 +425,7 @@ function createCacheService(deps: CacheServiceDeps): CacheService {
     return promise;
   }
 
-  async function listAuditEvents(name: string, query?: unknown): Promise<Cached<AuditEvent[]>> {
+  async function listAuditEvents(name: string, query?: unknown): Promise<AuditList> {
     const q = parseInput(AuditQuerySchema, query ?? {}, 'Invalid audit query');
     const profile = await profileNamed(name);
     return withStore(profile, (store) => {
@@ -428,7 +437,7 @@ function createCacheService(deps: CacheServiceDeps): CacheService {
         ...(since !== undefined ? { since } : {}),
         limit: q.limit ?? 1000,
       });
-      return { data, ...freshness(profile, store, isOffline(profile)) };
+      return { data, window: auditWindow(store.meta('audit_window')), ...freshness(profile, store, isOffline(profile)) };
     });
   }
 
@@ -473,6 +482,16 @@ function createCacheService(deps: CacheServiceDeps): CacheService {
       await closeAll();
     },
   };
+}
+
+function auditWindow(stored: string | null): AuditList['window'] {
+  if (!stored) return null;
+  try {
+    const w = JSON.parse(stored) as { days?: unknown; syncedAt?: unknown };
+    return typeof w.days === 'number' && typeof w.syncedAt === 'string' ? { days: w.days, syncedAt: w.syncedAt } : null;
+  } catch {
+    return null;
+  }
 }
 
 function errorMessage(error: unknown): string {

@@ -6,8 +6,16 @@
  * reports as damaged is renamed to `<file>.corrupt-<timestamp>` (with its WAL), never
  * deleted, and never repaired in place; the next sync rebuilds the cache from the
  * server. Profiles and secrets are not touched, except that a missing key is replaced.
+ *
+ * Several processes may open a profile's cache for the first time at once. The key is
+ * created (read again, then created if still missing) under a cross-process lock, and
+ * a file is never set aside because of that race: a file without a key is set aside
+ * only under the same lock, a new (missing or empty) file is created and initialised
+ * under it too, and a file that does not open is tried once more under the lock with
+ * the key read again from the secret store (another process may have created the key,
+ * or been initialising the file, a moment ago) before it counts as damaged.
  */
-import { closeSync, existsSync, mkdirSync, openSync, promises as fs } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, promises as fs, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AuditEvent, CaseDetail, CaseQuery, TestDefinition } from '../../src-shared/schemas.js';
 import { TesseraError } from '../errors.js';
@@ -18,10 +26,11 @@ import type { CaseInput } from '../tss/normalize.js';
 import { listAudit, upsertAudit, type AuditFilter } from './audit.js';
 import * as cases from './cases.js';
 import { countCases, idForDisplayId, readCase } from './detail.js';
+import { withFileLock } from '../config/lock.js';
 import { readCacheKey, replaceCacheKey } from './key.js';
 import { getMeta, getNumber, setMeta, type MetaKey } from './meta.js';
 import { migrate, NewerSchemaError } from './migrations.js';
-import { cacheFile, SIDECAR_SUFFIXES } from './paths.js';
+import { cacheFile, cacheKeyLockFile, SIDECAR_SUFFIXES } from './paths.js';
 import { searchCases, type SearchOutcome } from './search.js';
 import { isCorruptionError, loadSqlite, openDatabase, type Database } from './sqlite.js';
 import { countTests, listTests, replaceTests, type TestInput } from './tests.js';
@@ -46,6 +55,10 @@ export interface OpenedCache {
   /** Where a damaged file was moved, when this open had to set one aside. */
   setAside?: string;
 }
+
+/** A sweep removing more than this share of the cache and more than MASS_REMOVAL_MIN cases waits for a confirming pass. */
+export const MASS_REMOVAL_SHARE = 0.5;
+export const MASS_REMOVAL_MIN = 10;
 
 function stamp(ms: number): string {
   return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
@@ -81,21 +94,35 @@ export async function openCache(options: OpenCacheOptions): Promise<OpenedCache>
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const Sqlite = await loadSqlite();
 
+  const underKeyLock = <T>(fn: () => Promise<T>): Promise<T> =>
+    withFileLock(cacheKeyLockFile(options.dataDir, options.profileId), fn, {
+      timeoutMs: 30_000,
+      onTimeout: () => new TesseraError('TIMEOUT', 'Another Tessera process is holding the offline cache key of this profile; try again in a moment.'),
+    });
+
   let key = await readCacheKey(options.key);
   let setAsidePath: string | undefined;
   let reason: unknown;
 
-  if (existsSync(file) && !key) {
-    // The file exists but its key is gone (keyring reset, another machine's copy): unreadable for good.
-    setAsidePath = await setAside(file, clock);
-    reason = new Error('the cache key is missing from the secret store');
+  if (!key) {
+    key = await underKeyLock(async () => {
+      // Another process may have created the key (and the file with it) while we waited.
+      const current = await readCacheKey(options.key);
+      if (current) return current;
+      if (existsSync(file)) {
+        // The file exists but its key is gone (keyring reset, another machine's copy): unreadable for good.
+        setAsidePath = await setAside(file, clock);
+        reason = new Error('the cache key is missing from the secret store');
+      }
+      return replaceCacheKey(options.key);
+    });
   }
-  key ??= await replaceCacheKey(options.key);
+  let keyHex: string = key;
 
   const tryOpen = (): CacheStore => {
     // Created with owner-only permissions; SQLite gives its WAL and SHM the same mode.
     if (!existsSync(file)) createEmpty(file);
-    const db = openDatabase(Sqlite, file, { keyHex: key });
+    const db = openDatabase(Sqlite, file, { keyHex });
     try {
       migrate(db);
     } catch (error) {
@@ -105,13 +132,34 @@ export async function openCache(options: OpenCacheOptions): Promise<OpenedCache>
     return new CacheStore(db, file, clock);
   };
 
+  const isNew = (): boolean => !existsSync(file) || statSync(file).size === 0;
+
   try {
     if (setAsidePath && options.onCorrupt === 'throw') throw corruptError(setAsidePath, reason);
-    return { store: tryOpen(), ...(setAsidePath ? { setAside: setAsidePath } : {}) };
-  } catch (error) {
-    if (error instanceof TesseraError) throw error;
-    if (!isCorruptionError(error) && !(error instanceof NewerSchemaError)) throw error;
-    setAsidePath = await setAside(file, clock);
+    // SQLCipher picks a file's salt when it first opens it empty: two processes initialising
+    // one new file at once would each write pages the other cannot read, so only one does.
+    const store = isNew() ? await underKeyLock(async () => tryOpen()) : tryOpen();
+    return { store, ...(setAsidePath ? { setAside: setAsidePath } : {}) };
+  } catch (firstError) {
+    if (firstError instanceof TesseraError) throw firstError;
+    if (!isCorruptionError(firstError) && !(firstError instanceof NewerSchemaError)) throw firstError;
+    let error: unknown = firstError;
+    const retried = await underKeyLock(async () => {
+      if (isCorruptionError(error)) {
+        // Not necessarily damage: the key may have been created by another process since we
+        // read it, or the file been initialised meanwhile. Once more, with the current key.
+        keyHex = (await readCacheKey(options.key)) ?? keyHex;
+        try {
+          return tryOpen();
+        } catch (again) {
+          if (!isCorruptionError(again) && !(again instanceof NewerSchemaError)) throw again;
+          error = again;
+        }
+      }
+      setAsidePath = await setAside(file, clock);
+      return undefined;
+    });
+    if (retried) return { store: retried };
     options.logger?.warn('offline cache set aside', { reason: error instanceof NewerSchemaError ? 'newer schema' : (error as { code?: string }).code, file: setAsidePath });
     if (options.onCorrupt === 'throw') throw corruptError(setAsidePath, error);
     return { store: tryOpen(), setAside: setAsidePath };
@@ -190,18 +238,37 @@ export class CacheStore {
     cases.writeDetail(this.db, input, this.currentGeneration(), includeIdentifiers);
   }
 
-  /** Ends a complete pass: removes what it did not see (when `sweep`), records the time. */
-  completePass(generation: number, options: { sweep: boolean }): { removed: number; syncedAt: string } {
+  /**
+   * Ends a complete pass: removes what it did not see (when `sweep`), records the time.
+   *
+   * A sweep that would remove more than MASS_REMOVAL_SHARE of the cache and more than
+   * MASS_REMOVAL_MIN cases is deferred (`deferred` says how many were kept) and noted in
+   * the meta; the next clean pass that again would remove that much confirms it and
+   * sweeps. `allowMassRemoval` sweeps at once. A pass that is not clean leaves the note.
+   */
+  completePass(generation: number, options: { sweep: boolean; allowMassRemoval?: boolean }): { removed: number; deferred: number; syncedAt: string } {
     const syncedAt = new Date(this.clock.now()).toISOString();
     let removed = 0;
+    let deferred = 0;
     this.db.transaction(() => {
-      if (options.sweep) removed = cases.sweep(this.db, generation);
+      if (options.sweep) {
+        const unseen = cases.countUnseen(this.db, generation);
+        const mass = unseen > MASS_REMOVAL_MIN && unseen > countCases(this.db) * MASS_REMOVAL_SHARE;
+        const confirmed = getMeta(this.db, 'pending_mass_removal') !== null;
+        if (mass && !confirmed && !options.allowMassRemoval) {
+          deferred = unseen;
+          setMeta(this.db, 'pending_mass_removal', String(unseen));
+        } else {
+          removed = cases.sweep(this.db, generation);
+          setMeta(this.db, 'pending_mass_removal', null);
+        }
+      }
       setMeta(this.db, 'generation', String(generation));
       setMeta(this.db, 'pending_generation', null);
       setMeta(this.db, 'synced_at', syncedAt);
       setMeta(this.db, 'refresh_failed_at', null);
     }).immediate();
-    return { removed, syncedAt };
+    return { removed, deferred, syncedAt };
   }
 
   replaceTests(tests: readonly TestInput[]): number {

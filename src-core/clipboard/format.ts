@@ -1,15 +1,11 @@
 /** The shapes a token can be copied in; the same ones the CLI prints. */
 import type { TokenFormat } from '../../src-shared/schemas.js';
+import { shellQuote } from '../shell/quote.js';
 
 export interface FormatTarget {
   domain: string;
   tssUrl: string;
   workgroup?: string;
-}
-
-/** Single-quoted for a POSIX shell; the JWT and our URLs never contain a quote, but a workgroup id could. */
-function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
 export function formatToken(format: TokenFormat, jwt: string, target: FormatTarget): string {
@@ -19,7 +15,7 @@ export function formatToken(format: TokenFormat, jwt: string, target: FormatTarg
     case 'header':
       return `Authorization: Bearer ${jwt}`;
     case 'env':
-      return `export ICAV2_ACCESS_TOKEN=${jwt}`;
+      return `export ICAV2_ACCESS_TOKEN=${shellQuote(jwt)}`;
     case 'curl': {
       const url = `${target.tssUrl.replace(/\/+$/, '')}/crs/api/v2/cases/search?pageNumber=0&pageSize=20`;
       const parts = [

@@ -6,9 +6,10 @@
  *
  * A lock left behind by a crashed process is detected as stale when its owner pid
  * no longer exists on this host, or when it is older than `staleMs` (critical
- * sections take milliseconds, so a lock that old is abandoned).
+ * sections take milliseconds, so a lock that old is abandoned); `breakIfStale` says
+ * how concurrent waiters break it without deleting a lock taken meanwhile.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
@@ -104,17 +105,64 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-async function breakIfStale(lockPath: string, staleMs: number): Promise<void> {
+/** Test hooks to force interleavings of concurrent breakers (never set in production). */
+export interface BreakHooks {
+  /** A breaker found the lock stale. */
+  onStale?: () => Promise<void>;
+  /** A breaker is about to remove the lock it found stale. */
+  beforeRemove?: () => Promise<void>;
+}
+
+/**
+ * Removes `lockPath` if it is stale, atomically with respect to other breakers.
+ *
+ * Reading, comparing and deleting are three steps, so two waiters that both saw the
+ * same stale lock could otherwise both delete "it": the first removes the stale lock, a
+ * third process takes the lock, and the second deletes that fresh lock, leaving two
+ * holders. Breakers therefore serialise per stale lock: the one that creates (O_EXCL)
+ * the marker `<lock>.break-<hash of the stale lock's content and mtime>` re-reads the
+ * lock and removes it only if it is still exactly what it saw; the others do nothing
+ * and retry the lock as usual. Under the marker the compare-then-remove cannot be
+ * overtaken: the stale lock leaves only through a breaker of that same lock (who needs
+ * the marker) or its owner (dead, or stuck past `staleMs`, which is what stale means),
+ * and a fresh lock can only appear after it has left. Content carries a random nonce,
+ * so a later lock never matches an older one. The marker is removed after the break;
+ * a breaker that crashes within those few milliseconds leaves a marker that later
+ * waiters delete once it is older than `staleMs`.
+ */
+export async function breakIfStale(lockPath: string, staleMs: number, hooks: BreakHooks = {}): Promise<void> {
   const seen = await readLock(lockPath);
   if (!seen) return;
   const age = Date.now() - seen.mtimeMs;
   const deadOwner = seen.info !== null && seen.info.host === hostname() && seen.info.pid !== process.pid && !pidAlive(seen.info.pid);
-  // An unparseable lock younger than a second is most likely still being written.
+  // An unparseable lock younger than staleMs is most likely still being written.
   if (!deadOwner && age < staleMs) return;
-  // Re-read just before removing so we do not delete a fresh lock that replaced the stale one.
-  const again = await readLock(lockPath);
-  if (!again || again.raw !== seen.raw) return;
-  await fs.rm(lockPath, { force: true });
+  await hooks.onStale?.();
+  const marker = `${lockPath}.break-${createHash('sha256').update(`${seen.mtimeMs}\n${seen.raw}`).digest('hex').slice(0, 16)}`;
+  try {
+    await fs.writeFile(marker, JSON.stringify({ pid: process.pid, host: hostname(), at: Date.now() }), { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    await removeAbandonedMarker(marker, staleMs);
+    return; // another waiter is breaking this lock
+  }
+  try {
+    const again = await readLock(lockPath);
+    if (!again || again.raw !== seen.raw || again.mtimeMs !== seen.mtimeMs) return;
+    await hooks.beforeRemove?.();
+    await fs.rm(lockPath, { force: true });
+  } finally {
+    await fs.rm(marker, { force: true });
+  }
+}
+
+async function removeAbandonedMarker(marker: string, staleMs: number): Promise<void> {
+  try {
+    const stat = await fs.stat(marker);
+    if (Date.now() - stat.mtimeMs >= staleMs) await fs.rm(marker, { force: true });
+  } catch {
+    // Gone already: its breaker finished.
+  }
 }
 
 async function release(lockPath: string, nonce: string): Promise<void> {

@@ -1,11 +1,13 @@
 /**
  * Maps HTTP outcomes to typed errors. Messages name the endpoint (method, origin and
  * path, never the query) and the status, plus the server's own explanation when it
- * sent one (ICA Problem `title`/`detail`, TSS `code`/`message`), with every header
- * value of the request scrubbed out of it, so a server that echoes a key cannot leak it.
+ * sent one (ICA Problem `title`/`detail`, TSS `code`/`message`), redacted (every
+ * registered secret, every header value of the request, credential-shaped text), so a
+ * server that echoes a key cannot leak it.
  */
 import type { ErrorCode } from '../../src-shared/errors.js';
 import { TesseraError } from '../errors.js';
+import { redactForeign } from '../redact.js';
 
 /** What the server said about a failure, from an RFC 7807 Problem (ICA) or a TSS error body. */
 export interface ServerProblem {
@@ -34,8 +36,6 @@ export class HttpStatusError extends TesseraError {
   }
 }
 
-const MAX_REASON = 300;
-
 function str(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
@@ -60,23 +60,12 @@ export function parseProblem(text: string): ServerProblem | undefined {
   return Object.keys(problem).length ? problem : undefined;
 }
 
-/** Removes each secret (and control characters) from server-provided text and bounds its length. */
-export function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret.length >= 6) out = out.split(secret).join('[redacted]');
-  }
-  // eslint-disable-next-line no-control-regex
-  out = out.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-  return out.length > MAX_REASON ? `${out.slice(0, MAX_REASON)}…` : out;
-}
-
-function describeProblem(problem: ServerProblem | undefined, secrets: readonly string[]): string {
+export function describeProblem(problem: ServerProblem | undefined, secrets: readonly string[]): string {
   if (!problem) return '';
   const parts = [problem.title, problem.detail].filter((p): p is string => !!p);
   if (parts.length === 0 && problem.code) parts.push(problem.code);
   const unique = parts.filter((p, i) => parts.indexOf(p) === i);
-  return unique.length ? `: ${scrub(unique.join(' — '), secrets)}` : '';
+  return unique.length ? `: ${redactForeign(unique.join(' — '), secrets)}` : '';
 }
 
 const REASONS: Record<number, string> = {
@@ -96,7 +85,7 @@ const REASONS: Record<number, string> = {
   504: 'Gateway Timeout',
 };
 
-function codeForStatus(status: number): ErrorCode {
+export function codeForStatus(status: number): ErrorCode {
   if (status === 401) return 'CREDENTIALS_REJECTED';
   if (status === 403) return 'FORBIDDEN';
   if (status === 404) return 'NOT_FOUND';

@@ -13,10 +13,11 @@ import type { Clock, FetchPort, Logger } from '../ports.js';
 import { systemClock } from '../ports.js';
 import { TesseraError } from '../errors.js';
 import { assertSecureUrl, endpointLabel } from './url.js';
-import { parseProblem, scrub, statusError, type HttpStatusError } from './errors.js';
+import { parseProblem, statusError, type HttpStatusError } from './errors.js';
+import { redactForeign } from '../redact.js';
 import { backoffDelay, isRetryableStatus, parseRetryAfter, resolvePolicy, type RetryPolicy } from './retry.js';
 
-type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
 
 export type QueryValue = string | number | boolean | undefined | null | readonly (string | number | boolean)[];
 
@@ -45,9 +46,14 @@ export interface RequestSpec<T> {
   signal?: AbortSignal;
   /** Extra values (besides header values) that must never appear in a message. */
   secrets?: readonly string[];
+  /**
+   * The largest body (of any status) read; past it the transfer is dropped and the call
+   * fails with RESPONSE_TOO_LARGE. Default DEFAULT_MAX_BODY_BYTES.
+   */
+  maxBodyBytes?: number;
 }
 
-interface HttpResult<T> {
+export interface HttpResult<T> {
   status: number;
   headers: Headers;
   body: T;
@@ -73,14 +79,20 @@ export interface HttpDeps {
   retry?: Partial<RetryPolicy>;
 }
 
-const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_TIMEOUT_MS = 30_000;
+/**
+ * A TSS case-search page of 1000 cases (the largest page Tessera asks for) is about
+ * 1.6 MB from the simulator; 8 MiB leaves room for richer real cases while keeping a
+ * hostile or broken server from filling memory.
+ */
+export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 export type Http = <T = undefined>(spec: RequestSpec<T>) => Promise<HttpResult<T>>;
 
 const IDEMPOTENT: ReadonlySet<HttpMethod> = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 
 /** Sleeps on a ref'd timer: an unref'd one would let a CLI process exit in the middle of a retry. */
-function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(cancelled());
     const timer = setTimeout(() => {
@@ -99,7 +111,7 @@ function cancelled(): TesseraError {
   return new TesseraError('CANCELLED', 'The request was cancelled.');
 }
 
-function buildUrl(url: string | URL, query?: Record<string, QueryValue>): URL {
+export function buildUrl(url: string | URL, query?: Record<string, QueryValue>): URL {
   const out = assertSecureUrl(typeof url === 'string' ? url : new URL(url.href));
   if (query) {
     for (const [key, value] of Object.entries(query)) {
@@ -147,6 +159,43 @@ function networkMessage(endpoint: string, error: unknown): string {
   return `${endpoint}: ${hint}`;
 }
 
+/** 65536 → "64 KiB", 8388608 → "8 MiB". */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
+}
+
+/**
+ * Reads the body as UTF-8 text (as `Response.text()` does) but at most `maxBytes` of it:
+ * a declared Content-Length over the cap fails at once, and a body that grows past it
+ * is cancelled mid-stream, so memory stays bounded whatever the server sends.
+ */
+async function readBody(response: Response, maxBytes: number, aborted: Promise<never>, tooLarge: () => TesseraError): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await Promise.race([reader.read(), aborted]);
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) throw tooLarge();
+      chunks.push(value);
+    }
+  } catch (error) {
+    void reader.cancel().catch(() => undefined);
+    throw error;
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks, size));
+}
+
 type Attempt =
   | { kind: 'response'; response: Response; text: string; sentAt: number; receivedAt: number }
   | { kind: 'error'; error: TesseraError; retryable: boolean };
@@ -162,8 +211,16 @@ export function createHttp(deps: HttpDeps): Http {
     return typeof t === 'function' ? await t() : t;
   }
 
-  /** One attempt: fetch and read the whole body under one timeout. */
-  async function attempt(url: URL, init: RequestInit, endpoint: string, timeoutMs: number, idempotent: boolean, signal?: AbortSignal): Promise<Attempt> {
+  /** One attempt: fetch and read the whole body (at most maxBodyBytes) under one timeout. */
+  async function attempt(
+    url: URL,
+    init: RequestInit,
+    endpoint: string,
+    limits: { timeoutMs: number; maxBodyBytes: number },
+    idempotent: boolean,
+    signal?: AbortSignal,
+  ): Promise<Attempt> {
+    const { timeoutMs, maxBodyBytes } = limits;
     if (signal?.aborted) return { kind: 'error', error: cancelled(), retryable: false };
     const controller = new AbortController();
     let timedOut = false;
@@ -182,7 +239,16 @@ export function createHttp(deps: HttpDeps): Http {
     try {
       const response = await Promise.race([deps.fetch(url, { ...init, signal: controller.signal }), aborted]);
       const receivedAt = clock.now();
-      const text = await Promise.race([response.text(), aborted]);
+      const tooLarge = (): TesseraError => {
+        // Drop the connection: a server that keeps sending must not keep us reading.
+        controller.abort(new DOMException('The answer is too large', 'AbortError'));
+        return new TesseraError(
+          'RESPONSE_TOO_LARGE',
+          `${endpoint} answered with more than ${formatBytes(maxBodyBytes)}, far more than expected, so Tessera stopped reading it`,
+          { status: response.status },
+        );
+      };
+      const text = await readBody(response, maxBodyBytes, aborted, tooLarge);
       return { kind: 'response', response, text, sentAt, receivedAt };
     } catch (error) {
       if (timedOut) {
@@ -208,6 +274,7 @@ export function createHttp(deps: HttpDeps): Http {
     const policy = resolvePolicy(spec.retry === false ? false : { ...deps.retry, ...spec.retry });
     const idempotent = spec.idempotent ?? IDEMPOTENT.has(method);
     const timeoutMs = spec.timeoutMs ?? (await defaultTimeout());
+    const maxBodyBytes = spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
     const headers: Record<string, string> = { ...spec.headers };
     const hasHeader = (name: string) => Object.keys(headers).some((h) => h.toLowerCase() === name);
@@ -222,7 +289,7 @@ export function createHttp(deps: HttpDeps): Http {
 
     const started = clock.now();
     for (let n = 1; ; n++) {
-      const result = await attempt(url, init, endpoint, timeoutMs, idempotent, spec.signal);
+      const result = await attempt(url, init, endpoint, { timeoutMs, maxBodyBytes }, idempotent, spec.signal);
       let failure: TesseraError;
       let retryable: boolean;
       let retryAfterMs: number | undefined;
@@ -311,7 +378,7 @@ export function createHttp(deps: HttpDeps): Http {
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
-      const what = issue ? scrub(issue.message, secretsOf(spec.headers ?? {}, spec.secrets)) : 'unexpected shape';
+      const what = issue ? redactForeign(issue.message, secretsOf(spec.headers ?? {}, spec.secrets)) : 'unexpected shape';
       throw new TesseraError('MALFORMED_RESPONSE', `${endpoint} returned ${response.status} with an unexpected body${where} (${what})`, {
         status: response.status,
       });

@@ -5,10 +5,14 @@
  */
 import { TesseraError } from '../errors.js';
 
-/** True for 127.0.0.0/8, ::1 and localhost (including `*.localhost`, which resolvers pin to loopback). */
+/**
+ * True for 127.0.0.0/8, ::1 and the name `localhost` itself. Subdomains of localhost are
+ * not loopback here: not every resolver pins them (some send them to DNS), and a key sent
+ * over plain http to whatever answers would be exposed.
+ */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (host === 'localhost') return true;
   if (host === '::1' || host === '0:0:0:0:0:0:0:1') return true;
   // IPv4-mapped IPv6 loopback, as WHATWG URL normalises it (::ffff:7f00:1).
   if (/^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(host)) return true;
@@ -16,13 +20,23 @@ export function isLoopbackHost(hostname: string): boolean {
   return v4 !== null && v4.slice(1).every((o) => Number(o) <= 255) && Number(v4[1]) === 127;
 }
 
-/** Parses `url` and refuses anything but https (or http to loopback). Messages name the host, never a query. */
+/**
+ * Parses `url` and refuses anything but https (or http to loopback), and any URL carrying
+ * a user name or password: those would be saved in config.json in plain text and sent
+ * along by some clients. Messages name the host, never a query or the credentials.
+ */
 export function assertSecureUrl(url: string | URL): URL {
   let parsed: URL;
   try {
     parsed = typeof url === 'string' ? new URL(url) : url;
   } catch {
     throw new TesseraError('INVALID_INPUT', 'Not an absolute URL');
+  }
+  if (parsed.username !== '' || parsed.password !== '') {
+    throw new TesseraError(
+      'INVALID_INPUT',
+      `The URL for ${parsed.host} contains a user name or password; remove it (use the URL without "user:password@"): credentials belong in the keychain, given through the profile's key or password.`,
+    );
   }
   if (parsed.protocol === 'https:') return parsed;
   if (parsed.protocol === 'http:') {

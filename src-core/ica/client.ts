@@ -13,6 +13,8 @@ import { decodeClaims } from '../tokens/jwt.js';
 export const ICA_MEDIA_TYPE = 'application/vnd.illumina.v3+json';
 
 const TokenBodySchema = z.object({ token: z.string().check(z.minLength(1)) });
+/** A token answer is `{"token": <at most MAX_JWT_LENGTH>}` or a short Problem: 64 KiB is plenty. */
+const TOKEN_MAX_BODY_BYTES = 64 * 1024;
 
 export interface MintedToken {
   token: string;
@@ -47,18 +49,38 @@ function endpointUrl(base: string, path: string): string {
   return `${base.replace(/\/+$/, '')}${path}`;
 }
 
+/**
+ * A 400 or 404 from a token endpoint is not the platform failing: the request or the
+ * configured ICA URL is wrong (a 404 almost always means an ICA URL without /ica/rest,
+ * or another host), so it gets its own code and a message that names the endpoint.
+ */
+function endpointError(error: unknown, url: string): unknown {
+  if (!(error instanceof HttpStatusError) || (error.status !== 400 && error.status !== 404)) return error;
+  const init = { status: error.status, endpoint: error.endpoint, ...(error.problem ? { problem: error.problem } : {}) };
+  if (error.status === 400) return new HttpStatusError('BAD_REQUEST', error.message, init);
+  const where = new URL(url);
+  return new HttpStatusError('BAD_REQUEST', `No ICA token endpoint at ${where.origin}${where.pathname} (404 Not Found)`, init);
+}
+
 export function createIcaClient(http: Http): IcaClient {
-  async function post(spec: Omit<RequestSpec<{ token: string }>, 'method' | 'schema' | 'accept'>): Promise<MintedToken> {
-    const result = await http({
-      ...spec,
-      method: 'POST',
-      accept: [ICA_MEDIA_TYPE, 'application/json'],
-      schema: TokenBodySchema,
-      okStatuses: [200, 201],
-      // Minting twice is harmless (one spare token), so a dropped connection or a 502 may be retried.
-      idempotent: true,
-    });
-    const claims = decodeClaims(result.body.token, `ICA (${result.url.origin})`);
+  async function post(spec: Omit<RequestSpec<{ token: string }>, 'method' | 'schema' | 'accept'> & { url: string }): Promise<MintedToken> {
+    let result;
+    try {
+      result = await http({
+        ...spec,
+        method: 'POST',
+        accept: [ICA_MEDIA_TYPE, 'application/json'],
+        schema: TokenBodySchema,
+        okStatuses: [200, 201],
+        // Minting twice is harmless (one spare token), so a dropped connection or a 502 may be retried.
+        idempotent: true,
+        maxBodyBytes: TOKEN_MAX_BODY_BYTES,
+      });
+    } catch (error) {
+      throw endpointError(error, spec.url);
+    }
+    // The token's shape and expiry are checked here, before anything stores or prints it.
+    const claims = decodeClaims(result.body.token, `ICA (${result.url.origin})`, result.receivedAt);
     return {
       token: result.body.token,
       claims,

@@ -10,15 +10,19 @@
  *   changes something emits `profiles-changed`.
  * - Credential reads: `credentials()` opens a scope for one operation (a sync, a read, a
  *   mint) in which each profile's credential is read from the secret store once. The
- *   scope is dropped with the operation; nothing keeps keys in memory beyond it.
+ *   scope is dropped with the operation; only the redaction's list of values to mask
+ *   (redact.ts) outlives it.
  *   (Each Secret Service read opens a D-Bus connection of its own in the keyring
  *   library, and thousands of them in a row have crashed gnome-keyring.)
+ * - Every credential and cache key read or written here is registered with the
+ *   redaction (redact.ts), so no log line or error message can carry it.
  */
 import { TesseraError } from '../errors.js';
 import type { EventBus } from '../events.js';
-import type { Config, ConfigStore, StoredProfile } from '../config/types.js';
+import type { ConfigStore, StoredProfile } from '../config/types.js';
 import type { SecretStore } from '../ports.js';
 import { accounts } from '../secrets/accounts.js';
+import { registerSecret } from '../redact.js';
 import type { CredentialInput } from '../../src-shared/schemas.js';
 
 export type Credential = CredentialInput;
@@ -31,7 +35,7 @@ export interface SecretSlot {
 }
 
 /** Reads credentials for one operation, each profile's at most once. */
-interface CredentialScope {
+export interface CredentialScope {
   read(profile: StoredProfile): Promise<Credential>;
 }
 
@@ -73,13 +77,36 @@ export function secretSlot(secrets: SecretStore, account: string): SecretSlot {
   };
 }
 
-/** The lookup rule: exact name, else a unique case-insensitive match. */
-function findProfile(config: Pick<Config, 'profiles'>, name: string): StoredProfile | undefined {
-  const exact = config.profiles.find((p) => p.name === name);
+/** A slot whose values are registered with the redaction as they pass (the cache key). */
+function knownSlot(slot: SecretSlot): SecretSlot {
+  return {
+    async get() {
+      const value = await slot.get();
+      registerSecret(value);
+      return value;
+    },
+    set(value) {
+      registerSecret(value);
+      return slot.set(value);
+    },
+    delete: () => slot.delete(),
+  };
+}
+
+/** The lookup rule: exact name, else a unique case-insensitive match (over stored profiles or their views). */
+export function findProfile<P extends { name: string }>(profiles: readonly P[], name: string): P | undefined {
+  const exact = profiles.find((p) => p.name === name);
   if (exact) return exact;
   const lower = name.toLowerCase();
-  const loose = config.profiles.filter((p) => p.name.toLowerCase() === lower);
+  const loose = profiles.filter((p) => p.name.toLowerCase() === lower);
   return loose.length === 1 ? loose[0] : undefined;
+}
+
+/** The lookup rule, or PROFILE_NOT_FOUND naming near matches. */
+export function lookupProfile<P extends { name: string }>(profiles: readonly P[], name: string): P {
+  const found = findProfile(profiles, name);
+  if (!found) throw notFound(name, profiles);
+  return found;
 }
 
 /** Edit distance, bounded: only to suggest near matches in a not-found message. */
@@ -97,7 +124,7 @@ function distance(a: string, b: string): number {
   return row[b.length]!;
 }
 
-function notFound(name: string, profiles: readonly StoredProfile[]): TesseraError {
+export function notFound(name: string, profiles: readonly { name: string }[]): TesseraError {
   const wanted = name.toLowerCase();
   const near = profiles
     .map((p) => ({ name: p.name, d: distance(wanted, p.name.toLowerCase()) }))
@@ -116,6 +143,7 @@ export function createProfileRepository(deps: { config: ConfigStore; secrets: Se
 
   async function readCredential(profile: StoredProfile): Promise<Credential> {
     const secret = await secrets.get(accounts.credential(profile.id));
+    registerSecret(secret);
     if (secret === null || secret === '') {
       throw new TesseraError(
         'SECRET_MISSING',
@@ -132,10 +160,7 @@ export function createProfileRepository(deps: { config: ConfigStore; secrets: Se
       return (await config.read()).profiles;
     },
     async find(name) {
-      const cfg = await config.read();
-      const profile = findProfile(cfg, name);
-      if (!profile) throw notFound(name, cfg.profiles);
-      return profile;
+      return lookupProfile((await config.read()).profiles, name);
     },
     async findById(id) {
       return (await config.read()).profiles.find((p) => p.id === id);
@@ -144,6 +169,7 @@ export function createProfileRepository(deps: { config: ConfigStore; secrets: Se
       return (await config.read()).profiles.some((p) => lower(p.name) === lower(name));
     },
     async insert(profile, secret) {
+      registerSecret(secret);
       if (await this.nameTaken(profile.name)) throw exists(profile.name);
       await secrets.set(accounts.credential(profile.id), secret);
       try {
@@ -196,6 +222,7 @@ export function createProfileRepository(deps: { config: ConfigStore; secrets: Se
       changed();
     },
     async writeCredential(profile, secret) {
+      registerSecret(secret);
       await secrets.set(accounts.credential(profile.id), secret);
     },
     credentials() {
@@ -217,7 +244,7 @@ export function createProfileRepository(deps: { config: ConfigStore; secrets: Se
     },
     readCredential,
     tokenSlot: (id) => secretSlot(secrets, accounts.token(id)),
-    cacheKeySlot: (id) => secretSlot(secrets, accounts.cacheKey(id)),
+    cacheKeySlot: (id) => knownSlot(secretSlot(secrets, accounts.cacheKey(id))),
   };
 }
 

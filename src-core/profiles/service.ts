@@ -44,7 +44,8 @@ export interface ProfileService {
   add(input: unknown): Promise<ProfileView>;
   update(name: string, patch: unknown): Promise<ProfileView>;
   remove(name: string): Promise<void>;
-  replaceCredential(name: string, credential: unknown): Promise<ProfileView>;
+  /** Verifies the new credential by minting first unless `options.verify === false`; a failure changes nothing. */
+  replaceCredential(name: string, credential: unknown, options?: unknown): Promise<ProfileView>;
   /** Creates or refreshes the demo profile pointing at the embedded simulator. */
   upsertDemo(demo: { icaUrl: string; tssUrl: string; domain: string; apiKey: string; workgroup?: string }): Promise<ProfileView>;
 }
@@ -147,8 +148,10 @@ export function createProfileService(deps: ProfileServiceDeps): ProfileService {
     deps.logger?.info('profile removed', { profile: profile.name });
   }
 
-  async function replaceCredential(name: string, raw: unknown): Promise<ProfileView> {
-    const credential = parseInput((await inputSchemas()).CredentialInputSchema, raw, 'Invalid credential');
+  async function replaceCredential(name: string, raw: unknown, rawOptions?: unknown): Promise<ProfileView> {
+    const schemas = await inputSchemas();
+    const credential = parseInput(schemas.CredentialInputSchema, raw, 'Invalid credential');
+    const { verify = true } = rawOptions === undefined ? {} : parseInput(schemas.ReplaceCredentialOptionsSchema, rawOptions, 'Invalid options');
     const profile = await repo.find(name);
     if (credential.kind !== profile.credentialKind) {
       throw new TesseraError(
@@ -157,14 +160,18 @@ export function createProfileService(deps: ProfileServiceDeps): ProfileService {
       );
     }
     const at = nowIso();
-    await repo.writeCredential(profile, secretValue(credential));
-    // A new key starts with a clean record: rejectedAt is dropped.
-    const after = await repo.update(profile.id, (p) => ({
-      ...p,
+    const next: StoredProfile = {
+      ...profile,
       key: keyInfo(credential, at),
       updatedAt: at,
       ...(credential.kind === 'basic' ? { username: credential.username } : {}),
-    }));
+    };
+    // Checked before anything is stored: a wrong or unverifiable key never replaces a working one.
+    // The test token is not kept: rotation discards tokens, and the next use mints with the new key.
+    if (verify) await tokens.verify(next, credential);
+    await repo.writeCredential(profile, secretValue(credential));
+    // A new key starts with a clean record: rejectedAt is dropped.
+    const after = await repo.update(profile.id, () => next);
     await tokens.forget(after);
     deps.logger?.info('credential replaced', { profile: profile.name, kind: describeCredential(credential.kind) });
     return toProfileView(after);

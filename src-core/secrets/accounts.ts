@@ -14,3 +14,8 @@ export const accounts = {
   /** Every account of a profile, for removal. */
   all: (profileId: string) => [accounts.credential(profileId), accounts.token(profileId), accounts.cacheKey(profileId)],
 } as const;
+
+/** The profile id in an account name made by `accounts`, or null for other entries (e.g. a probe). */
+export function profileIdOf(account: string): string | null {
+  return /^profile\/([^/]+)\/[^/]+$/.exec(account)?.[1] ?? null;
+}

@@ -7,7 +7,25 @@
  * names are readable. scrypt derives 64 bytes from the passphrase: the first half is
  * the encryption key, the second half keys an HMAC "check" value stored in the header,
  * which tells a wrong passphrase (VAULT_BAD_PASSPHRASE) from a damaged file
- * (VAULT_CORRUPT). The header is the GCM additional data, so editing it is detected.
+ * (VAULT_CORRUPT). The header is the GCM additional data, so it is authenticated with
+ * the key, and `headerSha256` (a plain checksum of the header) sits beside it.
+ *
+ * What can be told apart, and when:
+ * - A header whose checksum does not match (a changed salt, cost, check value or
+ *   format) is damaged: VAULT_CORRUPT, found before any passphrase is asked for.
+ * - scrypt parameters other than those Tessera writes (DEFAULT_KDF, the older
+ *   LEGACY_KDF, or a store's configured cost) are refused the same way, before scrypt
+ *   runs: an edited header cannot make Tessera spend minutes and gigabytes.
+ * - A damaged ciphertext, IV or tag is VAULT_CORRUPT once the key is derived (GCM).
+ * - The checksum is not secret: someone who edits the salt or check value on purpose
+ *   and recomputes it gets VAULT_BAD_PASSPHRASE, the same as a wrong passphrase. Only
+ *   the passphrase is secret, so nothing else could tell the two apart; either way the
+ *   vault stays closed. Vaults written before the checksum existed have none until
+ *   their next write, and header damage reads as a wrong passphrase until then.
+ *
+ * Vaults made with the old cost (N=2^15) are rewritten with the current one on their
+ * next write: whenever the passphrase is at hand for an old-cost vault, a new salt and
+ * key with the current cost are derived and kept in memory for that write.
  *
  * scrypt is slow on purpose, so the key is derived once per store (one per process)
  * and kept in memory until `lock()`. The passphrase is asked for only when no key is
@@ -17,7 +35,7 @@
  * Writes are serialised in the process and across processes (lock file), then
  * written atomically with mode 0600.
  */
-import { createCipheriv, createDecipheriv, createHmac, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import * as z from '../../src-shared/zod.js';
@@ -25,14 +43,22 @@ import { atomicWriteFile } from '../config/atomic.js';
 import { withFileLock } from '../config/lock.js';
 import { TesseraError } from '../errors.js';
 import type { PassphraseVault, SecretStore } from '../ports.js';
+import { registerSecret } from '../redact.js';
 
 const VAULT_FILE = 'vault.json';
 const FORMAT = 'tessera-vault';
 const VERSION = 1;
 const CHECK_LABEL = 'tessera-vault-check-v1';
 
-/** Defaults for new vaults: about 100 ms and 32 MiB per derivation on a laptop. */
-export const DEFAULT_KDF = { N: 2 ** 15, r: 8, p: 1 } as const;
+/** Cost of new vaults (the commonly recommended scrypt cost): about 0.4 s and 128 MiB per derivation on a laptop. */
+export const DEFAULT_KDF = { N: 2 ** 17, r: 8, p: 1 } as const;
+/** What earlier Tessera versions wrote; still opened, and rewritten with DEFAULT_KDF on the next write. */
+export const LEGACY_KDF = { N: 2 ** 15, r: 8, p: 1 } as const;
+/** Node refuses scrypt above its maxmem (32 MiB by default); 128 * N * r is 128 MiB at DEFAULT_KDF. */
+const SCRYPT_MAXMEM = 256 * 1024 * 1024;
+
+type Cost = { N: number; r: number; p: number };
+const sameCost = (a: Cost, b: Cost): boolean => a.N === b.N && a.r === b.r && a.p === b.p;
 
 export type PassphraseProvider = () => Promise<string>;
 
@@ -44,7 +70,10 @@ export interface FileVaultOptions {
    * with VAULT_LOCKED.
    */
   passphrase?: PassphraseProvider;
-  /** scrypt cost for a new vault (an existing vault keeps the parameters in its header). */
+  /**
+   * scrypt cost for new vaults and for rewriting old-cost ones (tests pass a cheap one).
+   * Existing vaults open only with this cost, DEFAULT_KDF or LEGACY_KDF.
+   */
   kdf?: { N?: number; r?: number; p?: number };
 }
 
@@ -57,6 +86,8 @@ export interface FileVaultStore extends SecretStore, PassphraseVault {
   unlock(): Promise<void>;
   /** Forgets the derived key; the next access asks for the passphrase again. */
   lock(): void;
+  /** Every account name in the vault (never the values); needs the key like a read. */
+  list(): Promise<string[]>;
 }
 
 const b64 = (bytes: number, label: string) =>
@@ -76,6 +107,8 @@ const VaultFileSchema = z.object({
   version: z.literal(VERSION),
   kdf: KdfSchema,
   check: b64(32, 'check'),
+  /** sha256 (hex) of the header, as `aad()` spells it; absent in vaults written before it existed. */
+  headerSha256: z.optional(z.string().check(z.regex(/^[0-9a-f]{64}$/))),
   cipher: z.object({ name: z.literal('aes-256-gcm'), iv: b64(12, 'iv'), tag: b64(16, 'tag'), data: z.string().check(z.regex(/^[A-Za-z0-9+/]*={0,2}$/)) }),
 });
 type VaultFile = z.infer<typeof VaultFileSchema>;
@@ -88,7 +121,7 @@ function corrupt(path: string, why: string, cause?: unknown): TesseraError {
 }
 
 function deriveKey(passphrase: string, kdf: Header['kdf']): Promise<Buffer> {
-  const options: ScryptOptions = { N: kdf.N, r: kdf.r, p: kdf.p, maxmem: 256 * kdf.N * kdf.r + 1024 * 1024 };
+  const options: ScryptOptions = { N: kdf.N, r: kdf.r, p: kdf.p, maxmem: SCRYPT_MAXMEM };
   return new Promise((resolve, reject) => {
     scrypt(passphrase.normalize('NFC'), Buffer.from(kdf.salt, 'base64'), 64, options, (error, key) => (error ? reject(error) : resolve(key)));
   });
@@ -108,13 +141,22 @@ function aad(header: Header): Buffer {
   return Buffer.from(JSON.stringify({ format, version, kdf: { name: kdf.name, salt: kdf.salt, N: kdf.N, r: kdf.r, p: kdf.p }, check }));
 }
 
+function headerSum(header: Header): string {
+  return createHash('sha256').update(aad(header)).digest('hex');
+}
+
 function encrypt(header: Header, key: Buffer, entries: Record<string, string>): VaultFile {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key.subarray(0, 32), iv);
   cipher.setAAD(aad(header));
   const data = Buffer.concat([cipher.update(JSON.stringify(entries), 'utf8'), cipher.final()]);
+  const { format, version, kdf, check } = header;
   return {
-    ...header,
+    format,
+    version,
+    kdf,
+    check,
+    headerSha256: headerSum(header),
     cipher: { name: 'aes-256-gcm', iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') },
   };
 }
@@ -123,8 +165,12 @@ export function createFileVault(options: FileVaultOptions): FileVaultStore {
   const path = join(options.dataDir, VAULT_FILE);
   const lockPath = `${path}.lock`;
   const newKdf = { ...DEFAULT_KDF, ...options.kdf };
+  /** The only costs an existing vault may ask for: what Tessera writes, now and before. */
+  const acceptedCosts: Cost[] = [DEFAULT_KDF, LEGACY_KDF, newKdf];
   /** The one derived key, tied to the salt and parameters it was derived for. */
   let cached: { id: string; key: Buffer } | null = null;
+  /** For an old-cost vault: the header and key (current cost) its next write uses. */
+  let upgrade: { fromId: string; header: Header; key: Buffer } | null = null;
 
   const kdfId = (kdf: Header['kdf']) => `${kdf.salt}:${kdf.N}:${kdf.r}:${kdf.p}`;
 
@@ -143,6 +189,7 @@ export function createFileVault(options: FileVaultOptions): FileVaultStore {
           throw new TesseraError('VAULT_PASSPHRASE_REQUIRED', 'The file vault needs its passphrase, and none was given.', { cause: error });
         }
         if (typeof value !== 'string' || value.length === 0) throw noPassphrase();
+        registerSecret(value);
         return value;
       })();
       return pending;
@@ -169,7 +216,25 @@ export function createFileVault(options: FileVaultOptions): FileVaultStore {
       const where = issue?.path.length ? ` (${issue.path.join('.')})` : '';
       throw corrupt(path, `${issue?.message ?? 'unexpected format'}${where}`);
     }
-    return parsed.data;
+    // Both checks come before any passphrase or scrypt: see the file comment.
+    const file = parsed.data;
+    if (file.headerSha256 !== undefined && file.headerSha256 !== headerSum(file)) {
+      throw corrupt(path, 'its header is damaged (it does not match its checksum)');
+    }
+    if (!acceptedCosts.some((cost) => sameCost(cost, file.kdf))) {
+      throw corrupt(path, `its scrypt parameters (N=${file.kdf.N}, r=${file.kdf.r}, p=${file.kdf.p}) are not ones Tessera writes`);
+    }
+    return file;
+  }
+
+  /** With the passphrase at hand for an old-cost vault: derives the header and key its next write uses. */
+  async function prepareUpgrade(header: Header, passphrase: string): Promise<void> {
+    if (sameCost(header.kdf, newKdf)) return;
+    const fromId = kdfId(header.kdf);
+    if (upgrade?.fromId === fromId) return;
+    const kdf = { name: 'scrypt' as const, salt: randomBytes(16).toString('base64'), ...newKdf };
+    const key = await deriveKey(passphrase, kdf);
+    upgrade = { fromId, header: { format: FORMAT, version: VERSION, kdf, check: checkValue(key).toString('base64') }, key };
   }
 
   /** A derivation in flight, so concurrent first reads ask and derive once. */
@@ -192,8 +257,10 @@ export function createFileVault(options: FileVaultOptions): FileVaultStore {
       const attempt = {
         id,
         key: (async () => {
-          const key = await keyFromPassphrase(header, await ask());
+          const passphrase = await ask();
+          const key = await keyFromPassphrase(header, passphrase);
           cached = { id, key };
+          await prepareUpgrade(header, passphrase);
           return key;
         })(),
       };
@@ -250,12 +317,15 @@ export function createFileVault(options: FileVaultOptions): FileVaultStore {
   /** Opens the vault with a typed passphrase, or creates an empty one with it (only when `create`). */
   async function openWith(passphrase: string, create: boolean): Promise<void> {
     if (typeof passphrase !== 'string' || passphrase.length === 0) throw noPassphrase();
+    // Even a wrong passphrase is masked: it is likely a near miss of the right one.
+    registerSecret(passphrase);
     const file = await readVault();
     if (file) {
       // Always checked, even with a key in memory: a typed passphrase is never taken on trust.
       const key = await keyFromPassphrase(file, passphrase);
       decrypt(file, key); // a damaged vault says so now, not on the first read
       cached = { id: kdfId(file.kdf), key };
+      await prepareUpgrade(file, passphrase);
       return;
     }
     if (!create) {
@@ -274,6 +344,7 @@ export function createFileVault(options: FileVaultOptions): FileVaultStore {
           const theirs = await keyFromPassphrase(current, passphrase);
           decrypt(current, theirs);
           cached = { id: kdfId(current.kdf), key: theirs };
+          await prepareUpgrade(current, passphrase);
           return;
         }
         await fs.mkdir(options.dataDir, { recursive: true, mode: 0o700 });
@@ -313,10 +384,17 @@ export function createFileVault(options: FileVaultOptions): FileVaultStore {
           entries = {};
         }
         if (!change(entries)) return false;
-        const key = await keyFor(header, ask);
+        // An old-cost vault is written with the current cost (new salt and key) when one was prepared.
+        const migration = current && upgrade?.fromId === kdfId(current.kdf) ? upgrade : null;
+        if (migration) header = migration.header;
+        const key = migration ? migration.key : await keyFor(header, ask);
         const file = encrypt(header, key, entries);
         await fs.mkdir(options.dataDir, { recursive: true, mode: 0o700 });
         await atomicWriteFile(path, `${JSON.stringify(file, null, 2)}\n`, 0o600);
+        if (migration) {
+          cached = { id: kdfId(migration.header.kdf), key: migration.key };
+          upgrade = null;
+        }
         return true;
       },
       { onTimeout: () => new TesseraError('INTERNAL', `Another Tessera process holds the file vault lock for too long; try again.`) },
@@ -348,6 +426,11 @@ export function createFileVault(options: FileVaultOptions): FileVaultStore {
       }, false);
       return removed;
     },
+    async list() {
+      const file = await readVault();
+      if (!file) return [];
+      return Object.keys(decrypt(file, await keyFor(file, passphraseOnce())));
+    },
     async exists() {
       try {
         await fs.access(path);
@@ -371,6 +454,8 @@ export function createFileVault(options: FileVaultOptions): FileVaultStore {
     lock() {
       cached?.key.fill(0);
       cached = null;
+      upgrade?.key.fill(0);
+      upgrade = null;
       fresh = null;
       unlocking = null;
     },

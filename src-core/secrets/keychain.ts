@@ -21,6 +21,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { TesseraError } from '../errors.js';
+import { redactForeign, registerSecret } from '../redact.js';
 import type { SecretStore } from '../ports.js';
 import { SECRET_SERVICE } from './accounts.js';
 
@@ -46,6 +47,12 @@ export interface KeychainSecretStore extends SecretStore {
   readonly service: string;
   /** Writes, reads back and deletes a probe entry; throws KEYCHAIN_UNAVAILABLE or KEYCHAIN_LOCKED. */
   probe(): Promise<void>;
+  /**
+   * Every account name stored under this service (never the values). The Secret Service
+   * is searched by its `service` attribute, the macOS Keychain and the Windows
+   * Credential Manager by service as well (the library's findCredentials).
+   */
+  list(): Promise<string[]>;
 }
 
 const FILE_VAULT_HINT =
@@ -95,9 +102,9 @@ const LOCKED_PATTERNS = [/locked/i, /prompt was dismissed/i, /dismissed/i, /inte
 /** Maps an error from the native library to a typed error whose message holds no secret. */
 export function keychainError(error: unknown, action: string, secret?: string): TesseraError {
   if (error instanceof TesseraError) return error;
-  let detail = error instanceof Error ? error.message : String(error);
-  if (secret) detail = detail.split(secret).join('[redacted]');
-  detail = detail.replace(/\s+/g, ' ').trim().slice(0, 300);
+  // The value being stored counts as known from now on: the native error stays attached as `cause`.
+  registerSecret(secret);
+  const detail = redactForeign(error instanceof Error ? error.message : String(error));
   if (LOCKED_PATTERNS.some((p) => p.test(detail))) {
     return new TesseraError(
       'KEYCHAIN_LOCKED',
@@ -216,6 +223,17 @@ export function createKeychainStore(options: KeychainStoreOptions = {}): Keychai
     async probe() {
       await runProbe('write');
       ready ??= Promise.resolve();
+    },
+    async list() {
+      const problem = linuxBusProblem(env, platform);
+      if (problem) throw keychainError(new Error(problem), 'be used');
+      const { findCredentialsAsync } = await loadKeyring();
+      try {
+        // The search returns the values too: only the names leave this function.
+        return (await findCredentialsAsync(service)).map((c) => c.account);
+      } catch (error) {
+        throw keychainError(error, 'list its entries');
+      }
     },
   };
 }

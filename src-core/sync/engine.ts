@@ -14,6 +14,14 @@
  *   distinct ids seen equal it. Offset paging over data that changes mid-sync can skip
  *   a case, and deleting a case only because we skipped it would be wrong, so such a
  *   pass keeps everything and the next clean one removes what is gone.
+ * - A clean pass that would remove most of the cache (an empty or truncated answer from
+ *   a server in trouble looks exactly like a tenant whose cases were deleted) removes
+ *   nothing unless the next clean pass sees the same, or the caller allows it
+ *   (`allowMassRemoval`); see CacheStore.completePass for the bound.
+ * - Paging follows what the data says, not the server's page count alone: the client
+ *   refuses a `totalPages` that disagrees with `totalElements`, the pass reads at most
+ *   MAX_PAGES pages, and a page that comes back empty ends it (not clean: nothing is
+ *   removed).
  *
  * Cost at 100k cases: 100 pages of 1000, three in flight. Identifiers need one
  * `GET /cases/{id}` per case, so they are fetched only when the profile opts in, only
@@ -45,6 +53,8 @@ export interface SyncRunOptions {
   detailConcurrency?: number;
   /** Also cache the audit log of this many past days (0 or absent: no audit log). */
   auditDays?: number;
+  /** Remove what the server no longer lists even when that is most of the cache, without a confirming pass. */
+  allowMassRemoval?: boolean;
   logger?: Logger;
 }
 
@@ -55,13 +65,17 @@ export interface SyncRunResult {
   syncedAt: string;
   /** False when the pass was not clean and removals were deferred to the next sync. */
   swept: boolean;
+  /** Cases not removed because they were most of the cache and no earlier pass confirmed it (0: none). */
+  removalDeferred: number;
   details: number;
   audit: number;
 }
 
-const DEFAULT_PAGE_SIZE = 1000;
-const DEFAULT_CONCURRENCY = 3;
-const DEFAULT_DETAIL_CONCURRENCY = 4;
+export const DEFAULT_PAGE_SIZE = 1000;
+export const DEFAULT_CONCURRENCY = 3;
+export const DEFAULT_DETAIL_CONCURRENCY = 4;
+/** The most case pages one pass reads (10 million cases at 1000 per page); a server claiming more is not believed. */
+export const MAX_PAGES = 10_000;
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new TesseraError('CANCELLED', 'The sync was cancelled.');
@@ -95,10 +109,13 @@ export async function runSync(options: SyncRunOptions): Promise<SyncRunResult> {
     const totals = new Set<number>();
     let done = 0;
     let total: number | null = null;
+    /** The first page that came back empty: there is nothing after it to ask for. */
+    let endedAt = Infinity;
 
     const fetchPage = async (pageNumber: number) => {
       const page = await client.searchCases({ pageNumber, pageSize }, signal);
       throwIfAborted(options.signal);
+      if (page.content.length === 0) endedAt = Math.min(endedAt, pageNumber);
       const inputs = page.content.map((c) => toCaseInput(c, includeIdentifiers));
       store.upsertPage(inputs, generation, includeIdentifiers);
       for (const c of inputs) seen.add(c.id);
@@ -111,8 +128,11 @@ export async function runSync(options: SyncRunOptions): Promise<SyncRunResult> {
 
     progress({ phase: 'cases', done: 0, total: null });
     const first = await fetchPage(0);
+    if (first.totalPages > MAX_PAGES) {
+      throw new TesseraError('MALFORMED_RESPONSE', `The case search claims ${first.totalPages} pages (${first.totalElements} cases); a sync reads at most ${MAX_PAGES}.`);
+    }
     const pages = Array.from({ length: Math.max(0, first.totalPages - 1) }, (_, i) => i + 1);
-    await runPool(pages, options.concurrency ?? DEFAULT_CONCURRENCY, async (n) => void (await fetchPage(n)), signal);
+    await runPool(pages, options.concurrency ?? DEFAULT_CONCURRENCY, async (n) => void (n < endedAt && (await fetchPage(n))), signal);
     throwIfAborted(options.signal);
 
     // 3. Identifiers of new or changed cases (opt-in only).
@@ -129,11 +149,20 @@ export async function runSync(options: SyncRunOptions): Promise<SyncRunResult> {
       options.logger?.warn('sync pass not clean; removals deferred', { totals: [...totals], seen: seen.size });
     }
     progress({ phase: 'cleanup', done: seen.size, total });
-    const { removed, syncedAt } = store.completePass(generation, { sweep: clean });
+    const { removed, deferred, syncedAt } = store.completePass(generation, { sweep: clean, allowMassRemoval: options.allowMassRemoval === true });
+    if (deferred > 0) {
+      options.logger?.warn('mass removal deferred', { deferred, seen: seen.size });
+      progress({
+        phase: 'cleanup',
+        done: 0,
+        total: deferred,
+        message: `${deferred} cases the server no longer lists were not removed: that is most of the cache, so the next sync removes them only if it sees the same`,
+      });
+    }
     store.optimize();
     const counts = store.counts();
     progress({ phase: 'done', done: counts.cases, total: counts.cases });
-    return { tests: tests.length, cases: counts.cases, removed, syncedAt, swept: clean, details, audit };
+    return { tests: tests.length, cases: counts.cases, removed, syncedAt, swept: clean, removalDeferred: deferred, details, audit };
   } catch (error) {
     inner.abort();
     if (options.signal?.aborted) throw new TesseraError('CANCELLED', 'The sync was cancelled.', { cause: error });
@@ -185,6 +214,8 @@ async function fetchAudit(options: SyncRunOptions, signal: AbortSignal): Promise
       stored += store.upsertAudit(page.content);
       if (page.last === true || pageNumber + 1 >= page.totalPages || page.content.length === 0) break;
     }
+    // Reads can then tell "no events in the window" from "the audit log was never fetched".
+    store.setMeta('audit_window', JSON.stringify({ days: options.auditDays ?? 0, syncedAt: toDate.toISOString() }));
   } catch (error) {
     if (options.signal?.aborted) throw error;
     // The audit log is an extra: a slow or failing audit service must not fail the sync.

@@ -25,8 +25,28 @@ export function decodeTenantId(tid: unknown): string | undefined {
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
-/** Decodes the claims; a token that is not a JWT, or has no numeric `exp`, is MALFORMED_RESPONSE. */
-export function decodeClaims(token: string, source = 'The platform'): TokenClaims {
+/** ICA's JWTs are one to two KiB; a "token" far larger is not one. */
+export const MAX_JWT_LENGTH = 16 * 1024;
+/**
+ * A compact JWS: header, payload and signature in the base64url alphabet without padding.
+ * Nothing else may pass, because the token is printed for shells (`--format env`),
+ * sent in headers and stored: a character outside this alphabet is never part of a JWT.
+ */
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+/** The furthest expiry accepted: platform tokens live hours; a year covers any tenant setting. */
+export const MAX_TOKEN_LIFETIME_SECONDS = 366 * 86_400;
+
+export function isWellFormedJwt(token: string): boolean {
+  return token.length <= MAX_JWT_LENGTH && JWT_SHAPE.test(token);
+}
+
+/**
+ * Decodes the claims. A token that is not a well-formed JWT, or whose `exp` is not a
+ * positive whole number of seconds, is MALFORMED_RESPONSE; with `nowMs`, so is an `exp`
+ * more than MAX_TOKEN_LIFETIME_SECONDS ahead of it.
+ */
+export function decodeClaims(token: string, source = 'The platform', nowMs?: number): TokenClaims {
+  if (!isWellFormedJwt(token)) throw new TesseraError('MALFORMED_RESPONSE', `${source} returned a token that is not a well-formed JWT`);
   let payload: Record<string, unknown>;
   try {
     payload = decodeJwt(token) as Record<string, unknown>;
@@ -35,6 +55,9 @@ export function decodeClaims(token: string, source = 'The platform'): TokenClaim
   }
   const exp = num(payload.exp);
   if (exp === undefined) throw new TesseraError('MALFORMED_RESPONSE', `${source} returned a JWT without an expiry (exp)`);
+  if (!Number.isSafeInteger(exp) || exp <= 0 || (nowMs !== undefined && exp > nowMs / 1000 + MAX_TOKEN_LIFETIME_SECONDS)) {
+    throw new TesseraError('MALFORMED_RESPONSE', `${source} returned a JWT with an implausible expiry (exp)`);
+  }
   const claims: TokenClaims = { exp };
   const iat = num(payload.iat);
   const nbf = num(payload.nbf);

@@ -5,7 +5,7 @@
  */
 import * as z from '../../src-shared/zod.js';
 import type { TokenClaims, TokenStatus } from '../../src-shared/schemas.js';
-import { decodeClaims } from './jwt.js';
+import { decodeClaims, MAX_TOKEN_LIFETIME_SECONDS } from './jwt.js';
 
 const TOKEN_RECORD_VERSION = 1;
 
@@ -34,12 +34,19 @@ export function serializeRecord(record: TokenRecord): string {
   return JSON.stringify({ v, token, expiresAt, skewMs, grant, obtainedAt, keyStoredAt, icaUrl });
 }
 
-/** Parses a stored record; undefined when absent, from another version, or unreadable (it is only a cache). */
-export function parseRecord(text: string | null): CachedToken | undefined {
+/**
+ * Parses a stored record; undefined when absent, from another version, or unreadable (it
+ * is only a cache, so the caller mints anew and overwrites it). The token must pass the
+ * same rules as a freshly minted one, and its expiry must be a date within the longest
+ * lifetime a token can have: another process of the user may have written the entry.
+ */
+export function parseRecord(text: string | null, nowMs: number): CachedToken | undefined {
   if (!text) return undefined;
   try {
     const record = TokenRecordSchema.parse(JSON.parse(text));
-    return { ...record, claims: decodeClaims(record.token) };
+    const claims = decodeClaims(record.token, 'The token cache', nowMs);
+    if (!(record.expiresAt <= nowMs + MAX_TOKEN_LIFETIME_SECONDS * 1000) || !Number.isFinite(record.skewMs)) return undefined;
+    return { ...record, claims };
   } catch {
     return undefined;
   }

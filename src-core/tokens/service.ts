@@ -7,7 +7,8 @@
  * - one flight per profile: concurrent callers share one mint;
  * - tokens are cached in memory and in the profile's token slot of the secret store
  *   (through the ProfileRepository), which the desktop app and the CLI share;
- * - a 401 marks the credential rejected (`key.rejectedAt`), a success clears the mark.
+ * - a 401 marks the credential rejected (`key.rejectedAt`), a success clears the mark;
+ * - every JWT obtained or read back is registered with the redaction (redact.ts).
  */
 import type { RevealedToken, TokenOptions, TokenStatus } from '../../src-shared/schemas.js';
 import type { StoredProfile } from '../config/types.js';
@@ -17,6 +18,7 @@ import type { IcaClient, MintedToken } from '../ica/client.js';
 import type { Clock, Logger } from '../ports.js';
 import type { Credential, ProfileRepository } from '../profiles/repository.js';
 import { icaUrlOf } from '../profiles/view.js';
+import { registerSecret } from '../redact.js';
 import { localExpiry, parseRecord, serializeRecord, toStatus, type CachedToken } from './record.js';
 
 /** A Basic token is refreshed only while it has at least this long left, so it is still valid when ICA reads it. */
@@ -92,7 +94,9 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
 
   async function readStored(profile: StoredProfile): Promise<CachedToken | undefined> {
     try {
-      return belongs(parseRecord(await deps.profiles.tokenSlot(profile.id).get()), profile);
+      const record = parseRecord(await deps.profiles.tokenSlot(profile.id).get(), clock.now());
+      registerSecret(record?.token);
+      return belongs(record, profile);
     } catch (error) {
       // Only a cache: if it cannot be read, minting reads the credential and reports the store's error itself.
       deps.logger?.warn('token cache unreadable', { profile: profile.name, code: (error as { code?: unknown }).code });
@@ -110,6 +114,7 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
   }
 
   function toRecord(profile: StoredProfile, minted: MintedToken, grant: CachedToken['grant']): CachedToken {
+    registerSecret(minted.token);
     return {
       v: 1,
       token: minted.token,
@@ -145,6 +150,8 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
   }
 
   async function mint(profile: StoredProfile, credential: Credential): Promise<MintedToken> {
+    // A credential being verified has not been through the repository yet.
+    registerSecret(credential.kind === 'api-key' ? credential.apiKey : credential.password);
     const base = icaUrlOf(profile);
     try {
       return credential.kind === 'api-key'

@@ -12,6 +12,11 @@
  *   remembers it.
  * - Every body is validated (schemas.ts); a page that does not match is a
  *   MALFORMED_RESPONSE naming the endpoint and page, and is never written anywhere.
+ *   So is a case-search page whose number is not the one asked for, or whose
+ *   `totalPages` disagrees with `ceil(totalElements / size)` by more than one.
+ * - Timeouts follow the `requestTimeoutSeconds` setting (through the HTTP helper),
+ *   case-search pages included; only the audit log, known to be slow, waits
+ *   AUDIT_TIMEOUT_SCALE times as long.
  */
 import type * as z from '../../src-shared/zod.js';
 import { TesseraError } from '../errors.js';
@@ -42,16 +47,14 @@ export interface TssClientOptions {
   /** The search version that worked last time for this profile. */
   searchVersion?: SearchVersion;
   onSearchVersion?(version: SearchVersion): void | Promise<void>;
-  /** Per-attempt timeout of ordinary calls; default the helper's (settings). */
+  /** Per-attempt timeout of every call but the audit log's, case-search pages included; default the helper's (the requestTimeoutSeconds setting). */
   timeoutMs?: number;
-  /** A page of up to 1000 cases can take a while on a busy tenant. */
-  pageTimeoutMs?: number;
-  /** The audit log is known to be very slow (PLATFORM.md). */
+  /** The audit log is known to be very slow (PLATFORM.md); the sync passes AUDIT_TIMEOUT_SCALE times the setting. */
   auditTimeoutMs?: number;
   retry?: Partial<RetryPolicy>;
 }
 
-interface CaseSearchParams {
+export interface CaseSearchParams {
   pageNumber: number;
   pageSize: number;
   displayId?: string;
@@ -62,7 +65,7 @@ interface CaseSearchParams {
   tags?: string[];
 }
 
-interface AuditSearchParams {
+export interface AuditSearchParams {
   fromDate: Date;
   toDate: Date;
   pageNumber: number;
@@ -80,8 +83,10 @@ export interface TssClient {
   auditLogs(params: AuditSearchParams, signal?: AbortSignal): Promise<TssAuditPage>;
 }
 
-const DEFAULT_PAGE_TIMEOUT_MS = 90_000;
-const DEFAULT_AUDIT_TIMEOUT_MS = 300_000;
+/** The audit log's requests wait this many times `requestTimeoutSeconds` (30 s by default, so 5 minutes). */
+export const AUDIT_TIMEOUT_SCALE = 10;
+/** The audit timeout when the caller passes none: the scale times the setting's default. */
+export const DEFAULT_AUDIT_TIMEOUT_MS = AUDIT_TIMEOUT_SCALE * 30_000;
 
 /** `2021-10-25T14:12:06+0000`, the form public clients send to the audit service. */
 export function auditDate(d: Date): string {
@@ -157,13 +162,23 @@ export function createTssClient(options: TssClientOptions): TssClient {
     let firstError: unknown;
     for (const v of order) {
       try {
-        const page = await get(searchPath(v), TssCasePageSchema, { query, timeoutMs: options.pageTimeoutMs ?? DEFAULT_PAGE_TIMEOUT_MS, signal });
+        const page = await get(searchPath(v), TssCasePageSchema, { query, signal });
         if (page.number !== params.pageNumber) {
           // Storing page 3's cases as page 4 would be harmless, but a server that ignores
           // paging would make the sync believe it saw everything: refuse it.
           throw new TesseraError(
             'MALFORMED_RESPONSE',
             `GET ${base}${searchPath(v)} returned page ${page.number} when page ${params.pageNumber} was asked for`,
+          );
+        }
+        const size = page.size || params.pageSize;
+        const expectedPages = Math.ceil(page.totalElements / size);
+        if (Math.abs(page.totalPages - expectedPages) > 1) {
+          // The page count drives how many requests a sync makes: it must agree with the data
+          // (one page of slack for a total that changed between two counts on the server).
+          throw new TesseraError(
+            'MALFORMED_RESPONSE',
+            `GET ${base}${searchPath(v)} claims ${page.totalPages} pages for ${page.totalElements} cases of ${size} per page`,
           );
         }
         if (version !== v) {

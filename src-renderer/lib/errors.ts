@@ -37,6 +37,8 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   OFFLINE: 'Offline',
   RATE_LIMITED: 'Rate limited',
   SERVER_ERROR: 'Platform error',
+  BAD_REQUEST: 'Request refused',
+  RESPONSE_TOO_LARGE: 'Answer too large',
   INVALID_INPUT: 'Check your input',
   PROFILE_EXISTS: 'Profile already exists',
   INSECURE_URL: 'Insecure URL',

@@ -111,7 +111,11 @@ export async function saveSettings(patch: SettingsPatch): Promise<Settings> {
   return settings;
 }
 
-/** `vault`: the file vault's state the lock event reported; unlocking leaves a file vault `open`. */
+/**
+ * Follows the core's session: called for its `locked` / `unlocked` events (and the first
+ * getAppInfo), never on a guess of the renderer's own. `vault`: the file vault's state
+ * the lock event reported; unlocking leaves a file vault `open`.
+ */
 export function setLocked(locked: boolean, vault?: VaultState): void {
   useApp.setState((s) => ({
     locked,
@@ -120,9 +124,9 @@ export function setLocked(locked: boolean, vault?: VaultState): void {
   }));
 }
 
+/** Asks the core to lock; the lock screen follows its `locked` event. */
 export async function lockNow(): Promise<void> {
-  // Locally first: the renderer forgets anything sensitive even if the call fails.
-  setLocked(true);
+  useApp.setState({ paletteOpen: false });
   try {
     await tessera().lock();
   } catch (error) {
@@ -147,8 +151,8 @@ export async function unlockVaultNow(passphrase: string, create: boolean): Promi
 async function attemptUnlock(call: () => Promise<void>): Promise<boolean> {
   useApp.setState({ unlocking: true, lockError: null });
   try {
+    // Success ends the lock in the core, whose `unlocked` event removes the lock screen.
     await call();
-    setLocked(false);
     return true;
   } catch (error) {
     const e = toUiError(error);

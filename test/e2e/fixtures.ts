@@ -34,6 +34,8 @@ export const test = base.extend<Fixtures>({
     const h = await startHarness({
       dataDir: newDataDir(`e2e-${testInfo.title}`),
       onSecret: recordSecret,
+      // readClipboard needs the recording clipboard and its endpoint.
+      testHooks: true,
       ...harnessOptions,
     });
     try {

@@ -99,3 +99,32 @@ test('static files stay inside the renderer build; only the harness adds the bri
   const built = readFileSync(resolve(import.meta.dirname, '..', '..', 'out', 'renderer', 'index.html'), 'utf8');
   expect(built).not.toContain('bridge');
 });
+
+test('malformed percent-encoding in a path is a 400, not a crash', async () => {
+  const cookie = await signIn();
+  const before = lines.length;
+  expect((await send(`${harness.origin}/assets/%E0%A4%A.js`, { headers: { cookie } })).status).toBe(400);
+  const rpc = await send(`${harness.origin}/rpc/list%ZZProfiles`, { method: 'POST', body: '[]', headers: { 'content-type': 'application/json', cookie, origin: harness.origin } });
+  expect(rpc.status).toBe(400);
+  expect(lines.slice(before).some((l) => l.includes('harness error'))).toBe(false);
+});
+
+test('the clipboard test hook is off unless a test turns it on, and then nothing copied is kept', async () => {
+  // This harness was started like `npm run harness` (no testHooks).
+  const cookie = await signIn();
+  expect((await send(`${harness.origin}/__harness/clipboard`, { headers: { cookie } })).status).toBe(404);
+  await harness.clipboard.writeSecret('eyJhbGciOiJub25lIn0.eyJ0ZXN0IjoxfQ.c2ln');
+  expect(harness.clipboard.writes).toEqual([]);
+
+  const hooked = await startHarness({ dataDir: newDataDir('e2e-harness-hooks'), testHooks: true, sim: { cases: 5 } });
+  try {
+    const r = await send(hooked.launchUrl());
+    const hookedCookie = String(r.headers['set-cookie']).split(';')[0]!;
+    await hooked.clipboard.writeSecret('eyJhbGciOiJub25lIn0.eyJ0ZXN0IjoyfQ.c2ln');
+    const hook = await send(`${hooked.origin}/__harness/clipboard`, { headers: { cookie: hookedCookie } });
+    expect(hook.status).toBe(200);
+    expect((JSON.parse(hook.body) as { writes: unknown[] }).writes).toHaveLength(1);
+  } finally {
+    await hooked.close();
+  }
+});

@@ -5,8 +5,8 @@
  * failing audit service does not fail the sync, reads filter by case, and the CLI prints
  * the cached events as a table or JSON.
  *
- * The simulator's data ends on a fixed date (sim/data.ts DATA_EPOCH_END), so the cores
- * here run on a clock shifted to just after it: a window of N days then holds events.
+ * The simulator's data is pinned to end on 2025-06-01 (its `dataEnd` option), so the
+ * cores here run on a clock shifted to just after it: a window of N days then holds events.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Sim, SimCase } from '../../sim/index.js';
@@ -28,7 +28,7 @@ const simClock: Clock = { now: () => Date.now() + shift };
 let sim: Sim;
 
 beforeAll(async () => {
-  sim = await startTestSim({ cases: 800, seed: 41 });
+  sim = await startTestSim({ cases: 800, seed: 41, dataEnd: '2025-06-01' });
 });
 afterAll(async () => {
   await sim.close();

@@ -90,6 +90,40 @@ describe('tessera cache commands', () => {
     expect(sim.requests.length).toBe(before);
   });
 
+  it('never passes terminal control sequences from the server to the terminal; JSON keeps them, escaped', async () => {
+    const ESC = String.fromCharCode(27);
+    const BEL = String.fromCharCode(7);
+    const CSI8 = String.fromCharCode(0x9b);
+    const target = sim.data.cases()[20]!;
+    const fields = {
+      status: `Complete${ESC}]0;pwned-title${BEL}${ESC}[2J`,
+      subState: `${ESC}]52;c;ZWNobyBldmls${BEL}Ready${ESC}[8mhidden${ESC}[0m`,
+      tags: [`${CSI8}31mred`, `report\u202Etxt.exe`, `over\rwrite`, `del${String.fromCharCode(0x7f)}`],
+    };
+    sim.data.editCase(target.displayId, fields);
+    expect((await cli.run(['sync', 'lab'], { timeoutMs: 60_000 })).code).toBe(0);
+    // Control characters other than line feed (and tab), DEL, C1 and bidi overrides.
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    const unsafe = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+    const table = await cli.run(['cases', 'lab', '--search', target.displayId]);
+    const detail = await cli.run(['case', 'lab', target.displayId]);
+    for (const r of [table, detail]) {
+      expect(r.code).toBe(0);
+      expect(unsafe.test(r.stdout), 'stdout carries control characters').toBe(false);
+      expect(unsafe.test(r.stderr), 'stderr carries control characters').toBe(false);
+    }
+    expect(table.stdout).toContain(target.displayId);
+    expect(detail.stdout).toContain('Ready');
+    expect(detail.stdout).toContain('pwned-title');
+
+    const json = await cli.run(['case', 'lab', target.displayId, '--json']);
+    expect(unsafe.test(json.stdout), 'JSON output carries raw control characters').toBe(false);
+    const parsed = JSON.parse(json.stdout) as { status: string; subState: string; tags: unknown[] };
+    expect(parsed.status).toBe(fields.status);
+    expect(parsed.subState).toBe(fields.subState);
+    expect(parsed.tags).toEqual(fields.tags);
+  });
+
   it('with the simulator stopped, reads say "offline, showing data from …" and succeed', async () => {
     await sim.close();
     stopped = true;

@@ -8,7 +8,10 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Sim } from '../../sim/index.js';
 import { EXIT_CODES } from '../../src-shared/errors.js';
-import { assertNoSecrets, Cli, collect, ensureCliBuilt, profileFlags, simSecrets, startRecordingSim } from './cli-harness.js';
+import { assertNoSecrets, Cli, collect, ensureCliBuilt, profileFlags, ROOT, simSecrets, startRecordingSim } from './cli-harness.js';
+import { ICA_ACCEPT } from './sim-helpers.js';
+
+const EXAMPLES = `${ROOT}/docs/examples`;
 
 let sim: Sim;
 let cli: Cli;
@@ -50,20 +53,27 @@ describe('tessera exec', () => {
       const e = process.env;
       process.stdout.write(JSON.stringify({
         tokenSha: e.ICAV2_ACCESS_TOKEN ? crypto.createHash('sha256').update(e.ICAV2_ACCESS_TOKEN).digest('hex') : null,
-        server: e.ICAV2_SERVER_URL, tss: e.TESSERA_TSS_URL, domain: e.TESSERA_DOMAIN,
+        server: e.ICAV2_SERVER_URL, base: e.ICAV2_BASE_URL, project: e.ICAV2_PROJECT_ID ?? null, tss: e.TESSERA_TSS_URL,
+        endpoint: 'TESSERA_TOKEN_URL' in e || 'TESSERA_TOKEN_AUTH' in e, domain: e.TESSERA_DOMAIN,
         workgroup: e.TESSERA_WORKGROUP, profile: e.TESSERA_PROFILE,
         passphrase: 'TESSERA_VAULT_PASSPHRASE' in e,
         argvHasJwt: process.argv.some((a) => a.includes('eyJ')),
         args: process.argv.slice(1), // with -e there is no script path in argv
       }));`;
-    const r = await cli.run(['exec', 'lab', '--', node, '-e', script, 'one', '--two']);
+    // Variables an enclosing `tessera shell` of another profile would have set are not passed on.
+    const inherited = { TESSERA_TOKEN_URL: 'http://127.0.0.1:9/token', TESSERA_TOKEN_AUTH: 'Bearer other-profiles-endpoint', ICAV2_PROJECT_ID: 'other-tenants-project' };
+    const r = await cli.run(['exec', 'lab', '--', node, '-e', script, 'one', '--two'], { env: inherited });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const seen = JSON.parse(r.stdout) as Record<string, unknown>;
     const token = (await cli.run(['token', 'lab'])).stdout.trim();
     expect(seen.tokenSha).toBe(sha(token));
     expect(seen).toMatchObject({
-      server: sim.icaBaseUrl,
+      // icav2's server-url: the host, with the port since it is not 443; Python tools read the REST base.
+      server: `127.0.0.1:${new URL(sim.url).port}`,
+      base: sim.icaBaseUrl,
+      project: null,
+      endpoint: false,
       tss: sim.tssBaseUrl,
       domain: sim.demo.domain,
       workgroup: sim.demo.workgroup,
@@ -130,5 +140,55 @@ describe('tessera exec', () => {
     expect(r.code).toBe(EXIT_CODES.credentials);
     expect(r.stdout).toBe('');
     assertNoSecrets(other.outputs, [['the revoked key', key]]);
+  });
+  it('resolves --project by name or id into ICAV2_PROJECT_ID, and refuses unknown or ambiguous names listing the candidates', async () => {
+    const projects = sim.data.projects();
+    const byName = (name: string) => projects.find((p) => p.name === name)!;
+    const print = ['-e', 'process.stdout.write(process.env.ICAV2_PROJECT_ID ?? "none")'];
+    expect((await cli.run(['exec', 'lab', '--project', 'Oncology Validation', '--', node, ...print])).stdout).toBe(byName('Oncology Validation').id);
+    // The exact name wins over a second one that differs only in case; a unique case-insensitive match is taken.
+    expect((await cli.run(['exec', 'lab', '--project=rare disease wgs', '--', node, ...print])).stdout).toBe(byName('rare disease wgs').id);
+    expect((await cli.run(['exec', 'lab', '--project', 'pipeline DEVELOPMENT', '--', node, ...print])).stdout).toBe(byName('Pipeline Development').id);
+    // An id is checked with GET /api/projects/{id}; hidden projects have ids too. Options may also precede the name.
+    const hidden = byName('Archive 2023');
+    expect((await cli.run(['exec', '--project', hidden.id, 'lab', '--', node, ...print])).stdout).toBe(hidden.id);
+
+    const ambiguous = await cli.run(['exec', 'lab', '--project', 'RARE DISEASE WGS', '--', node, '-e', "process.stdout.write('ran')"]);
+    expect(ambiguous.code).toBe(EXIT_CODES.usage);
+    expect(ambiguous.stdout).toBe('');
+    expect(ambiguous.stderr).toContain(byName('Rare Disease WGS').id);
+    expect(ambiguous.stderr).toContain(byName('rare disease wgs').id);
+
+    const none = await cli.run(['exec', 'lab', '--project', 'Oncology', '--', node, '-e', "process.stdout.write('ran')"]);
+    expect(none.code).toBe(EXIT_CODES.usage);
+    expect(none.stderr).toContain('No ICA project named "Oncology"');
+    expect(none.stderr).toContain('"Oncology Validation"');
+
+    // Another tenant's project id is not found in this one.
+    const partner = sim.data.projects(sim.demo.partner.domain)[0]!;
+    const foreign = await cli.run(['exec', 'lab', '--project', partner.id, '--', node, '-e', "process.stdout.write('ran')"]);
+    expect(foreign.code).toBe(EXIT_CODES.usage);
+    expect(foreign.stderr).toContain(`No ICA project with id ${partner.id}`);
+
+    const unknown = await cli.run(['exec', 'lab', '--frobnicate', '--', 'true']);
+    expect(unknown.code).toBe(EXIT_CODES.usage);
+  });
+
+  it('gives Python (urllib), curl and an icav2 stand-in what each reads, and each calls the simulator with it', async () => {
+    const project = sim.data.projects().find((p) => p.name === 'Oncology Validation')!;
+    const python = await cli.run(['exec', 'lab', '--project', 'Oncology Validation', '--', 'python3', `${EXAMPLES}/ica-project.py`]);
+    expect(python.stderr).toBe('');
+    expect(python.stdout).toBe(`200 project 'Oncology Validation' (${project.id}), region US\n`);
+
+    const curl = await cli.run(['exec', 'lab', '--project', project.id, '--', 'sh', '-c',
+      `printf 'Authorization: Bearer %s\\n' "$ICAV2_ACCESS_TOKEN" | curl -sS -o /dev/null -w '%{http_code}' -H @- -H 'Accept: ${ICA_ACCEPT}' "$ICAV2_BASE_URL/api/projects/$ICAV2_PROJECT_ID"`]);
+    expect(curl.stdout).toBe('200');
+
+    // icav2 talks https to its server-url; the simulator speaks plain http, so the stand-in gets the scheme added.
+    const icav2 = await cli.run(['exec', 'lab', '--', 'sh', '-c', `ICAV2_SERVER_URL="http://$ICAV2_SERVER_URL" ${EXAMPLES}/icav2-standin.sh`]);
+    expect(icav2.stderr).toBe('');
+    expect(icav2.stdout).toContain(`${project.id}  Oncology Validation`);
+    const https = await cli.run(['exec', 'lab', '--', `${EXAMPLES}/icav2-standin.sh`]);
+    expect(https.code).not.toBe(0);
   });
 });

@@ -3,7 +3,7 @@
  * never argv), listing, rotation, and removal deleting the keychain entries
  * (checked with libsecret's own `secret-tool`, not through Tessera).
  */
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -175,6 +175,31 @@ describe('tessera profile add', () => {
   });
 });
 
+describe('tessera profile add: credentials inside a URL', () => {
+  it('refuses user:password@ in --ica-url / --tss-url without echoing it, and stores nothing', async () => {
+    const cli = newCli('profile-url-credentials');
+    const userinfo = 'labuser:Hunter2Pw0rdInUrl';
+    recordSecret('Hunter2Pw0rdInUrl');
+    for (const flag of ['--ica-url', '--tss-url']) {
+      const flags = profileFlags(sim).map((a, i, all) => {
+        if (all[i - 1] !== flag) return a;
+        const url = new URL(a);
+        return `${url.protocol}//${userinfo}@${url.host}${url.pathname}`;
+      });
+      const r = await cli.run(['profile', 'add', 'lab', ...flags, '--api-key-stdin'], { input: sim.demo.apiKey });
+      expect(r.code).toBe(EXIT_CODES.usage);
+      expect(r.stderr).toMatch(/user name or password/i);
+      expect(r.stdout + r.stderr).not.toContain('Hunter2Pw0rdInUrl');
+      expect(r.stdout + r.stderr).not.toContain('labuser');
+    }
+    const configPath = join(cli.home, 'config.json');
+    const config = existsSync(configPath) ? readFileSync(configPath, 'utf8') : '';
+    expect(config).not.toContain('Hunter2Pw0rdInUrl');
+    expect(config).not.toContain('labuser');
+    expect(JSON.parse((await cli.run(['profile', 'list', '--json'])).stdout)).toEqual([]);
+  });
+});
+
 describe('tessera profile list', () => {
   it('lists profiles as a table and as JSON, showing only the fingerprint of each key', async () => {
     const cli = newCli('profile-list');
@@ -244,5 +269,57 @@ describe('tessera profile rotate', () => {
 
     const unknown = await cli.run(['profile', 'rotate', 'nope', '--api-key-stdin'], { input: next });
     expect(unknown.code).toBe(EXIT_CODES.usage);
+  });
+});
+
+describe('tessera profile rotate checks the new key first', () => {
+  it('a key the platform refuses replaces nothing: exit 3, the old key and its token keep working', async () => {
+    const cli = newCli('rotate-wrong');
+    await cli.run(['profile', 'add', 'lab', ...profileFlags(sim), '--api-key-stdin'], { input: sim.demo.apiKey });
+    const before = await cli.run(['token', 'lab']);
+    expect(before.code).toBe(0);
+    const wrong = 'wrongKey0000000000000000000000000000ABCD';
+    recordSecret(wrong);
+    const r = await cli.run(['profile', 'rotate', 'lab', '--api-key-stdin'], { input: wrong });
+    expect(r.code).toBe(EXIT_CODES.credentials);
+    expect(r.stdout).toBe('');
+    const [view] = JSON.parse((await cli.run(['profile', 'list', '--json'])).stdout) as Array<{ key: { fingerprint: string; rejectedAt?: string } }>;
+    expect(view?.key.fingerprint).toBe(sim.demo.apiKey.slice(-4));
+    expect(view?.key.rejectedAt).toBeUndefined();
+    // The cached token of the old key is still served, without a new mint.
+    sim.clearRequests();
+    const after = await cli.run(['token', 'lab']);
+    expect(after.code).toBe(0);
+    expect(after.stdout === before.stdout).toBe(true);
+    expect(sim.requests.filter((q) => q.path === '/ica/rest/api/tokens')).toHaveLength(0);
+    assertNoSecrets(cli.outputs, [['the wrong key', wrong]]);
+  });
+
+  it('with the platform unreachable nothing is stored, the message names --no-verify, and --no-verify stores it', async () => {
+    const cli = newCli('rotate-offline');
+    await cli.run(['profile', 'add', 'lab', ...profileFlags(sim), '--api-key-stdin'], { input: sim.demo.apiKey });
+    const next = sim.createApiKey(sim.demo.domain);
+    sim.faults.add({ match: { path: '/ica/rest/api/tokens' }, times: Infinity, fault: { kind: 'reset' } });
+    try {
+      const r = await cli.run(['profile', 'rotate', 'lab', '--api-key-stdin'], { input: next });
+      expect(r.code).toBe(EXIT_CODES.network);
+      expect(r.stderr).toContain('Nothing was stored');
+      expect(r.stderr).toContain('tessera profile rotate lab … --no-verify');
+      const [kept] = JSON.parse((await cli.run(['profile', 'list', '--json'])).stdout) as Array<{ key: { fingerprint: string } }>;
+      expect(kept?.key.fingerprint).toBe(sim.demo.apiKey.slice(-4));
+
+      const add = await cli.run(['profile', 'add', 'other', ...profileFlags(sim), '--api-key-stdin'], { input: next });
+      expect(add.code).toBe(EXIT_CODES.network);
+      expect(add.stderr).toContain('--no-verify');
+
+      const forced = await cli.run(['profile', 'rotate', 'lab', '--api-key-stdin', '--no-verify'], { input: next });
+      expect(forced.code).toBe(0);
+    } finally {
+      sim.faults.clear();
+    }
+    const [stored] = JSON.parse((await cli.run(['profile', 'list', '--json'])).stdout) as Array<{ key: { fingerprint: string } }>;
+    expect(stored?.key.fingerprint).toBe(next.slice(-4));
+    expect((await cli.run(['token', 'lab'])).code).toBe(0);
+    assertNoSecrets(cli.outputs, [['the new key', next]]);
   });
 });

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Sim } from '../../sim/index.js';
 import { EXIT_CODES } from '../../src-shared/errors.js';
+import { CLI_PASSPHRASE_FAILURES } from '../../src-cli/report.js';
+import { vaultRetryDelayMs } from '../../src-core/session.js';
 import { recordSecret } from '../helpers/env.js';
 import { assertNoSecrets, Cli, ensureCliBuilt, keychainHas, profileFlags, readConfig, simSecrets, startRecordingSim } from './cli-harness.js';
 
@@ -133,6 +135,24 @@ describe('the encrypted file vault (TESSERA_SECRET_BACKEND=file)', () => {
     const missing = await cli.run(['token', 'lab'], { env: { TESSERA_VAULT_PASSPHRASE: undefined } });
     expect(missing.code).toBe(EXIT_CODES.secrets);
     expect(missing.stderr).toContain('TESSERA_VAULT_PASSPHRASE');
+  });
+
+  it('a wrong passphrase costs a pause before the CLI exits, as in the app', async () => {
+    const cli = newCli('vault-pause', { ...NO_KEYCHAIN, TESSERA_SECRET_BACKEND: 'file', TESSERA_VAULT_PASSPHRASE: PASSPHRASE });
+    expect((await cli.run(['profile', 'add', 'lab', ...profileFlags(sim), '--api-key-stdin'], { input: sim.demo.apiKey })).code).toBe(0);
+    /** Milliseconds between the error appearing on stderr and the process exiting (a lower bound on the pause). */
+    const gapAfterError = (env: Record<string, string | undefined>): Promise<{ gap: number; code: number | null }> =>
+      new Promise((done) => {
+        const child = cli.spawn(['token', 'lab'], { env });
+        let errorAt = 0;
+        child.stderr?.on('data', () => (errorAt ||= performance.now()));
+        child.on('exit', (code) => done({ gap: performance.now() - errorAt, code }));
+      });
+    const wrong = await gapAfterError({ TESSERA_VAULT_PASSPHRASE: 'not the passphrase' });
+    expect(wrong.code).toBe(EXIT_CODES.secrets);
+    // Only a lower bound: a slow machine can make the gap longer, never shorter.
+    expect(wrong.gap).toBeGreaterThanOrEqual(vaultRetryDelayMs(CLI_PASSPHRASE_FAILURES) - 50);
+    expect(vaultRetryDelayMs(CLI_PASSPHRASE_FAILURES)).toBeGreaterThanOrEqual(1000);
   });
 
   it('refuses an unknown backend name as a usage error', async () => {

@@ -4,7 +4,10 @@
  * when": cached token reuse, re-mint near expiry, 429 retried, a revoked key, Basic
  * refresh through `:refresh`, and 50 concurrent CLI processes sharing one mint.
  */
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { recordSecret } from '../helpers/env.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Sim } from '../../sim/index.js';
 import { EXIT_CODES } from '../../src-shared/errors.js';
@@ -287,4 +290,54 @@ describe('tessera token', () => {
     const tokens = new Set(results.map((r) => r.stdout));
     expect(tokens.size).toBe(1);
   }, 120_000);
+});
+
+describe('the secret-in-argv check and profile names', () => {
+  /** A fresh key-shaped string (like an ICA API key), registered for the final secret scan. */
+  function keyShaped(): string {
+    for (;;) {
+      const value = randomBytes(30).toString('base64url').replace(/[-_]/g, 'x');
+      if (/[A-Z]/.test(value) && /[a-z]/.test(value) && /\d/.test(value)) {
+        recordSecret(value);
+        return value;
+      }
+    }
+  }
+
+  it('accepts a long CamelCase profile name with digits, and any name of an existing profile', async () => {
+    const cli = newCli('argv-profile-names');
+    await addKeyProfile(cli, 'LabProductionProfile2024Main');
+    const r = await cli.run(['token', 'LabProductionProfile2024Main']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^eyJ/);
+
+    // A name the desktop app allowed even though it is shaped like a key: it names a
+    // profile, so it is not a secret.
+    const odd = 'Qx7vN2kLp9RtZ3wM8bYc4HjF6sDg1KaW';
+    const refused = await cli.run(['token', odd]);
+    expect(refused.code).toBe(EXIT_CODES.usage);
+    expect(refused.stderr).toMatch(/never accepted as command-line arguments/);
+    const configPath = join(cli.home, 'config.json');
+    const config = JSON.parse(readFileSync(configPath, 'utf8')) as { profiles: Array<{ name: string }> };
+    config.profiles[0]!.name = odd;
+    writeFileSync(configPath, JSON.stringify(config, null, 2));
+    const named = await cli.run(['token', odd]);
+    expect(named.stderr).toBe('');
+    expect(named.code).toBe(0);
+  });
+
+  it('still refuses key- and JWT-shaped arguments without echoing them', async () => {
+    const cli = newCli('argv-key-shapes');
+    await addKeyProfile(cli);
+    const key = keyShaped();
+    const jwt = `eyJhbGciOiJub25lIn0.${randomBytes(24).toString('base64url')}.${randomBytes(16).toString('base64url')}`;
+    recordSecret(jwt);
+    for (const args of [['token', key], ['token', 'lab', key], ['token', jwt], ['profile', 'rotate', 'lab', key], ['token', `--profile=${key}`]]) {
+      const r = await cli.run(args);
+      expect(r.code, args[0]).toBe(EXIT_CODES.usage);
+      expect(r.stderr).toMatch(/never accepted as command-line arguments/);
+      assertNoSecrets([r.stdout, r.stderr], [['the key-shaped argument', key], ['the JWT-shaped argument', jwt]]);
+    }
+  });
 });

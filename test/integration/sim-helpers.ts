@@ -56,11 +56,11 @@ export function problemSchema(): ProblemSchema {
 /** Where the full OpenAPI document lives on development machines (outside the repository). */
 export const OPENAPI_PATH = new URL('../../../shared/reference/ica-openapi-public.yaml', import.meta.url);
 
-/** Reads the Problem schema's required fields, types and formats from the full OpenAPI YAML text. */
-export function problemSchemaFromOpenApi(yamlText: string): ProblemSchema {
+/** Reads a component schema's (default: Problem's) required fields, types and formats from the full OpenAPI YAML text. */
+export function problemSchemaFromOpenApi(yamlText: string, name = 'Problem'): ProblemSchema {
   const lines = yamlText.split('\n');
-  const start = lines.findIndex((l) => l === '    Problem:');
-  if (start < 0) throw new Error('Problem schema not found');
+  const start = lines.findIndex((l) => l === `    ${name}:`);
+  if (start < 0) throw new Error(`${name} schema not found`);
   const required: string[] = [];
   const properties: Record<string, SchemaProperty> = {};
   let section = '';

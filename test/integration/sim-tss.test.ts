@@ -20,7 +20,8 @@ interface Page<T = SimCase> {
 let sim: Sim;
 
 beforeAll(async () => {
-  sim = await startSim({ cases: 1234 });
+  // Pinned to a day: the audit assertions below name dates.
+  sim = await startSim({ cases: 1234, dataEnd: '2025-06-01' });
 });
 afterAll(async () => {
   await sim.close();

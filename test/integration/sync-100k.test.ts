@@ -14,6 +14,7 @@ import type { CaseQuery } from '../../src-shared/schemas.js';
 import { addKeyProfile, startTestSim } from '../helpers/tessera.js';
 import { makeCacheCore, phiOf, plaintextHits, readCachedCases, serverRows, type CacheCore, type Sim } from '../fixtures/cache/core.js';
 import { cacheKeySlot } from '../helpers/slots.js';
+import { isInitialismOf } from '../../src-core/cache/initialisms.js';
 
 const N = 100_000;
 let sim: Sim;
@@ -70,7 +71,7 @@ describe('100,000 cases', () => {
         text: fc.option(
           fc.oneof(
             fc.integer({ min: 1, max: N }).map((n) => `CASE-${String(n).padStart(6, '0')}`.slice(0, 9 + (n % 3))),
-            fc.constantFrom('trusight onc', 'rare disease', 'panel', 'in prog', 'ready_for', 'smp-0001', 'urgent', 'wgs'),
+            fc.constantFrom('trusight onc', 'rare disease', 'panel', 'in prog', 'ready_for', 'smp-0001', 'urgent', 'wgs', 'TSO 500', 'tso comprehensive', 'rdt'),
           ),
           { nil: undefined },
         ),
@@ -127,7 +128,7 @@ function termMatches(term: string, fields: string[][]): boolean {
 }
 
 function matches(c: SimCase, fields: string[][], q: CaseQuery): boolean {
-  if (q.text && !q.text.split(/\s+/).every((t) => termMatches(t, fields))) return false;
+  if (q.text && !q.text.split(/\s+/).every((t) => termMatches(t, fields) || isInitialismOf(t, c.testDefinition.name))) return false;
   if (q.status?.length && !q.status.includes(c.status)) return false;
   if (q.testId?.length && !q.testId.includes(c.testDefinition.id)) return false;
   if (q.tag?.length && !c.tags.some((t) => q.tag!.includes(t))) return false;

@@ -37,7 +37,8 @@ function passphrase(label: string): string {
 
 /** The store the desktop app and the harness open: file backend, passphrase from the lock screen. */
 function appVault(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<SecretStore> {
-  return openSecretStore({ dataDir, env: { TESSERA_SECRET_BACKEND: 'file', ...env }, inAppUnlock: true });
+  // A cheap scrypt cost: these tests are about the lock screen, not the KDF.
+  return openSecretStore({ dataDir, env: { TESSERA_SECRET_BACKEND: 'file', ...env }, inAppUnlock: true, kdf: { N: 2 ** 12 } });
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {

@@ -49,7 +49,7 @@ export type FakeCore = TesseraCore & {
 
 export function createFakeCore(init: { profiles?: ProfileView[]; settings?: Partial<Settings> } = {}): FakeCore {
   const listeners = new Set<(event: TesseraEvent) => void>();
-  const state = { profiles: init.profiles ?? [], settings: { ...SETTINGS, ...init.settings } };
+  const state = { profiles: init.profiles ?? [], settings: { ...SETTINGS, ...init.settings }, locked: false };
   const core: Record<string, unknown> = {};
   for (const method of CONTRACT_METHODS) core[method] = vi.fn(async () => null);
   // Accessors, so a test can change what the core answers (Object.assign would copy values).
@@ -60,7 +60,7 @@ export function createFakeCore(init: { profiles?: ProfileView[]; settings?: Part
   Object.assign(core, {
     listProfiles: vi.fn(async () => state.profiles),
     getSettings: vi.fn(async () => state.settings),
-    getAppInfo: vi.fn(async () => ({ version: '0.1.0', platform: 'linux', dataDir: '/tmp/x', locked: false, vault: null, versions: {} })),
+    getAppInfo: vi.fn(async () => ({ version: '0.1.0', platform: 'linux', dataDir: '/tmp/x', locked: state.locked, vault: null, versions: {} })),
     copyToken: vi.fn(async (name: string, format: CopyResult['format']): Promise<CopyResult> => ({
       profile: name,
       format,
@@ -79,6 +79,8 @@ export function createFakeCore(init: { profiles?: ProfileView[]; settings?: Part
     execEnvironment: vi.fn(async () => ({})),
     dispose: vi.fn(async () => undefined),
     emit(event: TesseraEvent) {
+      // Like the real core's session: the state changes before the event announces it.
+      if (event.type === 'locked' || event.type === 'unlocked') state.locked = event.type === 'locked';
       for (const l of [...listeners]) l(event);
     },
     listenerCount: () => listeners.size,

@@ -221,7 +221,7 @@ export class FakeBridge implements TesseraBridge {
     this.run('sync', [name], () => ({ profile: name, tests: this.tests.length, cases: this.cases.length, removed: 0, syncedAt: new Date().toISOString(), durationMs: 5 }));
   cancelSync = (name: string) => this.run('cancelSync', [name], () => undefined);
   // The renderer shows no audit log yet; an empty cached answer keeps the bridge complete.
-  listAuditEvents = (name: string) => this.run('listAuditEvents', [name], () => ({ data: [], syncedAt: null, stale: false, offline: false }));
+  listAuditEvents = (name: string) => this.run('listAuditEvents', [name], () => ({ data: [], window: null, syncedAt: null, stale: false, offline: false }));
   startDemo = () =>
     this.run('startDemo', [], () => {
       const p = profile('demo', { domain: 'demo-lab', isDemo: true });

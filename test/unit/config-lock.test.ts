@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { atomicWriteFile } from '../../src-core/config/atomic.js';
-import { withFileLock } from '../../src-core/config/lock.js';
+import { breakIfStale, withFileLock, type BreakHooks } from '../../src-core/config/lock.js';
 import { newDataDir } from '../helpers/env.js';
 
 const deadPid = 2 ** 22 - 7; // above any pid in use on a test machine
@@ -59,6 +59,48 @@ describe('withFileLock', () => {
     await expect(withFileLock(lock, async () => 'never', { timeoutMs: 150, onTimeout: () => new Error('busy') })).rejects.toThrow('busy');
     // Someone else's lock is never removed by a waiter.
     expect(readFileSync(lock, 'utf8')).toBe(held);
+  });
+});
+
+describe('breaking a stale lock', () => {
+  it('two breakers of one stale lock never delete the fresh lock a third caller took meanwhile', async () => {
+    const lock = join(newDataDir('lock-break-race'), 'x.lock');
+    writeFileSync(lock, JSON.stringify({ pid: deadPid, host: hostname(), at: Date.now(), nonce: 'stale' }));
+    // Both breakers read the stale lock before either acts.
+    let arrived = 0;
+    let bothRead!: () => void;
+    const bothHaveRead = new Promise<void>((r) => (bothRead = r));
+    let freshTaken!: () => void;
+    const freshIsTaken = new Promise<void>((r) => (freshTaken = r));
+    let removals = 0;
+    const hooks: BreakHooks = {
+      onStale: async () => {
+        arrived += 1;
+        if (arrived === 2) bothRead();
+        await bothHaveRead;
+      },
+      // The first breaker removes at once; any second one only after a fresh lock exists.
+      beforeRemove: async () => {
+        removals += 1;
+        if (removals > 1) await freshIsTaken;
+      },
+    };
+    const breakers = [breakIfStale(lock, 30_000, hooks), breakIfStale(lock, 30_000, hooks)];
+    // The third process: takes the lock the moment it is free (O_EXCL, as acquire does).
+    const fresh = JSON.stringify({ pid: process.pid, host: hostname(), at: Date.now(), nonce: 'fresh' });
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        writeFileSync(lock, fresh, { flag: 'wx' });
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 100_000) throw error;
+        await new Promise((r) => setImmediate(r));
+      }
+    }
+    freshTaken();
+    await Promise.all(breakers);
+    expect(existsSync(lock) ? readFileSync(lock, 'utf8') : 'gone: the fresh lock was deleted').toBe(fresh);
+    expect(readdirSync(join(lock, '..'))).toEqual(['x.lock']);
   });
 });
 

@@ -57,10 +57,10 @@ async function rejection(promise: Promise<unknown>) {
 const Body = z.object({ token: z.string() });
 
 describe('transport security', () => {
-  it.each(['127.0.0.1', '127.8.9.10', 'localhost', 'api.localhost', '[::1]', '::1'])('%s is loopback', (h) => {
+  it.each(['127.0.0.1', '127.8.9.10', 'localhost', 'LOCALHOST', '[::1]', '::1'])('%s is loopback', (h) => {
     expect(isLoopbackHost(h)).toBe(true);
   });
-  it.each(['example.com', '127.0.0.1.evil.com', '128.0.0.1', '10.0.0.1', '[::2]', 'localhost.evil.com', '1127.0.0.1'])('%s is not loopback', (h) => {
+  it.each(['example.com', '127.0.0.1.evil.com', '128.0.0.1', '10.0.0.1', '[::2]', 'localhost.evil.com', '1127.0.0.1', 'api.localhost', 'evil.localhost'])('%s is not loopback', (h) => {
     expect(isLoopbackHost(h)).toBe(false);
   });
 
@@ -75,6 +75,25 @@ describe('transport security', () => {
     expect(() => assertSecureUrl('https://example.com/')).not.toThrow();
     expect(() => assertSecureUrl('http://127.0.0.1:8080/x')).not.toThrow();
     expect(() => assertSecureUrl('http://[::1]:8080/x')).not.toThrow();
+  });
+
+  it('refuses plain http:// to *.localhost names: resolvers may send them anywhere', () => {
+    expect(() => assertSecureUrl('http://ica.localhost:8080/x')).toThrow(expect.objectContaining({ code: 'INSECURE_URL' }));
+    expect(() => assertSecureUrl('https://ica.localhost:8080/x')).not.toThrow();
+  });
+
+  it('refuses credentials inside a URL without echoing them', () => {
+    for (const url of ['https://alice:S3cretPw@ica.example/ica/rest', 'http://alice:S3cretPw@127.0.0.1:8080/x', 'https://alice@ica.example/']) {
+      let error: { code?: string; message?: string } | undefined;
+      try {
+        assertSecureUrl(url);
+      } catch (e) {
+        error = e as { code: string; message: string };
+      }
+      expect(error?.code).toBe('INVALID_INPUT');
+      expect(error?.message).not.toContain('S3cretPw');
+      expect(error?.message).not.toContain('alice');
+    }
   });
 
   it('does not follow redirects (they could carry the key elsewhere)', async () => {
@@ -299,5 +318,68 @@ describe('request building', () => {
     expect(headers.Accept).toBe('application/vnd.illumina.v3+json');
     expect(headers['Content-Type']).toBe('application/json');
     expect(call.init.body).toBe('{"hello":"world"}');
+  });
+});
+
+describe('body size', () => {
+  /** A huge body (32 MiB, made as it is read) that counts what was pulled and whether the reader gave up. */
+  function endless(status = 200, headers: Record<string, string> = { 'content-type': 'application/json' }) {
+    const state = { pulled: 0, cancelled: false };
+    const chunk = new Uint8Array(16 * 1024).fill(0x61);
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (state.pulled >= 32 * 1024 * 1024) return controller.close();
+        state.pulled += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+      cancel() {
+        state.cancelled = true;
+      },
+    });
+    return { state, response: () => new Response(body, { status, headers }) };
+  }
+
+  it('stops reading past maxBodyBytes with RESPONSE_TOO_LARGE, not retried, and drops the transfer', async () => {
+    const stream = endless();
+    const { fetch, calls } = fakeFetch(stream.response);
+    const error = await rejection(http(fetch).request({ method: 'POST', url: 'https://a.example/api/tokens', schema: Body, maxBodyBytes: 64 * 1024, idempotent: true }));
+    expect(error.code).toBe('RESPONSE_TOO_LARGE');
+    expect(error.message).toBe('POST https://a.example/api/tokens answered with more than 64 KiB, far more than expected, so Tessera stopped reading it');
+    expect(calls).toHaveLength(1);
+    expect(stream.state.cancelled).toBe(true);
+    expect(stream.state.pulled).toBeLessThan(256 * 1024);
+  });
+
+  it('the cap applies to error bodies too, and a default cap applies when the request sets none', async () => {
+    const failing = endless(503);
+    const error = await rejection(http(fakeFetch(failing.response).fetch).request({ method: 'GET', url: 'https://a.example/x', maxBodyBytes: 1024, retry: false }));
+    expect(error.code).toBe('RESPONSE_TOO_LARGE');
+    expect(failing.state.cancelled).toBe(true);
+
+    const unbounded = endless();
+    const byDefault = await rejection(http(fakeFetch(unbounded.response).fetch).request({ method: 'GET', url: 'https://a.example/x', schema: Body }));
+    expect(byDefault.code).toBe('RESPONSE_TOO_LARGE');
+    expect(byDefault.message).toContain('more than 8 MiB');
+  });
+
+  it('a declared Content-Length over the cap fails before the body is read', async () => {
+    const stream = endless(200, { 'content-type': 'application/json', 'content-length': String(10 * 1024 * 1024) });
+    const error = await rejection(http(fakeFetch(stream.response).fetch).request({ method: 'GET', url: 'https://a.example/x', schema: Body, maxBodyBytes: 1024 }));
+    expect(error.code).toBe('RESPONSE_TOO_LARGE');
+    expect(stream.state.pulled).toBeLessThanOrEqual(16 * 1024);
+  });
+
+  it('a body of exactly maxBodyBytes (multi-byte UTF-8 across chunks) is read whole', async () => {
+    const text = JSON.stringify({ token: 'é'.repeat(500) });
+    const bytes = new TextEncoder().encode(text);
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < bytes.length; i += 7) controller.enqueue(bytes.subarray(i, i + 7));
+        controller.close();
+      },
+    });
+    const { fetch } = fakeFetch(() => new Response(body, { status: 200, headers: { 'content-type': 'application/json' } }));
+    const result = await http(fetch).request({ method: 'GET', url: 'https://a.example/x', schema: Body, maxBodyBytes: bytes.length });
+    expect(result.body.token).toBe('é'.repeat(500));
   });
 });

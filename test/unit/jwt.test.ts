@@ -35,6 +35,46 @@ describe('decodeClaims', () => {
   });
 });
 
+describe('the shape a token must have', () => {
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const header = b64({ alg: 'RS256', typ: 'JWT' });
+  const claims = b64({ exp: 2_000_000_000 });
+
+  it('accepts three base64url segments (the signature may be empty: alg none is the platform\'s business)', () => {
+    expect(decodeClaims(`${header}.${claims}.c2ln-_`).exp).toBe(2_000_000_000);
+    expect(decodeClaims(`${header}.${claims}.`).exp).toBe(2_000_000_000);
+  });
+
+  it.each([
+    ['shell syntax after the signature', `${header}.${claims}.sig;touch\${IFS}/tmp/x;#`],
+    ['a space', `${header}.${claims}.sig x`],
+    ['a newline', `${header}.${claims}.sig\nexport X=1`],
+    ['a quote', `${header}.${claims}.sig'`],
+    ['base64 padding', `${header}.${claims}.sig==`],
+    ['four segments', `${header}.${claims}.sig.more`],
+    ['two segments', `${header}.${claims}`],
+    ['an empty header', `.${claims}.sig`],
+    ['an empty payload', `${header}..sig`],
+    ['more than 16 KiB', `${header}.${claims}.${'a'.repeat(16 * 1024)}`],
+  ])('refuses %s as MALFORMED_RESPONSE', (_, token) => {
+    expect(() => decodeClaims(token, 'ICA (https://ica.example)')).toThrow(
+      expect.objectContaining({ code: 'MALFORMED_RESPONSE', message: 'ICA (https://ica.example) returned a token that is not a well-formed JWT' }),
+    );
+  });
+
+  it('refuses an exp that is not a positive whole number of seconds, or lies more than a year ahead', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    const withExp = (exp: unknown) => `${header}.${b64({ exp })}.sig`;
+    for (const exp of [1e13, -5, 0, 1_800_000_000.5, '1800000000']) {
+      expect(() => decodeClaims(withExp(exp), 'ICA', now), String(exp)).toThrow(expect.objectContaining({ code: 'MALFORMED_RESPONSE' }));
+    }
+    expect(() => decodeClaims(withExp(now / 1000 + 400 * 86_400), 'ICA', now)).toThrow(
+      expect.objectContaining({ code: 'MALFORMED_RESPONSE', message: 'ICA returned a JWT with an implausible expiry (exp)' }),
+    );
+    expect(decodeClaims(withExp(now / 1000 + 3600), 'ICA', now).exp).toBe(now / 1000 + 3600);
+  });
+});
+
 describe('skew math', () => {
   it('skew is server minus local, from the middle of the Date second and of the round trip', () => {
     // Sent at 1000, received at 1200 (local); the server stamped second 601_000 (i.e. 601.0-601.999 s).

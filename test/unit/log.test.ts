@@ -1,7 +1,8 @@
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REDACTED, createFileLogger, createRedactor, logFilePath, nullLogger, redactString, redactValue } from '../../src-core/log.js';
+import { createFileLogger, logFilePath, nullLogger } from '../../src-core/log.js';
+import { REDACTED, createRedactor, redactPatterns as redactString, redactValue } from '../../src-core/redact.js';
 import { TesseraError } from '../../src-core/errors.js';
 import { newDataDir, recordSecret } from '../helpers/env.js';
 

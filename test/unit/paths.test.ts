@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { chmodSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultDataDir, ensureDataDir } from '../../src-core/paths.js';
@@ -40,5 +40,20 @@ describe('ensureDataDir', () => {
     expect(ensureDataDir(dir)).toBe(dir);
     if (process.platform !== 'win32') expect(statSync(dir).mode & 0o777).toBe(0o700);
     expect(ensureDataDir(dir)).toBe(dir); // idempotent
+  });
+});
+
+describe('ensureDataDir on an existing directory', () => {
+  it.skipIf(process.platform === 'win32')('tightens a directory others can read to 0700 and says so in the log', () => {
+    const dir = newDataDir('paths-open');
+    chmodSync(dir, 0o755);
+    const warnings: Array<[string, Record<string, unknown> | undefined]> = [];
+    ensureDataDir(dir, { warn: (message, fields) => warnings.push([message, fields]) });
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.[1]).toMatchObject({ previousMode: '755' });
+    // Already private: nothing to do, nothing logged.
+    ensureDataDir(dir, { warn: (message, fields) => warnings.push([message, fields]) });
+    expect(warnings).toHaveLength(1);
   });
 });

@@ -196,7 +196,7 @@ describe('offline cache seam', () => {
         throw new Error('unused');
       },
       cancelSync: async () => undefined,
-      listAuditEvents: async () => ({ data: [], syncedAt: null, stale: false, offline: false }),
+      listAuditEvents: async () => ({ data: [], window: null, syncedAt: null, stale: false, offline: false }),
       lock: async () => void calls.push('lock'),
       unlock: async () => void calls.push('unlock'),
       beforeRemove: async (p) => void calls.push(`beforeRemove:${p.name}`),

@@ -267,6 +267,33 @@ describe('shared cache in the SecretStore', () => {
     expect((await s2.service.ensure(profile())).status.source).toBe('minted');
   });
 
+  it('discards a planted record whose token is not a well-formed JWT or whose expiry is absurd, and mints anew', async () => {
+    const s = setup();
+    const p = profile();
+    const good = await s.service.ensure(p);
+    const stored = JSON.parse((await s.secrets.get(accounts.token(p.id))) ?? '{}') as Record<string, unknown>;
+    const [header, claims] = good.token.split('.');
+    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const nowS = Math.floor(s.now.value / 1000);
+    const planted = [
+      { ...stored, token: `${header}.${claims}.sig;touch\${IFS}/tmp/x;#` },
+      { ...stored, token: `${header}.${claims}.sig.extra` },
+      { ...stored, token: `${header}.${b64({ exp: 1e13 })}.sig`, expiresAt: 1e16 },
+      { ...stored, token: `${header}.${b64({ exp: nowS + 3600.5 })}.sig` },
+      { ...stored, expiresAt: 1e300 },
+    ];
+    for (const record of planted) {
+      s.service.forgetMemory();
+      await s.secrets.set(accounts.token(p.id), JSON.stringify(record));
+      expect(await s.service.status(p)).toBeNull();
+      const next = await s.service.ensure(p);
+      expect(next.status.source).toBe('minted');
+      expect(next.token.split('.')).toHaveLength(3);
+      // The re-minted token replaced the planted one in the shared store.
+      expect(JSON.parse((await s.secrets.get(accounts.token(p.id))) ?? '{}').token).toBe(next.token);
+    }
+  });
+
   it('status() is null when nothing is cached or the token has expired, and never mints', async () => {
     const s = setup();
     expect(await s.service.status(profile())).toBeNull();
