@@ -8,6 +8,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { TesseraError, registerSecret } from '../src-core/index.js';
+import { hiddenLine } from './hidden-line.js';
 
 const MAX_SECRET_BYTES = 64 * 1024;
 
@@ -106,7 +107,7 @@ export function promptHidden(prompt: string): Promise<string> {
   const input = process.stdin;
   if (!input.isTTY) return Promise.reject(new TesseraError('INVALID_INPUT', 'Cannot prompt: stdin is not a terminal.'));
   return new Promise((resolve, reject) => {
-    let value = '';
+    const line = hiddenLine();
     const wasRaw = input.isRaw;
     // Echo off before the prompt shows: an answer sent as soon as the prompt appears
     // (a paste, an `expect` script) would otherwise be echoed by the terminal.
@@ -120,16 +121,31 @@ export function promptHidden(prompt: string): Promise<string> {
       input.removeListener('data', onData);
       process.stderr.write('\n');
       if (error) reject(error);
-      else resolve(value);
+      else resolve(line.value);
     };
     const onData = (chunk: string): void => {
-      for (const ch of chunk) {
-        if (ch === '\r' || ch === '\n' || ch === '\u0004') return finish();
-        if (ch === '\u0003') return finish(new TesseraError('CANCELLED', 'Cancelled.'));
-        if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
-        else if (ch >= ' ') value += ch;
-      }
+      const state = line.feed(chunk);
+      if (state === 'done') finish();
+      else if (state === 'cancelled') finish(new TesseraError('CANCELLED', 'Cancelled.'));
     };
     input.on('data', onData);
   });
+}
+
+/**
+ * Asks for a value that is not secret (a profile name, a region) on the terminal, with
+ * echo. Returns the trimmed answer ('' when the person just pressed Enter).
+ */
+export async function promptLine(prompt: string): Promise<string> {
+  if (!process.stdin.isTTY) throw new TesseraError('INVALID_INPUT', 'Cannot prompt: stdin is not a terminal.');
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  try {
+    const answer = rl.question(prompt);
+    // Ctrl-C at the question ends the command as a cancellation, not a crash.
+    const cancelled = new Promise<never>((_, reject) => rl.once('SIGINT', () => reject(new TesseraError('CANCELLED', 'Cancelled.'))));
+    return (await Promise.race([answer, cancelled])).trim();
+  } finally {
+    rl.close();
+  }
 }

@@ -216,12 +216,13 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     if (keychainSelected && list) listSelected = () => withTimeout(list(), options.probeTimeoutMs ?? 15_000, 'The keychain');
     await withTimeout(store.probe(), options.probeTimeoutMs ?? 15_000, 'The keychain');
     keychainOk = true;
-    checks.push({ name: 'keychain', ok: true, required: keychainSelected, detail: `The OS keychain works (probe entry written, read back and deleted)${keychainSelected ? '' : '; not selected'}` });
+    checks.push({ name: 'keychain', ok: true, required: keychainSelected, selected: keychainSelected, detail: `The OS keychain works (probe entry written, read back and deleted)${keychainSelected ? '' : '; not selected'}` });
   } catch (error) {
     checks.push({
       name: 'keychain',
       ok: false,
       required: keychainSelected,
+      selected: keychainSelected,
       detail: `${keychainSelected ? '' : '(not selected) '}${describe(error)}`,
       hint: hintFor(error, ERROR_ACTIONS.KEYCHAIN_UNAVAILABLE),
     });
@@ -242,23 +243,25 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
         name: 'file-vault',
         ok: false,
         required: vaultSelected,
+        selected: vaultSelected,
         detail: `${prefix}${present ? `${vault.path} exists` : 'No file vault yet'}; no passphrase is available (${VAULT_PASSPHRASE_ENV} is not set)`,
         hint: `Set ${VAULT_PASSPHRASE_ENV}, or run in a terminal to be asked for the passphrase.`,
       });
     } else if (!present) {
       vaultOk = true;
-      checks.push({ name: 'file-vault', ok: true, required: vaultSelected, detail: `${prefix}No file vault yet; ${vault.path} is created, encrypted, on the first stored key` });
+      checks.push({ name: 'file-vault', ok: true, required: vaultSelected, selected: vaultSelected, detail: `${prefix}No file vault yet; ${vault.path} is created, encrypted, on the first stored key` });
     } else {
       await vault.unlock();
       vaultOk = true;
       if (vaultSelected && vault.list) listSelected = vault.list.bind(vault);
-      checks.push({ name: 'file-vault', ok: true, required: vaultSelected, detail: `${prefix}${vault.path} opens with the ${options.appVault && vaultSelected ? "app's unlocked key" : 'given passphrase'}` });
+      checks.push({ name: 'file-vault', ok: true, required: vaultSelected, selected: vaultSelected, detail: `${prefix}${vault.path} opens with the ${options.appVault && vaultSelected ? "app's unlocked key" : 'given passphrase'}` });
     }
   } catch (error) {
     checks.push({
       name: 'file-vault',
       ok: false,
       required: vaultSelected,
+      selected: vaultSelected,
       detail: `${vaultSelected ? '' : '(not selected) '}${describe(error)}`,
       hint: hintFor(error, ERROR_ACTIONS.VAULT_CORRUPT),
     });

@@ -16,6 +16,7 @@ export { lookupProfile } from './profiles/repository.js';
 export { shellQuote } from './shell/quote.js';
 export { isLoopbackHost } from './http/url.js';
 export { defaultDataDir, ensureDataDir } from './paths.js';
+export { atomicWriteFile } from './config/atomic.js';
 export { createFileLogger } from './log.js';
 export type { LogLevel } from './log.js';
 export { systemClock, systemTimers } from './ports.js';

@@ -4,6 +4,7 @@
  * registration and the e2e HTTP harness both use it, so only the transport differs.
  */
 import { CONTRACT_ARGS, type Envelope, type TesseraApi, type TesseraMethod } from '../src-shared/contract.js';
+import { formatIssue } from '../src-shared/issues.js';
 import { TesseraError, toErrorInfo } from './errors.js';
 
 export function isContractMethod(name: unknown): name is TesseraMethod {
@@ -15,9 +16,7 @@ export function parseArgs(method: TesseraMethod, args: unknown): unknown[] {
   const schema = CONTRACT_ARGS[method];
   const parsed = schema.safeParse(Array.isArray(args) ? args : [args]);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? ` (${issue.path.join('.')})` : '';
-    throw new TesseraError('INVALID_INPUT', `${issue?.message ?? 'Invalid arguments'}${where}`);
+    throw new TesseraError('INVALID_INPUT', formatIssue(parsed.error.issues[0]));
   }
   return parsed.data as unknown[];
 }

@@ -4,15 +4,14 @@
  * messages describe the rule, never the offending value, so a mistyped key cannot leak
  * through an error message.
  */
+import { formatIssue } from '../src-shared/issues.js';
 import * as z from '../src-shared/zod.js';
 import { TesseraError } from './errors.js';
 
 export function parseInput<S extends z.core.$ZodType>(schema: S, value: unknown, what: string): z.core.output<S> {
   const parsed = z.safeParse(schema, value);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? ` (${issue.path.join('.')})` : '';
-    throw new TesseraError('INVALID_INPUT', `${what}: ${issue?.message ?? 'invalid'}${where}`);
+    throw new TesseraError('INVALID_INPUT', `${what}: ${formatIssue(parsed.error.issues[0])}`);
   }
   return parsed.data;
 }

@@ -5,6 +5,7 @@
  * Pure builders and small installers over structural types, so the tests can check
  * each decision without an Electron binary.
  */
+import { domainProblem } from '../src-shared/rules.js';
 import { isTrustedUrl, type RendererSource } from './origin.js';
 
 /**
@@ -35,8 +36,9 @@ export function contentSecurityPolicy(source: Pick<RendererSource, 'origin' | 'd
 // ---- External links ------------------------------------------------------------
 
 const ALLOWED_EXTERNAL_HOSTS = new Set(['help.ica.illumina.com', 'support.illumina.com']);
-/** `<tenant>.login.illumina.com`: one DNS label in front of the login domain. */
-const TENANT_LOGIN_HOST = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.login\.illumina\.com$/;
+const LOGIN_SUFFIX = '.login.illumina.com';
+/** `<tenant>.login.illumina.com`, where `<tenant>` is a tenant domain by the profile rule. */
+const isTenantLoginHost = (host: string): boolean => host.endsWith(LOGIN_SUFFIX) && domainProblem(host.slice(0, -LOGIN_SUFFIX.length)) === null;
 
 /** Only https links to Illumina's documentation, support and tenant login hosts leave the app. */
 export function isAllowedExternalUrl(url: unknown): boolean {
@@ -51,7 +53,7 @@ export function isAllowedExternalUrl(url: unknown): boolean {
   if (parsed.username || parsed.password) return false;
   if (parsed.port && parsed.port !== '443') return false;
   const host = parsed.hostname.toLowerCase();
-  return ALLOWED_EXTERNAL_HOSTS.has(host) || TENANT_LOGIN_HOST.test(host);
+  return ALLOWED_EXTERNAL_HOSTS.has(host) || isTenantLoginHost(host);
 }
 
 /** Opens an allow-listed link in the system browser; returns whether it did. */

@@ -6,6 +6,7 @@
  * from here.
  */
 import { REGION_IDS } from './regions.js';
+import { BOUNDS, GLOBAL_SHORTCUT_MAX, boundsProblem, type Bounds } from './rules.js';
 import * as z from './zod.js';
 
 export const RegionIdSchema = z.enum(REGION_IDS);
@@ -13,12 +14,12 @@ export const RegionIdSchema = z.enum(REGION_IDS);
 export const TokenFormatSchema = z.enum(['jwt', 'header', 'env', 'curl']);
 export type TokenFormat = z.infer<typeof TokenFormatSchema>;
 
-/** A whole number within [min, max]. */
-const wholeNumber = (min: number, max: number) => z.number().check(z.int(), z.gte(min), z.lte(max));
+/** A whole number within `b`, refused with the message that states the range. */
+export const wholeNumber = (b: Bounds) => z.number().check(z.refine((n) => boundsProblem(n, b) === null, b.message));
 
 export const TokenOptionsSchema = z.strictObject({
   /** Minimum remaining lifetime in seconds; a token with less is replaced first. */
-  minTtlSeconds: z.optional(wholeNumber(0, 86_400)),
+  minTtlSeconds: z.optional(wholeNumber(BOUNDS.minTtlSeconds)),
   /** Mint a new token even if the cached one is fresh enough. */
   force: z.optional(z.boolean()),
 });
@@ -26,20 +27,36 @@ export type TokenOptions = z.infer<typeof TokenOptionsSchema>;
 
 export const ThemeSchema = z.enum(['system', 'light', 'dark']);
 
+/** Each setting's rule, without its default. */
+const SETTING_FIELDS = {
+  minTtlSeconds: wholeNumber(BOUNDS.minTtlSeconds),
+  clipboardClearSeconds: wholeNumber(BOUNDS.clipboardClearSeconds),
+  idleLockMinutes: wholeNumber(BOUNDS.idleLockMinutes),
+  globalShortcut: z.string().check(z.maxLength(GLOBAL_SHORTCUT_MAX, `A global shortcut has at most ${GLOBAL_SHORTCUT_MAX} characters.`)),
+  theme: ThemeSchema,
+  defaultProfile: z.string(),
+  requestTimeoutSeconds: wholeNumber(BOUNDS.requestTimeoutSeconds),
+  syncAuditDays: wholeNumber(BOUNDS.syncAuditDays),
+};
+
 export const SettingsSchema = z.object({
-  minTtlSeconds: z._default(wholeNumber(0, 86_400), 300),
-  clipboardClearSeconds: z._default(wholeNumber(0, 3600), 30),
-  idleLockMinutes: z._default(wholeNumber(0, 24 * 60), 15),
-  globalShortcut: z._default(z.string().check(z.maxLength(64)), 'CommandOrControl+Shift+T'),
-  theme: z._default(ThemeSchema, 'system'),
-  defaultProfile: z.optional(z.string()),
-  requestTimeoutSeconds: z._default(wholeNumber(1, 600), 30),
+  minTtlSeconds: z._default(SETTING_FIELDS.minTtlSeconds, 300),
+  clipboardClearSeconds: z._default(SETTING_FIELDS.clipboardClearSeconds, 30),
+  idleLockMinutes: z._default(SETTING_FIELDS.idleLockMinutes, 15),
+  globalShortcut: z._default(SETTING_FIELDS.globalShortcut, 'CommandOrControl+Shift+T'),
+  theme: z._default(SETTING_FIELDS.theme, 'system'),
+  /** The profile the tray and the global shortcut copy from; absent: the first profile. */
+  defaultProfile: z.optional(SETTING_FIELDS.defaultProfile),
+  requestTimeoutSeconds: z._default(SETTING_FIELDS.requestTimeoutSeconds, 30),
   /** Days of TSS audit log each sync caches (0: none; the audit service is slow, so it is opt-in). */
-  syncAuditDays: z._default(wholeNumber(0, 365), 0),
+  syncAuditDays: z._default(SETTING_FIELDS.syncAuditDays, 0),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
-/** Any subset of the settings, and nothing else. */
-export const SettingsPatchSchema = z.strictObject(z.partial(SettingsSchema).shape);
+/**
+ * Any subset of the settings, and nothing else. No defaults here: a patch holds only
+ * what it changes. `defaultProfile: null` goes back to the first profile.
+ */
+export const SettingsPatchSchema = z.strictObject({ ...z.partial(z.object(SETTING_FIELDS)).shape, defaultProfile: z.optional(z.nullable(SETTING_FIELDS.defaultProfile)) });
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 
 /**

@@ -8,8 +8,10 @@
  * (profile changes, cache queries, the IPC contract).
  */
 import { REGION_IDS, resolveRegion } from './regions.js';
-import { RegionIdSchema, type TokenFormat, type VaultState } from './base-schemas.js';
+import { RegionIdSchema, wholeNumber, type TokenFormat, type VaultState } from './base-schemas.js';
+import { BOUNDS, apiKeyProblem, domainProblem, profileNameProblem, urlProblem, workgroupProblem } from './rules.js';
 import * as z from './zod.js';
+import { PROFILE_FILE_FORMAT, PROFILE_FILE_VERSION } from './profile-file.js';
 
 export {
   RegionIdSchema,
@@ -29,21 +31,17 @@ export {
   type VaultUnlockOptions,
 } from './base-schemas.js';
 
-export const ProfileNameSchema = z.string().check(
-  z.trim(),
-  z.minLength(1, 'A profile name is required'),
-  z.maxLength(64, 'A profile name has at most 64 characters'),
-  z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'Use letters, digits, dot, dash or underscore, starting with a letter or digit'),
-);
+/** Refines with one of ./rules.ts: the rule's message when it finds a problem. */
+const rule = <T>(problem: (value: T) => string | null) =>
+  z.superRefine((value: T, ctx) => {
+    const message = problem(value);
+    if (message !== null) ctx.addIssue({ code: 'custom', message, input: value });
+  });
+
+export const ProfileNameSchema = z.string().check(z.trim(), rule(profileNameProblem));
 
 /** Tenant domain: the `<domain>` of `<domain>.login.illumina.com`. */
-export const DomainSchema = z.string().check(
-  z.trim(),
-  z.toLowerCase(),
-  z.minLength(1, 'A tenant domain is required'),
-  z.maxLength(63),
-  z.regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, 'A tenant domain has letters, digits and dashes only (as in <domain>.login.illumina.com)'),
-);
+export const DomainSchema = z.string().check(z.trim(), z.toLowerCase(), rule(domainProblem));
 
 /** Accepts a region id or an alias such as `london` or `eu`, and yields the id. */
 export const RegionInputSchema = z.pipe(
@@ -58,23 +56,25 @@ export const RegionInputSchema = z.pipe(
   }),
 );
 
-export const WorkgroupSchema = z.string().check(z.trim(), z.minLength(1), z.maxLength(128));
+export const WorkgroupSchema = z.string().check(z.trim(), rule(workgroupProblem));
 
+/**
+ * An ICA or TSS base URL, without trailing slashes. Its form is checked here (absolute,
+ * http or https, no user:password@); whether plain http is allowed for its host is
+ * decided when it is used (INSECURE_URL, by the same rule).
+ */
 export const BaseUrlSchema = z.pipe(
   z.string().check(
     z.trim(),
-    z.url('Expected an absolute URL such as https://ica.illumina.com/ica/rest'),
-    z.refine((u) => /^https?:\/\//i.test(u), 'Only http(s) URLs are allowed'),
+    rule((u: string) => {
+      const problem = urlProblem(u);
+      return problem && problem.kind !== 'insecure-http' ? problem.message : null;
+    }),
   ),
   z.transform((u: string) => u.replace(/\/+$/, '')),
 );
 
-export const ApiKeySchema = z.string().check(
-  z.trim(),
-  z.minLength(8, 'That API key looks too short'),
-  z.maxLength(4096),
-  z.refine((k) => !/\s/.test(k), 'An API key is one line with no spaces'),
-);
+export const ApiKeySchema = z.string().check(z.trim(), rule(apiKeyProblem));
 
 export const CredentialInputSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('api-key'), apiKey: ApiKeySchema }),
@@ -140,8 +140,109 @@ export const ProfileViewSchema = z.object({
     rejectedAt: z.optional(z.string()),
   }),
   isDemo: z.optional(z.boolean()),
+  /** Imported from a team file without its key or password: nothing works until one is added (replaceCredential). */
+  needsKey: z.optional(z.boolean()),
 });
 export type ProfileView = z.infer<typeof ProfileViewSchema>;
+
+// ---- Import from the icav2 CLI's ~/.icav2/config.yaml ----------------------------
+
+/** What the app may know about an icav2 configuration: never the key. */
+export interface Icav2ConfigFacts {
+  path: string;
+  /** Whether a file (or anything) is at `path`. */
+  found: boolean;
+  /** `server-url` as written (a bare host such as ica.illumina.com); null when absent or the file is unreadable. */
+  serverHost: string | null;
+  /** The ICA REST base the host stands for. */
+  icaUrl: string | null;
+  /** Whether the file holds an `x-api-key` that Tessera could use. */
+  hasKey: boolean;
+  /** Why the file cannot be imported, when it cannot. */
+  problem?: string;
+}
+
+const PathSchema = z.string().check(z.minLength(1), z.maxLength(4096));
+
+export const Icav2LocateSchema = z.strictObject({
+  /** The icav2 config.yaml; default ~/.icav2/config.yaml. */
+  path: z.optional(PathSchema),
+});
+export type Icav2Locate = z.infer<typeof Icav2LocateSchema>;
+
+/**
+ * What the app may choose when importing from icav2: no file path and no ICA URL, so a
+ * renderer can neither read another file nor send the key in config.yaml anywhere but
+ * to the server that file names.
+ */
+export const Icav2AppImportSchema = z.strictObject({
+  name: ProfileNameSchema,
+  region: RegionInputSchema,
+  /** Default: the tenant named in the key's token (its `tns` claim). */
+  domain: z.optional(DomainSchema),
+  workgroup: z.optional(WorkgroupSchema),
+  includeIdentifiers: z.optional(z.boolean()),
+  /** Remove the plaintext x-api-key from config.yaml once the profile is stored. */
+  scrub: z.optional(z.boolean()),
+});
+export type Icav2AppImport = z.input<typeof Icav2AppImportSchema>;
+
+/** The CLI's options (the person at the terminal chooses the file and the server). */
+export const Icav2ImportOptionsSchema = z.strictObject({
+  path: z.optional(PathSchema),
+  name: ProfileNameSchema,
+  region: RegionInputSchema,
+  /** Default: the tenant named in the key's token (its `tns` claim). */
+  domain: z.optional(DomainSchema),
+  /** Default: https://<server-url>/ica/rest from the file. */
+  icaUrl: z.optional(BaseUrlSchema),
+  tssUrl: z.optional(BaseUrlSchema),
+  workgroup: z.optional(WorkgroupSchema),
+  includeIdentifiers: z.optional(z.boolean()),
+  /** Remove the plaintext x-api-key from config.yaml once the profile is stored. */
+  scrub: z.optional(z.boolean()),
+});
+export type Icav2ImportOptions = z.input<typeof Icav2ImportOptionsSchema>;
+
+export interface Icav2ImportResult {
+  profile: ProfileView;
+  path: string;
+  /** Where the tenant domain came from. */
+  domainFrom: 'option' | 'token';
+  /** The tenant id the key's token names (its `tid` claim), when readable. */
+  tenantId?: string;
+  /** True when x-api-key was removed from the file. */
+  scrubbed: boolean;
+}
+
+// ---- Team profile files (no secrets) ---------------------------------------------
+
+export { PROFILE_FILE_FORMAT, PROFILE_FILE_VERSION };
+
+/** One profile of a team file: everything but the key or password. */
+export const ExportedProfileSchema = z.strictObject({
+  name: ProfileNameSchema,
+  domain: DomainSchema,
+  region: RegionInputSchema,
+  workgroup: z.optional(WorkgroupSchema),
+  icaUrl: z.optional(BaseUrlSchema),
+  tssUrl: z.optional(BaseUrlSchema),
+  includeIdentifiers: z.boolean(),
+  credentialKind: z.enum(['api-key', 'basic']),
+  /** Basic profiles: the login e-mail. */
+  username: z.optional(z.string().check(z.trim(), z.email('The username is the e-mail address you log in with'))),
+});
+export type ExportedProfile = z.input<typeof ExportedProfileSchema>;
+
+export interface ProfileFile {
+  format: typeof PROFILE_FILE_FORMAT;
+  version: typeof PROFILE_FILE_VERSION;
+  profiles: ExportedProfile[];
+}
+
+/** A team file's text: at most 1 MiB (a thousand profiles are far less). */
+export const ProfileFileTextSchema = z.string().check(z.minLength(1, 'The file is empty'), z.maxLength(1024 * 1024, 'The file is larger than 1 MiB'));
+export const ProfileNamesSchema = z.array(ProfileNameSchema).check(z.maxLength(1000));
 
 /** Readable claims of a JWT (never the signature or the token itself). */
 export interface TokenClaims {
@@ -185,6 +286,12 @@ export interface CopyResult {
 export interface DoctorCheck {
   name: string;
   ok: boolean;
+  /**
+   * On the checks of a secret backend (keychain, file vault): whether it is the one in
+   * use. A backend not in use that fails is only of interest as the way out when the
+   * one in use fails too. Absent on other checks.
+   */
+  selected?: boolean;
   detail: string;
   /** What to do when not ok. */
   hint?: string;
@@ -274,7 +381,7 @@ export const CaseQuerySchema = z.strictObject({
   sort: z.optional(CaseSortSchema),
   order: z.optional(z.enum(['asc', 'desc'])),
   offset: z.optional(z.number().check(z.int(), z.gte(0))),
-  limit: z.optional(z.number().check(z.int(), z.gte(1), z.lte(1000))),
+  limit: z.optional(wholeNumber(BOUNDS.caseLimit)),
 });
 export type CaseQuery = z.infer<typeof CaseQuerySchema>;
 
@@ -318,7 +425,7 @@ export interface SyncResult {
 /** Per-run sync options; absent fields fall back to the settings. */
 export const SyncOptionsSchema = z.strictObject({
   /** Overrides `syncAuditDays` for this run. */
-  auditDays: z.optional(z.number().check(z.int(), z.gte(0), z.lte(365))),
+  auditDays: z.optional(wholeNumber(BOUNDS.syncAuditDays)),
   /** Remove what the server no longer lists even when that is most of the cache (no confirming second sync). */
   allowMassRemoval: z.optional(z.boolean()),
 });
@@ -342,7 +449,7 @@ export const AuditQuerySchema = z.strictObject({
   caseId: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(128))),
   /** Only events at or after this instant (ISO 8601). */
   since: z.optional(z.iso.datetime({ offset: true })),
-  limit: z.optional(z.number().check(z.int(), z.gte(1), z.lte(10_000))),
+  limit: z.optional(wholeNumber(BOUNDS.auditLimit)),
 });
 export type AuditQuery = z.infer<typeof AuditQuerySchema>;
 

@@ -11,39 +11,25 @@
  * "offline, showing data from …" go to stderr, so pipes get data only. SQLite is
  * loaded by the core on the first cache call, never by `tessera token`.
  */
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
+import { BOUNDS } from '../../src-shared/rules.js';
 import type { AuditEvent, CaseDetail, CaseSummary, Freshness, SyncOptions, SyncProgress } from '../../src-shared/schemas.js';
 import type { TesseraCore } from '../../src-core/index.js';
 import type { CliContext, Registrar } from '../context.js';
 import { table } from '../format.js';
+import { range, wholeNumberOption } from '../options.js';
 
 const STALE_HINT_MS = 24 * 3600_000;
 
-function parseLimit(value: string): number {
-  if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError('Expected a whole number.');
-  const n = Number(value);
-  if (n < 1 || n > 1000) throw new InvalidArgumentError('Between 1 and 1000.');
-  return n;
-}
+const parseLimit = wholeNumberOption(BOUNDS.caseLimit);
 
 /** Repeatable options that also accept comma-separated values ("--status New,Draft"). */
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
 }
 
-function parseAuditDays(value: string): number {
-  if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError('Expected a whole number of days.');
-  const n = Number(value);
-  if (n > 365) throw new InvalidArgumentError('Between 0 and 365.');
-  return n;
-}
-
-function parseAuditLimit(value: string): number {
-  if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError('Expected a whole number.');
-  const n = Number(value);
-  if (n < 1 || n > 10_000) throw new InvalidArgumentError('Between 1 and 10000.');
-  return n;
-}
+const parseAuditDays = wholeNumberOption(BOUNDS.syncAuditDays);
+const parseAuditLimit = wholeNumberOption(BOUNDS.auditLimit);
 
 const day = (iso: string | undefined): string => (iso ? iso.slice(0, 10) : '');
 
@@ -173,7 +159,7 @@ export const registerCache: Registrar = (program: Command, ctx: CliContext) => {
     .command('sync')
     .description('download the TSS test definitions and cases of a profile into its encrypted offline cache')
     .argument('<name>', 'profile name')
-    .option('--audit-days <n>', 'also cache this many days of audit log (0-365; overrides the syncAuditDays setting for this run)', parseAuditDays)
+    .option('--audit-days <n>', `also cache this many days of audit log (${range(BOUNDS.syncAuditDays)}; overrides the syncAuditDays setting for this run)`, parseAuditDays)
     .option('--allow-mass-removal', 'remove the cases the server no longer lists even when that is most of the cache, without waiting for a confirming sync')
     .action(async (name: string, opts: { auditDays?: number; allowMassRemoval?: boolean }) => {
       const options: SyncOptions = {
@@ -205,7 +191,7 @@ export const registerCache: Registrar = (program: Command, ctx: CliContext) => {
     .option('--search <text>', 'words to find (prefixes of display ids, test names, statuses, tags, samples; patients when opted in)')
     .option('--status <status>', 'only this status (repeatable, or comma-separated)', collect)
     .option('--test <id>', 'only this test definition id or name (repeatable)', collect)
-    .option('--limit <n>', 'at most this many cases (1-1000, default 50)', parseLimit)
+    .option('--limit <n>', `at most this many cases (${range(BOUNDS.caseLimit)}, default 50)`, parseLimit)
     .option('--json', 'print a JSON array')
     .option('--offline', 'never touch the network: read the cache only')
     .action(async (name: string, opts: { search?: string; status?: string[]; test?: string[]; limit?: number; json?: boolean; offline?: boolean }) => {
@@ -262,7 +248,7 @@ export const registerCache: Registrar = (program: Command, ctx: CliContext) => {
     .description('list audit-log events from the offline cache, newest first (never touches the network)')
     .argument('<name>', 'profile name')
     .option('--case <id>', 'only events of this case (display id or case id)')
-    .option('--limit <n>', 'at most this many events (1-10000, default 50)', parseAuditLimit)
+    .option('--limit <n>', `at most this many events (${range(BOUNDS.auditLimit)}, default 50)`, parseAuditLimit)
     .option('--json', 'print a JSON array')
     .action(async (name: string, opts: { case?: string; limit?: number; json?: boolean }) => {
       const core = await ctx.core();

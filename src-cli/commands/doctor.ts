@@ -11,17 +11,17 @@ import type { Registrar } from '../context.js';
 /** The doctor's verdict on secrets ('secrets'), and the backend choice itself ('secret-backend'). */
 const SECRET_VERDICTS = new Set(['secrets', 'secret-backend']);
 
-function doctorExitCode(report: DoctorReport): number {
+export function doctorExitCode(report: DoctorReport): number {
   if (report.ok) return EXIT_CODES.ok;
   return report.checks.some((c) => !c.ok && SECRET_VERDICTS.has(c.name)) ? EXIT_CODES.secrets : EXIT_CODES.failure;
 }
 
-function renderDoctor(report: DoctorReport): string {
+export function renderDoctor(report: DoctorReport): string {
   const lines = [`Tessera doctor: ${report.ok ? 'all checks passed' : 'problems found'}`, `  data directory: ${report.dataDir}`, `  secret backend: ${report.secretBackend}`, ''];
   const line = (c: DoctorCheck): string[] => {
     // A backend that is not selected only matters as the alternative when the selected one fails;
     // other failures that do not fail the report are warnings.
-    const unselected = c.detail.startsWith('(not selected)');
+    const unselected = c.selected === false;
     const mark = c.ok ? '[ok]  ' : unselected ? '[n/a] ' : report.ok ? '[warn]' : '[FAIL]';
     const out = [`  ${mark} ${c.name}: ${c.detail}`];
     if (!c.ok && c.hint && !(unselected && report.ok)) out.push(`         fix: ${c.hint}`);

@@ -2,20 +2,17 @@
  * `tessera token <name>`: prints only the token on stdout, so `$(tessera token lab)`
  * and pipes work; anything meant for people goes to stderr, and only to a terminal.
  */
-import { InvalidArgumentError, Option } from 'commander';
+import { Option } from 'commander';
 import { shellQuote } from '../../src-core/index.js';
+import { BOUNDS } from '../../src-shared/rules.js';
 import type { Registrar } from '../context.js';
 import { remaining } from '../format.js';
+import { wholeNumberOption } from '../options.js';
 
 const TOKEN_FORMATS = ['jwt', 'header', 'env', 'json'] as const;
 type CliTokenFormat = (typeof TOKEN_FORMATS)[number];
 
-export function parseSeconds(value: string): number {
-  if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError('Expected a whole number of seconds.');
-  const n = Number(value);
-  if (n > 86_400) throw new InvalidArgumentError('At most 86400 seconds (one day).');
-  return n;
-}
+export const parseSeconds = wholeNumberOption(BOUNDS.minTtlSeconds);
 
 /**
  * The token in the requested shape. `json.source` is "cache" or "minted": a token

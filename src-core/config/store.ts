@@ -20,6 +20,7 @@
 import { promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
 import { SettingsSchema } from '../../src-shared/base-schemas.js';
+import { formatIssue } from '../../src-shared/issues.js';
 import { TesseraError } from '../errors.js';
 import { atomicWriteFile } from './atomic.js';
 import { withFileLock } from './lock.js';
@@ -42,8 +43,7 @@ type Loaded =
 function describeZodIssue(error: { issues: { path: PropertyKey[]; message: string }[] }): string {
   const issue = error.issues[0];
   if (!issue) return 'it does not match the expected format';
-  const where = issue.path.length ? ` at ${issue.path.map(String).join('.')}` : '';
-  return `${issue.message}${where}`;
+  return formatIssue(issue, { location: true });
 }
 
 /** Interprets the file's text without side effects. */

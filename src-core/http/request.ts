@@ -9,6 +9,7 @@
  * JSON parsing and zod validation of the body.
  */
 import * as z from '../../src-shared/zod.js';
+import { formatIssue } from '../../src-shared/issues.js';
 import type { Clock, FetchPort, Logger } from '../ports.js';
 import { systemClock } from '../ports.js';
 import { TesseraError } from '../errors.js';
@@ -376,10 +377,8 @@ export function createHttp(deps: HttpDeps): Http {
     }
     const parsed = z.safeParse(spec.schema, data);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
-      const what = issue ? redactForeign(issue.message, secretsOf(spec.headers ?? {}, spec.secrets)) : 'unexpected shape';
-      throw new TesseraError('MALFORMED_RESPONSE', `${endpoint} returned ${response.status} with an unexpected body${where} (${what})`, {
+      const what = redactForeign(formatIssue(parsed.error.issues[0], { location: true }), secretsOf(spec.headers ?? {}, spec.secrets));
+      throw new TesseraError('MALFORMED_RESPONSE', `${endpoint} returned ${response.status} with an unexpected body (${what})`, {
         status: response.status,
       });
     }

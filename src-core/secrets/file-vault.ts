@@ -39,6 +39,7 @@ import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, 
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import * as z from '../../src-shared/zod.js';
+import { formatIssue } from '../../src-shared/issues.js';
 import { atomicWriteFile } from '../config/atomic.js';
 import { withFileLock } from '../config/lock.js';
 import { TesseraError } from '../errors.js';
@@ -212,9 +213,7 @@ export function createFileVault(options: FileVaultOptions): FileVaultStore {
     }
     const parsed = VaultFileSchema.safeParse(raw);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue?.path.length ? ` (${issue.path.join('.')})` : '';
-      throw corrupt(path, `${issue?.message ?? 'unexpected format'}${where}`);
+      throw corrupt(path, formatIssue(parsed.error.issues[0], { location: true }));
     }
     // Both checks come before any passphrase or scrypt: see the file comment.
     const file = parsed.data;

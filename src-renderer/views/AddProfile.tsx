@@ -5,15 +5,13 @@
  */
 import { useId, useState } from 'react';
 import { REGION_IDS, REGIONS, loginUrl, type RegionId } from '../../src-shared/regions.js';
+import { apiKeyProblem, domainProblem, profileNameProblem, profileNameTakenProblem, urlProblem, workgroupProblem } from '../../src-shared/rules.js';
 import type { AddProfileInput } from '../../src-shared/schemas.js';
 import { ErrorNotice, Spinner } from '../components/bits.js';
 import { Icon } from '../components/Icon.js';
 import { KeyInput } from '../components/KeyInput.js';
 import { toUiError, type UiError } from '../lib/errors.js';
 import { addProfile, useProfiles } from '../stores/profiles.js';
-
-const DOMAIN_RE = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
-const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 export function AddProfile() {
   const existing = useProfiles((s) => s.profiles);
@@ -35,15 +33,17 @@ export function AddProfile() {
   const [showErrors, setShowErrors] = useState(false);
 
   const cleanDomain = domain.trim().toLowerCase();
-  const profileName = nameTouched ? name : cleanDomain ? `${cleanDomain}-${region}` : '';
-  const problems: Partial<Record<'domain' | 'name' | 'secret', string>> = {};
-  if (!cleanDomain) problems.domain = 'Enter the tenant domain.';
-  else if (!DOMAIN_RE.test(cleanDomain)) problems.domain = 'Use letters, digits and dashes only, as in <domain>.login.illumina.com.';
-  if (!profileName) problems.name = 'Enter a profile name.';
-  else if (!NAME_RE.test(profileName)) problems.name = 'Use letters, digits, dot, dash or underscore, starting with a letter or digit.';
-  else if (existing.some((p) => p.name === profileName)) problems.name = 'A profile with this name exists already.';
-  if (kind === 'api-key' && !apiKey.trim()) problems.secret = 'Paste the API key or drop its .txt file.';
-  if (kind === 'basic' && (!username.trim() || !password)) problems.secret = 'Enter the e-mail address and password.';
+  const profileName = nameTouched ? name.trim() : cleanDomain ? `${cleanDomain}-${region}` : '';
+  // The rules the core applies (src-shared/rules.ts), checked here so that what the form accepts the core accepts.
+  const found: Record<'domain' | 'name' | 'workgroup' | 'secret' | 'ica' | 'tss', string | null> = {
+    domain: domainProblem(cleanDomain),
+    name: profileNameProblem(profileName) ?? profileNameTakenProblem(profileName, existing.map((p) => p.name)),
+    workgroup: workgroup.trim() ? workgroupProblem(workgroup.trim()) : null,
+    secret: kind === 'api-key' ? apiKeyProblem(apiKey.trim()) : !username.trim() || !password ? 'Enter the e-mail address and password.' : null,
+    ica: icaUrl.trim() ? (urlProblem(icaUrl)?.message ?? null) : null,
+    tss: tssUrl.trim() ? (urlProblem(tssUrl)?.message ?? null) : null,
+  };
+  const problems = Object.fromEntries(Object.entries(found).filter(([, v]) => v !== null)) as Partial<Record<keyof typeof found, string>>;
   const valid = Object.keys(problems).length === 0;
   const tssHost = `${cleanDomain || '<domain>'}.${REGIONS[region].tssInstance}`;
 
@@ -147,9 +147,18 @@ export function AddProfile() {
             </div>
             <div className="field">
               <label htmlFor={f('workgroup')}>Workgroup (optional)</label>
-              <input id={f('workgroup')} className="input" value={workgroup} onChange={(e) => setWorkgroup(e.target.value)} autoComplete="off" aria-describedby={f('wg-hint')} />
-              <p id={f('wg-hint')} className="field-hint">
-                The TSS workgroup id to send with each call.
+              <input
+                id={f('workgroup')}
+                className={`input${err('workgroup') ? ' input-invalid' : ''}`}
+                value={workgroup}
+                onChange={(e) => setWorkgroup(e.target.value)}
+                autoComplete="off"
+                spellCheck={false}
+                aria-invalid={!!err('workgroup') || undefined}
+                aria-describedby={f('wg-hint')}
+              />
+              <p id={f('wg-hint')} className={err('workgroup') ? 'field-error' : 'field-hint'}>
+                {err('workgroup') ?? 'The TSS workgroup id to send with each call.'}
               </p>
             </div>
           </div>
@@ -185,16 +194,45 @@ export function AddProfile() {
             </p>
           ) : null}
 
-          <details className="advanced">
+          {/* Opened when a custom URL is refused, so the message is seen. */}
+          <details className="advanced" open={err('ica') || err('tss') ? true : undefined}>
             <summary>Advanced: custom hosts and patient identifiers</summary>
             <div className="form-grid">
               <div className="field">
                 <label htmlFor={f('ica')}>ICA base URL</label>
-                <input id={f('ica')} className="input input-mono" value={icaUrl} onChange={(e) => setIcaUrl(e.target.value)} placeholder="https://ica.illumina.com/ica/rest" inputMode="url" />
+                <input
+                  id={f('ica')}
+                  className={`input input-mono${err('ica') ? ' input-invalid' : ''}`}
+                  value={icaUrl}
+                  onChange={(e) => setIcaUrl(e.target.value)}
+                  placeholder="https://ica.illumina.com/ica/rest"
+                  inputMode="url"
+                  aria-invalid={!!err('ica') || undefined}
+                  aria-describedby={err('ica') ? f('ica-error') : undefined}
+                />
+                {err('ica') ? (
+                  <p id={f('ica-error')} className="field-error">
+                    {err('ica')}
+                  </p>
+                ) : null}
               </div>
               <div className="field">
                 <label htmlFor={f('tss')}>TSS base URL</label>
-                <input id={f('tss')} className="input input-mono" value={tssUrl} onChange={(e) => setTssUrl(e.target.value)} placeholder={`https://${tssHost}`} inputMode="url" />
+                <input
+                  id={f('tss')}
+                  className={`input input-mono${err('tss') ? ' input-invalid' : ''}`}
+                  value={tssUrl}
+                  onChange={(e) => setTssUrl(e.target.value)}
+                  placeholder={`https://${tssHost}`}
+                  inputMode="url"
+                  aria-invalid={!!err('tss') || undefined}
+                  aria-describedby={err('tss') ? f('tss-error') : undefined}
+                />
+                {err('tss') ? (
+                  <p id={f('tss-error')} className="field-error">
+                    {err('tss')}
+                  </p>
+                ) : null}
               </div>
             </div>
             <div className="check-field">

@@ -1,6 +1,7 @@
 /** Per-profile settings: workgroup, patient identifiers opt-in, region and base URLs. */
 import { useState } from 'react';
 import { REGION_IDS, REGIONS, type RegionId } from '../../src-shared/regions.js';
+import { urlProblem, workgroupProblem } from '../../src-shared/rules.js';
 import type { ProfileView, UpdateProfileInput } from '../../src-shared/schemas.js';
 import { ErrorNotice, Spinner } from '../components/bits.js';
 import { Icon } from '../components/Icon.js';
@@ -26,9 +27,18 @@ export function ProfileSettingsCard({ profile }: { profile: ProfileView }) {
   if (icaUrl.trim() !== icaBefore) patch.icaUrl = icaUrl.trim() || null;
   if (tssUrl.trim() !== tssBefore) patch.tssUrl = tssUrl.trim() || null;
   const dirty = Object.keys(patch).length > 0;
+  // The core's rules (src-shared/rules.ts), for the fields being changed (a value stored by
+  // an older version is left alone); an empty field means "none" or "the region's default".
+  const problems = {
+    workgroup: patch.workgroup ? workgroupProblem(patch.workgroup) : null,
+    ica: patch.icaUrl ? (urlProblem(patch.icaUrl)?.message ?? null) : null,
+    tss: patch.tssUrl ? (urlProblem(patch.tssUrl)?.message ?? null) : null,
+  };
+  const valid = Object.values(problems).every((p) => p === null);
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
+    if (!valid) return;
     setSaving(true);
     setError(null);
     try {
@@ -56,9 +66,17 @@ export function ProfileSettingsCard({ profile }: { profile: ProfileView }) {
         <div className="form-grid">
           <div className="field">
             <label htmlFor={id('workgroup')}>Workgroup</label>
-            <input id={id('workgroup')} className="input" value={workgroup} onChange={(e) => setWorkgroup(e.target.value)} placeholder="All workgroups of the key" aria-describedby={id('workgroup-hint')} />
-            <p id={id('workgroup-hint')} className="field-hint">
-              Sent as X-ILMN-Workgroup to TSS. The key must cover it.
+            <input
+              id={id('workgroup')}
+              className={`input${problems.workgroup ? ' input-invalid' : ''}`}
+              value={workgroup}
+              onChange={(e) => setWorkgroup(e.target.value)}
+              placeholder="All workgroups of the key"
+              aria-invalid={!!problems.workgroup || undefined}
+              aria-describedby={id('workgroup-hint')}
+            />
+            <p id={id('workgroup-hint')} className={problems.workgroup ? 'field-error' : 'field-hint'}>
+              {problems.workgroup ?? 'Sent as X-ILMN-Workgroup to TSS. The key must cover it.'}
             </p>
           </div>
           <div className="field">
@@ -76,11 +94,39 @@ export function ProfileSettingsCard({ profile }: { profile: ProfileView }) {
           </div>
           <div className="field">
             <label htmlFor={id('ica')}>ICA base URL</label>
-            <input id={id('ica')} className="input input-mono" value={icaUrl} onChange={(e) => setIcaUrl(e.target.value)} placeholder={profile.customUrls ? '' : profile.icaUrl} inputMode="url" />
+            <input
+              id={id('ica')}
+              className={`input input-mono${problems.ica ? ' input-invalid' : ''}`}
+              value={icaUrl}
+              onChange={(e) => setIcaUrl(e.target.value)}
+              placeholder={profile.customUrls ? '' : profile.icaUrl}
+              inputMode="url"
+              aria-invalid={!!problems.ica || undefined}
+              aria-describedby={problems.ica ? id('ica-error') : undefined}
+            />
+            {problems.ica ? (
+              <p id={id('ica-error')} className="field-error">
+                {problems.ica}
+              </p>
+            ) : null}
           </div>
           <div className="field">
             <label htmlFor={id('tss')}>TSS base URL</label>
-            <input id={id('tss')} className="input input-mono" value={tssUrl} onChange={(e) => setTssUrl(e.target.value)} placeholder={profile.customUrls ? '' : profile.tssUrl} inputMode="url" />
+            <input
+              id={id('tss')}
+              className={`input input-mono${problems.tss ? ' input-invalid' : ''}`}
+              value={tssUrl}
+              onChange={(e) => setTssUrl(e.target.value)}
+              placeholder={profile.customUrls ? '' : profile.tssUrl}
+              inputMode="url"
+              aria-invalid={!!problems.tss || undefined}
+              aria-describedby={problems.tss ? id('tss-error') : undefined}
+            />
+            {problems.tss ? (
+              <p id={id('tss-error')} className="field-error">
+                {problems.tss}
+              </p>
+            ) : null}
           </div>
         </div>
         <div className="check-field">
@@ -94,7 +140,7 @@ export function ProfileSettingsCard({ profile }: { profile: ProfileView }) {
         </div>
         {error ? <ErrorNotice error={error} onDismiss={() => setError(null)} /> : null}
         <div className="row-actions">
-          <button type="submit" className="button button-primary" disabled={!dirty || saving}>
+          <button type="submit" className="button button-primary" disabled={!dirty || !valid || saving}>
             {saving ? <Spinner /> : <Icon name="check" />} Save settings
           </button>
           {profile.customUrls ? (

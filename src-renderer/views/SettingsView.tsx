@@ -1,5 +1,6 @@
 /** App settings: clipboard hygiene, idle lock, the global shortcut, token lifetime, theme; and diagnostics. */
 import { useState } from 'react';
+import { BOUNDS, GLOBAL_SHORTCUT_MAX, parseWholeNumber } from '../../src-shared/rules.js';
 import type { DoctorReport, Settings, SettingsPatch } from '../../src-shared/schemas.js';
 import { ErrorNotice, Spinner } from '../components/bits.js';
 import { Icon, type IconName } from '../components/Icon.js';
@@ -21,11 +22,20 @@ export function SettingsView() {
       </header>
       <div className="settings-layout">
         <ThemeCard theme={settings.theme} />
-        <SettingsForm key={JSON.stringify(settings)} settings={settings} />
+        <SettingsForm key={formKey(settings)} settings={settings} />
         <AboutCard />
       </div>
     </div>
   );
+}
+
+/**
+ * The form starts over when one of its own settings changes (saved here, or by the CLI
+ * beside the app), and only then: a theme picked in the card above keeps the edits
+ * not yet saved.
+ */
+function formKey(s: Settings): string {
+  return JSON.stringify([s.clipboardClearSeconds, s.idleLockMinutes, s.globalShortcut, s.minTtlSeconds, s.requestTimeoutSeconds, s.defaultProfile ?? null]);
 }
 
 const THEMES: { id: Settings['theme']; label: string; icon: IconName }[] = [
@@ -85,29 +95,26 @@ function SettingsForm({ settings }: { settings: Settings }) {
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<UiError | null>(null);
 
-  const num = (v: string, min: number, max: number): number | null => {
-    if (!/^\d+$/.test(v.trim())) return null;
-    const n = Number(v);
-    return n >= min && n <= max ? n : null;
-  };
-  const clipN = num(clip, 0, 3600);
-  const idleN = num(idle, 0, 1440);
-  const ttlN = num(minTtl, 0, 1440);
-  const timeoutN = num(timeout, 1, 600);
-  const valid = clipN !== null && idleN !== null && ttlN !== null && timeoutN !== null && shortcut.trim().length > 0 && shortcut.length <= 64;
+  const clipN = parseWholeNumber(clip, BOUNDS.clipboardClearSeconds);
+  const idleN = parseWholeNumber(idle, BOUNDS.idleLockMinutes);
+  const ttlN = parseWholeNumber(minTtl, BOUNDS.minTtlMinutes);
+  const timeoutN = parseWholeNumber(timeout, BOUNDS.requestTimeoutSeconds);
+  const valid =
+    clipN.value !== null && idleN.value !== null && ttlN.value !== null && timeoutN.value !== null && shortcut.trim().length > 0 && shortcut.length <= GLOBAL_SHORTCUT_MAX;
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
-    if (!valid) return;
+    if (clipN.value === null || idleN.value === null || ttlN.value === null || timeoutN.value === null || !valid) return;
     setSaving(true);
     setError(null);
     const patch: SettingsPatch = {
-      clipboardClearSeconds: clipN,
-      idleLockMinutes: idleN,
+      clipboardClearSeconds: clipN.value,
+      idleLockMinutes: idleN.value,
       globalShortcut: shortcut.trim(),
-      minTtlSeconds: ttlN * 60,
-      requestTimeoutSeconds: timeoutN,
-      ...(defaultProfile ? { defaultProfile } : {}),
+      minTtlSeconds: ttlN.value * 60,
+      requestTimeoutSeconds: timeoutN.value,
+      // "First profile" is no setting: null removes a default chosen before.
+      defaultProfile: defaultProfile || null,
     };
     try {
       await saveSettings(patch);
@@ -126,10 +133,10 @@ function SettingsForm({ settings }: { settings: Settings }) {
       </h2>
       <form className="form" onSubmit={(e) => void submit(e)} noValidate>
         <div className="form-grid">
-          <NumberField id="set-clip" label="Clear the clipboard after" unit="seconds" value={clip} onChange={setClip} invalid={clipN === null} hint="Only if it still holds what Tessera copied. 0 never clears." />
-          <NumberField id="set-idle" label="Lock when idle for" unit="minutes" value={idle} onChange={setIdle} invalid={idleN === null} hint="Forgets tokens and closes the cache. 0 never locks." />
-          <NumberField id="set-ttl" label="Minimum token lifetime" unit="minutes" value={minTtl} onChange={setMinTtl} invalid={ttlN === null} hint="A token with less left is replaced before it is handed out." />
-          <NumberField id="set-timeout" label="Request timeout" unit="seconds" value={timeout} onChange={setTimeoutValue} invalid={timeoutN === null} hint="How long to wait for the platform." />
+          <NumberField id="set-clip" label="Clear the clipboard after" unit="seconds" value={clip} onChange={setClip} problem={clipN.problem} hint="Only if it still holds what Tessera copied. 0 never clears." />
+          <NumberField id="set-idle" label="Lock when idle for" unit="minutes" value={idle} onChange={setIdle} problem={idleN.problem} hint="Forgets tokens and closes the cache. 0 never locks." />
+          <NumberField id="set-ttl" label="Minimum token lifetime" unit="minutes" value={minTtl} onChange={setMinTtl} problem={ttlN.problem} hint="A token with less left is replaced before it is handed out." />
+          <NumberField id="set-timeout" label="Request timeout" unit="seconds" value={timeout} onChange={setTimeoutValue} problem={timeoutN.problem} hint="How long to wait for the platform." />
           <div className="field field-wide">
             <label htmlFor="set-shortcut">Global shortcut: copy the default profile’s token</label>
             <div className="input-affix">
@@ -193,7 +200,8 @@ function SettingsForm({ settings }: { settings: Settings }) {
   );
 }
 
-function NumberField({ id, label, unit, value, onChange, invalid, hint }: { id: string; label: string; unit: string; value: string; onChange: (v: string) => void; invalid: boolean; hint: string }) {
+function NumberField({ id, label, unit, value, onChange, problem, hint }: { id: string; label: string; unit: string; value: string; onChange: (v: string) => void; problem: string | null; hint: string }) {
+  const invalid = problem !== null;
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
@@ -202,7 +210,7 @@ function NumberField({ id, label, unit, value, onChange, invalid, hint }: { id: 
         <span className="affix">{unit}</span>
       </div>
       <p id={`${id}-hint`} className={invalid ? 'field-error' : 'field-hint'}>
-        {invalid ? 'Enter a whole number in range.' : hint}
+        {problem ?? hint}
       </p>
     </div>
   );
@@ -259,16 +267,21 @@ function AboutCard() {
       {error ? <ErrorNotice error={error} /> : null}
       {report ? (
         <ul className="checks" aria-label="Diagnostic checks">
-          {report.checks.map((c) => (
-            <li key={c.name} className={c.ok ? 'check-ok' : 'check-bad'}>
-              <Icon name={c.ok ? 'check' : 'alert'} />
-              <div>
-                <p className="strong">{c.name}</p>
-                <p className="muted small">{c.detail}</p>
-                {!c.ok && c.hint ? <p className="small">{c.hint}</p> : null}
-              </div>
-            </li>
-          ))}
+          {report.checks.map((c) => {
+            // A backend not in use that fails is no problem while the one in use works; its advice matters only then.
+            const unused = !c.ok && c.selected === false;
+            return (
+              <li key={c.name} className={c.ok ? 'check-ok' : unused ? 'check-na' : 'check-bad'}>
+                <Icon name={c.ok ? 'check' : unused ? 'info' : 'alert'} />
+                <div>
+                  <p className="strong">{c.name}</p>
+                  {unused ? <p className="small">Not in use</p> : null}
+                  <p className="muted small">{c.detail}</p>
+                  {!c.ok && c.hint && !(unused && report.ok) ? <p className="small">{c.hint}</p> : null}
+                </div>
+              </li>
+            );
+          })}
         </ul>
       ) : null}
     </section>

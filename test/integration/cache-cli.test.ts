@@ -35,6 +35,17 @@ describe('tessera cache commands', () => {
     expect(sim.requests.length).toBe(before);
   });
 
+  it('refuses out-of-range numbers with the range, before any request', async () => {
+    const before = sim.requests.length;
+    const limit = await cli.run(['cases', 'lab', '--limit', '5000']);
+    expect(limit.code).toBe(EXIT_CODES.usage);
+    expect(limit.stderr).toContain('Enter a whole number from 1 to 1000.');
+    const days = await cli.run(['sync', 'lab', '--audit-days', '400']);
+    expect(days.code).toBe(EXIT_CODES.usage);
+    expect(days.stderr).toContain('Enter a whole number from 0 to 365 (days).');
+    expect(sim.requests.length).toBe(before);
+  });
+
   it('sync prints plain progress lines when stderr is not a terminal, and a summary on stdout', async () => {
     const r = await cli.run(['sync', 'lab'], { timeoutMs: 60_000 });
     expect(r.code).toBe(0);

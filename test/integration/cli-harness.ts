@@ -180,7 +180,13 @@ export function profileFlags(sim: Sim, extra: string[] = []): string[] {
  * appears. Returns everything the terminal showed, which is what a person would see, so
  * a test can prove that typed secrets were not echoed.
  */
-export function runInTerminal(cli: Cli, args: string[], answers: Array<[prompt: string, answer: string]>, env: Record<string, string | undefined> = {}): Promise<{ code: number | null; screen: string }> {
+export function runInTerminal(
+  cli: Cli,
+  args: string[],
+  /** An answer given as pieces is typed piece by piece, a moment apart, so the program reads them separately. */
+  answers: Array<[prompt: string, answer: string | string[]]>,
+  env: Record<string, string | undefined> = {},
+): Promise<{ code: number | null; screen: string }> {
   const quote = (a: string): string => `'${a.replace(/'/g, `'\\''`)}'`;
   const command = [process.execPath, BIN, ...args].map(quote).join(' ');
   const childEnv: NodeJS.ProcessEnv = { ...baseEnv(), TESSERA_HOME: cli.home };
@@ -196,7 +202,13 @@ export function runInTerminal(cli: Cli, args: string[], answers: Array<[prompt: 
     const pending = answers[next];
     if (pending && screen.includes(pending[0])) {
       next += 1;
-      child.stdin?.write(`${pending[1]}\r`);
+      const pieces = typeof pending[1] === 'string' ? [pending[1]] : pending[1];
+      void (async () => {
+        for (const [i, piece] of pieces.entries()) {
+          if (i > 0) await new Promise((r) => setTimeout(r, 50));
+          child.stdin?.write(i === pieces.length - 1 ? `${piece}\r` : piece);
+        }
+      })();
     }
   };
   child.stdout?.on('data', onData);

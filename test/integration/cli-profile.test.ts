@@ -118,6 +118,30 @@ describe('tessera profile add', () => {
     expect(again.code).toBe(0);
   });
 
+  it('refuses a workgroup id that is not a UUID, and a bad domain, before reading the key', async () => {
+    const cli = newCli('profile-workgroup');
+    const wg = await cli.run(['profile', 'add', 'lab', ...profileFlags(sim, ['--workgroup', 'not-a-uuid']), '--api-key-stdin'], { input: sim.demo.apiKey });
+    expect(wg.code).toBe(EXIT_CODES.usage);
+    expect(wg.stderr).toContain('A workgroup id is a UUID');
+    const domain = await cli.run(['profile', 'add', 'lab', ...profileFlags(sim).map((a) => (a === sim.demo.domain ? 'no_underscores' : a)), '--api-key-stdin'], { input: sim.demo.apiKey });
+    expect(domain.code).toBe(EXIT_CODES.usage);
+    expect(domain.stderr).toContain('A tenant domain has letters, digits and dashes only');
+    expect(() => readConfig(cli.home)).toThrow(); // nothing was written
+  });
+
+  it('drops the escape sequences of arrow keys, Delete and bracketed paste from a key typed on a terminal', async () => {
+    const cli = newCli('profile-tty-keys');
+    const key = sim.demo.apiKey;
+    const [a, b, c] = [key.slice(0, 6), key.slice(6, 12), key.slice(12)];
+    // Left arrow, Delete, Home (application mode: ESC O H), a pasted part, and an escape sequence split across reads.
+    const typed = [`${a}\u001b[D\u001b[3~`, `\u001bOH\u001b[200~${b}\u001b[201~\u001b`, `[C${c}`];
+    const r = await runInTerminal(cli, ['profile', 'add', 'lab', ...profileFlags(sim), '--api-key-stdin'], [['API key for lab: ', typed]]);
+    // The platform accepted the key when it was minted with: nothing was added to it.
+    expect(r.code, r.screen).toBe(0);
+    expect(r.screen).toContain(`API key …${key.slice(-4)}`);
+    expect(r.screen.includes(key), 'the typed key was echoed').toBe(false);
+  });
+
   it('asks for the password and the vault passphrase on a terminal without echoing them', async () => {
     const passphrase = `tty-vault-${process.pid}-${Date.now()}`;
     recordSecret(passphrase);

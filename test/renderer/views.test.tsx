@@ -107,13 +107,34 @@ describe('profile page', () => {
     expect(document.body.innerHTML).not.toContain('fresh-key-0123456789');
     expect(screen.getByText('••••new1')).toBeTruthy();
   });
+
+  it('profile settings check the workgroup id and URLs with the core\'s rules before saving', async () => {
+    const bridge = installBridge();
+    bridge.profiles = [profile('lab')];
+    const user = userEvent.setup();
+    render(<App />);
+    await screen.findByRole('navigation', { name: 'Profiles' });
+    act(() => openProfile('lab'));
+    await user.type(screen.getByLabelText('Workgroup'), 'wg-1');
+    await user.type(screen.getByLabelText('TSS base URL'), 'https://ada:pw@tss.example.com');
+    expect(screen.getByText(/A workgroup id is a UUID/)).toBeTruthy();
+    expect(screen.getByText(/The URL contains a user name or password/)).toBeTruthy();
+    const save = screen.getByRole('button', { name: 'Save settings' }) as HTMLButtonElement;
+    expect(save.disabled).toBe(true);
+    await user.clear(screen.getByLabelText('Workgroup'));
+    await user.type(screen.getByLabelText('Workgroup'), '0f8e6d4c-2b1a-4c3d-9e8f-7a6b5c4d3e2f');
+    await user.clear(screen.getByLabelText('TSS base URL'));
+    expect(save.disabled).toBe(false);
+    await user.click(save);
+    await waitFor(() => expect(bridge.callsTo('updateProfile')[0]?.args).toEqual(['lab', { workgroup: '0f8e6d4c-2b1a-4c3d-9e8f-7a6b5c4d3e2f' }]));
+  });
 });
 
 describe('add profile', () => {
   it('shows the TSS host for the region, verifies by minting, and says what is wrong', async () => {
     const bridge = installBridge();
     bridge.overrides.addProfile = () => {
-      throw new FakeError('FORBIDDEN', 'The key ending in 5678 lacks access to workgroup wg-1.');
+      throw new FakeError('FORBIDDEN', 'The key ending in 5678 lacks access to workgroup 0f8e6d4c-2b1a-4c3d-9e8f-7a6b5c4d3e2f.');
     };
     const user = userEvent.setup();
     render(<App />);
@@ -123,13 +144,13 @@ describe('add profile', () => {
     await user.selectOptions(screen.getByLabelText('Region'), 'aps2');
     expect(screen.getByText('mylab.aps2.trusight.illumina.com')).toBeTruthy();
     expect((screen.getByLabelText('Profile name') as HTMLInputElement).value).toBe('mylab-aps2');
-    await user.type(screen.getByLabelText('Workgroup (optional)'), 'wg-1');
+    await user.type(screen.getByLabelText('Workgroup (optional)'), '0f8e6d4c-2b1a-4c3d-9e8f-7a6b5c4d3e2f');
     await user.type(screen.getByLabelText('API key', { selector: 'input[type=password]' }), 'key-0000-5678');
     await user.click(screen.getByRole('button', { name: 'Verify and save' }));
     const alert = await screen.findByRole('alert');
-    expect(alert.textContent).toContain('lacks access to workgroup wg-1');
+    expect(alert.textContent).toContain('lacks access to workgroup 0f8e6d4c-2b1a-4c3d-9e8f-7a6b5c4d3e2f');
     expect(alert.textContent).toContain('"API Access" or "Lab Director"');
-    expect(bridge.callsTo('addProfile')[0]?.args[0]).toMatchObject({ name: 'mylab-aps2', domain: 'mylab', region: 'aps2', workgroup: 'wg-1', verify: true, credential: { kind: 'api-key', apiKey: 'key-0000-5678' } });
+    expect(bridge.callsTo('addProfile')[0]?.args[0]).toMatchObject({ name: 'mylab-aps2', domain: 'mylab', region: 'aps2', workgroup: '0f8e6d4c-2b1a-4c3d-9e8f-7a6b5c4d3e2f', verify: true, credential: { kind: 'api-key', apiKey: 'key-0000-5678' } });
     // Tips from the platform docs.
     expect(screen.getByText(/shown only once/)).toBeTruthy();
     expect(screen.getByText(/10 keys/)).toBeTruthy();
@@ -147,6 +168,39 @@ describe('add profile', () => {
     await user.click(screen.getByRole('button', { name: 'Verify and save' }));
     expect(screen.getByText(/letters, digits and dashes only/)).toBeTruthy();
     expect(screen.getByText('Paste the API key or drop its .txt file.')).toBeTruthy();
+    expect(bridge.callsTo('addProfile')).toHaveLength(0);
+  });
+
+  it('refuses a name that differs from an existing one only in case, as the core does', async () => {
+    const bridge = installBridge();
+    bridge.profiles = [profile('lab')];
+    const user = userEvent.setup();
+    render(<App />);
+    await screen.findByRole('navigation', { name: 'Profiles' });
+    act(() => useApp.setState({ view: { kind: 'add-profile' } }));
+    await user.type(screen.getByLabelText('Tenant domain'), 'mylab');
+    const name = screen.getByLabelText('Profile name');
+    await user.clear(name);
+    await user.type(name, 'Lab');
+    await user.type(screen.getByLabelText('API key', { selector: 'input[type=password]' }), 'key-0000-5678');
+    await user.click(screen.getByRole('button', { name: 'Verify and save' }));
+    expect(screen.getByText(/A profile with this name exists already/)).toBeTruthy();
+    expect(bridge.callsTo('addProfile')).toHaveLength(0);
+  });
+
+  it('checks the workgroup id and custom URLs with the same rules as the core', async () => {
+    const bridge = installBridge();
+    const user = userEvent.setup();
+    render(<App />);
+    await screen.findByRole('navigation', { name: 'Profiles' });
+    act(() => useApp.setState({ view: { kind: 'add-profile' } }));
+    await user.type(screen.getByLabelText('Tenant domain'), 'mylab');
+    await user.type(screen.getByLabelText('Workgroup (optional)'), 'wg-1');
+    await user.type(screen.getByLabelText('API key', { selector: 'input[type=password]' }), 'key-0000-5678');
+    await user.type(screen.getByLabelText('ICA base URL'), 'http://ica.example.com/ica/rest');
+    await user.click(screen.getByRole('button', { name: 'Verify and save' }));
+    expect(screen.getByText(/A workgroup id is a UUID/)).toBeTruthy();
+    expect(screen.getByText(/Refusing plain http:\/\/ to ica.example.com/)).toBeTruthy();
     expect(bridge.callsTo('addProfile')).toHaveLength(0);
   });
 });
@@ -236,5 +290,71 @@ describe('settings', () => {
     await user.type(clip, '90');
     await user.click(screen.getByRole('button', { name: 'Save settings' }));
     await waitFor(() => expect(bridge.settings.clipboardClearSeconds).toBe(90));
+  });
+
+  it('picking a theme keeps unsaved edits in the form below it', async () => {
+    installBridge();
+    const user = userEvent.setup();
+    render(<App />);
+    await screen.findByRole('navigation', { name: 'Profiles' });
+    act(() => useApp.setState({ view: { kind: 'settings' } }));
+    const clip = await screen.findByLabelText('Clear the clipboard after');
+    await user.clear(clip);
+    await user.type(clip, '90');
+    await user.click(screen.getByLabelText('Dark'));
+    await waitFor(() => expect(document.documentElement.dataset.theme).toBe('dark'));
+    expect((screen.getByLabelText('Clear the clipboard after') as HTMLInputElement).value).toBe('90');
+  });
+
+  it('the default profile can be set back to "First profile"', async () => {
+    const bridge = installBridge();
+    bridge.profiles = [profile('lab'), profile('core')];
+    bridge.settings = { ...bridge.settings, defaultProfile: 'core' };
+    const user = userEvent.setup();
+    render(<App />);
+    await screen.findByRole('navigation', { name: 'Profiles' });
+    act(() => useApp.setState({ view: { kind: 'settings' } }));
+    const select = await screen.findByLabelText('Default profile (tray and shortcut)');
+    expect((select as HTMLSelectElement).value).toBe('core');
+    await user.selectOptions(select, 'First profile');
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    await waitFor(() => expect(bridge.callsTo('updateSettings').at(-1)?.args[0]).toMatchObject({ defaultProfile: null }));
+    expect(bridge.settings).not.toHaveProperty('defaultProfile');
+  });
+
+  it('shows a backend that is not in use as such, without its advice', async () => {
+    const bridge = installBridge();
+    bridge.overrides.doctor = () => ({
+      ok: true,
+      dataDir: '/tmp/x',
+      secretBackend: 'keychain',
+      checks: [
+        { name: 'keychain', ok: true, selected: true, detail: 'The OS keychain works' },
+        { name: 'file-vault', ok: false, selected: false, detail: 'No passphrase is available', hint: 'Set TESSERA_VAULT_PASSPHRASE.' },
+      ],
+    });
+    const user = userEvent.setup();
+    render(<App />);
+    await screen.findByRole('navigation', { name: 'Profiles' });
+    act(() => useApp.setState({ view: { kind: 'settings' } }));
+    await user.click(await screen.findByRole('button', { name: 'Run checks' }));
+    const checks = await screen.findByRole('list', { name: 'Diagnostic checks' });
+    const vault = within(checks).getByText('file-vault').closest('li') as HTMLElement;
+    expect(vault.className).toBe('check-na');
+    expect(within(vault).getByText('Not in use')).toBeTruthy();
+    expect(checks.textContent).not.toContain('TESSERA_VAULT_PASSPHRASE');
+  });
+
+  it('says the range of a number it refuses', async () => {
+    installBridge();
+    const user = userEvent.setup();
+    render(<App />);
+    await screen.findByRole('navigation', { name: 'Profiles' });
+    act(() => useApp.setState({ view: { kind: 'settings' } }));
+    const clip = await screen.findByLabelText('Clear the clipboard after');
+    await user.clear(clip);
+    await user.type(clip, '5000');
+    expect(screen.getByText('Enter a whole number from 0 to 3600 (seconds).')).toBeTruthy();
+    expect((screen.getByRole('button', { name: 'Save settings' }) as HTMLButtonElement).disabled).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { doctorExitCode, renderDoctor } from '../../src-cli/commands/doctor.js';
 import { runDoctor, type DoctorOptions } from '../../src-core/doctor.js';
 import { TesseraError } from '../../src-core/errors.js';
 import { newDataDir, recordSecret } from '../helpers/env.js';
@@ -38,6 +39,10 @@ describe('doctor', () => {
     expect(check('dbus-session')?.ok).toBe(true);
     // The unselected vault without a passphrase does not make the report fail.
     expect(check('file-vault')).toMatchObject({ ok: false, detail: expect.stringContaining('(not selected)') });
+    // Which backend is in use is a field, not a phrase to parse.
+    expect(check('file-vault')?.selected).toBe(false);
+    expect(check('keychain')?.selected).toBe(true);
+    expect(check('config')).not.toHaveProperty('selected');
   });
 
   it('says why and what to do when no backend works', async () => {
@@ -66,7 +71,29 @@ describe('doctor', () => {
     expect(report.secretBackend).toBe('file');
     expect(check('secret-backend')?.detail).toMatch(/file \(from TESSERA_SECRET_BACKEND\)/);
     expect(check('keychain')).toMatchObject({ ok: false, detail: expect.stringContaining('(not selected)') });
+    expect(check('keychain')?.selected).toBe(false);
+    expect(check('file-vault')?.selected).toBe(true);
     expect(check('secrets')?.ok).toBe(true);
+  });
+
+  it('the CLI marks an unselected backend by the field, whatever the wording of its detail', () => {
+    const report = {
+      ok: true,
+      dataDir: '/tmp/x',
+      secretBackend: 'keychain' as const,
+      checks: [
+        { name: 'keychain', ok: true, selected: true, detail: 'The OS keychain works' },
+        { name: 'file-vault', ok: false, selected: false, detail: 'No passphrase is available', hint: 'Set TESSERA_VAULT_PASSPHRASE.' },
+        { name: 'proxy', ok: false, detail: 'Something optional' },
+      ],
+    };
+    const text = renderDoctor(report);
+    expect(text).toContain('[n/a]  file-vault: No passphrase is available');
+    expect(text).not.toContain('TESSERA_VAULT_PASSPHRASE');
+    expect(text).toContain('[warn] proxy');
+    expect(doctorExitCode(report)).toBe(0);
+    // When the report fails, the alternative's fix is shown: it may be the way out.
+    expect(renderDoctor({ ...report, ok: false })).toContain('fix: Set TESSERA_VAULT_PASSPHRASE.');
   });
 
   it('fails the file vault without a passphrase, and uses the face prompt when given', async () => {

@@ -127,15 +127,18 @@ describe('add', () => {
     [{ name: 'has space' }, 'name'],
     [{ domain: 'no_underscores' }, 'domain'],
     [{ region: 'mars' }, 'region'],
-    [{ credential: { kind: 'api-key', apiKey: 'short' } }, 'credential.apiKey'],
-    [{ credential: { kind: 'api-key', apiKey: 'has a space in the key' } }, 'credential.apiKey'],
-    [{ credential: { kind: 'basic', username: 'not-an-email', password: PASSWORD } }, 'credential.username'],
-    [{ icaUrl: 'not a url' }, 'icaUrl'],
+    [{ credential: { kind: 'api-key', apiKey: 'short' } }, 'API key'],
+    [{ credential: { kind: 'api-key', apiKey: 'has a space in the key' } }, 'API key'],
+    [{ credential: { kind: 'basic', username: 'not-an-email', password: PASSWORD } }, 'e-mail'],
+    [{ icaUrl: 'not a url' }, 'ICA base URL'],
+    [{ workgroup: 'wg-1' }, 'workgroup'],
   ])('rejects %o as INVALID_INPUT naming the field, not the value', async (over, field) => {
     const s = setup();
     const error = await rejection(s.service.add(keyInput(over)));
     expect(error.code).toBe('INVALID_INPUT');
     expect(error.message).toContain(field);
+    // Fields are named as people know them, never by the schema's internal path.
+    expect(error.message).not.toMatch(/credential\.|icaUrl|\(\w+\)/);
     expect(error.message).not.toContain('has a space in the key');
     expect(error.message).not.toContain(PASSWORD);
     expect(s.secrets.entries().size).toBe(0);
@@ -189,8 +192,8 @@ describe('lookup, update', () => {
   it('updates workgroup, identifiers, region and URLs; null reverts to derived', async () => {
     const s = setup();
     await s.service.add(keyInput({ icaUrl: 'https://ica.staging.example/ica/rest' }));
-    let view = await s.service.update('core-lab', { workgroup: 'wg-1', includeIdentifiers: true, region: 'eu' });
-    expect(view).toMatchObject({ workgroup: 'wg-1', includeIdentifiers: true, region: 'euc1', tssUrl: 'https://demo-lab.euc1.trusight.illumina.com' });
+    let view = await s.service.update('core-lab', { workgroup: '0f8e6d4c-2b1a-4c3d-9e8f-7a6b5c4d3e2f', includeIdentifiers: true, region: 'eu' });
+    expect(view).toMatchObject({ workgroup: '0f8e6d4c-2b1a-4c3d-9e8f-7a6b5c4d3e2f', includeIdentifiers: true, region: 'euc1', tssUrl: 'https://demo-lab.euc1.trusight.illumina.com' });
     expect(s.invalidated).toEqual([]);
     view = await s.service.update('core-lab', { workgroup: null, icaUrl: null });
     expect(view.workgroup).toBeUndefined();
@@ -205,7 +208,7 @@ describe('lookup, update', () => {
     await s.service.add(keyInput());
     expect((await rejection(s.service.update('core-lab', { apiKey: 'x' }))).code).toBe('INVALID_INPUT');
     expect((await rejection(s.service.update('core-lab', { tssUrl: 'http://example.com' }))).code).toBe('INSECURE_URL');
-    expect((await rejection(s.service.update('ghost', { workgroup: 'x' }))).code).toBe('PROFILE_NOT_FOUND');
+    expect((await rejection(s.service.update('ghost', { workgroup: '0f8e6d4c-2b1a-4c3d-9e8f-7a6b5c4d3e2f' }))).code).toBe('PROFILE_NOT_FOUND');
   });
 });
 

@@ -86,6 +86,35 @@ describe('settings and info', () => {
     await expect(core.updateSettings({ minTtlSeconds: -5 } as never)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 
+  it('a patch changes only the settings it names (picking a theme keeps the other settings)', async () => {
+    const { core } = setup();
+    await core.updateSettings({ clipboardClearSeconds: 90, idleLockMinutes: 5, minTtlSeconds: 600 });
+    const next = await core.updateSettings({ theme: 'dark' });
+    expect(next).toMatchObject({ theme: 'dark', clipboardClearSeconds: 90, idleLockMinutes: 5, minTtlSeconds: 600 });
+    expect(await core.getSettings()).toMatchObject({ theme: 'dark', clipboardClearSeconds: 90, idleLockMinutes: 5, minTtlSeconds: 600 });
+  });
+
+  it('defaultProfile: null goes back to "first profile"', async () => {
+    const { core } = setup();
+    await core.addProfile(profileInput);
+    expect((await core.updateSettings({ defaultProfile: 'lab' })).defaultProfile).toBe('lab');
+    const cleared = await core.updateSettings({ defaultProfile: null });
+    expect(cleared).not.toHaveProperty('defaultProfile');
+    expect(await core.getSettings()).not.toHaveProperty('defaultProfile');
+  });
+
+  it('a refused setting says the range and names the field, never a schema path', async () => {
+    const { core } = setup();
+    const error = (await core.updateSettings({ clipboardClearSeconds: 5000 }).then(
+      () => new Error('accepted'),
+      (e: unknown) => e,
+    )) as Error;
+    expect(error).toMatchObject({ code: 'INVALID_INPUT' });
+    expect(error.message).toContain('Enter a whole number from 0 to 3600');
+    expect(error.message).toContain('Clear the clipboard after');
+    expect(error.message).not.toContain('clipboardClearSeconds');
+  });
+
   it('getAppInfo reports the data dir, lock state and versions', async () => {
     const { core, ports } = setup({ appInfo: { version: '9.9.9', versions: { electron: '45.4.0' } } });
     expect(await core.getAppInfo()).toEqual({ version: '9.9.9', platform: process.platform, dataDir: ports.paths.dataDir, locked: false, vault: null, versions: { electron: '45.4.0' } });
@@ -102,12 +131,12 @@ describe('settings and info', () => {
 describe('copy', () => {
   it('copies a fresh token in the chosen format, reports when it clears, and emits no JWT', async () => {
     const { core, clipboard, events, timers } = setup();
-    await core.addProfile({ ...profileInput, workgroup: 'wg-7' });
+    await core.addProfile({ ...profileInput, workgroup: '0f8e6d4c-2b1a-4c3d-9e8f-7a6b5c4d3e2f' });
     const result = await core.copyToken('lab', 'curl');
     expect(result).toMatchObject({ profile: 'lab', format: 'curl' });
     expect(result.clearsAt).not.toBeNull();
     expect(clipboard.text).toMatch(/^curl -sS -H 'Authorization: Bearer ey/);
-    expect(clipboard.text).toContain("-H 'X-ILMN-Workgroup: wg-7'");
+    expect(clipboard.text).toContain("-H 'X-ILMN-Workgroup: 0f8e6d4c-2b1a-4c3d-9e8f-7a6b5c4d3e2f'");
     expect(clipboard.text).toContain('https://demo-lab.trusight.illumina.com/crs/api/v2/cases/search');
     const jwt = /Bearer ([^']+)/.exec(clipboard.text)?.[1] ?? '';
     expect(events).toContainEqual({ type: 'copied', result });
