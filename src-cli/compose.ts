@@ -9,13 +9,20 @@
  * system clock; clipboard = none (the CLI prints); logger = the core's redacting file
  * logger in `<dataDir>/logs/tessera.log`.
  */
-import { createTessera } from '../src-core/tessera.js';
-import { defaultDataDir, ensureDataDir } from '../src-core/paths.js';
-import { createFileLogger, type LogLevel } from '../src-core/log.js';
-import type { DoctorOptions } from '../src-core/doctor.js';
-import { openSecretStore } from '../src-core/secrets/select.js';
-import { systemClock, systemTimers } from '../src-core/ports.js';
-import type { TesseraCore } from '../src-core/service.js';
+import {
+  createFileLogger,
+  defaultDataDir,
+  ensureDataDir,
+  loadDoctor,
+  loadOrphans,
+  loadSecretStore,
+  loadTessera,
+  systemClock,
+  systemTimers,
+  type DoctorOptions,
+  type LogLevel,
+  type TesseraCore,
+} from '../src-core/index.js';
 import type { DoctorReport } from '../src-shared/schemas.js';
 import pkg from '../package.json' with { type: 'json' };
 import { createCliFetch } from './fetch.js';
@@ -44,7 +51,7 @@ function passphrasePrompt(): (() => Promise<string>) | undefined {
 
 /** The doctor runs rarely: its module (and the file vault's) loads only when it does. */
 async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
-  return (await import('../src-core/doctor.js')).runDoctor(options);
+  return (await loadDoctor()).runDoctor(options);
 }
 
 /**
@@ -63,8 +70,9 @@ export function cliDoctor(env: NodeJS.ProcessEnv): Promise<DoctorReport> {
 export async function cliOrphans(env: NodeJS.ProcessEnv): Promise<{ backend: 'keychain' | 'file'; orphans: string[] | null; remove(accounts: string[]): Promise<number> }> {
   const dataDir = ensureDataDir(resolveDataDir(env));
   const passphrase = passphrasePrompt();
+  const { openSecretStore } = await loadSecretStore();
   const store = await openSecretStore({ dataDir, env, ...(passphrase && { passphrase }) });
-  const { findOrphans } = await import('../src-core/secrets/orphans.js');
+  const { findOrphans } = await loadOrphans();
   return {
     backend: store.backend,
     orphans: await findOrphans(dataDir, () => store.list()),
@@ -91,6 +99,7 @@ export async function composeCore(env: NodeJS.ProcessEnv, options: CoreOptions =
   const logger = createFileLogger({ dataDir: dir, level, base: { face: 'cli', pid: process.pid } });
   const dataDir = ensureDataDir(dir, logger);
   const passphrase = passphrasePrompt();
+  const [{ createTessera }, { openSecretStore }] = await Promise.all([loadTessera(), loadSecretStore()]);
   const secrets = await openSecretStore({
     dataDir,
     env,

@@ -5,7 +5,7 @@
  * the core on first use with a dynamic import.
  */
 import type { Command } from 'commander';
-import type { TesseraCore } from '../src-core/service.js';
+import type { TesseraCore } from '../src-core/index.js';
 import type { Composition, CoreOptions } from './compose.js';
 import { terminalSafe } from './format.js';
 

@@ -7,8 +7,7 @@
  * (`registerSecret`), which then masks it in every error, debug line and log record.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { TesseraError } from '../src-core/errors.js';
-import { registerSecret } from '../src-core/redact.js';
+import { TesseraError, registerSecret } from '../src-core/index.js';
 import { hiddenLine } from './hidden-line.js';
 
 const MAX_SECRET_BYTES = 64 * 1024;

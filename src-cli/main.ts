@@ -10,7 +10,7 @@ import { Command } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { EXIT_CODES } from '../src-shared/errors.js';
 import { createContext, type Registrar } from './context.js';
-import { looksLikeKeyArgument, redact } from '../src-core/redact.js';
+import { loadConfig, looksLikeKeyArgument, redact } from '../src-core/index.js';
 import { pauseAfterWrongPassphrase, reportError } from './report.js';
 import { registerProfile } from './commands/profile.js';
 import { registerToken } from './commands/token.js';
@@ -55,7 +55,7 @@ async function refuseSecretsInArgv(argv: string[], profileNames: () => Promise<R
 /** Names of the profiles in config.json; none when it is missing or unreadable (the command itself reports that). */
 async function existingProfileNames(ctx: ReturnType<typeof createContext>['ctx']): Promise<ReadonlySet<string>> {
   try {
-    const { peekConfig } = await import('../src-core/config/store.js');
+    const { peekConfig } = await loadConfig();
     const seen = await peekConfig(await ctx.dataDir());
     return new Set(seen.state === 'ok' || seen.state === 'newer' ? seen.config.profiles.map((p) => p.name) : []);
   } catch {

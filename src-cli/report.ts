@@ -6,9 +6,8 @@
  */
 import { CommanderError } from 'commander';
 import { ERROR_ACTIONS, EXIT_CODES, exitCodeFor, type ErrorCode } from '../src-shared/errors.js';
-import { toErrorInfo } from '../src-core/errors.js';
+import { loadSession, redact, toErrorInfo } from '../src-core/index.js';
 import { terminalSafe } from './format.js';
-import { redact } from '../src-core/redact.js';
 
 function debugDetail(error: unknown): string {
   const parts: string[] = [];
@@ -41,7 +40,7 @@ export const CLI_PASSPHRASE_FAILURES = 3;
 export async function pauseAfterWrongPassphrase(error: unknown): Promise<void> {
   if (toErrorInfo(error).code !== 'VAULT_BAD_PASSPHRASE') return;
   // Reached only after the core was loaded (it raised the error), so this import is free.
-  const { vaultRetryDelayMs } = await import('../src-core/session.js');
+  const { vaultRetryDelayMs } = await loadSession();
   await new Promise((resolve) => setTimeout(resolve, vaultRetryDelayMs(CLI_PASSPHRASE_FAILURES)));
 }
 

@@ -14,7 +14,7 @@
 import type { Command } from 'commander';
 import { BOUNDS } from '../../src-shared/rules.js';
 import type { AuditEvent, CaseDetail, CaseSummary, Freshness, SyncOptions, SyncProgress } from '../../src-shared/schemas.js';
-import type { TesseraCore } from '../../src-core/service.js';
+import type { TesseraCore } from '../../src-core/index.js';
 import type { CliContext, Registrar } from '../context.js';
 import { table } from '../format.js';
 import { range, wholeNumberOption } from '../options.js';

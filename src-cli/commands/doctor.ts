@@ -5,6 +5,7 @@
  */
 import type { DoctorCheck, DoctorReport } from '../../src-shared/schemas.js';
 import { EXIT_CODES } from '../../src-shared/errors.js';
+import { TesseraError, loadOrphans } from '../../src-core/index.js';
 import type { Registrar } from '../context.js';
 
 /** The doctor's verdict on secrets ('secrets'), and the backend choice itself ('secret-backend'). */
@@ -48,12 +49,7 @@ export const registerDoctor: Registrar = (program, ctx) => {
 };
 
 async function removeOrphans(ctx: Parameters<Registrar>[1], yes: boolean): Promise<void> {
-  const [{ cliOrphans }, { TesseraError }, { orphanProfileIds }, { confirm }] = await Promise.all([
-    import('../compose.js'),
-    import('../../src-core/errors.js'),
-    import('../../src-core/secrets/orphans.js'),
-    import('../io.js'),
-  ]);
+  const [{ cliOrphans }, { orphanProfileIds }, { confirm }] = await Promise.all([import('../compose.js'), loadOrphans(), import('../io.js')]);
   const found = await cliOrphans(ctx.env);
   const where = found.backend === 'keychain' ? 'the OS keychain' : 'the file vault';
   if (found.orphans === null) {

@@ -7,7 +7,7 @@
  * runs. The child's exit code and signals pass through (../child.ts).
  */
 import { InvalidArgumentError } from 'commander';
-import { TesseraError } from '../../src-core/errors.js';
+import { TesseraError } from '../../src-core/index.js';
 import { childEnvironment, runChild } from '../child.js';
 import type { CliContext, Registrar } from '../context.js';
 import { parseSeconds } from './token.js';

@@ -7,7 +7,7 @@
  */
 import type { Command } from 'commander';
 import { REGION_IDS } from '../../src-shared/regions.js';
-import { TesseraError } from '../../src-core/errors.js';
+import { TesseraError } from '../../src-core/index.js';
 import type { Registrar } from '../context.js';
 import { promptLine } from '../io.js';
 

@@ -6,13 +6,10 @@ import { Option, type Command } from 'commander';
 import type { CredentialInput, ProfileView } from '../../src-shared/schemas.js';
 import { REGIONS } from '../../src-shared/regions.js';
 import { domainProblem, profileNameProblem, workgroupProblem } from '../../src-shared/rules.js';
-import { TesseraError } from '../../src-core/errors.js';
-import { lookupProfile } from '../../src-core/profiles/repository.js';
+import { TesseraError, atomicWriteFile, lookupProfile, registerSecret } from '../../src-core/index.js';
 import type { CliContext, Registrar } from '../context.js';
 import { readFile, stat } from 'node:fs/promises';
 import { promptHidden, readKeyFile, readSecretFromStdin } from '../io.js';
-import { registerSecret } from '../../src-core/redact.js';
-import { atomicWriteFile } from '../../src-core/config/atomic.js';
 import { age, table } from '../format.js';
 import { ruleOption } from '../options.js';
 

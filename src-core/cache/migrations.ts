@@ -114,7 +114,7 @@ const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-export const SCHEMA_VERSION = MIGRATIONS.length;
+const SCHEMA_VERSION = MIGRATIONS.length;
 
 export class NewerSchemaError extends Error {
   constructor(readonly version: number) {

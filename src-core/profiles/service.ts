@@ -21,10 +21,8 @@ import { parseInput } from '../validate.js';
 import { type Credential, type ProfileRepository } from './repository.js';
 import { fingerprintOf, icaUrlOf, toProfileView } from './view.js';
 
-export type { Credential } from './repository.js';
-
 /** What profile changes need from the token service. */
-export interface ProfileTokens {
+interface ProfileTokens {
   /** Mints once with a credential that is not saved yet; throws the platform's typed error when rejected. */
   verify(profile: StoredProfile, credential: Credential): Promise<CachedToken>;
   /** Keeps the token verify obtained, once its profile exists. */
@@ -74,7 +72,7 @@ export interface ProfileService {
   upsertDemo(demo: { icaUrl: string; tssUrl: string; domain: string; apiKey: string; workgroup?: string }): Promise<ProfileView>;
 }
 
-export const DEMO_PROFILE_NAME = 'demo';
+const DEMO_PROFILE_NAME = 'demo';
 
 /** The input schemas of the profile changes (add, update, remove, replace the credential). */
 const inputSchemas = () => import('../../src-shared/schemas.js');

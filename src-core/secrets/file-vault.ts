@@ -46,7 +46,7 @@ import { TesseraError } from '../errors.js';
 import type { PassphraseVault, SecretStore } from '../ports.js';
 import { registerSecret } from '../redact.js';
 
-export const VAULT_FILE = 'vault.json';
+const VAULT_FILE = 'vault.json';
 const FORMAT = 'tessera-vault';
 const VERSION = 1;
 const CHECK_LABEL = 'tessera-vault-check-v1';

@@ -37,7 +37,7 @@ export interface OpenSecretStoreOptions {
   kdf?: FileVaultOptions['kdf'];
 }
 
-export function parseBackend(value: string, from: string): SecretBackend {
+function parseBackend(value: string, from: string): SecretBackend {
   const v = value.trim().toLowerCase();
   if (v === 'keychain' || v === 'file') return v;
   throw new TesseraError('INVALID_INPUT', `${from} must be "keychain" or "file" (got "${value.slice(0, 32)}").`);

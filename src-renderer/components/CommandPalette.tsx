@@ -10,7 +10,7 @@ import { startSync } from '../stores/sync.js';
 import { Icon, type IconName } from './Icon.js';
 import { Modal } from './Modal.js';
 
-export interface Command {
+interface Command {
   id: string;
   label: string;
   hint?: string;
@@ -28,7 +28,7 @@ const FORMAT_WORDS: Record<TokenFormat, string> = {
   curl: 'curl tss api command',
 };
 
-export function useCommands(): Command[] {
+function useCommands(): Command[] {
   const profiles = useProfiles((s) => s.profiles);
   return useMemo(() => {
     const list: Command[] = [];
@@ -66,7 +66,7 @@ export function useCommands(): Command[] {
   }, [profiles]);
 }
 
-export function filterCommands(commands: Command[], query: string): Command[] {
+function filterCommands(commands: Command[], query: string): Command[] {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length === 0) return commands;
   return commands.filter((c) => {

@@ -62,7 +62,7 @@ export function Notice({ tone, icon, title, children, role }: { tone: Tone; icon
 
 export type TokenPhase = 'none' | 'valid' | 'expiring' | 'expired';
 
-export function tokenPhase(status: TokenStatus | null | undefined, now: number): TokenPhase {
+function tokenPhase(status: TokenStatus | null | undefined, now: number): TokenPhase {
   if (!status) return 'none';
   const left = Date.parse(status.expiresAt) - now;
   if (left <= 0) return 'expired';
@@ -120,5 +120,5 @@ export function Kbd({ children }: { children: ReactNode }) {
   return <kbd className="kbd">{children}</kbd>;
 }
 
-export const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
+const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
 export const modKey = isMac ? '⌘' : 'Ctrl';

@@ -18,7 +18,7 @@ export type View =
 
 export type ToastTone = 'success' | 'info' | 'error';
 
-export interface Toast {
+interface Toast {
   id: number;
   tone: ToastTone;
   title: string;

@@ -59,7 +59,7 @@ export async function loadProfiles(): Promise<void> {
   }
 }
 
-export async function loadTokenStatus(name: string): Promise<void> {
+async function loadTokenStatus(name: string): Promise<void> {
   try {
     const status = await tessera().getTokenStatus(name);
     setTokenStatus(name, status);

@@ -41,7 +41,7 @@ const COLUMNS: GridColumn<CaseSummary>[] = [
 const rowKey = (c: CaseSummary) => c.id;
 const rowLabel = (c: CaseSummary) => `${c.displayId}, ${c.status}${c.testDefinition?.name ? `, ${c.testDefinition.name}` : ''}`;
 
-export function resultKey(f: CaseFilters | null): string {
+function resultKey(f: CaseFilters | null): string {
   return f ? JSON.stringify([f.text.trim(), f.status, f.subState, f.testId, f.sort, f.order]) : '';
 }
 

@@ -14,7 +14,7 @@ import { unlockNow, unlockVaultNow, useApp } from '../stores/app.js';
 import { loadProfiles } from '../stores/profiles.js';
 
 /** For a new vault only (the CLI accepts any passphrase for one it creates; the UI asks for a little more). */
-export const MIN_NEW_PASSPHRASE = 8;
+const MIN_NEW_PASSPHRASE = 8;
 
 export function LockScreen() {
   const vault = useApp((s) => s.vault);

@@ -71,7 +71,7 @@ function ThemeCard({ theme }: { theme: Settings['theme'] }) {
 }
 
 /** Turns a keydown into an Electron accelerator such as `CommandOrControl+Shift+T`. */
-export function acceleratorFrom(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey'>): string | null {
+function acceleratorFrom(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey'>): string | null {
   if (['Control', 'Meta', 'Alt', 'Shift'].includes(e.key)) return null;
   const mods: string[] = [];
   if (e.ctrlKey || e.metaKey) mods.push('CommandOrControl');

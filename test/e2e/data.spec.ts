@@ -3,7 +3,7 @@
  * and keep working when the platform goes away. Needs the offline cache in the core.
  */
 import type { Page } from '@playwright/test';
-import type { Harness } from '../harness/server.js';
+import type { Harness } from '../../harness/server.js';
 import { expect, expectAccessible, screenshot, setTheme, startDemo, test } from './fixtures.js';
 
 const CASES = 2500;

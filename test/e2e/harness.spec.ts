@@ -8,7 +8,7 @@ import { request as httpRequest } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { newDataDir, recordSecret } from '../helpers/env.js';
-import { startHarness, type Harness } from '../harness/server.js';
+import { startHarness, type Harness } from '../../harness/server.js';
 
 interface Reply {
   status: number;

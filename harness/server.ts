@@ -23,13 +23,24 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve, sep } from 'node:path';
 import { transform } from 'esbuild';
-import { startSim, type Sim, type SimOptions } from '../../sim/index.js';
-import { CONTRACT_METHODS, SECRET_BEARING_METHODS, type TesseraEvent } from '../../src-shared/contract.js';
-import { createTessera, dispatch, ensureDataDir, isContractMethod, openSecretStore, systemClock, systemTimers, type TesseraCore } from '../../src-core/index.js';
-import type { ClipboardPort, SecretStore } from '../../src-core/ports.js';
-import type { SecretBackend } from '../../src-core/secrets/select.js';
+import { startSim, type Sim, type SimOptions } from '../sim/index.js';
+import { CONTRACT_METHODS, SECRET_BEARING_METHODS, type TesseraEvent } from '../src-shared/contract.js';
+import {
+  ensureDataDir,
+  loadRpc,
+  loadSecretStore,
+  loadTessera,
+  systemClock,
+  systemTimers,
+  type ClipboardPort,
+  type SecretBackend,
+  type SecretStore,
+  type TesseraCore,
+} from '../src-core/index.js';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
+const [{ dispatch, isContractMethod }, { createTessera }, { openSecretStore }] = await Promise.all([loadRpc(), loadTessera(), loadSecretStore()]);
+
+const ROOT = resolve(import.meta.dirname, '..');
 const COOKIE = 'tessera_harness';
 const MAX_BODY = 1024 * 1024;
 
