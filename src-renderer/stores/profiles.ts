@@ -3,7 +3,7 @@
  * fingerprint, and TokenStatus has claims and expiry but never the JWT.
  */
 import { create } from 'zustand';
-import type { AddProfileInput, CopyResult, CredentialInput, ProfileView, TokenFormat, TokenStatus, UpdateProfileInput } from '../../src-shared/schemas.js';
+import type { AddProfileInput, CopyResult, CredentialInput, ProfileView, ReplaceCredentialOptions, TokenFormat, TokenStatus, UpdateProfileInput } from '../../src-shared/schemas.js';
 import { tessera } from '../lib/bridge.js';
 import { toUiError, type UiError } from '../lib/errors.js';
 import { formatWhen } from '../lib/format.js';
@@ -127,8 +127,9 @@ export async function updateProfile(name: string, patch: UpdateProfileInput): Pr
   return profile;
 }
 
-export async function replaceCredential(name: string, credential: CredentialInput): Promise<ProfileView> {
-  const profile = await tessera().replaceCredential(name, credential);
+/** The core verifies the new key by minting first unless `verify: false` (the person chose to store it unchecked). */
+export async function replaceCredential(name: string, credential: CredentialInput, options?: ReplaceCredentialOptions): Promise<ProfileView> {
+  const profile = options ? await tessera().replaceCredential(name, credential, options) : await tessera().replaceCredential(name, credential);
   useProfiles.setState((s) => ({ profiles: s.profiles.map((p) => (p.name === name ? profile : p)) }));
   void loadTokenStatus(name);
   return profile;

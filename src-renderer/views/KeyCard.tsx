@@ -3,7 +3,7 @@
  * warnings, replace by paste or .txt drop, and remove.
  */
 import { useState } from 'react';
-import type { ProfileView } from '../../src-shared/schemas.js';
+import type { CredentialInput, ProfileView } from '../../src-shared/schemas.js';
 import { Badge, ErrorNotice, Notice, Spinner } from '../components/bits.js';
 import { Icon } from '../components/Icon.js';
 import { KeyInput } from '../components/KeyInput.js';
@@ -86,10 +86,7 @@ export function KeyCard({ profile }: { profile: ProfileView }) {
       {replacing ? (
         <ReplaceForm
           profile={profile}
-          onDone={() => {
-            setReplacing(false);
-            setError(null);
-          }}
+          onDone={() => setReplacing(false)}
           onError={setError}
         />
       ) : (
@@ -127,32 +124,89 @@ export function KeyCard({ profile }: { profile: ProfileView }) {
   );
 }
 
-function ReplaceForm({ profile, onDone, onError }: { profile: ProfileView; onDone: () => void; onError: (e: UiError) => void }) {
+/** Errors that mean the new key could not be checked at all (nothing was refused). */
+const UNREACHABLE = new Set(['NETWORK', 'TIMEOUT', 'OFFLINE']);
+
+/**
+ * The core verifies the new key by minting with it before anything is stored. A refused
+ * key leaves the old one in place; when the platform cannot be reached the person may
+ * store the key unchecked, and only then does the key stay in this form's state.
+ */
+function ReplaceForm({ profile, onDone, onError }: { profile: ProfileView; onDone: () => void; onError: (e: UiError | null) => void }) {
   const [secret, setSecret] = useState('');
   const [saving, setSaving] = useState(false);
+  const [unchecked, setUnchecked] = useState<UiError | null>(null);
   const isKey = profile.credentialKind === 'api-key';
+  const what = isKey ? 'key' : 'password';
 
-  async function submit(e: React.FormEvent) {
-    e.preventDefault();
+  async function save(verify: boolean) {
     setSaving(true);
+    onError(null);
+    let keep = false;
     try {
-      await replaceCredential(
-        profile.name,
-        isKey ? { kind: 'api-key', apiKey: secret } : { kind: 'basic', username: profile.username ?? '', password: secret },
-      );
-      toast('success', `${isKey ? 'Key' : 'Password'} replaced for ${profile.name}`);
+      const credential: CredentialInput = isKey ? { kind: 'api-key', apiKey: secret } : { kind: 'basic', username: profile.username ?? '', password: secret };
+      await replaceCredential(profile.name, credential, verify ? undefined : { verify: false });
+      toast('success', verify ? `${isKey ? 'Key' : 'Password'} verified and replaced for ${profile.name}` : `${isKey ? 'Key' : 'Password'} stored without checking for ${profile.name}`);
+      setUnchecked(null);
       onDone();
     } catch (err) {
-      onError(toUiError(err));
+      const e = toUiError(err);
+      if (verify && UNREACHABLE.has(e.code)) {
+        // Kept only while the person decides whether to store it unchecked.
+        keep = true;
+        setUnchecked(e);
+      } else {
+        setUnchecked(null);
+        onError(e.code === 'CREDENTIALS_REJECTED' ? { ...e, message: `The platform refused the new ${what}. Your current ${what} is kept.` } : e);
+      }
     } finally {
-      // The secret leaves renderer state whatever the outcome.
-      setSecret('');
+      // The secret leaves renderer state unless the person still has to choose.
+      if (!keep) setSecret('');
       setSaving(false);
     }
   }
 
+  function cancel() {
+    setSecret('');
+    setUnchecked(null);
+    onDone();
+  }
+
+  if (unchecked) {
+    return (
+      <div className="inline-form">
+        <Notice tone="warning" icon="alert" title={`The new ${what} could not be checked`} role="alert">
+          <p>
+            Tessera could not reach the platform to try the new {what} ({unchecked.code}), so nothing was changed: your current {what} is still stored.
+          </p>
+          <p className="notice-action">
+            Store it without checking only if you are sure it is right: a wrong {what} replaces the working one and is refused at the next use.
+          </p>
+        </Notice>
+        <div className="row-actions">
+          <button type="button" className="button" disabled={saving} onClick={() => void save(true)}>
+            {saving ? <Spinner /> : <Icon name="refresh" />} Try again
+          </button>
+          <button type="button" className="button button-danger-ghost" disabled={saving} onClick={() => void save(false)}>
+            Store without checking
+          </button>
+          <button type="button" className="button" onClick={cancel}>
+            Cancel
+          </button>
+        </div>
+      </div>
+    );
+  }
+
   return (
-    <form className="inline-form" onSubmit={(e) => void submit(e)} aria-label={`Replace the ${isKey ? 'key' : 'password'} of ${profile.name}`}>
+    <form
+      className="inline-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save(true);
+      }}
+      aria-label={`Replace the ${what} of ${profile.name}`}
+    >
       {isKey ? (
         <KeyInput value={secret} onChange={setSecret} label="New API key" autoFocus />
       ) : (
@@ -163,16 +217,9 @@ function ReplaceForm({ profile, onDone, onError }: { profile: ProfileView; onDon
       )}
       <div className="row-actions">
         <button type="submit" className="button button-primary" disabled={saving || !secret.trim()}>
-          {saving ? <Spinner /> : <Icon name="check" />} Save {isKey ? 'key' : 'password'}
+          {saving ? <Spinner /> : <Icon name="check" />} Save {what}
         </button>
-        <button
-          type="button"
-          className="button"
-          onClick={() => {
-            setSecret('');
-            onDone();
-          }}
-        >
+        <button type="button" className="button" onClick={cancel}>
           Cancel
         </button>
       </div>

@@ -108,6 +108,57 @@ describe('profile page', () => {
     expect(screen.getByText('••••new1')).toBeTruthy();
   });
 
+  it('a refused new key is reported and the old key stays', async () => {
+    const bridge = installBridge();
+    bridge.profiles = [profile('lab')];
+    bridge.overrides.replaceCredential = () => {
+      throw new FakeError('CREDENTIALS_REJECTED', 'The platform refused the API key ending in 6789.');
+    };
+    const user = userEvent.setup();
+    render(<App />);
+    await screen.findByRole('navigation', { name: 'Profiles' });
+    act(() => openProfile('lab'));
+    await user.click(screen.getByRole('button', { name: 'Replace key' }));
+    await user.type(screen.getByLabelText('New API key', { selector: 'input[type=password]' }), 'wrong-key-0123456789');
+    await user.click(screen.getByRole('button', { name: 'Save key' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Your current key is kept');
+    expect(screen.queryByRole('button', { name: 'Store without checking' })).toBeNull();
+    // The badge and fingerprint are those of the old key; the key left the form.
+    expect(screen.getByText('••••ab12')).toBeTruthy();
+    expect(screen.getByText('OK')).toBeTruthy();
+    expect(document.body.innerHTML).not.toContain('wrong-key-0123456789');
+    expect(bridge.callsTo('replaceCredential')).toHaveLength(1);
+  });
+
+  it('when the platform is unreachable, offers to store the new key without checking', async () => {
+    const bridge = installBridge();
+    bridge.profiles = [profile('lab')];
+    const real = bridge.replaceCredential;
+    bridge.overrides.replaceCredential = (...args: unknown[]) => {
+      if (args.length < 3) throw new FakeError('NETWORK', 'The connection to ica.illumina.com was refused.');
+      bridge.overrides.replaceCredential = undefined;
+      bridge.calls.pop();
+      return real(...(args as [string, object, object]));
+    };
+    const user = userEvent.setup();
+    render(<App />);
+    await screen.findByRole('navigation', { name: 'Profiles' });
+    act(() => openProfile('lab'));
+    await user.click(screen.getByRole('button', { name: 'Replace key' }));
+    await user.type(screen.getByLabelText('New API key', { selector: 'input[type=password]' }), 'fresh-key-0123456789');
+    await user.click(screen.getByRole('button', { name: 'Save key' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('could not be checked');
+    expect(alert.textContent).toContain('your current key is still stored');
+    expect(screen.getByText('••••ab12')).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Store without checking' }));
+    await waitFor(() => expect(screen.getByText('••••new1')).toBeTruthy());
+    const calls = bridge.callsTo('replaceCredential').map((c) => c.args.slice(2));
+    expect(calls).toEqual([[], [{ verify: false }]]);
+    expect(document.body.innerHTML).not.toContain('fresh-key-0123456789');
+  });
+
   it('profile settings check the workgroup id and URLs with the core\'s rules before saving', async () => {
     const bridge = installBridge();
     bridge.profiles = [profile('lab')];
