@@ -4,7 +4,7 @@ import type { ProfileView, TestDefinition } from '../../src-shared/schemas.js';
 import { ErrorNotice, Spinner } from '../components/bits.js';
 import { Icon } from '../components/Icon.js';
 import { VirtualGrid, type GridColumn } from '../components/VirtualGrid.js';
-import { formatCount } from '../lib/format.js';
+import { formatCount, humanize } from '../lib/format.js';
 import { openProfile } from '../stores/app.js';
 import { presetFilters } from '../stores/cases.js';
 import { onSyncFinished } from '../stores/sync.js';
@@ -43,7 +43,7 @@ export function TestsView({ profile }: { profile: ProfileView }) {
     () => [
       { key: 'name', header: 'Test', sortKey: 'name', className: 'col-test-name', render: (t) => <span className="strong">{t.name}</span> },
       { key: 'version', header: 'Version', className: 'col-version', render: (t) => t.version ?? '—' },
-      { key: 'type', header: 'Type', className: 'col-type', render: (t) => t.type ?? '—' },
+      { key: 'type', header: 'Type', className: 'col-type', render: (t) => humanize(t.type) },
       { key: 'reports', header: 'Reports', className: 'col-num', render: (t) => formatCount(t.reports.length) },
       { key: 'cases', header: 'Cases', sortKey: 'cases', className: 'col-num', render: (t) => (counts[t.id] === undefined ? '—' : formatCount(counts[t.id]!)) },
       { key: 'id', header: 'Id', className: 'col-guid', render: (t) => <span className="mono muted">{t.id}</span> },
