@@ -27,6 +27,15 @@ export function RegionBadge({ region }: { region: ProfileView['region'] }) {
   );
 }
 
+/** The one badge for the demo profile, the same words wherever it appears. */
+export function DemoBadge() {
+  return (
+    <Badge tone="info" title="Served by the simulator built into Tessera, on this computer">
+      Demo tenant
+    </Badge>
+  );
+}
+
 export function ErrorNotice({ error, onDismiss, title }: { error: UiError; onDismiss?: () => void; title?: string }) {
   return (
     <div className="notice notice-danger" role="alert">

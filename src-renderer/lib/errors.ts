@@ -41,7 +41,7 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   RESPONSE_TOO_LARGE: 'Answer too large',
   INVALID_INPUT: 'Check your input',
   PROFILE_EXISTS: 'Profile already exists',
-  INSECURE_URL: 'Insecure URL',
+  INSECURE_URL: 'Insecure URL: nothing was sent',
   KEYCHAIN_UNAVAILABLE: 'Keychain unavailable',
   KEYCHAIN_LOCKED: 'Keychain locked',
   VAULT_LOCKED: 'Vault locked',
@@ -56,6 +56,12 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   CANCELLED: 'Cancelled',
 };
 
-export function errorTitle(code: ErrorCode): string {
-  return TITLES[code] ?? 'Something went wrong';
+/** Titles when credentials were sent to be checked (adding a profile): only a refusal is the platform's verdict. */
+const VERIFY_TITLES: Partial<Record<ErrorCode, string>> = {
+  CREDENTIALS_REJECTED: 'The platform did not accept these credentials',
+  FORBIDDEN: 'The platform accepted the key but refused access',
+};
+
+export function errorTitle(code: ErrorCode, context?: 'verify'): string {
+  return (context === 'verify' ? VERIFY_TITLES[code] : undefined) ?? TITLES[code] ?? 'Something went wrong';
 }

@@ -53,6 +53,11 @@ const initial: AppState = {
 
 export const useApp = create<AppState>()(() => ({ ...initial }));
 
+/** Where this app keeps keys, in words: the file vault when one is in use (getAppInfo().vault), else the OS keychain. */
+export function useSecretHome(): string {
+  return useApp((s) => (s.vault ?? s.appInfo?.vault ?? null) === null ? 'the OS keychain' : 'the encrypted file vault');
+}
+
 export function resetApp(): void {
   useApp.setState({ ...initial }, true);
 }

@@ -10,7 +10,7 @@ import type { AddProfileInput } from '../../src-shared/schemas.js';
 import { ErrorNotice, Spinner } from '../components/bits.js';
 import { Icon } from '../components/Icon.js';
 import { KeyInput } from '../components/KeyInput.js';
-import { toUiError, type UiError } from '../lib/errors.js';
+import { errorTitle, toUiError, type UiError } from '../lib/errors.js';
 import { addProfile, useProfiles } from '../stores/profiles.js';
 
 export function AddProfile() {
@@ -241,7 +241,7 @@ export function AddProfile() {
             </div>
           </details>
 
-          {error ? <ErrorNotice error={error} title="The platform did not accept these credentials" onDismiss={() => setError(null)} /> : null}
+          {error ? <ErrorNotice error={error} title={errorTitle(error.code, 'verify')} onDismiss={() => setError(null)} /> : null}
           <div className="row-actions">
             <button type="submit" className="button button-primary" disabled={saving}>
               {saving ? <Spinner /> : <Icon name="shield" />} {saving ? 'Verifying…' : 'Verify and save'}

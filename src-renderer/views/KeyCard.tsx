@@ -11,7 +11,7 @@ import { ConfirmDialog } from '../components/Modal.js';
 import { toUiError, type UiError } from '../lib/errors.js';
 import { formatAge, formatDate } from '../lib/format.js';
 import { keyWarnings } from '../lib/keys.js';
-import { toast } from '../stores/app.js';
+import { toast, useSecretHome } from '../stores/app.js';
 import { removeProfile, replaceCredential } from '../stores/profiles.js';
 
 export function KeyCard({ profile }: { profile: ProfileView }) {
@@ -20,6 +20,7 @@ export function KeyCard({ profile }: { profile: ProfileView }) {
   const [error, setError] = useState<UiError | null>(null);
   const warnings = keyWarnings(profile);
   const isKey = profile.credentialKind === 'api-key';
+  const secretHome = useSecretHome();
 
   return (
     <section className="card" aria-labelledby={`key-${profile.name}`}>
@@ -28,7 +29,7 @@ export function KeyCard({ profile }: { profile: ProfileView }) {
           <h2 id={`key-${profile.name}`} className="card-title">
             <Icon name="key" /> {isKey ? 'API key' : 'Login'}
           </h2>
-          <p className="card-sub">Stored in your OS keychain. Tessera never shows it again.</p>
+          <p className="card-sub">Stored in {secretHome}. Tessera never shows it again.</p>
         </div>
         {profile.key.rejectedAt ? (
           <Badge tone="danger" icon="alert">

@@ -18,6 +18,18 @@ describe('first run', () => {
     await user.click(await screen.findByRole('button', { name: 'Try the demo tenant' }));
     expect(bridge.callsTo('startDemo')).toHaveLength(1);
     expect(await screen.findByRole('heading', { level: 1, name: 'demo' })).toBeTruthy();
+    // One name for it in the sidebar and on the page.
+    expect(screen.getAllByText('Demo tenant', { selector: '.badge' })).toHaveLength(2);
+    expect(screen.queryByText('Demo', { exact: true, selector: '.badge' })).toBeNull();
+  });
+
+  it('says where keys are kept: the file vault when it is in use', async () => {
+    const bridge = installBridge();
+    bridge.vault = 'open';
+    render(<App />);
+    const text = await screen.findByText(/Keep your Illumina Connected Software API keys/);
+    await waitFor(() => expect(text.textContent).toContain('in the encrypted file vault'));
+    expect(document.body.textContent).not.toContain('OS keychain');
   });
 });
 
@@ -159,6 +171,20 @@ describe('profile page', () => {
     expect(document.body.innerHTML).not.toContain('fresh-key-0123456789');
   });
 
+  it('profile settings show the TSS URL in use: a custom one, not the region\'s host', async () => {
+    const bridge = installBridge();
+    bridge.profiles = [profile('lab', { customUrls: true, icaUrl: 'http://127.0.0.1:4000/ica/rest', tssUrl: 'http://127.0.0.1:4000' })];
+    const user = userEvent.setup();
+    render(<App />);
+    await screen.findByRole('navigation', { name: 'Profiles' });
+    act(() => openProfile('lab'));
+    const hint = screen.getByText('http://127.0.0.1:4000').closest('p') as HTMLElement;
+    expect(hint.textContent).toContain('custom URL');
+    expect(screen.queryByText(/TSS host:/)).toBeNull();
+    await user.clear(screen.getByLabelText('TSS base URL'));
+    expect(screen.getByText(/TSS host:/).textContent).toContain('lab-lab.trusight.illumina.com');
+  });
+
   it('profile settings check the workgroup id and URLs with the core\'s rules before saving', async () => {
     const bridge = installBridge();
     bridge.profiles = [profile('lab')];
@@ -207,6 +233,23 @@ describe('add profile', () => {
     expect(screen.getByText(/10 keys/)).toBeTruthy();
     expect(screen.getByText(/Rotate keys yearly/)).toBeTruthy();
     expect(screen.getByText(/administrator account/)).toBeTruthy();
+  });
+
+  it('titles an error by what happened: an insecure URL was never sent', async () => {
+    const bridge = installBridge();
+    bridge.overrides.addProfile = () => {
+      throw new FakeError('INSECURE_URL', 'http://ica.example.com is not https.');
+    };
+    const user = userEvent.setup();
+    render(<App />);
+    await screen.findByRole('navigation', { name: 'Profiles' });
+    act(() => useApp.setState({ view: { kind: 'add-profile' } }));
+    await user.type(screen.getByLabelText('Tenant domain'), 'mylab');
+    await user.type(screen.getByLabelText('API key', { selector: 'input[type=password]' }), 'key-0000-5678');
+    await user.click(screen.getByRole('button', { name: 'Verify and save' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Insecure URL: nothing was sent');
+    expect(alert.textContent).not.toContain('did not accept');
   });
 
   it('validates before calling the core', async () => {
