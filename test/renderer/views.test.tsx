@@ -316,6 +316,23 @@ describe('command palette', () => {
     await waitFor(() => expect(bridge.callsTo('copyToken')[0]?.args).toEqual(['beta', 'env']));
     expect(screen.queryByRole('dialog')).toBeNull();
   });
+
+  it('jumps to a case by its display id, from the offline cache', async () => {
+    const bridge = installBridge();
+    bridge.profiles = [profile('alpha')];
+    const user = userEvent.setup();
+    render(<App />);
+    await screen.findByRole('navigation', { name: 'Profiles' });
+    await user.keyboard('{Control>}k{/Control}');
+    const dialog = await screen.findByRole('dialog', { name: 'Command palette' });
+    await user.type(within(dialog).getByRole('combobox'), 'case-000123');
+    await waitFor(() => expect(within(dialog).getByRole('option', { selected: true }).textContent).toContain('Open case CASE-000123'));
+    await user.keyboard('{Enter}');
+    const panel = await screen.findByRole('complementary', { name: 'Case details' });
+    expect(within(panel).getByRole('heading', { name: 'CASE-000123' })).toBeTruthy();
+    expect(bridge.callsTo('getCase').at(-1)?.args).toEqual(['alpha', 'id-122']);
+    expect(screen.getByRole('tab', { name: 'Cases', selected: true })).toBeTruthy();
+  });
 });
 
 describe('cases view', () => {
