@@ -118,7 +118,7 @@ export function AddProfile() {
               <select id={f('region')} className="input" value={region} onChange={(e) => setRegion(e.target.value as RegionId)} aria-describedby={f('region-hint')}>
                 {REGION_IDS.map((r) => (
                   <option key={r} value={r}>
-                    {REGIONS[r].label} — {REGIONS[r].tssInstance}
+                    {REGIONS[r].label} ({r})
                   </option>
                 ))}
               </select>
@@ -142,7 +142,11 @@ export function AddProfile() {
                 aria-describedby={f('name-hint')}
               />
               <p id={f('name-hint')} className={err('name') ? 'field-error' : 'field-hint'}>
-                {err('name') ?? 'Used in the sidebar and as `tessera token <name>`.'}
+                {err('name') ?? (
+                  <>
+                    Used in the sidebar and as <code>tessera token {profileName.trim() || '<name>'}</code>.
+                  </>
+                )}
               </p>
             </div>
             <div className="field">

@@ -252,6 +252,24 @@ describe('add profile', () => {
     expect(alert.textContent).not.toContain('did not accept');
   });
 
+  it('shows commands in help and error text as code, never as raw backticks', async () => {
+    const bridge = installBridge();
+    bridge.overrides.addProfile = () => {
+      throw new FakeError('INTERNAL', 'Something failed.');
+    };
+    const user = userEvent.setup();
+    render(<App />);
+    await screen.findByRole('navigation', { name: 'Profiles' });
+    act(() => useApp.setState({ view: { kind: 'add-profile' } }));
+    await user.type(screen.getByLabelText('Tenant domain'), 'mylab');
+    expect(screen.getByText('tessera token mylab-us', { selector: 'code' })).toBeTruthy();
+    await user.type(screen.getByLabelText('API key', { selector: 'input[type=password]' }), 'key-0000-5678');
+    await user.click(screen.getByRole('button', { name: 'Verify and save' }));
+    const alert = await screen.findByRole('alert');
+    expect(within(alert).getByText('tessera doctor', { selector: 'code' })).toBeTruthy();
+    expect(document.querySelector('.page')?.textContent).not.toContain('`');
+  });
+
   it('validates before calling the core', async () => {
     const bridge = installBridge();
     const user = userEvent.setup();
@@ -454,6 +472,23 @@ describe('settings', () => {
     expect(vault.className).toBe('check-na');
     expect(within(vault).getByText('Not in use')).toBeTruthy();
     expect(checks.textContent).not.toContain('TESSERA_VAULT_PASSPHRASE');
+  });
+
+  it('offers Save only once something changed, as profile settings do', async () => {
+    installBridge();
+    const user = userEvent.setup();
+    render(<App />);
+    await screen.findByRole('navigation', { name: 'Profiles' });
+    act(() => useApp.setState({ view: { kind: 'settings' } }));
+    const idle = await screen.findByLabelText('Lock when idle for');
+    const save = screen.getByRole('button', { name: 'Save settings' }) as HTMLButtonElement;
+    expect(save.disabled).toBe(true);
+    await user.clear(idle);
+    await user.type(idle, '20');
+    expect(save.disabled).toBe(false);
+    await user.clear(idle);
+    await user.type(idle, '15');
+    expect(save.disabled).toBe(true);
   });
 
   it('says the range of a number it refuses', async () => {
