@@ -90,7 +90,7 @@ export function AddProfile() {
       <div className="add-layout">
         <form className="card form" onSubmit={(e) => void submit(e)} noValidate aria-label="New profile">
           <div className="form-grid">
-            <div className="field">
+            <div className="field field-wide">
               <label htmlFor={f('domain')}>Tenant domain</label>
               <div className="input-affix">
                 <input

@@ -41,12 +41,12 @@ export function TestsView({ profile }: { profile: ProfileView }) {
 
   const columns = useMemo<GridColumn<TestDefinition>[]>(
     () => [
-      { key: 'name', header: 'Test', sortKey: 'name', className: 'col-test-name', render: (t) => <span className="strong">{t.name}</span> },
+      { key: 'name', header: 'Test', sortKey: 'name', className: 'col-test-name', render: (t) => <span className="strong">{t.name}</span>, title: (t) => t.name },
       { key: 'version', header: 'Version', className: 'col-version', render: (t) => t.version ?? '—' },
-      { key: 'type', header: 'Type', className: 'col-type', render: (t) => humanize(t.type) },
-      { key: 'reports', header: 'Reports', className: 'col-num', render: (t) => formatCount(t.reports.length) },
+      { key: 'type', header: 'Type', className: 'col-type', render: (t) => humanize(t.type), title: (t) => humanize(t.type) },
+      { key: 'reports', header: 'Reports', className: 'col-num col-reports', render: (t) => formatCount(t.reports.length) },
       { key: 'cases', header: 'Cases', sortKey: 'cases', className: 'col-num', render: (t) => (counts[t.id] === undefined ? '—' : formatCount(counts[t.id]!)) },
-      { key: 'id', header: 'Id', className: 'col-guid', render: (t) => <span className="mono muted">{t.id}</span> },
+      { key: 'id', header: 'Id', className: 'col-guid', render: (t) => <span className="mono muted">{t.id}</span>, title: (t) => t.id },
     ],
     [counts],
   );
