@@ -23,6 +23,8 @@ export interface Toast {
   tone: ToastTone;
   title: string;
   body?: string;
+  /** The full message behind an error, folded away so the toast stays short. */
+  detail?: string;
 }
 
 export interface AppState {
@@ -77,9 +79,9 @@ export function setPaletteOpen(open: boolean): void {
 let toastSeq = 0;
 const TOAST_MS = 6000;
 
-export function toast(tone: ToastTone, title: string, body?: string): number {
+export function toast(tone: ToastTone, title: string, body?: string, detail?: string): number {
   const id = ++toastSeq;
-  useApp.setState((s) => ({ toasts: [...s.toasts.slice(-3), { id, tone, title, ...(body ? { body } : {}) }] }));
+  useApp.setState((s) => ({ toasts: [...s.toasts.slice(-3), { id, tone, title, ...(body ? { body } : {}), ...(detail ? { detail } : {}) }] }));
   // Errors stay until dismissed: they carry the action to take.
   if (tone !== 'error') setTimeout(() => dismissToast(id), TOAST_MS);
   return id;
@@ -91,7 +93,8 @@ export function dismissToast(id: number): void {
 
 export function toastError(error: unknown, title?: string): UiError {
   const e = toUiError(error);
-  toast('error', title ?? e.message, title ? `${e.message} ${e.action}` : e.action);
+  // Short: what failed and what to do, once. The platform's full message is one click away.
+  toast('error', title ?? e.message, e.action, title ? e.message : undefined);
   return e;
 }
 

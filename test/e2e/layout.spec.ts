@@ -89,3 +89,44 @@ test('every view works from 720 px: nothing clipped without an ellipsis and a ti
   }
   expect(problems).toEqual([]);
 });
+
+test('the rejected-key toast is short, says its advice once and covers neither the Replace key button nor form fields', async ({ app: page, harness }) => {
+  await startDemo(page);
+  harness.sim!.revokeKey(harness.sim!.demo.apiKey);
+  const boxesOverlap = (a: { x: number; y: number; width: number; height: number }, b: { x: number; y: number; width: number; height: number }) =>
+    a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+  for (const width of [720, 1280]) {
+    await page.setViewportSize({ width, height: 800 });
+    await page.getByRole('button', { name: 'Mint a new token' }).click();
+    const toast = page.getByTestId('toast').filter({ hasText: 'Could not get a token for demo' });
+    await expect(toast).toBeVisible({ timeout: 15_000 });
+    const text = await toast.innerText();
+    expect(text.match(/Regenerate/g), text).toHaveLength(1);
+    expect(text.length, text).toBeLessThan(200);
+    const replace = page.getByRole('button', { name: 'Replace key' });
+    await replace.scrollIntoViewIfNeeded();
+    const t = (await toast.boundingBox())!;
+    expect(boxesOverlap(t, (await replace.boundingBox())!), 'toast over Replace key').toBe(false);
+    for (const field of await page.locator('.main input, .main select, .main button').all()) {
+      if (!(await field.isVisible())) continue;
+      const box = await field.boundingBox();
+      if (box && box.y + box.height > 0 && box.y < 800) expect(boxesOverlap(t, box), `toast over ${await field.getAttribute('aria-label') ?? await field.textContent()}`).toBe(false);
+    }
+    expect(await clippedText(page)).toEqual([]);
+    await page.screenshot({ path: `test-results/rejected-toast-${width}.png` });
+    await toast.getByRole('button', { name: 'Dismiss notification' }).click();
+  }
+});
+
+test('a revealed token is shown whole, at any width', async ({ app: page }) => {
+  await startDemo(page);
+  await page.getByRole('button', { name: 'Reveal token' }).click();
+  const box = page.getByLabel('JWT (hidden again in a minute)');
+  await expect(box).toBeVisible({ timeout: 15_000 });
+  for (const width of [720, 1280]) {
+    await page.setViewportSize({ width, height: 800 });
+    const { scroll, client } = await box.evaluate((el) => ({ scroll: el.scrollHeight, client: el.clientHeight }));
+    expect(scroll, `width ${width}`).toBeLessThanOrEqual(client + 1);
+  }
+  await page.getByRole('button', { name: 'Hide token' }).click();
+});
