@@ -23,6 +23,20 @@ export function toUiError(error: unknown): UiError {
   return { code: 'INTERNAL', message: 'Something unexpected went wrong.', action: ERROR_ACTIONS.INTERNAL };
 }
 
+/**
+ * The gist of an error message for places with little room (toasts): its first sentence
+ * without parenthesised detail (request lines, HTTP bodies). Sentences that give the same
+ * advice as `action` are left out, so a toast says what to do once. The full message stays
+ * available to show on request.
+ */
+export function gistOf(message: string, action: string): string {
+  const sentences = (text: string) => text.split(/(?<=[.!?])\s+(?=[A-Z])/).map((x) => x.trim()).filter(Boolean);
+  const opening = (text: string) => text.toLowerCase().split(/\s+/).slice(0, 5).join(' ');
+  const advice = new Set(sentences(action).map(opening));
+  const first = sentences(message).find((x) => !advice.has(opening(x)));
+  return first ? first.replace(/\s*\([^()]*\)/g, '').trim() : '';
+}
+
 /** Electron prefixes rejected invoke() messages with the channel name; people need only the message. */
 function stripTransportPrefix(message: string): string {
   return message.replace(/^Error invoking remote method '[^']*': (?:\w*Error: )?/, '');

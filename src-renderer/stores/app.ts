@@ -6,7 +6,7 @@
 import { create } from 'zustand';
 import type { AppInfo, Settings, SettingsPatch, VaultState } from '../../src-shared/schemas.js';
 import { tessera } from '../lib/bridge.js';
-import { toUiError, type UiError } from '../lib/errors.js';
+import { gistOf, toUiError, type UiError } from '../lib/errors.js';
 
 export type ProfileTab = 'overview' | 'tests' | 'cases';
 
@@ -94,7 +94,12 @@ export function dismissToast(id: number): void {
 export function toastError(error: unknown, title?: string): UiError {
   const e = toUiError(error);
   // Short: what failed and what to do, once. The platform's full message is one click away.
-  toast('error', title ?? e.message, e.action, title ? e.message : undefined);
+  if (!title) {
+    toast('error', e.message, e.action);
+    return e;
+  }
+  const gist = gistOf(e.message, e.action);
+  toast('error', title, [gist, e.action].filter(Boolean).join(' '), gist === e.message ? undefined : e.message);
   return e;
 }
 

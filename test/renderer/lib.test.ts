@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toUiError } from '../../src-renderer/lib/errors.js';
+import { gistOf, toUiError } from '../../src-renderer/lib/errors.js';
 import { describeCountdown, formatAge, formatCountdown, formatDateTime, formatWhen, humanize, monthsBetween } from '../../src-renderer/lib/format.js';
 import { extractApiKey, keyWarnings, readKeyFile } from '../../src-renderer/lib/keys.js';
 import { profile } from './fake-bridge.js';
@@ -70,5 +70,15 @@ describe('keys', () => {
   it('reads a dropped file and refuses large ones', async () => {
     expect(await readKeyFile(new File(['key-value-123456\n'], 'k.txt'))).toBe('key-value-123456');
     await expect(readKeyFile(new File(['x'.repeat(70_000)], 'big.txt'))).rejects.toThrow(/too large/);
+  });
+});
+
+describe('gistOf', () => {
+  it('keeps the first sentence without detail and drops advice the action already gives', () => {
+    const message =
+      'ICA rejected the API key ending in Kh1y of profile "demo" (POST http://127.0.0.1:1/ica/rest/api/tokens returned 401 Unauthorized). Regenerate it under Manage API Keys in the Illumina web UI, then replace the key.';
+    const action = 'The platform refused this key. Regenerate it under Manage API Keys in the Illumina web UI, then replace it in Tessera.';
+    expect(gistOf(message, action)).toBe('ICA rejected the API key ending in Kh1y of profile "demo".');
+    expect(gistOf('Regenerate it under Manage API Keys now.', action)).toBe('');
   });
 });
