@@ -1,6 +1,7 @@
 /**
  * The key card: fingerprint and age (never the key), rotation and rejection
- * warnings, replace by paste or .txt drop, and remove.
+ * warnings, replace by paste or .txt drop, and remove. A profile imported from a team
+ * file has no key yet ("key needed"): the same form adds its first one.
  */
 import { useState } from 'react';
 import type { CredentialInput, ProfileView } from '../../src-shared/schemas.js';
@@ -21,6 +22,8 @@ export function KeyCard({ profile }: { profile: ProfileView }) {
   const warnings = keyWarnings(profile);
   const isKey = profile.credentialKind === 'api-key';
   const secretHome = useSecretHome();
+  const needsKey = profile.needsKey === true;
+  const noun = isKey ? 'key' : 'password';
 
   return (
     <section className="card" aria-labelledby={`key-${profile.name}`}>
@@ -31,7 +34,11 @@ export function KeyCard({ profile }: { profile: ProfileView }) {
           </h2>
           <p className="card-sub">Stored in {secretHome}. Tessera never shows it again.</p>
         </div>
-        {profile.key.rejectedAt ? (
+        {needsKey ? (
+          <Badge tone="warning" icon="key">
+            Key needed
+          </Badge>
+        ) : profile.key.rejectedAt ? (
           <Badge tone="danger" icon="alert">
             Rejected
           </Badge>
@@ -52,6 +59,13 @@ export function KeyCard({ profile }: { profile: ProfileView }) {
             <dd>{profile.username ?? '—'}</dd>
           </div>
         ) : null}
+        {needsKey ? (
+          <div className="kv-row">
+            <dt>{isKey ? 'API key' : 'Password'}</dt>
+            <dd>Not added yet</dd>
+          </div>
+        ) : (
+          <>
         <div className="kv-row">
           <dt>Fingerprint</dt>
           <dd>
@@ -72,7 +86,14 @@ export function KeyCard({ profile }: { profile: ProfileView }) {
             <dd>{formatDate(profile.key.rejectedAt)}</dd>
           </div>
         ) : null}
+          </>
+        )}
       </dl>
+      {needsKey && !replacing ? (
+        <Notice tone="warning" icon="key" title={`Add the ${noun} of ${profile.name}`} role="status">
+          <p>This profile came from a team file, which never holds keys. Tokens, copies and sync start working once you add yours.</p>
+        </Notice>
+      ) : null}
       {warnings.map((w) => (
         <Notice key={w.kind} tone={w.kind === 'rejected' ? 'danger' : 'warning'} icon="alert" title={w.kind === 'rejected' ? 'Key rejected' : 'Time to rotate this key'} role="status">
           <p>{w.text}</p>
@@ -92,8 +113,16 @@ export function KeyCard({ profile }: { profile: ProfileView }) {
         />
       ) : (
         <div className="row-actions">
-          <button type="button" className="button" onClick={() => setReplacing(true)}>
-            <Icon name="upload" /> Replace {isKey ? 'key' : 'password'}
+          <button type="button" className={needsKey ? 'button button-primary' : 'button'} onClick={() => setReplacing(true)}>
+            {needsKey ? (
+              <>
+                <Icon name="plus" /> Add {noun}
+              </>
+            ) : (
+              <>
+                <Icon name="upload" /> Replace {noun}
+              </>
+            )}
           </button>
           <button type="button" className="button button-danger-ghost" onClick={() => setConfirmRemove(true)}>
             <Icon name="trash" /> Remove profile
@@ -147,7 +176,9 @@ function ReplaceForm({ profile, onDone, onError }: { profile: ProfileView; onDon
     try {
       const credential: CredentialInput = isKey ? { kind: 'api-key', apiKey: secret } : { kind: 'basic', username: profile.username ?? '', password: secret };
       await replaceCredential(profile.name, credential, verify ? undefined : { verify: false });
-      toast('success', verify ? `${isKey ? 'Key' : 'Password'} verified and replaced for ${profile.name}` : `${isKey ? 'Key' : 'Password'} stored without checking for ${profile.name}`);
+      const done = profile.needsKey ? 'added' : 'replaced';
+      if (verify) toast('success', `${isKey ? 'Key' : 'Password'} ${done} for ${profile.name}`, 'Verified by minting a token.');
+      else toast('success', `${isKey ? 'Key' : 'Password'} stored without checking for ${profile.name}`);
       setUnchecked(null);
       onDone();
     } catch (err) {
@@ -158,7 +189,8 @@ function ReplaceForm({ profile, onDone, onError }: { profile: ProfileView; onDon
         setUnchecked(e);
       } else {
         setUnchecked(null);
-        onError(e.code === 'CREDENTIALS_REJECTED' ? { ...e, message: `The platform refused the new ${what}. Your current ${what} is kept.` } : e);
+        const kept = profile.needsKey ? 'Nothing was stored.' : `Your current ${what} is kept.`;
+        onError(e.code === 'CREDENTIALS_REJECTED' ? { ...e, message: `The platform refused the new ${what}. ${kept}` } : e);
       }
     } finally {
       // The secret leaves renderer state unless the person still has to choose.
@@ -178,10 +210,11 @@ function ReplaceForm({ profile, onDone, onError }: { profile: ProfileView; onDon
       <div className="inline-form">
         <Notice tone="warning" icon="alert" title={`The new ${what} could not be checked`} role="alert">
           <p>
-            Tessera could not reach the platform to try the new {what} ({unchecked.code}), so nothing was changed: your current {what} is still stored.
+            Tessera could not reach the platform to try the new {what} ({unchecked.code}), so nothing was changed
+            {profile.needsKey ? '.' : `: your current ${what} is still stored.`}
           </p>
           <p className="notice-action">
-            Store it without checking only if you are sure it is right: a wrong {what} replaces the working one and is refused at the next use.
+            Store it without checking only if you are sure it is right: a wrong {what} {profile.needsKey ? 'is stored' : 'replaces the working one'} and is refused at the next use.
           </p>
         </Notice>
         <div className="row-actions">
@@ -206,10 +239,10 @@ function ReplaceForm({ profile, onDone, onError }: { profile: ProfileView; onDon
         e.preventDefault();
         void save(true);
       }}
-      aria-label={`Replace the ${what} of ${profile.name}`}
+      aria-label={`${profile.needsKey ? 'Add' : 'Replace'} the ${what} of ${profile.name}`}
     >
       {isKey ? (
-        <KeyInput value={secret} onChange={setSecret} label="New API key" autoFocus />
+        <KeyInput value={secret} onChange={setSecret} label={profile.needsKey ? 'API key' : 'New API key'} autoFocus />
       ) : (
         <div className="field">
           <label htmlFor="replace-password">New password</label>
