@@ -73,7 +73,7 @@ export function KeyInput({
           autoComplete="off"
           spellCheck={false}
           value={value}
-          placeholder="Paste the key or drop its .txt file"
+          placeholder="Paste or drop the key file"
           aria-describedby={[hintId, describedBy].filter(Boolean).join(' ')}
           aria-invalid={invalid || undefined}
           autoFocus={autoFocus}

@@ -202,7 +202,7 @@ export function AddProfile() {
           <details className="advanced" open={err('ica') || err('tss') ? true : undefined}>
             <summary>Advanced: custom hosts and patient identifiers</summary>
             <div className="form-grid">
-              <div className="field">
+              <div className="field field-wide">
                 <label htmlFor={f('ica')}>ICA base URL</label>
                 <input
                   id={f('ica')}
@@ -220,7 +220,7 @@ export function AddProfile() {
                   </p>
                 ) : null}
               </div>
-              <div className="field">
+              <div className="field field-wide">
                 <label htmlFor={f('tss')}>TSS base URL</label>
                 <input
                   id={f('tss')}

@@ -87,7 +87,8 @@ export function CasesView({ profile }: { profile: ProfileView }) {
             aria-label="Search cases"
             aria-keyshortcuts="/"
             aria-controls="cases-grid"
-            placeholder="Search by case id, test, status, sample or tag"
+            placeholder="Search cases"
+            title="Searches case ids, tests, statuses, samples and tags"
             value={filters.text}
             onChange={(e) => void setFilters({ text: e.target.value })}
             onKeyDown={(e) => {

@@ -70,7 +70,7 @@ export function TestsView({ profile }: { profile: ProfileView }) {
       <div className="toolbar">
         <div className="search-box">
           <Icon name="search" />
-          <input type="search" className="search-input" aria-label="Filter tests" placeholder="Filter tests by name, id or type" value={text} onChange={(e) => setText(e.target.value)} data-search="tests" />
+          <input type="search" className="search-input" aria-label="Filter tests" placeholder="Filter tests" title="Filters by name, id or type" value={text} onChange={(e) => setText(e.target.value)} data-search="tests" />
           {loading ? <Spinner /> : null}
         </div>
         <p className="result-count" aria-live="polite" data-testid="test-count">

@@ -35,6 +35,16 @@ async function clippedText(page: Page): Promise<string[]> {
         if (!bad.includes(line)) bad.push(line);
       }
     }
+    // Placeholders cannot end in an ellipsis: each must fit its empty field.
+    const ctx = document.createElement('canvas').getContext('2d')!;
+    for (const el of document.querySelectorAll<HTMLInputElement>('.app input[placeholder]')) {
+      if (el.value || el.offsetParent === null) continue;
+      const css = getComputedStyle(el);
+      ctx.font = `${css.fontWeight} ${css.fontSize} ${css.fontFamily}`;
+      const room = el.clientWidth - parseFloat(css.paddingLeft) - parseFloat(css.paddingRight);
+      const need = ctx.measureText(el.placeholder).width;
+      if (need > room + 1) bad.push(`placeholder "${el.placeholder}" needs ${Math.round(need)} px, has ${Math.round(room)}`);
+    }
     // A table wider than its box hides columns behind a scrollbar that is easy to miss: columns give way instead.
     for (const el of document.querySelectorAll<HTMLElement>('.grid-scroll')) {
       if (el.scrollWidth > el.clientWidth + 1) bad.push(`${el.parentElement?.className} scrolls sideways: ${el.scrollWidth}>${el.clientWidth}`);
