@@ -263,7 +263,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   // allows it: it is a same-origin file, not inline code.
   const indexHtml = readFileSync(indexFile, 'utf8').replace(/<script\b/, '<script src="/__harness/bridge.js"></script>\n    <script');
   const cspMatch = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(indexHtml);
-  const csp = cspMatch?.[1] ?? "default-src 'self'";
+  // frame-ancestors is honoured only in a header, so it is added here and not in the meta tag.
+  const csp = `${cspMatch?.[1] ?? "default-src 'self'"}; frame-ancestors 'none'`;
 
   const sessionSecret = randomBytes(32).toString('base64url');
   const launchTokens = new Set<string>();
@@ -301,7 +302,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
     if (req.method === 'GET' && path === '/' && url.searchParams.has('launch')) {
       const token = url.searchParams.get('launch') ?? '';
-      if (!launchTokens.delete(token)) return send(res, 403, 'This launch link is invalid or was used already. Use the newest link the harness printed.');
+      if (!launchTokens.delete(token)) {
+        // A used link opened again in a browser that is already signed in: just show the app.
+        if (signedIn(req)) return send(res, 303, '', 'text/plain', { location: '/' });
+        return send(res, 403, 'This launch link is invalid or was used already. Use the newest link the harness printed.');
+      }
       return send(res, 303, '', 'text/plain', {
         location: '/',
         'set-cookie': `${COOKIE}=${sessionSecret}; HttpOnly; SameSite=Strict; Path=/`,

@@ -33,11 +33,16 @@ export function LockScreen() {
           {creating
             ? 'Tessera keeps your keys in an encrypted file vault on this computer. Choose its passphrase: Tessera asks for it when it starts and after it locks, and cannot recover it.'
             : vault === 'locked'
-              ? 'Your keys are in the encrypted file vault. Enter its passphrase to unlock.'
+              ? 'Tessera forgot the file vault’s key, the tokens it held in memory and its clipboard copy, and closed the offline cache. Enter the vault passphrase to unlock.'
               : vault === 'open'
-                ? 'Tokens were forgotten and the offline cache is closed. Your keys stay in the encrypted file vault.'
-                : 'Tokens were forgotten and the offline cache is closed. Your keys stay in the OS keychain.'}
+                ? 'Tessera forgot the file vault’s key, the tokens it held in memory and its clipboard copy, and closed the offline cache. The passphrase comes from TESSERA_VAULT_PASSPHRASE, so Unlock asks for nothing.'
+                : 'This is a privacy screen: Tessera forgot the tokens it held in memory, cleared its copy from the clipboard and closed the offline cache.'}
         </p>
+        {vault === null ? (
+          <p className="muted">
+            Your OS keychain stays unlocked (your operating system locks it, not Tessera), so Unlock asks for nothing and a token still valid is read back from it.
+          </p>
+        ) : null}
         {error ? (
           <div id={errorId} className="lock-error">
             <ErrorNotice error={error} />

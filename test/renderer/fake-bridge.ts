@@ -159,8 +159,8 @@ export class FakeBridge implements TesseraBridge {
     this.run('removeProfile', [name], () => {
       this.profiles = this.profiles.filter((p) => p.name !== name);
     });
-  replaceCredential = (name: string, credential: object) =>
-    this.run('replaceCredential', [name, credential], () => {
+  replaceCredential = (name: string, credential: object, options?: object) =>
+    this.run('replaceCredential', options ? [name, credential, options] : [name, credential], () => {
       const { needsKey: _, ...rest } = this.find(name);
       const p = { ...rest, key: { fingerprint: 'new1', storedAt: new Date().toISOString() } };
       this.profiles = this.profiles.map((x) => (x.name === name ? p : x));
