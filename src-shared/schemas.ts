@@ -139,6 +139,8 @@ export const ProfileViewSchema = z.object({
     rejectedAt: z.optional(z.string()),
   }),
   isDemo: z.optional(z.boolean()),
+  /** Only in the answer to addProfile: what could not be checked (TSS unreachable) or works only in part. */
+  warnings: z.optional(z.array(z.string())),
 });
 export type ProfileView = z.infer<typeof ProfileViewSchema>;
 

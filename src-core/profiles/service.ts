@@ -39,6 +39,11 @@ export interface ProfileServiceDeps {
   /** The offline cache: closes a removed profile's database and deletes its files. */
   cache: { beforeRemove(profile: StoredProfile): Promise<void> };
   logger?: Logger;
+  /**
+   * One TSS request with the new profile's domain, workgroup and credential (a Bearer
+   * token for password profiles): the typed error when TSS refuses it.
+   */
+  tssCheck?(profile: StoredProfile, credential: Credential, token: CachedToken): Promise<void>;
 }
 
 export interface ProfileService {
@@ -108,10 +113,46 @@ export function createProfileService(deps: ProfileServiceDeps): ProfileService {
     // Fail on a taken name before touching the network or the keychain.
     if (await repo.nameTaken(input.name)) throw new TesseraError('PROFILE_EXISTS', `A profile named "${input.name}" already exists`);
     const verified = input.verify ? await tokens.verify(profile, credential) : undefined;
+    const warnings = verified ? await checkTss(profile, credential, verified) : [];
     await repo.insert(profile, secretValue(credential));
     if (verified) await tokens.adopt(profile, verified).catch(() => undefined);
     deps.logger?.info('profile added', { profile: profile.name, kind: profile.credentialKind, region });
-    return toProfileView(profile);
+    const view = toProfileView(profile);
+    return warnings.length ? { ...view, warnings } : view;
+  }
+
+  /**
+   * After ICA accepted the credential: whether TSS knows the domain, takes the credential
+   * for it and lets it use the workgroup. Those are refused before anything is stored; a
+   * TSS that cannot be asked, or that refuses the key a role (an ICA-only key), only warns.
+   */
+  async function checkTss(profile: StoredProfile, credential: Credential, token: CachedToken): Promise<string[]> {
+    if (!deps.tssCheck) return [];
+    try {
+      await deps.tssCheck(profile, credential, token);
+      return [];
+    } catch (error) {
+      if (!(error instanceof TesseraError)) throw error;
+      const what = describeCredential(credential.kind);
+      if (error.code === 'TENANT_NOT_FOUND') {
+        throw new TesseraError('TENANT_NOT_FOUND', `No tenant with domain ${profile.domain}: ICA accepted the ${what}, but TSS knows no such tenant.`, { cause: error });
+      }
+      if (error.code === 'CREDENTIALS_REJECTED') {
+        throw new TesseraError(
+          'CREDENTIALS_REJECTED',
+          `This ${what} belongs to another tenant than ${profile.domain}: ICA accepted it, but TSS refused it for ${profile.domain}.`,
+          { cause: error },
+        );
+      }
+      const problem = (error as { problem?: { code?: string } }).problem;
+      if (error.code === 'FORBIDDEN' && profile.workgroup && problem?.code === 'FORBIDDEN_WORKGROUP') {
+        throw new TesseraError('INVALID_INPUT', `Workgroup ${profile.workgroup} is not a workgroup of tenant ${profile.domain} that this ${what} may use (TSS refused it).`, { cause: error });
+      }
+      deps.logger?.warn('TSS check at add failed', { profile: profile.name, code: error.code });
+      return error.code === 'FORBIDDEN'
+        ? [`TSS refused this ${what} (${error.message}); tokens work, but the offline cache will not until the user has the API Access role.`]
+        : [`TSS could not be asked (${error.message}), so the domain${profile.workgroup ? ' and workgroup were' : ' was'} not checked.`];
+    }
   }
 
   async function update(name: string, rawPatch: unknown): Promise<ProfileView> {
