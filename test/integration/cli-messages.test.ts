@@ -1,0 +1,175 @@
+/**
+ * What the CLI says when something is wrong: one message saying what happened and one
+ * hint fitting the command that ran (a key refused at `profile add` was never stored,
+ * so there is nothing to rotate), a wrong domain told from a wrong key, the domain and
+ * workgroup a person typed named, never masked. Real processes against the simulator.
+ */
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Sim } from '../../sim/index.js';
+import { EXIT_CODES } from '../../src-shared/errors.js';
+import { recordSecret } from '../helpers/env.js';
+import { assertNoSecrets, Cli, ensureCliBuilt, profileFlags, readConfig, simSecrets, startRecordingSim } from './cli-harness.js';
+
+let sim: Sim;
+let keyDir: string;
+const clis: Cli[] = [];
+
+beforeAll(async () => {
+  await ensureCliBuilt();
+  sim = await startRecordingSim();
+  keyDir = mkdtempSync(join(tmpdir(), 'tessera-cli-messages-'));
+});
+
+afterEach(() => {
+  for (const cli of clis.splice(0)) assertNoSecrets(cli.outputs, simSecrets(sim));
+});
+
+afterAll(async () => {
+  await sim?.close();
+  if (keyDir) rmSync(keyDir, { recursive: true, force: true });
+});
+
+function newCli(label: string): Cli {
+  const cli = Cli.fresh(label);
+  clis.push(cli);
+  return cli;
+}
+
+function keyFile(name: string, content: string | Buffer): string {
+  const path = join(keyDir, name);
+  writeFileSync(path, content, { mode: 0o600 });
+  chmodSync(path, 0o600);
+  return path;
+}
+
+/** The lines of stderr after the first: the hints. */
+const hints = (stderr: string): string[] => stderr.trimEnd().split('\n').slice(1);
+
+function profiles(cli: Cli): string[] {
+  try {
+    return readConfig(cli.home).profiles.map((p) => p.name);
+  } catch {
+    return [];
+  }
+}
+
+describe('a refused key: one message, one hint that fits the command', () => {
+  it('at profile add, says nothing was saved and does not advise rotating a profile that does not exist', async () => {
+    const cli = newCli('msg-add-wrong-key');
+    const wrong = 'Wr0ngKeyWr0ngKeyWr0ngKey1234';
+    recordSecret(wrong);
+    const r = await cli.run(['profile', 'add', 'lab', ...profileFlags(sim), '--api-key-file', keyFile('wrong.txt', `${wrong}\n`)]);
+    expect(r.code).toBe(EXIT_CODES.credentials);
+    expect(r.stderr).toMatch(/^tessera: ICA rejected the API key ending in 1234 of profile "lab"/);
+    expect(r.stderr).not.toContain('rotate');
+    expect(hints(r.stderr)).toEqual(['  Check the key and --domain (nothing was saved).']);
+    expect(profiles(cli)).toEqual([]);
+    assertNoSecrets([r.stdout, r.stderr], [['the wrong key', wrong]]);
+  });
+
+  it('at token, advises rotating that profile, once', async () => {
+    const cli = newCli('msg-token-revoked');
+    const key = sim.createApiKey(sim.demo.domain);
+    recordSecret(key);
+    const add = await cli.run(['profile', 'add', 'lab', ...profileFlags(sim), '--api-key-stdin'], { input: key });
+    expect(add.code).toBe(0);
+    sim.revokeKey(key);
+    const r = await cli.run(['token', 'lab', '--force']);
+    expect(r.code).toBe(EXIT_CODES.credentials);
+    const text = r.stderr.split('\n');
+    expect(text[0]).not.toContain('rotate');
+    expect(hints(r.stderr)).toHaveLength(1);
+    expect(hints(r.stderr)[0]).toContain('tessera profile rotate lab');
+  });
+});
+
+describe('a wrong domain is told from a wrong key', () => {
+  it('an unknown domain at profile add is named (not masked) and nothing is saved', async () => {
+    const cli = newCli('msg-unknown-domain');
+    const flags = profileFlags(sim).map((a) => (a === sim.demo.domain ? 'no-such-lab' : a));
+    const r = await cli.run(['profile', 'add', 'lab', ...flags, '--api-key-stdin'], { input: sim.demo.apiKey });
+    expect(r.code).toBe(EXIT_CODES.usage);
+    expect(r.stderr).toMatch(/^tessera: No tenant with domain no-such-lab/);
+    expect(r.stderr).not.toContain('[redacted]');
+    expect(r.stderr).not.toMatch(/regenerate/i);
+    expect(hints(r.stderr)).toHaveLength(1);
+    expect(hints(r.stderr)[0]).toContain('--domain');
+    expect(profiles(cli)).toEqual([]);
+  });
+
+  it('an unknown domain at sync gets a hint about the domain, not about ids', async () => {
+    const cli = newCli('msg-sync-domain');
+    const flags = profileFlags(sim).map((a) => (a === sim.demo.domain ? 'no-such-lab' : a));
+    expect((await cli.run(['profile', 'add', 'lab', ...flags, '--no-verify', '--api-key-stdin'], { input: sim.demo.apiKey })).code).toBe(0);
+    const r = await cli.run(['sync', 'lab']);
+    expect(r.code).toBe(EXIT_CODES.usage);
+    expect(r.stderr).toContain('no tenant with domain no-such-lab');
+    expect(r.stderr).not.toContain('[redacted]');
+    expect(r.stderr).not.toContain('Check the id');
+    expect(r.stderr).toContain("Check the profile's domain");
+  });
+
+  it('a key of another tenant at profile add says so', async () => {
+    const cli = newCli('msg-other-tenant');
+    const flags = profileFlags(sim).map((a) => (a === sim.demo.domain ? sim.demo.partner.domain : a));
+    const r = await cli.run(['profile', 'add', 'lab', ...flags, '--api-key-stdin'], { input: sim.demo.apiKey });
+    expect(r.code).toBe(EXIT_CODES.credentials);
+    expect(r.stderr).toContain(`belongs to another tenant than ${sim.demo.partner.domain}`);
+    expect(r.stderr).not.toMatch(/regenerate/i);
+    expect(profiles(cli)).toEqual([]);
+  });
+});
+
+describe('the workgroup at profile add', () => {
+  it('is checked against TSS: a workgroup the key may not use is refused, naming it', async () => {
+    const cli = newCli('msg-workgroup');
+    const other = '3f2b8c1e-0d4a-4e6b-9c7f-1a2b3c4d5e6f';
+    const r = await cli.run(['profile', 'add', 'lab', ...profileFlags(sim, ['--workgroup', other]), '--api-key-stdin'], { input: sim.demo.apiKey });
+    expect(r.code).toBe(EXIT_CODES.usage);
+    expect(r.stderr).toContain(`Workgroup ${other} is not a workgroup of tenant ${sim.demo.domain}`);
+    expect(profiles(cli)).toEqual([]);
+    const ok = await cli.run(['profile', 'add', 'lab', ...profileFlags(sim, ['--workgroup', sim.demo.workgroup]), '--api-key-stdin'], { input: sim.demo.apiKey });
+    expect(ok.code).toBe(0);
+    expect(ok.stderr).toBe('');
+  });
+
+  it('is stored with a warning when TSS cannot be reached', async () => {
+    const cli = newCli('msg-workgroup-offline');
+    const flags = profileFlags(sim, ['--workgroup', sim.demo.workgroup]).map((a) => (a === sim.tssBaseUrl ? 'http://127.0.0.1:1' : a));
+    const r = await cli.run(['profile', 'add', 'lab', ...flags, '--api-key-stdin'], { input: sim.demo.apiKey });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning: TSS could not be asked .*the domain and workgroup were not checked/);
+    expect(profiles(cli)).toEqual(['lab']);
+  });
+});
+
+describe('hints name real commands and options', () => {
+  it('a usage hint names the command that ran, not <command>', async () => {
+    const cli = newCli('msg-usage-hint');
+    const r = await cli.run(['profile', 'add', 'lab', ...profileFlags(sim), '--api-key-stdin', '--password-stdin'], { input: 'x' });
+    expect(r.code).toBe(EXIT_CODES.usage);
+    expect(r.stderr).not.toContain('<command>');
+    expect(r.stderr).toContain('`tessera profile add --help`');
+  });
+
+  it('profile rotate does not suggest --username, which it does not take', async () => {
+    const cli = newCli('msg-rotate-sources');
+    expect((await cli.run(['profile', 'add', 'lab', ...profileFlags(sim), '--api-key-stdin'], { input: sim.demo.apiKey })).code).toBe(0);
+    const r = await cli.run(['profile', 'rotate', 'lab', '--api-key-stdin', '--password-stdin'], { input: 'x' });
+    expect(r.code).toBe(EXIT_CODES.usage);
+    expect(r.stderr).toContain('Choose one credential source');
+    expect(r.stderr).not.toContain('--username');
+    expect(r.stderr).toContain('`tessera profile rotate --help`');
+  });
+
+  it('a key the core refuses names the field, never a schema path', async () => {
+    const cli = newCli('msg-schema-path');
+    const r = await cli.run(['profile', 'add', 'lab', ...profileFlags(sim), '--api-key-stdin'], { input: 'short' });
+    expect(r.code).toBe(EXIT_CODES.usage);
+    expect(r.stderr).not.toMatch(/credential\.|\(apiKey\)/);
+    expect(r.stderr).toContain('API key');
+  });
+});
