@@ -72,6 +72,27 @@ export function apiKeyProblem(key: string): Problem {
   if (key.length < API_KEY_MIN) return 'That API key looks too short; paste the whole key.';
   if (key.length > API_KEY_MAX) return `An API key has at most ${API_KEY_MAX} characters.`;
   if (/\s/.test(key)) return 'An API key is one line with no spaces.';
+  // The key travels in HTTP headers, which carry printable ASCII only.
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  if (/[\u0000-\u001f\u007f]/.test(key)) return 'The API key contains a control character; paste the key again, or download its .txt file again.';
+  if (/[^\u0021-\u007e]/.test(key)) {
+    return 'The API key contains a character that is not plain ASCII (letters, digits, punctuation); was it saved in another encoding or copied with typographic quotes? Paste it again, or download its .txt file again.';
+  }
+  return null;
+}
+
+// ---- File vault passphrases -----------------------------------------------------
+
+/** A new file vault's passphrase has at least this many characters (an existing vault opens with whatever it was created with). */
+export const VAULT_PASSPHRASE_MIN = 8;
+
+/** Said wherever a vault passphrase is chosen. */
+export const VAULT_PASSPHRASE_UNRECOVERABLE = 'Tessera cannot recover a forgotten passphrase: the keys in the vault would have to be added again.';
+
+/** What is wrong with the passphrase chosen for a new file vault, or null. Never quotes it. */
+export function newVaultPassphraseProblem(passphrase: string): Problem {
+  if (passphrase.length === 0) return 'Choose a passphrase for the new file vault.';
+  if ([...passphrase].length < VAULT_PASSPHRASE_MIN) return `A new file vault's passphrase has at least ${VAULT_PASSPHRASE_MIN} characters.`;
   return null;
 }
 

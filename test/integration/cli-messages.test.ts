@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Sim } from '../../sim/index.js';
 import { EXIT_CODES } from '../../src-shared/errors.js';
 import { recordSecret } from '../helpers/env.js';
-import { assertNoSecrets, Cli, ensureCliBuilt, profileFlags, readConfig, simSecrets, startRecordingSim } from './cli-harness.js';
+import { assertNoSecrets, Cli, ensureCliBuilt, profileFlags, readConfig, runInTerminal, simSecrets, startRecordingSim } from './cli-harness.js';
 
 let sim: Sim;
 let keyDir: string;
@@ -171,5 +171,76 @@ describe('hints name real commands and options', () => {
     expect(r.code).toBe(EXIT_CODES.usage);
     expect(r.stderr).not.toMatch(/credential\.|\(apiKey\)/);
     expect(r.stderr).toContain('API key');
+  });
+});
+
+describe('key files in the encodings editors save', () => {
+  const utf16be = (text: string): Buffer => Buffer.from(text, 'utf16le').swap16();
+
+  it('reads UTF-16 LE and BE with a byte-order mark (Notepad "Unicode") and UTF-8 with one', async () => {
+    const key = sim.demo.apiKey;
+    const files: Array<[string, Buffer]> = [
+      ['utf16le.txt', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${key}\r\n`, 'utf16le')])],
+      ['utf16be.txt', Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be(`${key}\r\n`)])],
+      ['utf8bom.txt', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${key}\n`)])],
+    ];
+    for (const [name, content] of files) {
+      const cli = newCli(`msg-${name}`);
+      const r = await cli.run(['profile', 'add', 'lab', ...profileFlags(sim), '--api-key-file', keyFile(name, content)]);
+      expect(r.code, `${name}: ${r.stderr}`).toBe(0);
+      expect(r.stdout).toContain(`…${key.slice(-4)}`);
+    }
+  });
+
+  it('refuses a key a header cannot carry as an input error naming the problem, never the network', async () => {
+    const cli = newCli('msg-bad-chars');
+    const accented = `${sim.demo.apiKey.slice(0, 10)}é${sim.demo.apiKey.slice(10)}`;
+    const control = `${sim.demo.apiKey.slice(0, 10)}\u0007${sim.demo.apiKey.slice(10)}`;
+    recordSecret(accented);
+    recordSecret(control);
+    const a = await cli.run(['profile', 'add', 'lab', ...profileFlags(sim), '--api-key-file', keyFile('latin.txt', Buffer.from(`${accented}\n`, 'latin1'))]);
+    expect(a.code).toBe(EXIT_CODES.usage);
+    expect(a.stderr).toContain('not plain ASCII');
+    expect(a.stderr).not.toMatch(/connection|VPN|network/i);
+    const c = await cli.run(['profile', 'add', 'lab', ...profileFlags(sim), '--api-key-stdin'], { input: control });
+    expect(c.code).toBe(EXIT_CODES.usage);
+    expect(c.stderr).toContain('control character');
+    expect(c.stderr).not.toMatch(/connection|VPN|network/i);
+    assertNoSecrets([a.stderr, c.stderr], [['the key', sim.demo.apiKey.slice(10)]]);
+    expect(profiles(cli)).toEqual([]);
+  });
+});
+
+describe('a new file vault', () => {
+  it('asks for its passphrase twice on a terminal, refuses a short one, and says it cannot be recovered', async () => {
+    const cli = newCli('msg-vault-short');
+    recordSecret('first-passphrase');
+    recordSecret('other-passphrase');
+    cli.env.TESSERA_SECRET_BACKEND = 'file';
+    const short = await runInTerminal(cli, ['profile', 'add', 'lab', ...profileFlags(sim), '--api-key-file', keyFile('v1.txt', `${sim.demo.apiKey}\n`)], [['New vault passphrase', 'x']]);
+    expect(short.code).toBe(EXIT_CODES.usage);
+    expect(short.screen).toContain('cannot recover a forgotten passphrase');
+    expect(short.screen).toContain('at least 8 characters');
+    expect(profiles(cli)).toEqual([]);
+
+    const differ = await runInTerminal(cli, ['profile', 'add', 'lab', ...profileFlags(sim), '--api-key-file', keyFile('v2.txt', `${sim.demo.apiKey}\n`)], [
+      ['New vault passphrase', 'first-passphrase'],
+      ['Type it again: ', 'other-passphrase'],
+    ]);
+    expect(differ.code).toBe(EXIT_CODES.usage);
+    expect(differ.screen).toContain('The two passphrases differ');
+    expect(profiles(cli)).toEqual([]);
+  });
+
+  it('refuses a short TESSERA_VAULT_PASSPHRASE when it would create the vault, and still opens an existing vault', async () => {
+    const cli = newCli('msg-vault-env');
+    recordSecret('long-enough-passphrase');
+    cli.env.TESSERA_SECRET_BACKEND = 'file';
+    const r = await cli.run(['profile', 'add', 'lab', ...profileFlags(sim), '--api-key-stdin'], { input: sim.demo.apiKey, env: { TESSERA_VAULT_PASSPHRASE: 'x' } });
+    expect(r.code).toBe(EXIT_CODES.usage);
+    expect(r.stderr).toMatch(/^tessera: TESSERA_VAULT_PASSPHRASE cannot create the file vault: .*at least 8 characters/);
+    expect(profiles(cli)).toEqual([]);
+    const ok = await cli.run(['profile', 'add', 'lab', ...profileFlags(sim), '--api-key-stdin'], { input: sim.demo.apiKey, env: { TESSERA_VAULT_PASSPHRASE: 'long-enough-passphrase' } });
+    expect(ok.code).toBe(0);
   });
 });
