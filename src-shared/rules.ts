@@ -81,6 +81,50 @@ export function apiKeyProblem(key: string): Problem {
   return null;
 }
 
+// ---- Case statuses --------------------------------------------------------------
+
+/** The case statuses TSS documents (spelling as the platform sends them); a tenant may send others. */
+export const CASE_STATUSES = ['Draft', 'New', 'In Progress', 'Complete', 'Canceled', 'Deletion'] as const;
+
+/** The documented case sub-states. */
+export const CASE_SUB_STATES = [
+  'MISSING_SAMPLE_INFORMATION', 'AWAITING_MOLECULAR_DATA', 'READY_FOR_PROCESSING', 'PROCESSING', 'READY_FOR_INTERPRETATION',
+  'READY_FOR_REVIEW', 'REPORTS_AVAILABLE', 'READY_FOR_DELIVERY', 'DELIVERY_IN_PROGRESS', 'DELIVERED', 'CLOSED', 'HAS_ISSUE',
+  'QC_WARNING', 'DELETION_IN_PROGRESS', 'DELETION_HAS_ISSUE',
+] as const;
+
+/** How a typed status compares: case, spaces, underscores and dashes do not matter (`in progress`, `qc-warning`). */
+export function statusKey(value: string): string {
+  return value.trim().toLowerCase().replace(/[\s_-]+/g, ' ');
+}
+
+/**
+ * Which statuses and sub-states typed values name, among `statuses` and `subStates`
+ * (the documented ones plus those seen in the data): each value as the platform spells
+ * it, or the problem naming the unknown value and listing the valid ones.
+ */
+export function resolveStatuses(
+  typed: readonly string[],
+  statuses: readonly string[],
+  subStates: readonly string[],
+): { status: string[]; subState: string[]; problem: null } | { problem: string } {
+  const status: string[] = [];
+  const subState: string[] = [];
+  for (const value of typed) {
+    const key = statusKey(value);
+    const s = statuses.find((v) => statusKey(v) === key);
+    const sub = s === undefined ? subStates.find((v) => statusKey(v) === key) : undefined;
+    if (s !== undefined) status.push(s);
+    else if (sub !== undefined) subState.push(sub);
+    else {
+      return {
+        problem: `There is no case status "${value}". Statuses: ${[...new Set(statuses)].join(', ')}. Sub-states: ${[...new Set(subStates)].join(', ')}.`,
+      };
+    }
+  }
+  return { status: [...new Set(status)], subState: [...new Set(subState)], problem: null };
+}
+
 // ---- File vault passphrases -----------------------------------------------------
 
 /** A new file vault's passphrase has at least this many characters (an existing vault opens with whatever it was created with). */

@@ -12,7 +12,8 @@
  * loaded by the core on the first cache call, never by `tessera token`.
  */
 import type { Command } from 'commander';
-import { BOUNDS } from '../../src-shared/rules.js';
+import { BOUNDS, CASE_STATUSES, CASE_SUB_STATES, resolveStatuses } from '../../src-shared/rules.js';
+import { TesseraError } from '../../src-core/errors.js';
 import type { AuditEvent, CaseDetail, CaseSummary, Freshness, SyncOptions, SyncProgress } from '../../src-shared/schemas.js';
 import type { TesseraCore } from '../../src-core/service.js';
 import type { CliContext, Registrar } from '../context.js';
@@ -189,7 +190,7 @@ export const registerCache: Registrar = (program: Command, ctx: CliContext) => {
     .description('list and search cases in the offline cache')
     .argument('<name>', 'profile name')
     .option('--search <text>', 'words to find (prefixes of display ids, test names, statuses, tags, samples; patients when opted in)')
-    .option('--status <status>', 'only this status (repeatable, or comma-separated)', collect)
+    .option('--status <status>', 'only this status or sub-state, in any case ("in progress", qc_warning; repeatable, or comma-separated)', collect)
     .option('--test <id>', 'only this test definition id or name (repeatable)', collect)
     .option('--limit <n>', `at most this many cases (${range(BOUNDS.caseLimit)}, default 50)`, parseLimit)
     .option('--json', 'print a JSON array')
@@ -205,18 +206,29 @@ export const registerCache: Registrar = (program: Command, ctx: CliContext) => {
         }
       }
       let testIds = opts.test;
-      if (testIds?.length) {
-        // Accept test names too: the facets know every cached test's id and name.
+      let statuses: { status: string[]; subState: string[] } | undefined;
+      if (testIds?.length || opts.status?.length) {
+        // The facets know every cached test's id and name, and every status present.
         const { facets } = await core.searchCases(name, { limit: 1 });
-        testIds = testIds.map((t) => facets.test.find((f) => f.value === t || f.label?.toLowerCase() === t.toLowerCase())?.value ?? t);
+        if (testIds?.length) testIds = testIds.map((t) => facets.test.find((f) => f.value === t || f.label?.toLowerCase() === t.toLowerCase())?.value ?? t);
+        if (opts.status?.length) {
+          const resolved = resolveStatuses(opts.status, [...CASE_STATUSES, ...facets.status.map((f) => f.value)], [...CASE_SUB_STATES, ...facets.subState.map((f) => f.value)]);
+          if (resolved.problem !== null) throw new TesseraError('INVALID_INPUT', resolved.problem);
+          statuses = resolved;
+        }
       }
       const result = await core.searchCases(name, {
         ...(opts.search ? { text: opts.search } : {}),
-        ...(opts.status?.length ? { status: opts.status } : {}),
+        ...(statuses?.status.length ? { status: statuses.status } : {}),
+        ...(statuses?.subState.length ? { subState: statuses.subState } : {}),
         ...(testIds?.length ? { testId: testIds } : {}),
         limit: opts.limit ?? 50,
       });
       await notice(ctx, name, result, Boolean(opts.offline));
+      if (result.total === 0 && result.syncedAt !== null) {
+        const filtered = Boolean(opts.search || statuses || testIds?.length);
+        await ctx.err(filtered ? `tessera: no cached case of ${name} matches this search.\n` : `tessera: the offline cache of ${name} holds no cases.\n`);
+      }
       if (opts.json) {
         await ctx.out(`${JSON.stringify(result.items.map(summaryJson), null, 2)}\n`);
         return;
