@@ -244,3 +244,19 @@ describe('a new file vault', () => {
     expect(ok.code).toBe(0);
   });
 });
+
+describe('tessera doctor with the file vault chosen', () => {
+  it('does not fail or warn about the D-Bus session, nor advise choosing the file vault', async () => {
+    const cli = newCli('msg-doctor-file');
+    recordSecret('doctor-vault-passphrase');
+    const env = { TESSERA_SECRET_BACKEND: 'file', TESSERA_VAULT_PASSPHRASE: 'doctor-vault-passphrase', DBUS_SESSION_BUS_ADDRESS: undefined };
+    expect((await cli.run(['profile', 'add', 'lab', ...profileFlags(sim), '--api-key-stdin'], { input: sim.demo.apiKey, env })).code).toBe(0);
+    const r = await cli.run(['doctor'], { env });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('all checks passed');
+    expect(r.stdout).not.toMatch(/\[(FAIL|warn)\] dbus-session/);
+    expect(r.stdout).toMatch(/\[n\/a\]\s+dbus-session: .*not used/);
+    expect(r.stdout).not.toContain('TESSERA_SECRET_BACKEND=file');
+    expect(r.stdout).not.toMatch(/fix: .*file vault/);
+  });
+});
