@@ -207,7 +207,7 @@ export interface Bounds {
 const bounds = (min: number, max: number, unit?: string): Bounds => ({
   min,
   max,
-  message: `Enter a whole number from ${min} to ${max}${unit ? ` (${unit})` : ''}.`,
+  message: max === Number.MAX_SAFE_INTEGER ? `Enter a whole number of at least ${min}.` : `Enter a whole number from ${min} to ${max}${unit ? ` (${unit})` : ''}.`,
 });
 
 export const BOUNDS = {
@@ -220,8 +220,10 @@ export const BOUNDS = {
   requestTimeoutSeconds: bounds(1, 600, 'seconds'),
   /** Settings `syncAuditDays` and `sync --audit-days`. */
   syncAuditDays: bounds(0, 365, 'days'),
-  /** `cases --limit` and the case query's page size. */
+  /** The case query's page size (one call of the core's searchCases). */
   caseLimit: bounds(1, 1000),
+  /** `cases --limit`: any number; the CLI pages through the core caseLimit at a time. */
+  caseListLimit: bounds(1, Number.MAX_SAFE_INTEGER),
   /** `audit --limit`. */
   auditLimit: bounds(1, 10_000),
 } as const satisfies Record<string, Bounds>;
