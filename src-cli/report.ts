@@ -42,6 +42,10 @@ export const CLI_ACTIONS: Partial<Record<ErrorCode, string>> = {
   INTERNAL: 'Try again; if it persists, run `tessera doctor` (add TESSERA_DEBUG=1 for details).',
 };
 
+/** TSS refuses a key of another tenant as it refuses a revoked one: the domain comes first. */
+const TSS_REJECTED =
+  "Check the profile's domain (`tessera profile list`); if it is right, regenerate the key and store it with `tessera profile rotate <name> --api-key-file <path>`.";
+
 /**
  * Hints that depend on the command that failed: a key refused at `profile add` was never
  * stored (so there is nothing to rotate); an unknown tenant at `sync` is not a stale id.
@@ -57,8 +61,16 @@ export const COMMAND_ACTIONS: Readonly<Record<string, Partial<Record<ErrorCode, 
     CREDENTIALS_REJECTED: 'Check the new key (the old one is still stored and in use).',
     FORBIDDEN: 'Check the new key (the old one is still stored and in use): its user needs the roles, and its workgroups must cover the profile\'s.',
   },
-  sync: { NOT_FOUND: "Check the profile's TSS URL (`tessera profile list`)." },
-  case: { NOT_FOUND: 'Check the case id (`tessera cases <name>` lists them); `tessera sync <name>` fetches the newest data.' },
+  sync: {
+    NOT_FOUND: "Check the profile's TSS URL (`tessera profile list`).",
+    CREDENTIALS_REJECTED: TSS_REJECTED,
+  },
+  tests: { CREDENTIALS_REJECTED: TSS_REJECTED },
+  cases: { CREDENTIALS_REJECTED: TSS_REJECTED },
+  case: {
+    CREDENTIALS_REJECTED: TSS_REJECTED,
+    NOT_FOUND: 'Check the case id (`tessera cases <name>` lists them); `tessera sync <name>` fetches the newest data.',
+  },
 };
 
 /** The action for `code` when `command` failed: the command's own, else the CLI's, else the app's. */

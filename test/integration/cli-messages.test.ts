@@ -112,6 +112,18 @@ describe('a wrong domain is told from a wrong key', () => {
     expect(r.stderr).toContain("Check the profile's domain");
   });
 
+  it('a key of another tenant at sync names the domain as a cause, and the hint checks it first', async () => {
+    const cli = newCli('msg-sync-other-tenant');
+    const flags = profileFlags(sim).map((a) => (a === sim.demo.domain ? sim.demo.partner.domain : a));
+    expect((await cli.run(['profile', 'add', 'lab', ...flags, '--no-verify', '--api-key-stdin'], { input: sim.demo.apiKey })).code).toBe(0);
+    const r = await cli.run(['sync', 'lab']);
+    expect(r.code).toBe(EXIT_CODES.credentials);
+    expect(r.stderr).toContain(`belongs to another tenant than ${sim.demo.partner.domain}`);
+    expect(hints(r.stderr.split('\n').filter((l) => !l.startsWith('tessera: sync lab:')).join('\n'))).toEqual([
+      "  Check the profile's domain (`tessera profile list`); if it is right, regenerate the key and store it with `tessera profile rotate lab --api-key-file <path>`.",
+    ]);
+  });
+
   it('a key of another tenant at profile add says so', async () => {
     const cli = newCli('msg-other-tenant');
     const flags = profileFlags(sim).map((a) => (a === sim.demo.domain ? sim.demo.partner.domain : a));
