@@ -9,6 +9,7 @@ import { useProfiles } from '../stores/profiles.js';
 import { CasesView } from './CasesView.js';
 import { KeyCard } from './KeyCard.js';
 import { ProfileSettingsCard } from './ProfileSettingsCard.js';
+import { SnippetsCard } from './SnippetsCard.js';
 import { TestsView } from './TestsView.js';
 import { TokenCard } from './TokenCard.js';
 
@@ -81,7 +82,10 @@ export function ProfilePage({ name, tab }: { name: string; tab: ProfileTab }) {
 function Overview({ profile }: { profile: ProfileView }) {
   return (
     <div className="overview">
-      <TokenCard key={`token-${profile.name}`} name={profile.name} />
+      <div className="overview-main">
+        <TokenCard key={`token-${profile.name}`} name={profile.name} />
+        <SnippetsCard key={`snippets-${profile.name}`} profile={profile} />
+      </div>
       <div className="overview-side">
         <KeyCard key={`key-${profile.name}`} profile={profile} />
         <ProfileSettingsCard key={`settings-${profile.name}-${profile.updatedAt}`} profile={profile} />
