@@ -220,7 +220,7 @@ export function createProfileService(deps: ProfileServiceDeps): ProfileService {
       profile.domain = domain;
       assignTssUrl(profile, input.tssUrl);
     }
-    const warnings = verified && input.verify ? await checkTss(profile, credential, verified) : [];
+    const warnings = verified && input.verify ? await checkTss(profile, credential, verified, input.domain !== undefined) : [];
     await beforeInsert?.();
     await repo.insert(profile, secretValue(credential));
     if (verified) await tokens.adopt(profile, verified).catch(() => undefined);
@@ -233,14 +233,20 @@ export function createProfileService(deps: ProfileServiceDeps): ProfileService {
    * After ICA accepted the credential: whether TSS knows the domain, takes the credential
    * for it and lets it use the workgroup. Those are refused before anything is stored; a
    * TSS that cannot be asked, or that refuses the key a role (an ICA-only key), only warns.
+   * A domain read from the token (`typedDomain` false) was not the person's mistake: any
+   * refusal only warns.
    */
-  async function checkTss(profile: StoredProfile, credential: Credential, token: CachedToken): Promise<string[]> {
+  async function checkTss(profile: StoredProfile, credential: Credential, token: CachedToken, typedDomain: boolean): Promise<string[]> {
     if (!deps.tssCheck) return [];
     try {
       await deps.tssCheck(profile, credential, token);
       return [];
     } catch (error) {
       if (!(error instanceof TesseraError)) throw error;
+      if (!typedDomain) {
+        deps.logger?.warn('TSS check at add failed', { profile: profile.name, code: error.code });
+        return [`TSS refused the tenant ${profile.domain} named by the key's token (${error.message}); tokens work, but the offline cache may not: check the profile's domain.`];
+      }
       const what = describeCredential(credential.kind);
       if (error.code === 'TENANT_NOT_FOUND') {
         throw new TesseraError('TENANT_NOT_FOUND', `No tenant with domain ${profile.domain}: ICA accepted the ${what}, but TSS knows no such tenant.`, { cause: error });
