@@ -27,6 +27,9 @@ import type { DoctorReport } from '../src-shared/schemas.js';
 import pkg from '../package.json' with { type: 'json' };
 import { createCliFetch } from './fetch.js';
 import { promptHidden } from './io.js';
+import { newVaultPassphraseProblem, VAULT_PASSPHRASE_MIN, VAULT_PASSPHRASE_UNRECOVERABLE } from '../src-shared/rules.js';
+import { TesseraError } from '../src-core/errors.js';
+import { registerSecret } from '../src-core/redact.js';
 
 export interface Composition {
   core: TesseraCore;
@@ -42,11 +45,27 @@ export function resolveDataDir(env: NodeJS.ProcessEnv): string {
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
-/** Only a terminal can be asked; scripts get VAULT_PASSPHRASE_REQUIRED naming TESSERA_VAULT_PASSPHRASE. */
-function passphrasePrompt(): (() => Promise<string>) | undefined {
+/**
+ * Only a terminal can be asked; scripts get VAULT_PASSPHRASE_REQUIRED naming
+ * TESSERA_VAULT_PASSPHRASE. A new vault's passphrase is asked twice, refused when
+ * short (the rule the app and the core apply), with the warning that it cannot be
+ * recovered; the vault checks the rule again.
+ */
+function passphrasePrompt(): ((purpose?: { create: boolean }) => Promise<string>) | undefined {
   if (!process.stdin.isTTY) return undefined;
   // The file vault registers the passphrase with the core's redaction when it gets it.
-  return () => promptHidden('Tessera vault passphrase: ');
+  return async (purpose) => {
+    if (!purpose?.create) return promptHidden('Tessera vault passphrase: ');
+    process.stderr.write(`tessera: creating the encrypted file vault. ${VAULT_PASSPHRASE_UNRECOVERABLE}\n`);
+    const first = await promptHidden(`New vault passphrase (at least ${VAULT_PASSPHRASE_MIN} characters): `);
+    registerSecret(first);
+    const problem = newVaultPassphraseProblem(first);
+    if (problem) throw new TesseraError('INVALID_INPUT', `${problem} Nothing was stored.`);
+    const again = await promptHidden('Type it again: ');
+    registerSecret(again);
+    if (again !== first) throw new TesseraError('INVALID_INPUT', 'The two passphrases differ. Nothing was stored.');
+    return first;
+  };
 }
 
 /** The doctor runs rarely: its module (and the file vault's) loads only when it does. */

@@ -63,12 +63,25 @@ async function existingProfileNames(ctx: ReturnType<typeof createContext>['ctx']
   }
 }
 
-function buildProgram(ctx: ReturnType<typeof createContext>['ctx']): Command {
+/** `profile add`, `token`: the command's path under `tessera`, for hints that fit it. */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+function buildProgram(ctx: ReturnType<typeof createContext>['ctx'], state: ReturnType<typeof createContext>['state']): Command {
   const program = new Command('tessera')
     .description('Fresh ICA tokens from API keys kept in your OS keychain (Illumina Connected Software).')
     .version(pkg.version, '-V, --version')
     .enablePositionalOptions()
     .exitOverride()
+    .hook('preAction', (_program, action) => {
+      state.command = commandPath(action);
+      // Every command that takes a profile takes it first, as <name>.
+      const first = action.registeredArguments[0];
+      if (first?.name() === 'name' && typeof action.processedArgs[0] === 'string') state.profile = action.processedArgs[0];
+    })
     .showHelpAfterError('(run with --help for usage)')
     // List commands by their usage line, so `exec` shows its `--`.
     .configureHelp({ subcommandTerm: (cmd) => `${cmd.name()} ${cmd.usage()}`.trim() })
@@ -108,10 +121,10 @@ async function main(argv: string[]): Promise<void> {
     code = EXIT_CODES.usage;
   } else {
     try {
-      await buildProgram(ctx).parseAsync(argv, { from: 'user' });
+      await buildProgram(ctx, state).parseAsync(argv, { from: 'user' });
       code = state.exitCode;
     } catch (error) {
-      code = reportError(error, process.env);
+      code = reportError(error, process.env, state);
       await pauseAfterWrongPassphrase(error);
     }
   }

@@ -20,7 +20,7 @@ import type { CacheService, CacheWiring } from './cache/service.js';
 import { createTokenCopier } from './clipboard/copy.js';
 import { createClipboardHygiene } from './clipboard/hygiene.js';
 import { openConfigStore } from './config/store.js';
-import type { ConfigStore } from './config/types.js';
+import type { ConfigStore, StoredProfile } from './config/types.js';
 import { defaultDoctor, type Doctor } from './diagnostics.js';
 import { TesseraError } from './errors.js';
 import { createEventBus } from './events.js';
@@ -33,7 +33,9 @@ import { createIcaProjectsClient } from './ica/projects.js';
 import { systemClock, systemTimers, type Ports } from './ports.js';
 import { createProfileRepository } from './profiles/repository.js';
 import { createProfileService } from './profiles/service.js';
-import { toProfileView } from './profiles/view.js';
+import type { Credential } from './profiles/repository.js';
+import { toProfileView, tssUrlOf } from './profiles/view.js';
+import type { CachedToken } from './tokens/record.js';
 import { lazy } from './lazy.js';
 import { homedir } from 'node:os';
 import type { TesseraCore } from './service.js';
@@ -74,7 +76,21 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
   const clipboard = createClipboardHygiene({ ...(ports.clipboard ? { clipboard: ports.clipboard } : {}), timers, clock, clearSeconds: setting('clipboardClearSeconds'), events, ...log });
   const bearerToken = async (profile: Parameters<typeof tokens.ensure>[0], o: { force?: boolean }) => (await tokens.ensure(profile, o.force ? { force: true } : {})).token;
   const cache = (options.cache ?? lazyCacheFromCore)({ profiles: repo, settings, session, http, dataDir, clock, emit: events.emit, bearerToken, ...log });
-  const profiles = createProfileService({ repo, clock, tokens, cache, ...log });
+  const tssCheck = async (profile: StoredProfile, credential: Credential, verified: CachedToken): Promise<void> => {
+    // Loaded only when a profile is added: `tessera token` never loads the TSS schemas.
+    const { createTssClient } = await import('./tss/client.js');
+    const client = createTssClient({
+      http,
+      baseUrl: tssUrlOf(profile),
+      domain: profile.domain,
+      ...(profile.workgroup ? { workgroup: profile.workgroup } : {}),
+      credential: async () => (credential.kind === 'api-key' ? { kind: 'api-key', apiKey: credential.apiKey } : { kind: 'bearer', token: verified.token }),
+      // A check, not a sync: one retry at most, and an unreachable TSS only warns.
+      retry: { maxAttempts: 2 },
+    });
+    await client.testDefinitions();
+  };
+  const profiles = createProfileService({ repo, clock, tokens, cache, tssCheck, ...log });
   session.participate({ lock: () => tokens.forgetMemory() });
   session.participate({ lock: () => clipboard.clearNow() });
   session.participate(cache);

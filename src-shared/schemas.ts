@@ -142,6 +142,8 @@ export const ProfileViewSchema = z.object({
   isDemo: z.optional(z.boolean()),
   /** Imported from a team file without its key or password: nothing works until one is added (replaceCredential). */
   needsKey: z.optional(z.boolean()),
+  /** Only in the answer to addProfile: what could not be checked (TSS unreachable) or works only in part. */
+  warnings: z.optional(z.array(z.string())),
 });
 export type ProfileView = z.infer<typeof ProfileViewSchema>;
 

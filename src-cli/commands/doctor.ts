@@ -22,9 +22,14 @@ export function renderDoctor(report: DoctorReport): string {
     // A backend that is not selected only matters as the alternative when the selected one fails;
     // other failures that do not fail the report are warnings.
     const unselected = c.selected === false;
+    if (unselected && report.ok) {
+      // The unused backend: what is wrong with it, but not its advice, which may be to choose the backend in use.
+      const what = (/^.*?[.!?](?=\s|$)/.exec(c.detail)?.[0] ?? c.detail).replace(/^\(not selected\) /, '');
+      return [`  [n/a]  ${c.name}: ${what.replace(/\.$/, '')} (not used: secrets are in ${report.secretBackend === 'file' ? 'the encrypted file vault' : 'the OS keychain'})`];
+    }
     const mark = c.ok ? '[ok]  ' : unselected ? '[n/a] ' : report.ok ? '[warn]' : '[FAIL]';
     const out = [`  ${mark} ${c.name}: ${c.detail}`];
-    if (!c.ok && c.hint && !(unselected && report.ok)) out.push(`         fix: ${c.hint}`);
+    if (!c.ok && c.hint) out.push(`         fix: ${c.hint}`);
     return out;
   };
   for (const check of report.checks) lines.push(...line(check));

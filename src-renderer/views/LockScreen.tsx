@@ -13,8 +13,9 @@ import { Logo } from '../components/Logo.js';
 import { unlockNow, unlockVaultNow, useApp } from '../stores/app.js';
 import { loadProfiles } from '../stores/profiles.js';
 
-/** For a new vault only (the CLI accepts any passphrase for one it creates; the UI asks for a little more). */
-const MIN_NEW_PASSPHRASE = 8;
+/** For a new vault only: the same rule as the CLI's and the core's. */
+export { VAULT_PASSPHRASE_MIN as MIN_NEW_PASSPHRASE } from '../../src-shared/rules.js';
+import { VAULT_PASSPHRASE_MIN as MIN_NEW_PASSPHRASE } from '../../src-shared/rules.js';
 
 export function LockScreen() {
   const vault = useApp((s) => s.vault);
