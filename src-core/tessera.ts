@@ -26,12 +26,18 @@ import { TesseraError } from './errors.js';
 import { createEventBus } from './events.js';
 import { createExecEnvironment, type ExecOptions } from './exec/environment.js';
 import { startTokenEndpoint, type TokenEndpoint } from './exec/token-endpoint.js';
+import { startAwsEndpoint, type AwsEndpoint } from './exec/aws-endpoint.js';
+import { createAwsCredentialService, factsOf, type AwsCredentialRequest } from './aws/credentials.js';
+import { awsCommandLines, defaultAwsProfileName } from './aws/commands.js';
+import { createIcaProjectDataClient } from './ica/project-data.js';
+import { AwsAccessRequestSchema } from '../src-shared/schemas.js';
 import { createHttp, type HttpDeps } from './http/request.js';
 import type { RetryPolicy } from './http/retry.js';
 import { createIcaClient } from './ica/client.js';
 import { createIcaProjectsClient } from './ica/projects.js';
 import { systemClock, systemTimers, type Ports } from './ports.js';
 import { createProfileRepository } from './profiles/repository.js';
+import { icaUrlOf } from './profiles/view.js';
 import { createProfileService } from './profiles/service.js';
 import type { TesseraCore } from './service.js';
 import { createSession } from './session.js';
@@ -76,8 +82,21 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
   session.participate({ lock: () => clipboard.clearNow() });
   session.participate(cache);
   const copyToken = createTokenCopier({ profiles: repo, tokens, clipboard, events });
-  const execEnvironment = createExecEnvironment({ profiles: repo, tokens, projects: createIcaProjectsClient(http) });
-  const endpoints = new Set<TokenEndpoint>();
+  const icaProjects = createIcaProjectsClient(http);
+  const execEnvironment = createExecEnvironment({ profiles: repo, tokens, projects: icaProjects });
+  const aws = createAwsCredentialService({ profiles: repo, tokens, projects: icaProjects, data: createIcaProjectDataClient(http), clock, ...log });
+  const endpoints = new Set<TokenEndpoint | AwsEndpoint>();
+  const awsRequest = (o: unknown): AwsCredentialRequest => parseInput(AwsAccessRequestSchema, o, 'Invalid ICA data selection');
+  const track = <E extends TokenEndpoint | AwsEndpoint>(endpoint: E): E => {
+    endpoints.add(endpoint);
+    return {
+      ...endpoint,
+      close: async () => {
+        endpoints.delete(endpoint);
+        await endpoint.close();
+      },
+    };
+  };
   const doctor = options.doctor ?? defaultDoctor;
   const tokenOptions = (o: unknown): TokenOptions => (o === undefined ? {} : parseInput(TokenOptionsSchema, o, 'Invalid token options'));
   /** The one lock guard: refuses while locked or shut down, then calls through. */
@@ -111,15 +130,26 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
     serveToken: guarded(async (name, o) => {
       const options = tokenOptions(o);
       await repo.find(name);
-      const endpoint = await startTokenEndpoint({ token: () => token(name, options), ...log });
-      endpoints.add(endpoint);
-      return {
-        ...endpoint,
-        close: async () => {
-          endpoints.delete(endpoint);
-          await endpoint.close();
-        },
-      };
+      return track(await startTokenEndpoint({ token: () => token(name, options), ...log }));
+    }),
+    awsCredentials: guarded(async (name, request) => aws.ensure(name, awsRequest(request))),
+    serveAwsCredentials: guarded(async (name, request) => {
+      const selection = awsRequest(request);
+      return track(await startAwsEndpoint({ credentials: () => aws.ensure(name, selection), ...log }));
+    }),
+    listIcaProjects: guarded(async (name) => {
+      const profile = await repo.find(name);
+      const { token: jwt } = await tokens.ensure(profile);
+      const projects = await icaProjects.search(icaUrlOf(profile), jwt, '');
+      return projects.map((p) => ({ id: p.id, name: p.name, region: p.region?.code ?? null }));
+    }),
+    ensureAwsAccess: guarded(async (name, request) => {
+      const selection = awsRequest(request);
+      const profile = await repo.find(name);
+      const { source: _source, ...facts } = factsOf(await aws.ensure(profile.name, selection));
+      const awsProfile = defaultAwsProfileName(profile.name, facts.projectName, facts.path, facts.readOnly);
+      const commands = awsCommandLines({ tessera: 'tessera', profile: profile.name, projectId: facts.projectId, path: facts.path, readOnly: facts.readOnly, awsProfile, s3Uri: facts.s3Uri });
+      return { ...facts, awsProfile, commands };
     }),
     getSettings: () => settings.get(),
     updateSettings: guarded(settings.update),

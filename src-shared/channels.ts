@@ -15,6 +15,8 @@ export const CONTRACT_METHOD_NAMES = [
   'ensureToken',
   'revealToken',
   'copyToken',
+  'listIcaProjects',
+  'ensureAwsAccess',
   'getSettings',
   'updateSettings',
   'doctor',

@@ -11,6 +11,7 @@
 import * as z from './zod.js';
 import {
   AddProfileInputSchema,
+  AwsAccessRequestSchema,
   AuditQuerySchema,
   CaseQuerySchema,
   CredentialInputSchema,
@@ -24,6 +25,9 @@ import {
   VaultPassphraseSchema,
   VaultUnlockOptionsSchema,
   type AddProfileInput,
+  type AwsAccess,
+  type AwsAccessRequest,
+  type IcaProjectSummary,
   type AppInfo,
   type AuditList,
   type AuditQuery,
@@ -72,6 +76,15 @@ export interface TesseraApi {
   /** Copies a fresh token in the given format; the copy happens in the core/main, not the renderer. */
   copyToken(name: string, format: TokenFormat): Promise<CopyResult>;
 
+  // ICA project data with the AWS tools
+  /** The ICA projects of the profile's tenant: names, ids and regions. */
+  listIcaProjects(name: string): Promise<IcaProjectSummary[]>;
+  /**
+   * Makes sure temporary AWS credentials for the folder are cached in the core (asking
+   * ICA when needed) and returns only what is not secret about them.
+   */
+  ensureAwsAccess(name: string, request: AwsAccessRequest): Promise<AwsAccess>;
+
   // Settings and diagnostics
   getSettings(): Promise<Settings>;
   updateSettings(patch: SettingsPatch): Promise<Settings>;
@@ -117,6 +130,8 @@ export const CONTRACT_ARGS = {
   ensureToken: z.tuple([ProfileNameSchema, z.optional(TokenOptionsSchema)]),
   revealToken: z.tuple([ProfileNameSchema, z.optional(TokenOptionsSchema)]),
   copyToken: z.tuple([ProfileNameSchema, TokenFormatSchema]),
+  listIcaProjects: z.tuple([ProfileNameSchema]),
+  ensureAwsAccess: z.tuple([ProfileNameSchema, AwsAccessRequestSchema]),
   getSettings: z.tuple([]),
   updateSettings: z.tuple([SettingsPatchSchema]),
   doctor: z.tuple([]),

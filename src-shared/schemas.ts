@@ -372,3 +372,49 @@ export interface AppInfo {
   /** Versions of Electron, Chromium and Node when running in the desktop app. */
   versions: Record<string, string>;
 }
+
+/** An ICA project folder to open with temporary AWS credentials (`tessera aws-credentials`, the app's ICA data card). */
+export const AwsAccessRequestSchema = z.strictObject({
+  /** An ICA project name or id. */
+  project: z.string().check(z.trim(), z.minLength(1, 'Pick an ICA project.'), z.maxLength(255)),
+  /** A folder path from the project root, e.g. /runs/2024/ (a missing trailing slash is added). */
+  path: z.string().check(z.trim(), z.minLength(1, 'Enter a folder path, e.g. /runs/2024/.'), z.maxLength(1024)),
+  readOnly: z.optional(z.boolean()),
+});
+export type AwsAccessRequest = z.infer<typeof AwsAccessRequestSchema>;
+
+/** An ICA project as the app lists it: names, ids and regions only. */
+export interface IcaProjectSummary {
+  id: string;
+  name: string;
+  /** The ICA region code (US, EU, …), null when ICA does not say. */
+  region: string | null;
+}
+
+/**
+ * What the app shows about a folder's temporary AWS credentials: where they lead, until
+ * when, and the commands to copy. Never the keys themselves (those stay in the core and
+ * reach only the AWS tools, through `tessera aws-credentials` or `tessera exec`).
+ */
+export interface AwsAccess {
+  projectId: string;
+  projectName: string;
+  path: string;
+  readOnly: boolean;
+  bucket: string;
+  prefix: string;
+  region: string;
+  s3Uri: string;
+  /** RFC 3339, conservative: 35 hours after the request (ICA documents 36). */
+  expiresAt: string;
+  /** The AWS profile name the aws-config command writes. */
+  awsProfile: string;
+  commands: {
+    /** `aws s3 ls s3://bucket/prefix --profile <awsProfile>` */
+    awsLs: string;
+    /** `credential_process = tessera aws-credentials …` for ~/.aws/config */
+    credentialProcess: string;
+    /** `tessera aws-config …` */
+    awsConfig: string;
+  };
+}

@@ -22,6 +22,8 @@ const VALID_ARGS: Record<(typeof CONTRACT_METHODS)[number], unknown[]> = {
   ensureToken: ['lab', { minTtlSeconds: 60 }],
   revealToken: ['lab'],
   copyToken: ['lab', 'header'],
+  listIcaProjects: ['lab'],
+  ensureAwsAccess: ['lab', { project: 'Oncology Validation', path: '/runs/', readOnly: true }],
   getSettings: [],
   updateSettings: [{ clipboardClearSeconds: 10 }],
   doctor: [],
