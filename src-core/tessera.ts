@@ -148,7 +148,7 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
       const profile = await repo.find(name);
       const { source: _source, ...facts } = factsOf(await aws.ensure(profile.name, selection));
       const awsProfile = defaultAwsProfileName(profile.name, facts.projectName, facts.path, facts.readOnly);
-      const commands = awsCommandLines({ tessera: 'tessera', profile: profile.name, projectId: facts.projectId, path: facts.path, readOnly: facts.readOnly, awsProfile, s3Uri: facts.s3Uri });
+      const commands = awsCommandLines({ tessera: ['tessera'], profile: profile.name, projectId: facts.projectId, path: facts.path, readOnly: facts.readOnly, awsProfile, s3Uri: facts.s3Uri });
       return { ...facts, awsProfile, commands };
     }),
     getSettings: () => settings.get(),

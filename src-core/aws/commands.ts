@@ -8,8 +8,8 @@
 import { shellQuote } from '../shell/quote.js';
 
 export interface AwsCommandInput {
-  /** The program to run: the CLI's absolute path, or `tessera` when it is on PATH (the app). */
-  tessera: string;
+  /** The words that start the CLI: its absolute path (or Node and the script), or `tessera` when it is on PATH (the app). */
+  tessera: readonly string[];
   profile: string;
   projectId: string;
   path: string;
@@ -38,13 +38,13 @@ function selection(input: AwsCommandInput): string[] {
 }
 
 export function credentialProcessCommand(input: AwsCommandInput): string {
-  return [shellQuote(input.tessera), 'aws-credentials', ...selection(input)].join(' ');
+  return [...input.tessera.map(shellQuote), 'aws-credentials', ...selection(input)].join(' ');
 }
 
 export function awsCommandLines(input: AwsCommandInput): { awsLs: string; credentialProcess: string; awsConfig: string } {
   return {
     awsLs: `aws s3 ls ${shellQuote(input.s3Uri)} --profile ${shellQuote(input.awsProfile)}`,
     credentialProcess: `credential_process = ${credentialProcessCommand(input)}`,
-    awsConfig: [shellQuote(input.tessera), 'aws-config', ...selection(input), '--name', shellQuote(input.awsProfile)].join(' '),
+    awsConfig: [...input.tessera.map(shellQuote), 'aws-config', ...selection(input), '--name', shellQuote(input.awsProfile)].join(' '),
   };
 }
