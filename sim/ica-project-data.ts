@@ -77,7 +77,17 @@ export function storageOf(project: SimProject): { awsRegion: string; bucket: str
 export const SIM_BUCKETS: readonly string[] = Object.values(STORAGE).map((s) => s.bucket);
 
 /** Seeded paths per project (the first project of demo-lab has the case-only twins). */
-const COMMON_PATHS = ['/runs/', '/runs/2024-run-01/', '/runs/2024-run-01/SampleSheet.csv', '/runs/2024-run-01/sample-01.bam', '/analysis/', '/README.txt'];
+const COMMON_PATHS = [
+  '/runs/',
+  '/runs/2024-run-01/',
+  '/runs/2024-run-01/SampleSheet.csv',
+  '/runs/2024-run-01/sample-01.bam',
+  '/analysis/',
+  '/README.txt',
+  // A name a shell would split and unquote: commands that carry it must quote it.
+  "/Patient's data $HOME/",
+  "/Patient's data $HOME/notes.txt",
+];
 const TWIN_PATHS = ['/results/', '/Results/'];
 
 const seeded = new WeakMap<SimProject, SimProjectData[]>();

@@ -170,6 +170,15 @@ describe.skipIf(!existsSync(AWS) && process.env.CI !== 'true')('tessera with the
     expect(ro.readOnly).toBe(true);
     for (const q of signed) expect(q.headers.authorization).toContain(`Credential=${ro.accessKey}/`);
 
+    // A folder name with a space, a quote and a `$`: the credential_process line quotes it for the AWS CLI's shell-like split.
+    const quoted = await cli.run(['aws-config', 'lab', '--project', PROJECT, '--path', "/Patient's data $HOME/", '--name', 'ica-quoted'], { env: awsEnv() });
+    expect(quoted.code, quoted.stderr).toBe(0);
+    expect(readFileSync(config, 'utf8')).toContain(`--path '/Patient'\\''s data $HOME/'`);
+    const viaQuoted = await runAws(['configure', 'export-credentials', '--profile', 'ica-quoted', '--format', 'process']);
+    expect(viaQuoted.code, viaQuoted.stderr).toBe(0);
+    expectSameKeys(JSON.parse(viaQuoted.stdout), latest());
+    expect(latest().objectPrefix).toMatch(/\/Patient's data \$HOME\/$/);
+
     // Read-only credentials cannot write.
     const local = join(awsDir, 'upload.txt');
     writeFileSync(local, 'hello from tessera\n');
