@@ -30,7 +30,7 @@ import { startAwsEndpoint, type AwsEndpoint } from './exec/aws-endpoint.js';
 import { createAwsCredentialService, factsOf, type AwsCredentialRequest } from './aws/credentials.js';
 import { awsCommandLines, defaultAwsProfileName } from './aws/commands.js';
 import { createIcaProjectDataClient } from './ica/project-data.js';
-import { AwsAccessRequestSchema } from '../src-shared/schemas.js';
+import { AwsAccessRequestSchema, AwsCommandKindSchema, type AwsAccess } from '../src-shared/schemas.js';
 import { createHttp, type HttpDeps } from './http/request.js';
 import type { RetryPolicy } from './http/retry.js';
 import { createIcaClient } from './ica/client.js';
@@ -99,6 +99,16 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
   };
   const doctor = options.doctor ?? defaultDoctor;
   const tokenOptions = (o: unknown): TokenOptions => (o === undefined ? {} : parseInput(TokenOptionsSchema, o, 'Invalid token options'));
+  /** The non-secret facts of a folder's credentials and the commands that use them (the app's ICA data card). */
+  async function ensureAwsAccess(name: string, request: unknown): Promise<AwsAccess> {
+    const selection = awsRequest(request);
+    const profile = await repo.find(name);
+    const { source: _source, ...facts } = factsOf(await aws.ensure(profile.name, selection));
+    const awsProfile = defaultAwsProfileName(profile.name, facts.projectName, facts.path, facts.readOnly);
+    // The app cannot know where the CLI is installed: its commands assume `tessera` on PATH.
+    const commands = awsCommandLines({ tessera: ['tessera'], profile: profile.name, projectId: facts.projectId, path: facts.path, readOnly: facts.readOnly, awsProfile, s3Uri: facts.s3Uri });
+    return { ...facts, awsProfile, commands };
+  }
   /** The one lock guard: refuses while locked or shut down, then calls through. */
   const guarded =
     <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
@@ -143,13 +153,12 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
       const projects = await icaProjects.search(icaUrlOf(profile), jwt, '');
       return projects.map((p) => ({ id: p.id, name: p.name, region: p.region?.code ?? null }));
     }),
-    ensureAwsAccess: guarded(async (name, request) => {
-      const selection = awsRequest(request);
-      const profile = await repo.find(name);
-      const { source: _source, ...facts } = factsOf(await aws.ensure(profile.name, selection));
-      const awsProfile = defaultAwsProfileName(profile.name, facts.projectName, facts.path, facts.readOnly);
-      const commands = awsCommandLines({ tessera: ['tessera'], profile: profile.name, projectId: facts.projectId, path: facts.path, readOnly: facts.readOnly, awsProfile, s3Uri: facts.s3Uri });
-      return { ...facts, awsProfile, commands };
+    ensureAwsAccess: guarded(ensureAwsAccess),
+    copyAwsCommand: guarded(async (name, request, kind) => {
+      const which = parseInput(AwsCommandKindSchema, kind, 'Invalid command kind');
+      const access = await ensureAwsAccess(name, request);
+      const { clearsAt } = await clipboard.copy(access.commands[which]);
+      return { kind: which, clearsAt };
     }),
     getSettings: () => settings.get(),
     updateSettings: guarded(settings.update),

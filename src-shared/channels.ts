@@ -17,6 +17,7 @@ export const CONTRACT_METHOD_NAMES = [
   'copyToken',
   'listIcaProjects',
   'ensureAwsAccess',
+  'copyAwsCommand',
   'getSettings',
   'updateSettings',
   'doctor',

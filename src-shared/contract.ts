@@ -12,6 +12,7 @@ import * as z from './zod.js';
 import {
   AddProfileInputSchema,
   AwsAccessRequestSchema,
+  AwsCommandKindSchema,
   AuditQuerySchema,
   CaseQuerySchema,
   CredentialInputSchema,
@@ -27,6 +28,8 @@ import {
   type AddProfileInput,
   type AwsAccess,
   type AwsAccessRequest,
+  type AwsCommandCopy,
+  type AwsCommandKind,
   type IcaProjectSummary,
   type AppInfo,
   type AuditList,
@@ -84,6 +87,8 @@ export interface TesseraApi {
    * ICA when needed) and returns only what is not secret about them.
    */
   ensureAwsAccess(name: string, request: AwsAccessRequest): Promise<AwsAccess>;
+  /** Copies one of the folder's AWS commands (written in the core/main, like every copy). */
+  copyAwsCommand(name: string, request: AwsAccessRequest, kind: AwsCommandKind): Promise<AwsCommandCopy>;
 
   // Settings and diagnostics
   getSettings(): Promise<Settings>;
@@ -132,6 +137,7 @@ export const CONTRACT_ARGS = {
   copyToken: z.tuple([ProfileNameSchema, TokenFormatSchema]),
   listIcaProjects: z.tuple([ProfileNameSchema]),
   ensureAwsAccess: z.tuple([ProfileNameSchema, AwsAccessRequestSchema]),
+  copyAwsCommand: z.tuple([ProfileNameSchema, AwsAccessRequestSchema, AwsCommandKindSchema]),
   getSettings: z.tuple([]),
   updateSettings: z.tuple([SettingsPatchSchema]),
   doctor: z.tuple([]),

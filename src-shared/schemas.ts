@@ -383,6 +383,17 @@ export const AwsAccessRequestSchema = z.strictObject({
 });
 export type AwsAccessRequest = z.infer<typeof AwsAccessRequestSchema>;
 
+/** Which of an AwsAccess's commands to copy. */
+export const AwsCommandKindSchema = z.enum(['awsLs', 'credentialProcess', 'awsConfig']);
+export type AwsCommandKind = z.infer<typeof AwsCommandKindSchema>;
+
+/** What a copy of an AWS command reports (the text itself is in AwsAccess.commands). */
+export interface AwsCommandCopy {
+  kind: AwsCommandKind;
+  /** When the clipboard will be cleared (if it still holds the copy); null when never. */
+  clearsAt: string | null;
+}
+
 /** An ICA project as the app lists it: names, ids and regions only. */
 export interface IcaProjectSummary {
   id: string;

@@ -7,6 +7,7 @@ import { Icon, type IconName } from '../components/Icon.js';
 import { openProfile, type ProfileTab } from '../stores/app.js';
 import { useProfiles } from '../stores/profiles.js';
 import { CasesView } from './CasesView.js';
+import { IcaDataCard } from './IcaDataCard.js';
 import { KeyCard } from './KeyCard.js';
 import { ProfileSettingsCard } from './ProfileSettingsCard.js';
 import { TestsView } from './TestsView.js';
@@ -81,7 +82,10 @@ export function ProfilePage({ name, tab }: { name: string; tab: ProfileTab }) {
 function Overview({ profile }: { profile: ProfileView }) {
   return (
     <div className="overview">
-      <TokenCard key={`token-${profile.name}`} name={profile.name} />
+      <div className="overview-side">
+        <TokenCard key={`token-${profile.name}`} name={profile.name} />
+        <IcaDataCard key={`ica-data-${profile.name}`} name={profile.name} />
+      </div>
       <div className="overview-side">
         <KeyCard key={`key-${profile.name}`} profile={profile} />
         <ProfileSettingsCard key={`settings-${profile.name}-${profile.updatedAt}`} profile={profile} />

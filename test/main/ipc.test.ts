@@ -24,6 +24,7 @@ const VALID_ARGS: Record<(typeof CONTRACT_METHODS)[number], unknown[]> = {
   copyToken: ['lab', 'header'],
   listIcaProjects: ['lab'],
   ensureAwsAccess: ['lab', { project: 'Oncology Validation', path: '/runs/', readOnly: true }],
+  copyAwsCommand: ['lab', { project: 'Oncology Validation', path: '/runs/' }, 'awsLs'],
   getSettings: [],
   updateSettings: [{ clipboardClearSeconds: 10 }],
   doctor: [],

@@ -8,6 +8,8 @@ import type { TesseraBridge, TesseraEvent } from '../../src-shared/contract.js';
 import type {
   AwsAccess,
   AwsAccessRequest,
+  AwsCommandCopy,
+  AwsCommandKind,
   IcaProjectSummary,
   AddProfileInput,
   CaseDetail,
@@ -218,6 +220,11 @@ export class FakeBridge implements TesseraBridge {
           awsConfig: `tessera aws-config ${selection} --name ${awsProfile}`,
         },
       };
+    });
+  copyAwsCommand = (name: string, request: AwsAccessRequest, kind: AwsCommandKind) =>
+    this.run('copyAwsCommand', [name, request, kind], (): AwsCommandCopy => {
+      this.find(name);
+      return { kind, clearsAt: new Date(Date.now() + 30_000).toISOString() };
     });
   getSettings = () => this.run('getSettings', [], () => ({ ...this.settings }));
   updateSettings = (patch: SettingsPatch) =>
