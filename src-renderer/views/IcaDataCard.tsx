@@ -18,7 +18,7 @@ import { formatDateTime } from '../lib/format.js';
 import { toast } from '../stores/app.js';
 
 const COMMANDS: { kind: AwsCommandKind; label: string; hint: string }[] = [
-  { kind: 'awsLs', label: 'List the folder', hint: 'after the aws-config command below' },
+  { kind: 'awsLs', label: 'aws s3 ls command', hint: 'lists the folder, once the aws-config command below has run' },
   { kind: 'credentialProcess', label: 'credential_process line', hint: 'for a [profile] section of ~/.aws/config' },
   { kind: 'awsConfig', label: 'aws-config command', hint: 'writes that profile for you' },
 ];

@@ -36,7 +36,7 @@ describe('ICA data card', () => {
     expect(access.querySelector('code[data-kind="awsLs"]')?.textContent).toMatch(/^aws s3 ls s3:\/\//);
     expect(access.querySelector('code[data-kind="credentialProcess"]')?.textContent).toMatch(/^credential_process = tessera aws-credentials lab /);
     for (const [label, kind] of [
-      ['List the folder', 'awsLs'],
+      ['aws s3 ls command', 'awsLs'],
       ['credential_process line', 'credentialProcess'],
       ['aws-config command', 'awsConfig'],
     ] as const) {
