@@ -138,9 +138,9 @@ export async function resolveFolder(client: IcaProjectDataClient, base: string, 
   if (chosen.length === 1) return { id: chosen[0]!.id, path: chosen[0]!.path };
   if (chosen.length > 1) {
     const listed = chosen.slice(0, LISTED).map((e) => `${e.path} (${e.id})`).join(', ');
-    throw new TesseraError('AMBIGUOUS_PATH', `Several folders in project "${project.name}" match ${path} ignoring case: ${listed}. Pass the path with its exact case.`);
+    throw new TesseraError('AMBIGUOUS_PATH', `Several folders in project "${project.name}" match ${path} ignoring case: ${listed}.`);
   }
   const file = entries.find((e) => e.dataType === 'FILE');
-  if (file) throw new TesseraError('NOT_A_FOLDER', `${file.path} in project "${project.name}" is a file, not a folder: pass the folder that holds it (temporary credentials are per folder).`);
+  if (file) throw new TesseraError('NOT_A_FOLDER', `${file.path} in project "${project.name}" is a file, not a folder.`);
   throw new TesseraError('DATA_NOT_FOUND', `No folder ${path} in project "${project.name}".`);
 }
