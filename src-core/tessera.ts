@@ -9,6 +9,7 @@
  *   Session ──────────────────────────── idle lock, file vault's lock, retry pause
  *   Tokens (repo) · Clipboard · Cache (repo, settings, session) · Profiles (repo, tokens, cache)
  *   Exec environment (repo, tokens, ICA projects) · token endpoints (tokens; loopback/server.ts), closed by dispose
+ *   AWS credentials (repo, tokens, ICA projects and project data) · AWS container-credentials endpoints (the same loopback server)
  *
  * The offline cache loads on first use (cache/lazy.ts) and the doctor when it runs:
  * `tessera token` evaluates neither.
