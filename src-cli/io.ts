@@ -132,3 +132,21 @@ export function promptHidden(prompt: string): Promise<string> {
     input.on('data', onData);
   });
 }
+
+/**
+ * Asks for a value that is not secret (a profile name, a region) on the terminal, with
+ * echo. Returns the trimmed answer ('' when the person just pressed Enter).
+ */
+export async function promptLine(prompt: string): Promise<string> {
+  if (!process.stdin.isTTY) throw new TesseraError('INVALID_INPUT', 'Cannot prompt: stdin is not a terminal.');
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  try {
+    const answer = rl.question(prompt);
+    // Ctrl-C at the question ends the command as a cancellation, not a crash.
+    const cancelled = new Promise<never>((_, reject) => rl.once('SIGINT', () => reject(new TesseraError('CANCELLED', 'Cancelled.'))));
+    return (await Promise.race([answer, cancelled])).trim();
+  } finally {
+    rl.close();
+  }
+}

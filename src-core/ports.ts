@@ -48,6 +48,8 @@ export interface Clock {
 export interface Paths {
   /** Tessera's data directory (profiles, settings, cache, logs). */
   dataDir: string;
+  /** The person's home directory (where ~/.icav2 is); default: os.homedir(), which honours HOME. */
+  home?: string;
 }
 
 /** System clipboard. The Electron port marks writes concealed for clipboard managers. */

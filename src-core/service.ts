@@ -1,5 +1,5 @@
 import type { TesseraApi, TesseraEvent } from '../src-shared/contract.js';
-import type { RevealedToken, TokenOptions } from '../src-shared/schemas.js';
+import type { Icav2ConfigFacts, Icav2ImportOptions, Icav2ImportResult, Icav2Locate, RevealedToken, TokenOptions } from '../src-shared/schemas.js';
 import type { ExecOptions } from './exec/environment.js';
 import type { TokenEndpoint } from './exec/token-endpoint.js';
 import type { AwsEndpoint } from './exec/aws-endpoint.js';
@@ -24,6 +24,10 @@ export interface TesseraCore extends TesseraApi {
    * serves fresh tokens of the profile until closed, and is closed by `dispose()` at the latest.
    */
   serveToken(name: string, options?: TokenOptions): Promise<TokenEndpoint>;
+  /** The contract's, plus another file (the CLI's --config). */
+  findIcav2Config(options?: Icav2Locate): Promise<Icav2ConfigFacts>;
+  /** The contract's, plus the CLI's --config, --ica-url and --tss-url. */
+  importIcav2(options: Icav2ImportOptions): Promise<Icav2ImportResult>;
   /**
    * Temporary AWS credentials for an ICA project folder, keys included (`tessera
    * aws-credentials` prints them for the AWS tools); cached in the secret store.

@@ -11,8 +11,8 @@
  *   Exec environment (repo, tokens, ICA projects) · token endpoints (tokens; loopback/server.ts), closed by dispose
  *   AWS credentials (repo, tokens, ICA projects and project data) · AWS container-credentials endpoints (the same loopback server)
  *
- * The offline cache loads on first use (cache/lazy.ts) and the doctor when it runs:
- * `tessera token` evaluates neither.
+ * The offline cache loads on first use (cache/lazy.ts), the doctor when it runs, the
+ * icav2 import (and its YAML parser) when asked: `tessera token` evaluates none of them.
  */
 import type { TesseraEvent } from '../src-shared/contract.js';
 import { TokenOptionsSchema, type TokenOptions } from '../src-shared/base-schemas.js';
@@ -40,6 +40,9 @@ import { systemClock, systemTimers, type Ports } from './ports.js';
 import { createProfileRepository } from './profiles/repository.js';
 import { icaUrlOf } from './profiles/view.js';
 import { createProfileService } from './profiles/service.js';
+import { toProfileView } from './profiles/view.js';
+import { lazy } from './lazy.js';
+import { homedir } from 'node:os';
 import type { TesseraCore } from './service.js';
 import { createSession } from './session.js';
 import { createSettingsService } from './settings.js';
@@ -82,6 +85,14 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
   session.participate({ lock: () => tokens.forgetMemory() });
   session.participate({ lock: () => clipboard.clearNow() });
   session.participate(cache);
+  // Loaded when used: the YAML parser and the snippets are no part of `tessera token`.
+  const icav2 = lazy(async () => (await import('./import/icav2.js')).createIcav2Importer({ home: () => ports.paths.home ?? homedir(), profiles, ...log }));
+  const copySnippet = async (name: string, id: string) => {
+    const { buildSnippets } = await import('../src-shared/snippets.js');
+    const snippet = buildSnippets(toProfileView(await repo.find(name))).find((s) => s.id === id);
+    if (!snippet) throw new TesseraError('INVALID_INPUT', `No snippet named "${id}"`);
+    await clipboard.copyPlain(snippet.text);
+  };
   const copyToken = createTokenCopier({ profiles: repo, tokens, clipboard, events });
   const icaProjects = createIcaProjectsClient(http);
   const execEnvironment = createExecEnvironment({ profiles: repo, tokens, projects: icaProjects });
@@ -132,6 +143,11 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
     updateProfile: guarded(profiles.update),
     removeProfile: guarded(profiles.remove),
     replaceCredential: guarded(profiles.replaceCredential),
+    exportProfiles: guarded(async (names) => profiles.exportProfiles(names)),
+    importProfiles: guarded(profiles.importProfiles),
+    findIcav2Config: guarded(async (o) => (await icav2()).find(o)),
+    importIcav2: guarded(async (o) => (await icav2()).import(o)),
+    copySnippet: guarded(copySnippet),
     getTokenStatus: guarded(async (name) => tokens.status(await repo.find(name))),
     ensureToken: async (name, o) => (await token(name, o)).status,
     revealToken: token,

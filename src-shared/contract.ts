@@ -9,6 +9,7 @@
  * `unlockVault` only. A JWT crosses only in `revealToken`.
  */
 import * as z from './zod.js';
+import { SNIPPET_IDS, type SnippetId } from './snippets.js';
 import {
   AddProfileInputSchema,
   AwsAccessRequestSchema,
@@ -16,8 +17,11 @@ import {
   AuditQuerySchema,
   CaseQuerySchema,
   CredentialInputSchema,
+  Icav2AppImportSchema,
+  ProfileFileTextSchema,
   ProfileNameSchema,
   ReplaceCredentialOptionsSchema,
+  ProfileNamesSchema,
   SettingsPatchSchema,
   SyncOptionsSchema,
   TokenFormatSchema,
@@ -42,6 +46,10 @@ import {
   type CopyResult,
   type CredentialInput,
   type DoctorReport,
+  type Icav2AppImport,
+  type Icav2ConfigFacts,
+  type Icav2ImportResult,
+  type ProfileFile,
   type ProfileView,
   type ReplaceCredentialOptions,
   type RevealedToken,
@@ -66,8 +74,25 @@ export interface TesseraApi {
   addProfile(input: AddProfileInput): Promise<ProfileView>;
   updateProfile(name: string, patch: UpdateProfileInput): Promise<ProfileView>;
   removeProfile(name: string): Promise<void>;
-  /** Checks the new credential by minting first (unless `verify: false`); when that fails nothing changes. */
+  /**
+   * Checks the new credential by minting first (unless `verify: false`); when that fails
+   * nothing changes. Also adds the first key or password of a profile imported without one ("key needed").
+   */
   replaceCredential(name: string, credential: CredentialInput, options?: ReplaceCredentialOptions): Promise<ProfileView>;
+  /** The team file (no key, password or token) of the named profiles, or of all but the demo. */
+  exportProfiles(names?: string[]): Promise<ProfileFile>;
+  /** Creates every profile of a team file's text, validated first, all or none; each then needs its key. */
+  importProfiles(text: string): Promise<ProfileView[]>;
+  /** What ~/.icav2/config.yaml offers: never the key itself. */
+  findIcav2Config(): Promise<Icav2ConfigFacts>;
+  /**
+   * Verifies the key in ~/.icav2/config.yaml by minting (at the server the file names)
+   * and stores it as a profile; the key stays in the core. The CLI's core also takes a
+   * file path and URL overrides (TesseraCore); the contract does not.
+   */
+  importIcav2(options: Icav2AppImport): Promise<Icav2ImportResult>;
+  /** Copies one of the profile's "Use it in…" snippets (src-shared/snippets.ts); they hold no secret. */
+  copySnippet(name: string, snippet: SnippetId): Promise<void>;
 
   // Tokens
   /** The cached token's state without touching the network; null when none is cached. */
@@ -131,6 +156,11 @@ export const CONTRACT_ARGS = {
   updateProfile: z.tuple([ProfileNameSchema, UpdateProfileInputSchema]),
   removeProfile: z.tuple([ProfileNameSchema]),
   replaceCredential: z.tuple([ProfileNameSchema, CredentialInputSchema, z.optional(ReplaceCredentialOptionsSchema)]),
+  exportProfiles: z.tuple([z.optional(ProfileNamesSchema)]),
+  importProfiles: z.tuple([ProfileFileTextSchema]),
+  findIcav2Config: z.tuple([]),
+  importIcav2: z.tuple([Icav2AppImportSchema]),
+  copySnippet: z.tuple([ProfileNameSchema, z.enum(SNIPPET_IDS)]),
   getTokenStatus: z.tuple([ProfileNameSchema]),
   ensureToken: z.tuple([ProfileNameSchema, z.optional(TokenOptionsSchema)]),
   revealToken: z.tuple([ProfileNameSchema, z.optional(TokenOptionsSchema)]),

@@ -25,6 +25,7 @@ export const ERROR_CODES = [
   'KEYCHAIN_UNAVAILABLE', // no Secret Service / keychain reachable
   'KEYCHAIN_LOCKED',
   'SECRET_MISSING', // profile exists but its secret is gone from the store
+  'KEY_NEEDED', // profile imported from a team file: no key or password added yet
   'VAULT_PASSPHRASE_REQUIRED',
   'VAULT_BAD_PASSPHRASE',
   'VAULT_CORRUPT',
@@ -79,6 +80,7 @@ export const ERROR_ACTIONS: Readonly<Record<ErrorCode, string>> = {
     'No OS keychain is reachable. Unlock or start your keyring (Secret Service on Linux), or choose the encrypted file vault with TESSERA_SECRET_BACKEND=file.',
   KEYCHAIN_LOCKED: 'Unlock your OS keychain (login keyring), then try again.',
   SECRET_MISSING: 'The stored key for this profile is gone. Replace the key to continue.',
+  KEY_NEEDED: 'Profiles imported from a team file get their key or password from each person: the file never holds one.',
   VAULT_PASSPHRASE_REQUIRED: 'Set TESSERA_VAULT_PASSPHRASE or run in a terminal to be asked for the vault passphrase.',
   VAULT_BAD_PASSPHRASE: 'The vault passphrase is wrong. Try again.',
   VAULT_CORRUPT: 'The file vault cannot be read. Restore it from a backup or remove it and add your keys again.',
@@ -120,6 +122,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'CREDENTIALS_REJECTED':
     case 'FORBIDDEN':
     case 'SECRET_MISSING':
+    case 'KEY_NEEDED':
     case 'REFRESH_NOT_SUPPORTED':
       return EXIT_CODES.credentials;
     case 'RATE_LIMITED':

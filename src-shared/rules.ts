@@ -119,7 +119,7 @@ export function urlProblem(url: string | URL): UrlProblem | null {
     return { kind: 'scheme', message: `Unsupported URL scheme ${parsed.protocol.replace(/:$/, '')}; use https://.` };
   }
   if (parsed.username || parsed.password) {
-    return { kind: 'credentials', message: 'Remove the user name and password from the URL: Tessera sends credentials in headers only.' };
+    return { kind: 'credentials', message: 'The URL contains a user name or password: remove it (Tessera sends credentials in headers only, from the keychain).' };
   }
   if (parsed.protocol === 'http:' && !isLoopbackHost(parsed.hostname)) {
     return {

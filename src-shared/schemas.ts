@@ -11,6 +11,7 @@ import { REGION_IDS, resolveRegion } from './regions.js';
 import { RegionIdSchema, wholeNumber, type TokenFormat, type VaultState } from './base-schemas.js';
 import { BOUNDS, apiKeyProblem, domainProblem, profileNameProblem, urlProblem, workgroupProblem } from './rules.js';
 import * as z from './zod.js';
+import { PROFILE_FILE_FORMAT, PROFILE_FILE_VERSION } from './profile-file.js';
 
 export {
   RegionIdSchema,
@@ -139,8 +140,109 @@ export const ProfileViewSchema = z.object({
     rejectedAt: z.optional(z.string()),
   }),
   isDemo: z.optional(z.boolean()),
+  /** Imported from a team file without its key or password: nothing works until one is added (replaceCredential). */
+  needsKey: z.optional(z.boolean()),
 });
 export type ProfileView = z.infer<typeof ProfileViewSchema>;
+
+// ---- Import from the icav2 CLI's ~/.icav2/config.yaml ----------------------------
+
+/** What the app may know about an icav2 configuration: never the key. */
+export interface Icav2ConfigFacts {
+  path: string;
+  /** Whether a file (or anything) is at `path`. */
+  found: boolean;
+  /** `server-url` as written (a bare host such as ica.illumina.com); null when absent or the file is unreadable. */
+  serverHost: string | null;
+  /** The ICA REST base the host stands for. */
+  icaUrl: string | null;
+  /** Whether the file holds an `x-api-key` that Tessera could use. */
+  hasKey: boolean;
+  /** Why the file cannot be imported, when it cannot. */
+  problem?: string;
+}
+
+const PathSchema = z.string().check(z.minLength(1), z.maxLength(4096));
+
+export const Icav2LocateSchema = z.strictObject({
+  /** The icav2 config.yaml; default ~/.icav2/config.yaml. */
+  path: z.optional(PathSchema),
+});
+export type Icav2Locate = z.infer<typeof Icav2LocateSchema>;
+
+/**
+ * What the app may choose when importing from icav2: no file path and no ICA URL, so a
+ * renderer can neither read another file nor send the key in config.yaml anywhere but
+ * to the server that file names.
+ */
+export const Icav2AppImportSchema = z.strictObject({
+  name: ProfileNameSchema,
+  region: RegionInputSchema,
+  /** Default: the tenant named in the key's token (its `tns` claim). */
+  domain: z.optional(DomainSchema),
+  workgroup: z.optional(WorkgroupSchema),
+  includeIdentifiers: z.optional(z.boolean()),
+  /** Remove the plaintext x-api-key from config.yaml once the profile is stored. */
+  scrub: z.optional(z.boolean()),
+});
+export type Icav2AppImport = z.input<typeof Icav2AppImportSchema>;
+
+/** The CLI's options (the person at the terminal chooses the file and the server). */
+export const Icav2ImportOptionsSchema = z.strictObject({
+  path: z.optional(PathSchema),
+  name: ProfileNameSchema,
+  region: RegionInputSchema,
+  /** Default: the tenant named in the key's token (its `tns` claim). */
+  domain: z.optional(DomainSchema),
+  /** Default: https://<server-url>/ica/rest from the file. */
+  icaUrl: z.optional(BaseUrlSchema),
+  tssUrl: z.optional(BaseUrlSchema),
+  workgroup: z.optional(WorkgroupSchema),
+  includeIdentifiers: z.optional(z.boolean()),
+  /** Remove the plaintext x-api-key from config.yaml once the profile is stored. */
+  scrub: z.optional(z.boolean()),
+});
+export type Icav2ImportOptions = z.input<typeof Icav2ImportOptionsSchema>;
+
+export interface Icav2ImportResult {
+  profile: ProfileView;
+  path: string;
+  /** Where the tenant domain came from. */
+  domainFrom: 'option' | 'token';
+  /** The tenant id the key's token names (its `tid` claim), when readable. */
+  tenantId?: string;
+  /** True when x-api-key was removed from the file. */
+  scrubbed: boolean;
+}
+
+// ---- Team profile files (no secrets) ---------------------------------------------
+
+export { PROFILE_FILE_FORMAT, PROFILE_FILE_VERSION };
+
+/** One profile of a team file: everything but the key or password. */
+export const ExportedProfileSchema = z.strictObject({
+  name: ProfileNameSchema,
+  domain: DomainSchema,
+  region: RegionInputSchema,
+  workgroup: z.optional(WorkgroupSchema),
+  icaUrl: z.optional(BaseUrlSchema),
+  tssUrl: z.optional(BaseUrlSchema),
+  includeIdentifiers: z.boolean(),
+  credentialKind: z.enum(['api-key', 'basic']),
+  /** Basic profiles: the login e-mail. */
+  username: z.optional(z.string().check(z.trim(), z.email('The username is the e-mail address you log in with'))),
+});
+export type ExportedProfile = z.input<typeof ExportedProfileSchema>;
+
+export interface ProfileFile {
+  format: typeof PROFILE_FILE_FORMAT;
+  version: typeof PROFILE_FILE_VERSION;
+  profiles: ExportedProfile[];
+}
+
+/** A team file's text: at most 1 MiB (a thousand profiles are far less). */
+export const ProfileFileTextSchema = z.string().check(z.minLength(1, 'The file is empty'), z.maxLength(1024 * 1024, 'The file is larger than 1 MiB'));
+export const ProfileNamesSchema = z.array(ProfileNameSchema).check(z.maxLength(1000));
 
 /** Readable claims of a JWT (never the signature or the token itself). */
 export interface TokenClaims {

@@ -1,5 +1,5 @@
 /**
- * `tessera profile add|list|remove|rotate`. Credentials come from stdin, a key file or
+ * `tessera profile add|list|remove|rotate|export|import`. Credentials come from stdin, a key file or
  * a no-echo prompt, never from argv (see io.ts); the core validates everything else.
  */
 import { Option, type Command } from 'commander';
@@ -9,7 +9,10 @@ import { domainProblem, profileNameProblem, workgroupProblem } from '../../src-s
 import { TesseraError } from '../../src-core/errors.js';
 import { lookupProfile } from '../../src-core/profiles/repository.js';
 import type { CliContext, Registrar } from '../context.js';
-import { readKeyFile, readSecretFromStdin } from '../io.js';
+import { readFile, stat } from 'node:fs/promises';
+import { promptHidden, readKeyFile, readSecretFromStdin } from '../io.js';
+import { registerSecret } from '../../src-core/redact.js';
+import { atomicWriteFile } from '../../src-core/config/atomic.js';
 import { age, table } from '../format.js';
 import { ruleOption } from '../options.js';
 
@@ -68,7 +71,11 @@ function credentialOptions(command: Command, withBasic: boolean): Command {
 
 function describe(p: ProfileView): string {
   const region = REGIONS[p.region]?.label ?? p.region;
-  const cred = p.credentialKind === 'api-key' ? `API key …${p.key.fingerprint}` : `password login ${p.username ?? ''} (…${p.key.fingerprint})`.trim();
+  const cred = p.needsKey
+    ? `${p.credentialKind === 'api-key' ? 'API key' : `password login ${p.username ?? ''}`}: key needed`
+    : p.credentialKind === 'api-key'
+      ? `API key …${p.key.fingerprint}`
+      : `password login ${p.username ?? ''} (…${p.key.fingerprint})`.trim();
   const wg = p.workgroup ? `, workgroup ${p.workgroup}` : '';
   return `"${p.name}": tenant ${p.domain}, region ${p.region} (${region})${wg}, ${cred}`;
 }
@@ -152,6 +159,7 @@ export const registerProfile: Registrar = (program, ctx) => {
         return;
       }
       const rows = profiles.map((p) => {
+        if (p.needsKey) return [p.name, p.domain, p.region, p.workgroup ?? '-', p.credentialKind, '-', '-', `key needed: tessera profile rotate ${p.name}`];
         const stored = `${p.key.storedAt.slice(0, 10)} (${age(p.key.storedAt)})`;
         // The platform's guidance is to rotate keys yearly.
         const flags = [p.key.rejectedAt ? 'REJECTED' : '', Date.now() - Date.parse(p.key.storedAt) > 365 * 86_400_000 ? 'rotate: over a year old' : '']
@@ -183,6 +191,78 @@ export const registerProfile: Registrar = (program, ctx) => {
     const credential = await readCredential(ctx, existing.name, opts, existing.username);
     const core = await ctx.core();
     const view = await verifying(`tessera profile rotate ${existing.name} …`, () => core.replaceCredential(existing.name, credential, { verify: opts.verify }));
-    await ctx.out(`Replaced the ${view.credentialKind === 'api-key' ? 'key' : 'password'} of profile ${describe(view)}; cached tokens were discarded.\n`);
+    const noun = view.credentialKind === 'api-key' ? 'key' : 'password';
+    await ctx.out(existing.needsKey ? `Added the ${noun} of profile ${describe(view)}.\n` : `Replaced the ${noun} of profile ${describe(view)}; cached tokens were discarded.\n`);
   });
+
+  profile
+    .command('export')
+    .description('write profiles to a team file (JSON: tenant, region, workgroup, URLs; never a key, password or token)')
+    .argument('[names...]', 'profiles to export (default: all but the demo)')
+    .option('--output <file>', 'write to this file (default: stdout)')
+    .action(async (names: string[], opts: { output?: string }) => {
+      const file = await (await ctx.core()).exportProfiles(names);
+      const text = `${JSON.stringify(file, null, 2)}\n`;
+      if (opts.output === undefined) {
+        await ctx.out(text);
+        return;
+      }
+      // Nothing secret inside: a document to share, readable like one.
+      await atomicWriteFile(opts.output, text, 0o644);
+      await ctx.err(`Wrote ${file.profiles.length} profile${file.profiles.length === 1 ? '' : 's'} to ${opts.output} (no keys, passwords or tokens).\n`);
+    });
+
+  profile
+    .command('import')
+    .description('create the profiles of a team file (all or none), then ask for each key (on a terminal) or mark it "key needed"')
+    .argument('<file>', 'a file written by tessera profile export')
+    .action(async (path: string) => {
+      const text = await readTeamFile(path);
+      const core = await ctx.core();
+      const created = await core.importProfiles(text);
+      await ctx.out(`Imported ${created.length} profile${created.length === 1 ? '' : 's'}: ${created.map((p) => p.name).join(', ')}.\n`);
+      const waiting: string[] = [];
+      for (const p of created) {
+        if (!process.stdin.isTTY) {
+          waiting.push(p.name);
+          continue;
+        }
+        const label = p.credentialKind === 'api-key' ? `API key for ${p.name} (Enter to skip)` : `Password for ${p.username ?? p.name} (profile ${p.name}; Enter to skip)`;
+        const typed = await promptHidden(`${label}: `);
+        // API keys are one word (surrounding spaces are a paste's); a password keeps its spaces.
+        const secret = p.credentialKind === 'api-key' ? typed.trim() : typed;
+        if (!secret.trim()) {
+          waiting.push(p.name);
+          continue;
+        }
+        registerSecret(secret);
+        const credential: CredentialInput = p.credentialKind === 'api-key' ? { kind: 'api-key', apiKey: secret } : { kind: 'basic', username: p.username ?? '', password: secret };
+        try {
+          await core.replaceCredential(p.name, credential);
+          await ctx.out(`Stored the ${p.credentialKind === 'api-key' ? 'key' : 'password'} of "${p.name}".\n`);
+        } catch (error) {
+          // One mistyped key leaves that profile waiting; the others still get asked.
+          if (!(error instanceof TesseraError) || error.code !== 'INVALID_INPUT') throw error;
+          await ctx.err(`tessera: ${error.message}\n`);
+          waiting.push(p.name);
+        }
+      }
+      if (waiting.length) {
+        await ctx.out(`Key needed for ${waiting.join(', ')}: add each with tessera profile rotate <name> --api-key-file <path> (or Add key in the app).\n`);
+      }
+    });
 };
+
+/** A team file is small JSON; anything else is refused before the core sees it. */
+async function readTeamFile(path: string): Promise<string> {
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new TesseraError('INVALID_INPUT', `${path} is not a regular file.`);
+    if (info.size > 1024 * 1024) throw new TesseraError('INVALID_INPUT', `${path} is larger than 1 MiB; it is not a Tessera profile file.`);
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if (error instanceof TesseraError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new TesseraError('INVALID_INPUT', `Cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? 'unreadable')}.`);
+  }
+}

@@ -23,6 +23,8 @@ export interface ClipboardHygiene {
   readonly available: boolean;
   /** Writes `text` and schedules the clear; returns when it will happen (null: never). */
   copy(text: string): Promise<{ clearsAt: string | null }>;
+  /** Writes text that is no secret (a snippet): nothing to clear later. */
+  copyPlain(text: string): Promise<void>;
   /** Clears now if the clipboard still holds our copy (quit, lock). */
   clearNow(): Promise<boolean>;
   /** Cancels the pending timer without touching the clipboard. */
@@ -76,6 +78,12 @@ export function createClipboardHygiene(deps: ClipboardHygieneDeps): ClipboardHyg
       }, seconds * 1000);
       pending = entry;
       return { clearsAt: new Date(deps.clock.now() + seconds * 1000).toISOString() };
+    },
+    async copyPlain(text) {
+      const clipboard = deps.clipboard;
+      if (!clipboard) throw new TesseraError('INTERNAL', 'No clipboard is available here.');
+      // A pending clear stays: it only ever clears the token it wrote, which this replaces.
+      await clipboard.writeSecret(text);
     },
     async clearNow() {
       const entry = pending;

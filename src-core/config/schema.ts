@@ -23,6 +23,7 @@ export const StoredProfileSchema = z.object({
   updatedAt: z.string(),
   key: z.object({ fingerprint: z.string(), storedAt: z.string(), rejectedAt: z.optional(z.string()) }),
   isDemo: z.optional(z.boolean()),
+  needsKey: z.optional(z.boolean()),
   tssSearchVersion: z.optional(z.enum(['v2', 'v1'])),
 });
 

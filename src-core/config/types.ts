@@ -20,6 +20,11 @@ export interface StoredProfile {
   updatedAt: string;
   key: { fingerprint: string; storedAt: string; rejectedAt?: string };
   isDemo?: boolean;
+  /**
+   * Imported from a team file without its key or password: the secret store holds no
+   * credential yet, and `key` describes none (empty fingerprint). Cleared when one is added.
+   */
+  needsKey?: boolean;
   /** Which case-search version this tenant served last time (TSS v2, falling back to v1). */
   tssSearchVersion?: 'v2' | 'v1';
 }

@@ -20,7 +20,7 @@
  */
 import { TesseraError } from '../errors.js';
 import type { EventBus } from '../events.js';
-import type { ConfigStore, StoredProfile } from '../config/types.js';
+import type { Config, ConfigStore, StoredProfile } from '../config/types.js';
 import type { SecretStore } from '../ports.js';
 import { accounts } from '../secrets/accounts.js';
 import { registerSecret } from '../redact.js';
@@ -51,6 +51,11 @@ export interface ProfileRepository {
   nameTaken(name: string): Promise<boolean>;
   /** Stores the credential, then the profile (a profile never exists without its credential). */
   insert(profile: StoredProfile, secret: string): Promise<void>;
+  /**
+   * Stores profiles that have no credential yet (`needsKey`), all in one config write:
+   * either every one is saved or, on a taken name, none is (PROFILE_EXISTS naming it).
+   */
+  insertKeyless(profiles: readonly StoredProfile[]): Promise<void>;
   /** Changes one profile under the config lock; returns it as saved (undefined if `fn` left it unchanged). */
   update(id: string, fn: (profile: StoredProfile) => StoredProfile | void): Promise<StoredProfile>;
   /** Records (at = ISO time) or clears (undefined) the platform's refusal of the credential. */
@@ -145,6 +150,7 @@ export function createProfileRepository(deps: { config: ConfigStore; secrets: Se
   const lower = (s: string) => s.toLowerCase();
 
   async function readCredential(profile: StoredProfile): Promise<Credential> {
+    if (profile.needsKey) throw keyNeeded(profile);
     const secret = await secrets.get(accounts.credential(profile.id));
     registerSecret(secret);
     if (secret === null || secret === '') {
@@ -186,6 +192,19 @@ export function createProfileRepository(deps: { config: ConfigStore; secrets: Se
         await secrets.delete(accounts.credential(profile.id)).catch(() => false);
         throw error;
       }
+      changed();
+    },
+    async insertKeyless(profiles) {
+      const clash = (cfg: Config) => profiles.find((p) => cfg.profiles.some((q) => lower(q.name) === lower(p.name)));
+      const early = clash(await config.read());
+      if (early) throw exists(early.name);
+      await config.update((cfg) => {
+        // Checked again under the lock: another process may have added a name meanwhile.
+        const taken = clash(cfg);
+        if (taken) throw exists(taken.name);
+        cfg.profiles.push(...profiles.map((p) => ({ ...p, needsKey: true })));
+        return cfg;
+      });
       changed();
     },
     async update(id, fn) {
@@ -250,6 +269,14 @@ export function createProfileRepository(deps: { config: ConfigStore; secrets: Se
     cacheKeySlot: (id) => knownSlot(secretSlot(secrets, accounts.cacheKey(id))),
     awsCredentialsSlot: (id) => secretSlot(secrets, accounts.awsCredentials(id)),
   };
+}
+
+/** Every use of a credential (token, exec, sync, copy) ends here for a profile that has none yet. */
+export function keyNeeded(profile: StoredProfile): TesseraError {
+  return new TesseraError(
+    'KEY_NEEDED',
+    `Profile "${profile.name}" has no ${profile.credentialKind === 'api-key' ? 'API key' : 'password'} yet: add one with \`tessera profile rotate ${profile.name}\` (in the app: Add key)`,
+  );
 }
 
 function exists(name: string): TesseraError {

@@ -10,7 +10,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_ICA_BASE_URL, defaultTssBaseUrl, type RegionId } from '../../src-shared/regions.js';
-import type { ProfileView } from '../../src-shared/schemas.js';
+import { PROFILE_FILE_FORMAT, PROFILE_FILE_VERSION } from '../../src-shared/profile-file.js';
+import type { AddProfileInput, ExportedProfile, ProfileFile, ProfileView, TokenClaims } from '../../src-shared/schemas.js';
 import type { StoredProfile } from '../config/types.js';
 import { TesseraError } from '../errors.js';
 import { assertSecureUrl } from '../http/url.js';
@@ -41,9 +42,30 @@ export interface ProfileServiceDeps {
   logger?: Logger;
 }
 
+/** A validated profile input whose domain may come from the verified token (icav2 import). */
+export type CreateInput = Omit<ParsedAddInput, 'domain'> & { domain?: string };
+type ParsedAddInput = Omit<AddProfileInput, 'region'> & { region: RegionId };
+
+export interface Created {
+  profile: ProfileView;
+  /** Claims of the token that verified the credential (none with verify: false). */
+  claims?: TokenClaims;
+  domainFrom: 'option' | 'token';
+}
+
 export interface ProfileService {
   list(): Promise<ProfileView[]>;
   add(input: unknown): Promise<ProfileView>;
+  /**
+   * Verifies the credential by minting, then stores the profile; without a domain the
+   * token's tenant (`tns`) is used, and a token naming none is INVALID_INPUT asking for it.
+   * `beforeInsert` runs after the verification and before anything is stored.
+   */
+  create(input: CreateInput, beforeInsert?: () => Promise<void>): Promise<Created>;
+  /** The team file of the named profiles (all but the demo when none are named): never a secret. */
+  exportProfiles(names?: readonly string[]): Promise<ProfileFile>;
+  /** Validates a team file's text entirely, then stores every profile in it without a credential, or none. */
+  importProfiles(text: unknown): Promise<ProfileView[]>;
   update(name: string, patch: unknown): Promise<ProfileView>;
   remove(name: string): Promise<void>;
   /** Verifies the new credential by minting first unless `options.verify === false`; a failure changes nothing. */
@@ -78,21 +100,97 @@ function keyInfo(credential: Credential, at: string): StoredProfile['key'] {
   return { fingerprint: fingerprintOf(visible), storedAt: at };
 }
 
+/** `tns` names the tenant; used as the domain when it has a domain's shape. */
+export function domainFromClaims(claims: TokenClaims | undefined): string | undefined {
+  const tns = claims?.tns?.trim().toLowerCase();
+  return tns && /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(tns) ? tns : undefined;
+}
+
+function exported(p: StoredProfile): ExportedProfile {
+  return {
+    name: p.name,
+    domain: p.domain,
+    region: p.region,
+    ...(p.workgroup !== undefined ? { workgroup: p.workgroup } : {}),
+    ...(p.icaUrl !== undefined ? { icaUrl: p.icaUrl } : {}),
+    ...(p.tssUrl !== undefined ? { tssUrl: p.tssUrl } : {}),
+    includeIdentifiers: p.includeIdentifiers,
+    credentialKind: p.credentialKind,
+    ...(p.username !== undefined ? { username: p.username } : {}),
+  };
+}
+
+type Schemas = Awaited<ReturnType<typeof inputSchemas>>;
+type Entry = ReturnType<typeof parseEntry>;
+
+function parseEntry(schemas: Schemas, raw: unknown, where: string) {
+  const entry = parseInput(schemas.ExportedProfileSchema, raw, where);
+  if (entry.credentialKind === 'basic' && entry.username === undefined) {
+    throw new TesseraError('INVALID_INPUT', `${where}: a password profile needs its username (username)`);
+  }
+  if (entry.credentialKind === 'api-key' && entry.username !== undefined) {
+    throw new TesseraError('INVALID_INPUT', `${where}: an API-key profile has no username (username)`);
+  }
+  for (const field of ['icaUrl', 'tssUrl'] as const) {
+    const url = entry[field];
+    if (url === undefined) continue;
+    try {
+      assertSecureUrl(url);
+    } catch (error) {
+      throw new TesseraError('INVALID_INPUT', `${where}: ${(error as Error).message} (${field})`);
+    }
+  }
+  return entry;
+}
+
+/** Every entry checked before anything is stored; errors name the entry (1-based) and the field. */
+function readProfileFile(text: string, schemas: Schemas): Entry[] {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw new TesseraError('INVALID_INPUT', 'The profile file is not JSON; expected a file written by `tessera profile export`');
+  }
+  const file = doc as Partial<ProfileFile> | null;
+  if (typeof file !== 'object' || file === null || Array.isArray(file) || file.format !== PROFILE_FILE_FORMAT) {
+    throw new TesseraError('INVALID_INPUT', `The file is not a Tessera profile file (its "format" is not "${PROFILE_FILE_FORMAT}")`);
+  }
+  if (file.version !== PROFILE_FILE_VERSION) {
+    throw new TesseraError('INVALID_INPUT', `The profile file has version ${JSON.stringify(file.version)}; this Tessera reads version ${PROFILE_FILE_VERSION}`);
+  }
+  const extra = Object.keys(file).filter((k) => !['format', 'version', 'profiles'].includes(k));
+  if (extra.length) throw new TesseraError('INVALID_INPUT', `The profile file has unexpected fields: ${extra.join(', ')}`);
+  if (!Array.isArray(file.profiles) || file.profiles.length === 0) throw new TesseraError('INVALID_INPUT', 'The profile file lists no profiles');
+  if (file.profiles.length > 1000) throw new TesseraError('INVALID_INPUT', 'The profile file lists more than 1000 profiles');
+  const seen = new Map<string, number>();
+  return file.profiles.map((raw, i) => {
+    const name = typeof (raw as { name?: unknown } | null)?.name === 'string' ? ` ("${(raw as { name: string }).name.slice(0, 64)}")` : '';
+    const entry = parseEntry(schemas, raw, `Profile ${i + 1}${name}`);
+    const first = seen.get(entry.name.toLowerCase());
+    if (first !== undefined) throw new TesseraError('INVALID_INPUT', `Profile ${i + 1} ("${entry.name}"): the name is already used by profile ${first} of the file (name)`);
+    seen.set(entry.name.toLowerCase(), i + 1);
+    return entry;
+  });
+}
+
 export function createProfileService(deps: ProfileServiceDeps): ProfileService {
   const { repo, clock, tokens } = deps;
   const nowIso = () => new Date(clock.now()).toISOString();
 
   async function add(raw: unknown): Promise<ProfileView> {
     const input = parseInput((await inputSchemas()).AddProfileInputSchema, raw, 'Invalid profile');
+    return (await create(input)).profile;
+  }
+
+  async function create(input: CreateInput, beforeInsert?: () => Promise<void>): Promise<Created> {
     const region: RegionId = input.region;
     const at = nowIso();
     const icaUrl = override(input.icaUrl, DEFAULT_ICA_BASE_URL);
-    const tssUrl = override(input.tssUrl, defaultTssBaseUrl(input.domain, region));
     const credential = input.credential;
     const profile: StoredProfile = {
       id: randomUUID(),
       name: input.name,
-      domain: input.domain,
+      domain: input.domain ?? '',
       region,
       credentialKind: credential.kind,
       includeIdentifiers: input.includeIdentifiers ?? false,
@@ -102,16 +200,70 @@ export function createProfileService(deps: ProfileServiceDeps): ProfileService {
       ...(input.workgroup !== undefined ? { workgroup: input.workgroup } : {}),
       ...(credential.kind === 'basic' ? { username: credential.username } : {}),
       ...(icaUrl !== undefined ? { icaUrl } : {}),
-      ...(tssUrl !== undefined ? { tssUrl } : {}),
     };
+    if (input.domain !== undefined) assignTssUrl(profile, input.tssUrl);
+    else if (input.tssUrl !== undefined) assertSecureUrl(input.tssUrl);
 
     // Fail on a taken name before touching the network or the keychain.
     if (await repo.nameTaken(input.name)) throw new TesseraError('PROFILE_EXISTS', `A profile named "${input.name}" already exists`);
-    const verified = input.verify ? await tokens.verify(profile, credential) : undefined;
+    const verified = input.verify || input.domain === undefined ? await tokens.verify(profile, credential) : undefined;
+    if (input.domain === undefined) {
+      const domain = domainFromClaims(verified?.claims);
+      if (!domain) {
+        throw new TesseraError('INVALID_INPUT', `The key's token does not name its tenant: give the tenant domain (as in <domain>.login.illumina.com) for profile "${input.name}"`);
+      }
+      profile.domain = domain;
+      assignTssUrl(profile, input.tssUrl);
+    }
+    await beforeInsert?.();
     await repo.insert(profile, secretValue(credential));
     if (verified) await tokens.adopt(profile, verified).catch(() => undefined);
     deps.logger?.info('profile added', { profile: profile.name, kind: profile.credentialKind, region });
-    return toProfileView(profile);
+    return { profile: toProfileView(profile), ...(verified ? { claims: verified.claims } : {}), domainFrom: input.domain === undefined ? 'token' : 'option' };
+  }
+
+  /** The TSS URL is stored only when it differs from what the domain and region give. */
+  function assignTssUrl(profile: StoredProfile, url: string | undefined): void {
+    const tssUrl = override(url, defaultTssBaseUrl(profile.domain, profile.region));
+    if (tssUrl !== undefined) profile.tssUrl = tssUrl;
+  }
+
+  async function exportProfiles(names?: readonly string[]): Promise<ProfileFile> {
+    const chosen = names && names.length > 0 ? await Promise.all(names.map((n) => repo.find(n))) : (await repo.list()).filter((p) => !p.isDemo);
+    const unique = [...new Map(chosen.map((p) => [p.id, p])).values()];
+    if (unique.length === 0) throw new TesseraError('PROFILE_NOT_FOUND', 'There are no profiles to export (the demo profile is left out unless named)');
+    return { format: PROFILE_FILE_FORMAT, version: PROFILE_FILE_VERSION, profiles: unique.map(exported) };
+  }
+
+  async function importProfiles(raw: unknown): Promise<ProfileView[]> {
+    const schemas = await inputSchemas();
+    const text = parseInput(schemas.ProfileFileTextSchema, raw, 'Invalid profile file');
+    const entries = readProfileFile(text, schemas);
+    const at = nowIso();
+    const profiles = entries.map((e): StoredProfile => {
+      const profile: StoredProfile = {
+        id: randomUUID(),
+        name: e.name,
+        domain: e.domain,
+        region: e.region,
+        credentialKind: e.credentialKind,
+        includeIdentifiers: e.includeIdentifiers,
+        createdAt: at,
+        updatedAt: at,
+        // No credential yet: nothing to fingerprint.
+        key: { fingerprint: '', storedAt: at },
+        needsKey: true,
+        ...(e.workgroup !== undefined ? { workgroup: e.workgroup } : {}),
+        ...(e.username !== undefined ? { username: e.username } : {}),
+      };
+      const icaUrl = override(e.icaUrl, DEFAULT_ICA_BASE_URL);
+      if (icaUrl !== undefined) profile.icaUrl = icaUrl;
+      assignTssUrl(profile, e.tssUrl);
+      return profile;
+    });
+    await repo.insertKeyless(profiles);
+    deps.logger?.info('profiles imported', { count: profiles.length });
+    return profiles.map(toProfileView);
   }
 
   async function update(name: string, rawPatch: unknown): Promise<ProfileView> {
@@ -162,8 +314,9 @@ export function createProfileService(deps: ProfileServiceDeps): ProfileService {
       );
     }
     const at = nowIso();
+    const { needsKey: _, ...complete } = profile;
     const next: StoredProfile = {
-      ...profile,
+      ...complete,
       key: keyInfo(credential, at),
       updatedAt: at,
       ...(credential.kind === 'basic' ? { username: credential.username } : {}),
@@ -172,7 +325,7 @@ export function createProfileService(deps: ProfileServiceDeps): ProfileService {
     // The test token is not kept: rotation discards tokens, and the next use mints with the new key.
     if (verify) await tokens.verify(next, credential);
     await repo.writeCredential(profile, secretValue(credential));
-    // A new key starts with a clean record: rejectedAt is dropped.
+    // A new key starts with a clean record (rejectedAt dropped); a profile imported without its key is complete from now on.
     const after = await repo.update(profile.id, () => next);
     await tokens.forget(after);
     deps.logger?.info('credential replaced', { profile: profile.name, kind: describeCredential(credential.kind) });
@@ -216,6 +369,9 @@ export function createProfileService(deps: ProfileServiceDeps): ProfileService {
   return {
     list: async () => (await repo.list()).map(toProfileView),
     add,
+    create,
+    exportProfiles,
+    importProfiles,
     update,
     remove,
     replaceCredential,

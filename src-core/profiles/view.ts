@@ -37,5 +37,6 @@ export function toProfileView(profile: StoredProfile): ProfileView {
   if (profile.workgroup !== undefined) view.workgroup = profile.workgroup;
   if (profile.username !== undefined) view.username = profile.username;
   if (profile.isDemo) view.isDemo = true;
+  if (profile.needsKey) view.needsKey = true;
   return view;
 }

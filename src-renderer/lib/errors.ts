@@ -49,6 +49,7 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   VAULT_PASSPHRASE_REQUIRED: 'Passphrase needed',
   VAULT_CORRUPT: 'Vault unreadable',
   SECRET_MISSING: 'Key missing',
+  KEY_NEEDED: 'Key needed',
   LOCKED: 'Tessera is locked',
   CACHE_LOCKED: 'Tessera is locked',
   CACHE_CORRUPT: 'Offline cache rebuilt',

@@ -14,6 +14,8 @@ export interface KeyWarning {
 
 export function keyWarnings(profile: ProfileView, now: Date = new Date()): KeyWarning[] {
   const out: KeyWarning[] = [];
+  // No key yet: nothing to rotate or to have been rejected (the key card asks for one).
+  if (profile.needsKey) return out;
   const noun = profile.credentialKind === 'api-key' ? 'key' : 'password';
   if (profile.key.rejectedAt) {
     out.push({ kind: 'rejected', text: `The platform rejected this ${noun}. Replace it.` });

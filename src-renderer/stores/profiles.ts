@@ -3,7 +3,18 @@
  * fingerprint, and TokenStatus has claims and expiry but never the JWT.
  */
 import { create } from 'zustand';
-import type { AddProfileInput, CopyResult, CredentialInput, ProfileView, TokenFormat, TokenStatus, UpdateProfileInput } from '../../src-shared/schemas.js';
+import type {
+  AddProfileInput,
+  CopyResult,
+  CredentialInput,
+  Icav2ConfigFacts,
+  Icav2AppImport,
+  ProfileView,
+  TokenFormat,
+  TokenStatus,
+  UpdateProfileInput,
+} from '../../src-shared/schemas.js';
+import type { SnippetId } from '../../src-shared/snippets.js';
 import { tessera } from '../lib/bridge.js';
 import { toUiError, type UiError } from '../lib/errors.js';
 import { formatWhen } from '../lib/format.js';
@@ -155,5 +166,46 @@ export async function startDemo(): Promise<void> {
     toastError(error, 'Could not start the demo tenant');
   } finally {
     useProfiles.setState({ demoStarting: false });
+  }
+}
+
+/** The icav2 config.yaml the core sees (never its key); null until asked or when the bridge fails. */
+export async function findIcav2Config(): Promise<Icav2ConfigFacts | null> {
+  try {
+    return await tessera().findIcav2Config();
+  } catch {
+    return null;
+  }
+}
+
+/** Imports the icav2 key in the core (verify, store, maybe scrub); the key never comes here. */
+export async function importIcav2(options: Icav2AppImport): Promise<ProfileView> {
+  const result = await tessera().importIcav2(options);
+  await loadProfiles();
+  openProfile(result.profile.name);
+  toast(
+    'success',
+    `Profile ${result.profile.name} imported from icav2`,
+    result.scrubbed ? `The key was verified and moved to the keychain; ${result.path} no longer holds it.` : 'The key was verified by minting a token.',
+  );
+  return result.profile;
+}
+
+/** A team file (chosen or dropped): its text goes to the core, which validates it and creates all profiles or none. */
+export async function importTeamFile(file: File): Promise<ProfileView[]> {
+  if (file.size > 1024 * 1024) throw Object.assign(new Error('That file is larger than 1 MiB; it is not a Tessera profile file.'), { code: 'INVALID_INPUT' });
+  const created = await tessera().importProfiles(await file.text());
+  await loadProfiles();
+  toast('success', `Imported ${created.length} profile${created.length === 1 ? '' : 's'}`, 'Each needs its key: open it and choose Add key.');
+  return created;
+}
+
+/** Copies a "Use it in…" snippet through the core (it holds no secret). */
+export async function copySnippet(name: string, id: SnippetId, label: string): Promise<void> {
+  try {
+    await tessera().copySnippet(name, id);
+    toast('success', `Copied the ${label} snippet for ${name}`, 'It fetches a fresh token with tessera token when it runs.');
+  } catch (error) {
+    toastError(error, `Could not copy the ${label} snippet`);
   }
 }

@@ -1,6 +1,7 @@
 /**
  * The key card: fingerprint and age (never the key), rotation and rejection
- * warnings, replace by paste or .txt drop, and remove.
+ * warnings, replace by paste or .txt drop, and remove. A profile imported from a team
+ * file has no key yet ("key needed"): the same form adds its first one.
  */
 import { useState } from 'react';
 import type { ProfileView } from '../../src-shared/schemas.js';
@@ -20,6 +21,8 @@ export function KeyCard({ profile }: { profile: ProfileView }) {
   const [error, setError] = useState<UiError | null>(null);
   const warnings = keyWarnings(profile);
   const isKey = profile.credentialKind === 'api-key';
+  const needsKey = profile.needsKey === true;
+  const noun = isKey ? 'key' : 'password';
 
   return (
     <section className="card" aria-labelledby={`key-${profile.name}`}>
@@ -30,7 +33,11 @@ export function KeyCard({ profile }: { profile: ProfileView }) {
           </h2>
           <p className="card-sub">Stored in your OS keychain. Tessera never shows it again.</p>
         </div>
-        {profile.key.rejectedAt ? (
+        {needsKey ? (
+          <Badge tone="warning" icon="key">
+            Key needed
+          </Badge>
+        ) : profile.key.rejectedAt ? (
           <Badge tone="danger" icon="alert">
             Rejected
           </Badge>
@@ -51,6 +58,13 @@ export function KeyCard({ profile }: { profile: ProfileView }) {
             <dd>{profile.username ?? '—'}</dd>
           </div>
         ) : null}
+        {needsKey ? (
+          <div className="kv-row">
+            <dt>{isKey ? 'API key' : 'Password'}</dt>
+            <dd>Not added yet</dd>
+          </div>
+        ) : (
+          <>
         <div className="kv-row">
           <dt>Fingerprint</dt>
           <dd>
@@ -71,7 +85,14 @@ export function KeyCard({ profile }: { profile: ProfileView }) {
             <dd>{formatDate(profile.key.rejectedAt)}</dd>
           </div>
         ) : null}
+          </>
+        )}
       </dl>
+      {needsKey && !replacing ? (
+        <Notice tone="warning" icon="key" title={`Add the ${noun} of ${profile.name}`} role="status">
+          <p>This profile came from a team file, which never holds keys. Tokens, copies and sync start working once you add yours.</p>
+        </Notice>
+      ) : null}
       {warnings.map((w) => (
         <Notice key={w.kind} tone={w.kind === 'rejected' ? 'danger' : 'warning'} icon="alert" title={w.kind === 'rejected' ? 'Key rejected' : 'Time to rotate this key'} role="status">
           <p>{w.text}</p>
@@ -94,8 +115,16 @@ export function KeyCard({ profile }: { profile: ProfileView }) {
         />
       ) : (
         <div className="row-actions">
-          <button type="button" className="button" onClick={() => setReplacing(true)}>
-            <Icon name="upload" /> Replace {isKey ? 'key' : 'password'}
+          <button type="button" className={needsKey ? 'button button-primary' : 'button'} onClick={() => setReplacing(true)}>
+            {needsKey ? (
+              <>
+                <Icon name="plus" /> Add {noun}
+              </>
+            ) : (
+              <>
+                <Icon name="upload" /> Replace {noun}
+              </>
+            )}
           </button>
           <button type="button" className="button button-danger-ghost" onClick={() => setConfirmRemove(true)}>
             <Icon name="trash" /> Remove profile
@@ -140,7 +169,7 @@ function ReplaceForm({ profile, onDone, onError }: { profile: ProfileView; onDon
         profile.name,
         isKey ? { kind: 'api-key', apiKey: secret } : { kind: 'basic', username: profile.username ?? '', password: secret },
       );
-      toast('success', `${isKey ? 'Key' : 'Password'} replaced for ${profile.name}`);
+      toast('success', `${isKey ? 'Key' : 'Password'} ${profile.needsKey ? 'added' : 'replaced'} for ${profile.name}`);
       onDone();
     } catch (err) {
       onError(toUiError(err));
@@ -152,9 +181,9 @@ function ReplaceForm({ profile, onDone, onError }: { profile: ProfileView; onDon
   }
 
   return (
-    <form className="inline-form" onSubmit={(e) => void submit(e)} aria-label={`Replace the ${isKey ? 'key' : 'password'} of ${profile.name}`}>
+    <form className="inline-form" onSubmit={(e) => void submit(e)} aria-label={`${profile.needsKey ? 'Add' : 'Replace'} the ${isKey ? 'key' : 'password'} of ${profile.name}`}>
       {isKey ? (
-        <KeyInput value={secret} onChange={setSecret} label="New API key" autoFocus />
+        <KeyInput value={secret} onChange={setSecret} label={profile.needsKey ? 'API key' : 'New API key'} autoFocus />
       ) : (
         <div className="field">
           <label htmlFor="replace-password">New password</label>

@@ -10,6 +10,7 @@ import { CasesView } from './CasesView.js';
 import { IcaDataCard } from './IcaDataCard.js';
 import { KeyCard } from './KeyCard.js';
 import { ProfileSettingsCard } from './ProfileSettingsCard.js';
+import { SnippetsCard } from './SnippetsCard.js';
 import { TestsView } from './TestsView.js';
 import { TokenCard } from './TokenCard.js';
 
@@ -82,8 +83,9 @@ export function ProfilePage({ name, tab }: { name: string; tab: ProfileTab }) {
 function Overview({ profile }: { profile: ProfileView }) {
   return (
     <div className="overview">
-      <div className="overview-side">
+      <div className="overview-main">
         <TokenCard key={`token-${profile.name}`} name={profile.name} />
+        <SnippetsCard key={`snippets-${profile.name}`} profile={profile} />
         <IcaDataCard key={`ica-data-${profile.name}`} name={profile.name} />
       </div>
       <div className="overview-side">

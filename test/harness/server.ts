@@ -86,6 +86,8 @@ export interface HarnessOptions {
   secretBackend?: SecretBackend;
   /** Environment for the secret-store choice (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** The home directory the core looks in for ~/.icav2/config.yaml (default: the process's). */
+  home?: string;
   /** Called with every secret the simulator issues (tests: recordSecret). */
   onSecret?: (secret: string) => void;
   /**
@@ -225,7 +227,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     secrets,
     clock: systemClock,
     timers: systemTimers,
-    paths: { dataDir },
+    paths: { dataDir, ...(options.home ? { home: options.home } : {}) },
     clipboard,
     appInfo: { version: 'harness', versions: { node: process.versions.node } },
     demo: async () => {

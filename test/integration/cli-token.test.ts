@@ -74,7 +74,7 @@ describe('tessera token', () => {
     expect(sim.mintCount() - before).toBe(1);
   });
 
-  it('serves a cached token without loading the offline cache, sync, the doctor, the file vault, undici, classic zod or the profile-change schemas', async () => {
+  it('serves a cached token without loading the offline cache, sync, the doctor, the file vault, the icav2 import and its YAML parser, undici, classic zod or the profile-change schemas', async () => {
     const cli = newCli('token-modules');
     await addKeyProfile(cli);
     // NODE_DEBUG=esm,module makes Node name every module it loads (stderr); the build's
@@ -88,7 +88,7 @@ describe('tessera token', () => {
     // The trace shows the token path itself, so an empty trace cannot pass.
     expect(sources).toContain('src-core/tokens/service.ts');
     expect(r.stderr).toMatch(/@napi-rs[\\/]keyring/);
-    const unneeded = /src-core\/(cache\/service|cache\/store|sync\/|tss\/|doctor|secrets\/file-vault)|src-shared\/schemas\.ts|node_modules\/(undici|zod\/v4\/classic)\//;
+    const unneeded = /src-core\/(cache\/service|cache\/store|sync\/|tss\/|doctor|secrets\/file-vault|import\/)|src-shared\/(schemas|snippets)\.ts|node_modules\/(undici|yaml|zod\/v4\/classic)\//;
     expect(sources.filter((s) => unneeded.test(s))).toEqual([]);
     expect(r.stderr).not.toMatch(/better-sqlite3/);
   });

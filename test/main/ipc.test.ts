@@ -18,6 +18,11 @@ const VALID_ARGS: Record<(typeof CONTRACT_METHODS)[number], unknown[]> = {
   updateProfile: ['lab', { workgroup: '0f8e6d4c-2b1a-4c3d-9e8f-7a6b5c4d3e2f' }],
   removeProfile: ['lab'],
   replaceCredential: ['lab', { kind: 'api-key', apiKey: API_KEY }],
+  exportProfiles: [['lab']],
+  importProfiles: ['{"format":"tessera-profiles","version":1,"profiles":[]}'],
+  findIcav2Config: [],
+  importIcav2: [{ name: 'lab', region: 'us', scrub: true }],
+  copySnippet: ['lab', 'curl-tss'],
   getTokenStatus: ['lab'],
   ensureToken: ['lab', { minTtlSeconds: 60 }],
   revealToken: ['lab'],
@@ -146,6 +151,19 @@ describe('registerIpc', () => {
     const internal = await ipc.handlers.get('tessera:doctor')!(APP_EVENT);
     expect(internal).toEqual({ ok: false, error: { code: 'INTERNAL', message: expect.any(String) } });
     expect(JSON.stringify(internal)).not.toContain(API_KEY);
+  });
+
+  it('importIcav2 and findIcav2Config take no file path or ICA URL from the renderer (the key in config.yaml goes only to the server it names)', async () => {
+    const ipc = createIpcRecorder();
+    const core = createFakeCore();
+    registerIpc({ ipcMain: ipc, api: core, source });
+    const importIcav2 = ipc.handlers.get('tessera:importIcav2')!;
+    for (const extra of [{ icaUrl: 'https://evil.example/ica/rest' }, { path: '/etc/other.yaml' }, { tssUrl: 'https://evil.example' }]) {
+      expect(await importIcav2(APP_EVENT, { name: 'lab', region: 'us', ...extra })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    }
+    expect(await ipc.handlers.get('tessera:findIcav2Config')!(APP_EVENT, { path: '/etc/shadow' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(core.importIcav2).not.toHaveBeenCalled();
+    expect(core.findIcav2Config).not.toHaveBeenCalled();
   });
 
   it('never echoes a secret argument back in a validation error', async () => {

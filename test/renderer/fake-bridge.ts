@@ -12,6 +12,9 @@ import type {
   AwsCommandKind,
   IcaProjectSummary,
   AddProfileInput,
+  Icav2ConfigFacts,
+  Icav2AppImport,
+  ProfileFile,
   CaseDetail,
   CaseQuery,
   CaseSearchResult,
@@ -163,9 +166,32 @@ export class FakeBridge implements TesseraBridge {
     });
   replaceCredential = (name: string, credential: object) =>
     this.run('replaceCredential', [name, credential], () => {
-      const p = { ...this.find(name), key: { fingerprint: 'new1', storedAt: new Date().toISOString() } };
+      const { needsKey: _, ...rest } = this.find(name);
+      const p = { ...rest, key: { fingerprint: 'new1', storedAt: new Date().toISOString() } };
       this.profiles = this.profiles.map((x) => (x.name === name ? p : x));
       return p;
+    });
+  /** What findIcav2Config answers (no file by default). */
+  icav2: Icav2ConfigFacts = { path: '/home/me/.icav2/config.yaml', found: false, serverHost: null, icaUrl: null, hasKey: false };
+  exportProfiles = (names?: string[]) =>
+    this.run('exportProfiles', [names], (): ProfileFile => ({ format: 'tessera-profiles', version: 1, profiles: [] }));
+  importProfiles = (text: string) =>
+    this.run('importProfiles', [text], () => {
+      const file = JSON.parse(text) as ProfileFile;
+      const created = file.profiles.map((e) => ({ ...profile(e.name, { domain: e.domain, region: 'us' }), needsKey: true, key: { fingerprint: '', storedAt: new Date().toISOString() } }));
+      this.profiles.push(...created);
+      return created;
+    });
+  findIcav2Config = () => this.run('findIcav2Config', [], () => ({ ...this.icav2 }));
+  importIcav2 = (options: Icav2AppImport) =>
+    this.run('importIcav2', [options], () => {
+      const p = profile(options.name, { domain: options.domain ?? 'from-token', region: 'us' });
+      this.profiles.push(p);
+      return { profile: p, path: this.icav2.path, domainFrom: options.domain ? ('option' as const) : ('token' as const), scrubbed: options.scrub === true };
+    });
+  copySnippet = (name: string, snippet: string) =>
+    this.run('copySnippet', [name, snippet], () => {
+      this.find(name);
     });
   getTokenStatus = (name: string) => this.run('getTokenStatus', [name], () => this.tokens.get(name) ?? null);
   ensureToken = (name: string, options?: object) =>

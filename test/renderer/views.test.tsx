@@ -118,7 +118,7 @@ describe('profile page', () => {
     await user.type(screen.getByLabelText('Workgroup'), 'wg-1');
     await user.type(screen.getByLabelText('TSS base URL'), 'https://ada:pw@tss.example.com');
     expect(screen.getByText(/A workgroup id is a UUID/)).toBeTruthy();
-    expect(screen.getByText(/Remove the user name and password from the URL/)).toBeTruthy();
+    expect(screen.getByText(/The URL contains a user name or password/)).toBeTruthy();
     const save = screen.getByRole('button', { name: 'Save settings' }) as HTMLButtonElement;
     expect(save.disabled).toBe(true);
     await user.clear(screen.getByLabelText('Workgroup'));
