@@ -8,12 +8,16 @@
  * (profile changes, cache queries, the IPC contract).
  */
 import { REGION_IDS, resolveRegion } from './regions.js';
-import { RegionIdSchema, wholeNumber, type TokenFormat, type VaultState } from './base-schemas.js';
+import { RegionIdSchema, wholeNumber, type AwsCommandKind, type TokenFormat, type VaultState } from './base-schemas.js';
 import { BOUNDS, apiKeyProblem, domainProblem, profileNameProblem, urlProblem, workgroupProblem } from './rules.js';
 import * as z from './zod.js';
 import { PROFILE_FILE_FORMAT, PROFILE_FILE_VERSION } from './profile-file.js';
 
 export {
+  AwsAccessRequestSchema,
+  AwsCommandKindSchema,
+  type AwsAccessRequest,
+  type AwsCommandKind,
   RegionIdSchema,
   SettingsPatchSchema,
   SettingsSchema,
@@ -474,20 +478,6 @@ export interface AppInfo {
   /** Versions of Electron, Chromium and Node when running in the desktop app. */
   versions: Record<string, string>;
 }
-
-/** An ICA project folder to open with temporary AWS credentials (`tessera aws-credentials`, the app's ICA data card). */
-export const AwsAccessRequestSchema = z.strictObject({
-  /** An ICA project name or id. */
-  project: z.string().check(z.trim(), z.minLength(1, 'Pick an ICA project.'), z.maxLength(255)),
-  /** A folder path from the project root, e.g. /runs/2024/ (a missing trailing slash is added). */
-  path: z.string().check(z.trim(), z.minLength(1, 'Enter a folder path, e.g. /runs/2024/.'), z.maxLength(1024)),
-  readOnly: z.optional(z.boolean()),
-});
-export type AwsAccessRequest = z.infer<typeof AwsAccessRequestSchema>;
-
-/** Which of an AwsAccess's commands to copy. */
-export const AwsCommandKindSchema = z.enum(['awsLs', 'credentialProcess', 'awsConfig']);
-export type AwsCommandKind = z.infer<typeof AwsCommandKindSchema>;
 
 /** What a copy of an AWS command reports (the text itself is in AwsAccess.commands). */
 export interface AwsCommandCopy {
