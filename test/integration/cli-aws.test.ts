@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { IssuedAwsCredentials, Sim } from '../../sim/index.js';
 import { EXIT_CODES } from '../../src-shared/errors.js';
-import { assertNoSecrets, Cli, ensureCliBuilt, profileFlags, ROOT, simSecrets, startRecordingSim, type CliResult } from './cli-harness.js';
+import { assertNoSecrets, Cli, ensureCliBuilt, profileFlags, readConfig, ROOT, simSecrets, startRecordingSim, type CliResult } from './cli-harness.js';
+import { createKeychainStore } from '../../src-core/secrets/keychain.js';
+import { accounts, SECRET_SERVICE } from '../../src-core/secrets/accounts.js';
 import { newDataDir } from '../helpers/env.js';
 import { spawn } from 'node:child_process';
 
@@ -274,6 +276,34 @@ describe('tessera aws-credentials refuses bad input with a clear error and exit 
     expect(r.code).toBe(EXIT_CODES.credentials);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/403|Forbidden|permission/i);
+  });
+
+  it('expired credentials in the cache: replaced when ICA answers, a clear error (exit 4) and nothing on stdout when it does not', async () => {
+    const first = await run('/runs/2024-run-01/');
+    expect(first.code, first.stderr).toBe(0);
+    const profileId = readConfig(cli.home).profiles.find((p) => p.name === 'lab')!.id;
+    const keychain = createKeychainStore({ service: SECRET_SERVICE });
+    const expire = async () => {
+      const map = JSON.parse((await keychain.get(accounts.awsCredentials(profileId)))!) as { entries: Record<string, { expiresAt: number }> };
+      for (const entry of Object.values(map.entries)) entry.expiresAt = Date.now() - 60_000;
+      await keychain.set(accounts.awsCredentials(profileId), JSON.stringify(map));
+    };
+    await expire();
+    const renewed = await run('/runs/2024-run-01/');
+    expect(renewed.code, renewed.stderr).toBe(0);
+    expect(JSON.parse(renewed.stdout).AccessKeyId).not.toBe(JSON.parse(first.stdout).AccessKeyId);
+    expect(Date.parse(JSON.parse(renewed.stdout).Expiration)).toBeGreaterThan(Date.now() + 34 * 3_600_000);
+
+    await expire();
+    sim.faults.add({ match: { path: /:createTemporaryCredentials$/ }, times: Infinity, fault: { kind: 'status', status: 503 } });
+    try {
+      const failed = await run('/runs/2024-run-01/');
+      expect(failed.code).toBe(EXIT_CODES.network);
+      expect(failed.stdout).toBe('');
+      expect(failed.stderr).toMatch(/503|server/i);
+    } finally {
+      sim.faults.clear();
+    }
   });
 
   it('exec with half of the AWS options is a usage error and starts nothing', async () => {
