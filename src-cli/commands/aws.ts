@@ -59,7 +59,7 @@ export const registerAws: Registrar = (program, ctx) => {
     .option('--name <aws profile>', 'the AWS profile to write (default: <profile>-<project>-<folder>)')
     .option('--read-only', 'ask ICA for read-only credentials')
     .action(async (name: string, opts: AwsOptions) => {
-      const [{ AWS_PROFILE_NAME, credentialProcessCommand, defaultAwsProfileName }, { awsConfigPath, writeAwsProfile }] = await Promise.all([
+      const [{ AWS_PROFILE_NAME, credentialProcessCommand, defaultAwsProfileName }, { assertAwsProfileFree, awsConfigPath, awsCredentialsPath, writeAwsProfile }] = await Promise.all([
         import('../../src-core/aws/commands.js'),
         import('../../src-core/aws/config-file.js'),
       ]);
@@ -73,6 +73,7 @@ export const registerAws: Registrar = (program, ctx) => {
       const awsProfile = opts.name ?? defaultAwsProfileName(profile, c.projectName, c.path, c.readOnly);
       const line = credentialProcessCommand({ tessera: await tesseraProgram(), profile, projectId: c.projectId, path: c.path, readOnly: c.readOnly, awsProfile, s3Uri: c.s3Uri });
       const file = awsConfigPath(ctx.env);
+      await assertAwsProfileFree(file, awsCredentialsPath(ctx.env), awsProfile);
       const { created } = await writeAwsProfile(file, awsProfile, [
         ['credential_process', line],
         ['region', c.region],

@@ -6,6 +6,8 @@
  *   endings, a missing final newline). Inside it, the keys Tessera owns
  *   (`credential_process`, `region`) are replaced where they stand and added after the
  *   section's last setting when missing; the person's other keys (`output`, …) stay.
+ * - A profile that already gets credentials another way (SSO, a role, static keys here or
+ *   in the shared credentials file, which the AWS tools would prefer) is not taken over.
  * - The file is replaced atomically (config/atomic.ts) keeping its mode; a new file is
  *   0600 in a 0700 directory. Nothing secret is ever written: credential_process runs
  *   Tessera, which reads the keys from the secret store.
@@ -16,16 +18,22 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { atomicWriteFile } from '../config/atomic.js';
 import { TesseraError } from '../errors.js';
 
-/** The AWS config file the AWS tools read: AWS_CONFIG_FILE (with `~` expanded) or ~/.aws/config. */
-export function awsConfigPath(env: NodeJS.ProcessEnv): string {
+/** `variable`'s path (with `~` expanded, relative to the working directory) or ~/.aws/<file>, as the AWS tools resolve it. */
+function awsFile(env: NodeJS.ProcessEnv, variable: 'AWS_CONFIG_FILE' | 'AWS_SHARED_CREDENTIALS_FILE', file: string): string {
   const home = env.HOME && env.HOME !== '' ? env.HOME : homedir();
-  const configured = env.AWS_CONFIG_FILE;
+  const configured = env[variable];
   if (configured && configured.trim() !== '') {
     const expanded = configured.startsWith('~/') || configured === '~' ? join(home, configured.slice(1)) : configured;
     return isAbsolute(expanded) ? expanded : resolve(expanded);
   }
-  return join(home, '.aws', 'config');
+  return join(home, '.aws', file);
 }
+
+/** The AWS config file: AWS_CONFIG_FILE or ~/.aws/config. */
+export const awsConfigPath = (env: NodeJS.ProcessEnv): string => awsFile(env, 'AWS_CONFIG_FILE', 'config');
+
+/** The AWS shared credentials file: AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials. */
+export const awsCredentialsPath = (env: NodeJS.ProcessEnv): string => awsFile(env, 'AWS_SHARED_CREDENTIALS_FILE', 'credentials');
 
 const SECTION = /^\s*\[\s*([^\]]*?)\s*\]\s*(?:[#;].*)?$/;
 const KEY = /^([A-Za-z0-9_.-]+)\s*=/;
@@ -87,6 +95,53 @@ export function upsertProfileSection(text: string, name: string, settings: Reado
     updated.splice(at, 0, ...added);
   }
   return [...lines.slice(0, start + 1), ...updated, ...lines.slice(end)].join('');
+}
+
+/** Keys by which a profile already gets credentials some other way (they would win over, or fight with, credential_process). */
+const OTHER_CREDENTIALS = /^(aws_access_key_id|aws_secret_access_key|aws_session_token|role_arn|source_profile|credential_source|web_identity_token_file|sso_[a-z_]+)$/;
+
+/** The lines of profile `name`'s section (empty when there is none). `credentialsFile`: sections are `[name]` there. */
+function sectionLines(text: string, name: string, credentialsFile: boolean): string[] {
+  const lines = text.split(/\r?\n/);
+  const out: string[] = [];
+  let inside = false;
+  for (const line of lines) {
+    const m = SECTION.exec(line);
+    if (m?.[1] !== undefined) {
+      inside = credentialsFile ? m[1] === name : profileOf(m[1]) === name;
+      continue;
+    }
+    if (inside) out.push(line);
+  }
+  return out;
+}
+
+/**
+ * Why profile `name` must not be turned into a Tessera profile, or null: its section in
+ * the config file gets credentials another way, or the shared credentials file has keys
+ * for it (those take precedence over credential_process in the AWS tools).
+ */
+export function conflictOf(configText: string, credentialsText: string, name: string): string | null {
+  const keys = sectionLines(configText, name, false)
+    .map((l) => KEY.exec(l)?.[1])
+    .filter((k): k is string => k !== undefined && OTHER_CREDENTIALS.test(k));
+  if (keys.length > 0) return `the AWS profile "${name}" already gets credentials another way (${[...new Set(keys)].join(', ')})`;
+  if (sectionLines(credentialsText, name, true).some((l) => KEY.test(l))) return `the AWS shared credentials file has keys for "${name}", and the AWS tools would use those instead`;
+  return null;
+}
+
+async function readIfPresent(path: string): Promise<string> {
+  try {
+    return await fs.readFile(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** Refuses (INVALID_INPUT) to take over an AWS profile that has credentials of its own. */
+export async function assertAwsProfileFree(configPath: string, credentialsPath: string, name: string): Promise<void> {
+  const conflict = conflictOf(await readIfPresent(configPath), await readIfPresent(credentialsPath), name);
+  if (conflict) throw new TesseraError('INVALID_INPUT', `Not changing ${configPath}: ${conflict}. Choose another --name.`);
 }
 
 /** Reads the file (empty when missing), applies the section, writes it back atomically keeping its mode. */

@@ -306,6 +306,18 @@ describe('tessera aws-credentials refuses bad input with a clear error and exit 
     }
   });
 
+  it('aws-config does not take over an AWS profile that gets credentials another way', async () => {
+    const dir = newDataDir('aws-config-sso');
+    mkdirSync(dir, { recursive: true });
+    const config = join(dir, 'config');
+    const text = '[profile work]\nsso_session = corp\nregion = eu-west-1\n';
+    writeFileSync(config, text);
+    const r = await cli.run(['aws-config', 'lab', '--project', PROJECT, '--path', '/runs/', '--name', 'work'], { env: awsEnv({ AWS_CONFIG_FILE: config }) });
+    expect(r.code).toBe(EXIT_CODES.usage);
+    expect(r.stderr).toMatch(/already gets credentials another way \(sso_session\)/);
+    expect(readFileSync(config, 'utf8')).toBe(text);
+  });
+
   it('exec with half of the AWS options is a usage error and starts nothing', async () => {
     const r = await cli.run(['exec', 'lab', '--aws-project', PROJECT, '--', 'true']);
     expect(r.code).toBe(EXIT_CODES.usage);

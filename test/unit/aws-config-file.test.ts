@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { awsConfigPath, upsertProfileSection, writeAwsProfile } from '../../src-core/aws/config-file.js';
+import { awsConfigPath, awsCredentialsPath, conflictOf, upsertProfileSection, writeAwsProfile } from '../../src-core/aws/config-file.js';
 import { awsCommandLines, credentialProcessCommand, defaultAwsProfileName } from '../../src-core/aws/commands.js';
 import { normaliseFolderPath } from '../../src-core/ica/project-data.js';
 
@@ -61,6 +61,17 @@ describe('writeAwsProfile', () => {
     expect(awsConfigPath({ HOME: '/home/u' })).toBe('/home/u/.aws/config');
     expect(awsConfigPath({ HOME: '/home/u', AWS_CONFIG_FILE: '~/alt/config' })).toBe('/home/u/alt/config');
     expect(awsConfigPath({ HOME: '/home/u', AWS_CONFIG_FILE: '/etc/aws' })).toBe('/etc/aws');
+  });
+});
+
+describe('conflictOf', () => {
+  it('refuses to take over a profile that gets credentials another way, and allows one that is Tessera\'s or bare', () => {
+    expect(conflictOf('[profile work]\nsso_session = corp\nregion = x\n', '', 'work')).toMatch(/another way \(sso_session\)/);
+    expect(conflictOf('[default]\nrole_arn = arn:aws:iam::1:role/x\n', '', 'default')).toMatch(/role_arn/);
+    expect(conflictOf('', '[work]\naws_access_key_id = AKIA\n', 'work')).toMatch(/shared credentials file/);
+    expect(conflictOf('[profile ica]\ncredential_process = /opt/tessera aws-credentials lab\nregion = x\n[profile work]\nsso_session = corp\n', '[other]\naws_access_key_id = A\n', 'ica')).toBeNull();
+    expect(awsCredentialsPath({ HOME: '/home/u' })).toBe('/home/u/.aws/credentials');
+    expect(awsCredentialsPath({ HOME: '/home/u', AWS_SHARED_CREDENTIALS_FILE: '~/c' })).toBe('/home/u/c');
   });
 });
 
