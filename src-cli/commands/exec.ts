@@ -110,8 +110,9 @@ function withoutAwsOverrides(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 export const registerExec: Registrar = (program, ctx) => {
   program
     .command('exec')
-    .description('run a command with ICAV2_ACCESS_TOKEN and the profile\'s URLs in its environment (--serve: fresh tokens for as long as it runs)')
-    .usage('<name> [--serve] [--project <name|id>] [--aws-project <name|id> --aws-path <folder/> [--aws-read-only]] [--min-ttl <seconds>] -- <command> [args...]')
+    .description('run a command with ICAV2_ACCESS_TOKEN and the profile\'s URLs in its environment (--serve: fresh tokens for as long as it runs; --aws-project/--aws-path: S3 credentials for an ICA folder)')
+    // Short, so the command list stays narrow; `tessera exec --help` lists the options.
+    .usage('<name> [options] -- <command> [args...]')
     .argument('<name>', 'profile name')
     .argument('<command>', 'the command to run (after --)')
     .argument('[args...]', 'its arguments')
