@@ -13,6 +13,8 @@ import {
   createFileLogger,
   defaultDataDir,
   ensureDataDir,
+  registerSecret,
+  TesseraError,
   loadDoctor,
   loadOrphans,
   loadSecretStore,
@@ -28,8 +30,6 @@ import pkg from '../package.json' with { type: 'json' };
 import { createCliFetch } from './fetch.js';
 import { promptHidden } from './io.js';
 import { newVaultPassphraseProblem, VAULT_PASSPHRASE_MIN, VAULT_PASSPHRASE_UNRECOVERABLE } from '../src-shared/rules.js';
-import { TesseraError } from '../src-core/errors.js';
-import { registerSecret } from '../src-core/redact.js';
 
 export interface Composition {
   core: TesseraCore;

@@ -19,9 +19,10 @@ import { registerShell } from './commands/shell.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerCache } from './commands/cache.js';
 import { registerImport } from './commands/import.js';
+import { registerAws } from './commands/aws.js';
 
 /** One line per command file; a new command file (e.g. commands/cache.ts) adds one entry here. */
-const REGISTRARS: Registrar[] = [registerProfile, registerToken, registerExec, registerShell, registerDoctor, registerCache, registerImport];
+const REGISTRARS: Registrar[] = [registerProfile, registerToken, registerExec, registerShell, registerDoctor, registerCache, registerImport, registerAws];
 
 /** Option names someone might try to pass a secret with; refused before parsing. */
 const SECRET_OPTION = /^--?(api[-_]?key|key|password|passwd|pass|pw|secret|token|jwt|passphrase)(=|$)/i;

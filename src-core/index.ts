@@ -17,6 +17,7 @@ export { shellQuote } from './shell/quote.js';
 export { isLoopbackHost } from './http/url.js';
 export { defaultDataDir, ensureDataDir } from './paths.js';
 export { atomicWriteFile } from './config/atomic.js';
+export { AWS_OVERRIDING_VARIABLES } from './aws/variables.js';
 export { createFileLogger } from './log.js';
 export type { LogLevel } from './log.js';
 export { systemClock, systemTimers } from './ports.js';
@@ -45,3 +46,6 @@ export const loadRpc = () => import('./rpc.js');
 
 /** The full doctor (`runDoctor`, `appVaultOf`): it loads the file vault and every check. */
 export const loadDoctor = () => import('./doctor.js');
+
+/** What `tessera aws-config` writes: the credential_process command and the AWS config file edit. */
+export const loadAwsConfig = () => Promise.all([import('./aws/commands.js'), import('./aws/config-file.js')]);

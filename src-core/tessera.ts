@@ -9,6 +9,7 @@
  *   Session ──────────────────────────── idle lock, file vault's lock, retry pause
  *   Tokens (repo) · Clipboard · Cache (repo, settings, session) · Profiles (repo, tokens, cache)
  *   Exec environment (repo, tokens, ICA projects) · token endpoints (tokens; loopback/server.ts), closed by dispose
+ *   AWS credentials (repo, tokens, ICA projects and project data) · AWS container-credentials endpoints (the same loopback server)
  *
  * The offline cache loads on first use (cache/lazy.ts), the doctor when it runs, the
  * icav2 import (and its YAML parser) when asked: `tessera token` evaluates none of them.
@@ -26,7 +27,9 @@ import { defaultDoctor, type Doctor } from './diagnostics.js';
 import { TesseraError } from './errors.js';
 import { createEventBus } from './events.js';
 import { createExecEnvironment } from './exec/environment.js';
-import { createTokenEndpoints } from './exec/token-endpoint.js';
+import { startTokenEndpoint } from './exec/token-endpoint.js';
+import { createAwsAccess } from './aws/access.js';
+import { createEndpointTracker } from './loopback/tracker.js';
 import { createHttp, type HttpDeps } from './http/request.js';
 import type { RetryPolicy } from './http/retry.js';
 import { createIcaClient } from './ica/client.js';
@@ -83,7 +86,10 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
   const icav2 = lazy(async () => (await import('./import/icav2.js')).createIcav2Importer({ home: () => ports.paths.home ?? homedir(), profiles, ...log }));
   const copySnippet = createSnippetCopier({ profiles: repo, clipboard });
   const copyToken = createTokenCopier({ profiles: repo, tokens, clipboard, events });
-  const execEnvironment = createExecEnvironment({ profiles: repo, tokens, projects: createIcaProjectsClient(http) });
+  const icaProjects = createIcaProjectsClient(http);
+  const execEnvironment = createExecEnvironment({ profiles: repo, tokens, projects: icaProjects });
+  const aws = createAwsAccess({ profiles: repo, tokens, http, projects: icaProjects, clipboard, clock, ...log });
+  const endpoints = createEndpointTracker();
   const doctor = options.doctor ?? defaultDoctor;
   const tokenOptions = (o: unknown): TokenOptions => (o === undefined ? {} : parseInput(TokenOptionsSchema, o, 'Invalid token options'));
   /** The one lock guard: refuses while locked or shut down, then calls through. */
@@ -94,7 +100,6 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
       return fn(...args);
     };
   const token = guarded(async (name: string, o?: TokenOptions) => tokens.ensure(await repo.find(name), tokenOptions(o)));
-  const endpoints = createTokenEndpoints({ find: (name) => repo.find(name), ...log });
   return {
     listProfiles: () => profiles.list(),
     addProfile: guarded(profiles.add),
@@ -114,8 +119,14 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
     execEnvironment: guarded(execEnvironment),
     serveToken: guarded(async (name, o) => {
       const options = tokenOptions(o);
-      return endpoints.serve(name, () => token(name, options));
+      await repo.find(name);
+      return endpoints.track(await startTokenEndpoint({ token: () => token(name, options), ...log }));
     }),
+    awsCredentials: guarded(aws.credentials),
+    serveAwsCredentials: guarded(async (name, request) => endpoints.track(await aws.startEndpoint(name, request))),
+    listIcaProjects: guarded(aws.listProjects),
+    ensureAwsAccess: guarded(aws.ensureAccess),
+    copyAwsCommand: guarded(aws.copyCommand),
     getSettings: () => settings.get(),
     updateSettings: guarded(settings.update),
     doctor: () => doctor({ dataDir, secrets, profiles: repo }),

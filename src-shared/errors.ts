@@ -9,6 +9,9 @@ export const ERROR_CODES = [
   'PROFILE_EXISTS',
   'TENANT_NOT_FOUND', // TSS knows no tenant with the profile's domain
   'PROJECT_NOT_FOUND', // no ICA project of that name or id in the profile's tenant
+  'DATA_NOT_FOUND', // no folder at that path in the ICA project
+  'NOT_A_FOLDER', // the path names a file; temporary storage credentials are per folder
+  'AMBIGUOUS_PATH', // several folders match the path ignoring case
   'CREDENTIALS_REJECTED', // 401: the key or password was refused
   'FORBIDDEN', // 403: the key works but lacks a role or workgroup
   'RATE_LIMITED', // 429 after the retry budget
@@ -62,6 +65,9 @@ export const ERROR_ACTIONS: Readonly<Record<ErrorCode, string>> = {
   PROFILE_EXISTS: 'Choose another name, or remove the existing profile first.',
   TENANT_NOT_FOUND: "Check the profile's tenant domain: it is the <domain> of <domain>.login.illumina.com.",
   PROJECT_NOT_FOUND: "Check the project's name or id (projects belong to one tenant: check the profile too).",
+  DATA_NOT_FOUND: 'Check the folder path (from the project root, e.g. /runs/2024/) in the ICA project\'s Data view.',
+  NOT_A_FOLDER: 'Pass the folder that holds the file; temporary storage credentials are issued per folder.',
+  AMBIGUOUS_PATH: 'Pass the folder path with its exact upper and lower case.',
   CREDENTIALS_REJECTED:
     'The platform refused this key. Regenerate it under Manage API Keys in the Illumina web UI, then replace it in Tessera.',
   FORBIDDEN:
@@ -114,6 +120,9 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'PROFILE_EXISTS':
     case 'PROJECT_NOT_FOUND':
     case 'TENANT_NOT_FOUND':
+    case 'DATA_NOT_FOUND':
+    case 'NOT_A_FOLDER':
+    case 'AMBIGUOUS_PATH':
     case 'INSECURE_URL':
     case 'BAD_REQUEST':
       return EXIT_CODES.usage;

@@ -13,7 +13,7 @@
  */
 import type { Command } from 'commander';
 import { BOUNDS, CASE_STATUSES, CASE_SUB_STATES, resolveStatuses } from '../../src-shared/rules.js';
-import { TesseraError } from '../../src-core/errors.js';
+import { TesseraError } from '../../src-core/index.js';
 import type { AuditEvent, CaseDetail, CaseSummary, Freshness, SyncOptions, SyncProgress } from '../../src-shared/schemas.js';
 import type { TesseraCore } from '../../src-core/index.js';
 import type { CliContext, Registrar } from '../context.js';

@@ -44,30 +44,3 @@ export async function startTokenEndpoint(deps: { token: () => Promise<RevealedTo
   };
 }
 
-/**
- * The endpoints a core has open, one per child process: `serve` starts one for a
- * profile (which must exist), `closeAll` ends those still open when the core is disposed.
- */
-export function createTokenEndpoints(deps: { find: (name: string) => Promise<unknown>; logger?: Logger }) {
-  const open = new Set<TokenEndpoint>();
-  return {
-    /** An endpoint serving `token()` (the token policy for profile `name`) to one child process. */
-    async serve(name: string, token: () => Promise<RevealedToken>): Promise<TokenEndpoint> {
-      await deps.find(name);
-      const endpoint = await startTokenEndpoint({ token, ...(deps.logger ? { logger: deps.logger } : {}) });
-      open.add(endpoint);
-      return {
-        ...endpoint,
-        close: async () => {
-          open.delete(endpoint);
-          await endpoint.close();
-        },
-      };
-    },
-    async closeAll(): Promise<void> {
-      const all = [...open];
-      open.clear();
-      await Promise.all(all.map((e) => e.close()));
-    },
-  };
-}

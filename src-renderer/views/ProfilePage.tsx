@@ -7,6 +7,7 @@ import { Icon, type IconName } from '../components/Icon.js';
 import { openProfile, type ProfileTab } from '../stores/app.js';
 import { useProfiles } from '../stores/profiles.js';
 import { CasesView } from './CasesView.js';
+import { IcaDataCard } from './IcaDataCard.js';
 import { KeyCard } from './KeyCard.js';
 import { ProfileSettingsCard } from './ProfileSettingsCard.js';
 import { SnippetsCard } from './SnippetsCard.js';
@@ -85,6 +86,7 @@ function Overview({ profile }: { profile: ProfileView }) {
       <div className="overview-main">
         <TokenCard key={`token-${profile.name}`} name={profile.name} />
         <SnippetsCard key={`snippets-${profile.name}`} profile={profile} />
+        <IcaDataCard key={`ica-data-${profile.name}`} name={profile.name} />
       </div>
       <div className="overview-side">
         <KeyCard key={`key-${profile.name}`} profile={profile} />
