@@ -37,7 +37,7 @@ import { createIcaProjectsClient } from './ica/projects.js';
 import { systemClock, systemTimers, type Ports } from './ports.js';
 import { createProfileRepository } from './profiles/repository.js';
 import { createProfileService } from './profiles/service.js';
-import { createTssAccessCheck } from './tss/check.js';
+import { createTssAccessCheck } from './profiles/tss-check.js';
 import { lazy } from './lazy.js';
 import { homedir } from 'node:os';
 import type { TesseraCore } from './service.js';

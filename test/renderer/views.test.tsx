@@ -254,8 +254,9 @@ describe('add profile', () => {
 
   it('shows commands in help and error text as code, never as raw backticks', async () => {
     const bridge = installBridge();
+    // The app's own advice names no CLI command; a message may still quote one.
     bridge.overrides.addProfile = () => {
-      throw new FakeError('INTERNAL', 'Something failed.');
+      throw new FakeError('INTERNAL', 'Something failed; `tessera doctor` tells why.');
     };
     const user = userEvent.setup();
     render(<App />);

@@ -6,14 +6,14 @@
  */
 import type { StoredProfile } from '../config/types.js';
 import type { Http } from '../http/request.js';
-import type { Credential } from '../profiles/repository.js';
-import { tssUrlOf } from '../profiles/view.js';
+import type { Credential } from './repository.js';
+import { tssUrlOf } from './view.js';
 import type { CachedToken } from '../tokens/record.js';
 
 export function createTssAccessCheck(http: Http) {
   return async (profile: StoredProfile, credential: Credential, verified: CachedToken): Promise<void> => {
     // Loaded only when a profile is added: `tessera token` never loads the TSS schemas.
-    const { createTssClient } = await import('./client.js');
+    const { createTssClient } = await import('../tss/client.js');
     const client = createTssClient({
       http,
       baseUrl: tssUrlOf(profile),
