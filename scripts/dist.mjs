@@ -13,16 +13,17 @@
  */
 /* global AbortSignal */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { readJson } from './lib/json.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
 const checkOnly = args.includes('--check-only');
 const builderArgs = args.filter((a) => a !== '--check-only');
 
-const electronVersion = JSON.parse(readFileSync(join(root, 'node_modules', 'electron', 'package.json'), 'utf8')).version;
+const electronVersion = readJson(join(root, 'node_modules', 'electron', 'package.json')).version;
 
 /** Which platforms the arguments ask for (electron-builder's own flags); default: this one. */
 function requestedPlatforms() {

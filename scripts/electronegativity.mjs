@@ -12,10 +12,11 @@
  * (`-e 45.0.0 -r -o <csv>`): its bin resolves the project's commander 14, whose API
  * it predates, and exits before scanning.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { readJson } from './lib/json.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const ELECTRON_VERSION = '45.0.0';
@@ -38,7 +39,7 @@ function stage() {
 }
 
 function loadAccepted() {
-  const data = JSON.parse(readFileSync(ACCEPTED_FILE, 'utf8'));
+  const data = readJson(ACCEPTED_FILE);
   const entries = data.accepted ?? [];
   for (const e of entries) {
     if (!e.check || !e.file || typeof e.justification !== 'string' || e.justification.trim().length < 20) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run harness`: builds the renderer if needed, then serves it with the real core
-// (test/harness/cli.ts, run with tsx). See docs/ui.md.
+// (harness/cli.ts, run with tsx). See docs/ui.md.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -14,6 +14,6 @@ if (!existsSync(join(root, 'out', 'renderer', 'index.html')) || process.argv.inc
 }
 
 const args = process.argv.slice(2).filter((a) => a !== '--build');
-const child = spawn(bin('tsx'), [join(root, 'test', 'harness', 'cli.ts'), ...args], { cwd: root, stdio: 'inherit' });
+const child = spawn(bin('tsx'), [join(root, 'harness', 'cli.ts'), ...args], { cwd: root, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 1)));

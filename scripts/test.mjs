@@ -13,9 +13,10 @@
  *   npm test -- <vitest filter>    only the Vitest files matching the filter (no e2e)
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, createWriteStream } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { readJson } from './lib/json.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
@@ -90,7 +91,7 @@ async function inner() {
 
   function countVitest(file, label) {
     if (!existsSync(file)) { totals.failed += 1; failures.push(`${label} (no report)`); return; }
-    const r = JSON.parse(readFileSync(file, 'utf8'));
+    const r = readJson(file);
     totals.passed += r.numPassedTests;
     totals.failed += r.numFailedTests;
     totals.skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
@@ -103,7 +104,7 @@ async function inner() {
   if (!skipStatic && filters.length === 0) {
     await check('typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
     await check('lint', bin('eslint'), ['.', '--max-warnings=0']);
-    await check('dependency rules', bin('depcruise'), ['--config', '.dependency-cruiser.cjs', 'src-shared', 'src-core', 'src-main', 'src-renderer', 'src-cli', 'sim']);
+    await check('dependency rules', bin('depcruise'), ['--config', '.dependency-cruiser.cjs', 'src-shared', 'src-core', 'src-main', 'src-renderer', 'src-cli', 'sim', 'harness', 'scripts', 'test']);
     if (existsSync(join(root, 'scripts', 'electronegativity.mjs'))) await check('electron security scan', 'node', ['scripts/electronegativity.mjs']);
   }
   // The CLI and e2e suites run the built artefacts.
@@ -118,12 +119,13 @@ async function inner() {
     const pwJson = join(resultsDir, 'playwright.json');
     await run('playwright', bin('playwright'), ['test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson });
     if (existsSync(pwJson)) {
-      const s = JSON.parse(readFileSync(pwJson, 'utf8')).stats ?? {};
+      const report = readJson(pwJson);
+      const s = report.stats ?? {};
       totals.passed += (s.expected ?? 0) + (s.flaky ?? 0);
       totals.failed += s.unexpected ?? 0;
       totals.skipped += s.skipped ?? 0;
       if (s.unexpected) failures.push('playwright');
-      const errors = JSON.parse(readFileSync(pwJson, 'utf8')).errors ?? [];
+      const errors = report.errors ?? [];
       if (errors.length) { totals.failed += errors.length; failures.push('playwright (load errors)'); }
     } else { totals.failed += 1; failures.push('playwright (no report)'); }
   }

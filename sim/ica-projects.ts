@@ -114,7 +114,7 @@ export function projectsOf(tenant: TenantState): SimProject[] {
 }
 
 /** The tenant a Bearer JWT or X-API-Key belongs to; answers the Problem itself when there is none. */
-async function authenticate(state: SimState, req: IncomingMessage, res: ServerResponse, instance: string): Promise<TenantState | undefined> {
+export async function authenticateIca(state: SimState, req: IncomingMessage, res: ServerResponse, instance: string): Promise<TenantState | undefined> {
   const bearer = /^bearer\s+(\S+)$/i.exec(header(req, 'authorization')?.trim() ?? '');
   if (bearer?.[1]) {
     try {
@@ -148,7 +148,7 @@ export async function routeProjects(state: SimState, req: IncomingMessage, res: 
   const path = url.pathname;
   if (path !== PROJECTS_PATH && !path.startsWith(`${PROJECTS_PATH}/`)) return false;
   const rest = path.slice(PROJECTS_PATH.length + 1);
-  if (rest.includes('/')) return false; // project data and other sub-resources are not simulated
+  if (rest.includes('/')) return false; // sub-resources: project data (ica-project-data.ts) or not simulated
   const method = req.method ?? 'GET';
   if (method !== 'GET') {
     sendProblem(res, state, 405, 'Method Not Allowed', `${method} is not simulated on ${path}.`, path);
@@ -158,7 +158,7 @@ export async function routeProjects(state: SimState, req: IncomingMessage, res: 
     sendProblem(res, state, 400, 'ICA_API_004', `Invalid Accept Header: expected ${ICA_MEDIA_TYPE}`, path);
     return true;
   }
-  const tenant = await authenticate(state, req, res, path);
+  const tenant = await authenticateIca(state, req, res, path);
   if (!tenant) return true;
   const projects = projectsOf(tenant);
 

@@ -24,6 +24,8 @@ import {
 import { ICA_MEDIA_TYPE, PROBLEM_MEDIA_TYPE, problemBody, send, sendJson, sendProblem, sendTssError, tssErrorBody } from './http.js';
 import { handleMint, handleRefresh } from './ica.js';
 import { projectsOf, routeProjects, type SimProject } from './ica-projects.js';
+import { projectDataOf, routeProjectData, storageOf, type IssuedAwsCredentials, type ProjectDataState, type SimProjectData } from './ica-project-data.js';
+import { routeS3, type S3Object } from './s3.js';
 import { signer } from './jwt.js';
 import { findKey, tenantByDomain, type SimState } from './state.js';
 import { routeTss } from './tss.js';
@@ -31,6 +33,7 @@ import { caseReport, reportAccess } from './reports.js';
 import type { SimCase, SimTestDefinition } from './types.js';
 
 export type { SimProject, SimRegion } from './ica-projects.js';
+export type { IssuedAwsCredentials, SimProjectData, SimDataDetails } from './ica-project-data.js';
 export type { SimCase, SimTestDefinition, SimCaseSubject, SimSample, SimSubject, SimAuditEvent } from './types.js';
 
 export interface SimOptions {
@@ -130,6 +133,15 @@ export interface Sim {
   requests: RecordedRequest[];
   clearRequests(): void;
   faults: { add(rule: FaultRule): void; clear(): void; streams(): StreamRecord[] };
+  /** Temporary AWS credentials issued by createTemporaryCredentials, and the simulated S3 they open. */
+  aws: {
+    /** Every set issued so far, oldest first (copies). */
+    issued(): IssuedAwsCredentials[];
+    /** S3 refuses this access key from now on (InvalidAccessKeyId). */
+    revoke(accessKey: string): void;
+    /** The objects of one bucket under a prefix: key → content. */
+    objects(bucket: string, prefix?: string): Map<string, string>;
+  };
   setTokenLifetime(seconds: number): void;
   setClockSkew(seconds: number): void;
   setCaseSearchVersions(versions: Array<'v1' | 'v2'>): void;
@@ -145,6 +157,8 @@ export interface Sim {
     testDefinitions(domain?: string): SimTestDefinition[];
     /** The tenant's ICA projects, hidden ones included. */
     projects(domain?: string): SimProject[];
+    /** The seeded folders and files of one project (by id or exact name). */
+    projectData(project: string, domain?: string): SimProjectData[];
     addCases(n: number, domain?: string): SimCase[];
     updateCases(n: number, domain?: string): SimCase[];
     /** Overwrites free-text fields of one case (by id or display id), e.g. with terminal escape sequences. */
@@ -227,13 +241,13 @@ function headerRecord(req: IncomingMessage): Record<string, string> {
   return out;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', () => resolve(Buffer.concat(chunks)));
+    req.on('close', () => resolve(Buffer.concat(chunks)));
   });
 }
 
@@ -267,6 +281,25 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
   }
   for (const u of userPool.values()) if (u.password) onSecretIssued(u.password);
 
+  const projectData: ProjectDataState = { issued: [], rng: new Rng(mixSeed(seed, 0x53c3)) };
+  let s3Objects: Map<string, S3Object> | undefined;
+  /** The seeded files of every project as S3 objects (built on first use), plus what clients put. */
+  const objects = (): Map<string, S3Object> => {
+    if (s3Objects) return s3Objects;
+    s3Objects = new Map();
+    for (const tenant of tenants) {
+      for (const project of projectsOf(tenant)) {
+        const { bucket } = storageOf(project);
+        for (const entry of projectDataOf(tenant, project)) {
+          const d = entry.data.details;
+          if (d.dataType !== 'FILE') continue;
+          s3Objects.set(`${bucket}/${tenant.tenantId}/${project.id}${d.path}`, { body: Buffer.from(`simulated content of ${d.path}\n`), lastModified: d.timeModified });
+        }
+      }
+    }
+    return s3Objects;
+  };
+
   const requests: RecordedRequest[] = [];
   let rules: ActiveRule[] = [];
   const sockets = new Set<Socket>();
@@ -292,7 +325,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     });
   }
 
-  async function route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  async function route(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<void> {
     const method = req.method ?? 'GET';
     const path = url.pathname;
     if (path === '/.well-known/jwks.json' && method === 'GET') {
@@ -308,7 +341,9 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
       else await handleMint(state, req, res, url);
       return;
     }
+    if (await routeProjectData(state, projectData, req, res, url, body.toString('utf8'))) return;
     if (await routeProjects(state, req, res, url)) return;
+    if (routeS3(state, { issued: projectData.issued, objects }, req, res, url, body)) return;
     if (await routeTss(state, req, res, url)) return;
     if (isIcaPath(path)) sendProblem(res, state, 404, 'Not Found', `No simulated ICA endpoint at ${path}.`, path);
     else sendTssError(res, state, 404, 'NOT_FOUND', `No route for ${path}.`);
@@ -406,12 +441,12 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
         path: url.pathname,
         query: queryRecord(url),
         headers: headerRecord(req),
-        body,
+        body: body.toString('utf8'),
         at: Date.now(),
       });
       const fault = takeFault(req.method ?? 'GET', url.pathname, `${url.pathname}${url.search}`);
       if (fault && (await applyFault(fault, req, res, url))) return;
-      await route(req, res, url);
+      await route(req, res, url, body);
     })().catch((err: unknown) => {
       if (isIcaPath(req.url ?? '')) sendProblem(res, state, 500, 'Internal Server Error', (err as Error).message);
       else sendTssError(res, state, 500, 'INTERNAL_ERROR', (err as Error).message);
@@ -500,6 +535,19 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
       },
       streams: () => streams.map((r) => ({ ...r })),
     },
+    aws: {
+      issued: () => projectData.issued.map((c) => ({ ...c })),
+      revoke(accessKey) {
+        const found = projectData.issued.find((c) => c.accessKey === accessKey);
+        if (!found) throw new Error('simulator did not issue that access key');
+        found.revoked = true;
+      },
+      objects(bucket, prefix = '') {
+        const out = new Map<string, string>();
+        for (const [id, o] of objects()) if (id.startsWith(`${bucket}/${prefix}`)) out.set(id.slice(bucket.length + 1), o.body.toString('utf8'));
+        return out;
+      },
+    },
     setTokenLifetime(seconds) {
       state.tokenLifetimeSeconds = seconds;
     },
@@ -534,6 +582,12 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
       },
       testDefinitions: (domain) => tenantOrThrow(domain).testDefinitions.map((d) => structuredClone(d)),
       projects: (domain) => projectsOf(tenantOrThrow(domain)).map((p) => structuredClone(p)),
+      projectData: (wanted, domain) => {
+        const t = tenantOrThrow(domain);
+        const project = projectsOf(t).find((p) => p.id === wanted || p.name === wanted);
+        if (!project) throw new Error(`simulator has no project ${wanted} in ${t.domain}`);
+        return projectDataOf(t, project).map((e) => structuredClone(e));
+      },
       addCases: (n, domain) => {
         const t = tenantOrThrow(domain);
         return addCases(t, n).map(full(t));

@@ -6,7 +6,7 @@ import { caseReport, reportAccess, reportPdf } from './reports.js';
 import { tenantOfJwt } from './ica.js';
 import { findKey, tenantByDomain, type SimState } from './state.js';
 
-export const MAX_PAGE_SIZE = 1000;
+const MAX_PAGE_SIZE = 1000;
 const DEFAULT_PAGE_SIZE = 20;
 
 /** Authenticates a TSS call; answers the error itself and returns undefined when it fails. */
@@ -95,7 +95,7 @@ function parsePaging(state: SimState, url: URL, res: ServerResponse): Paging | u
 }
 
 /** A Spring Data page, as the TSS services return it. */
-export function pageEnvelope<T>(items: T[], total: number, paging: Paging, sortProperty: string): Record<string, unknown> {
+function pageEnvelope<T>(items: T[], total: number, paging: Paging, sortProperty: string): Record<string, unknown> {
   const totalPages = total === 0 ? 0 : Math.ceil(total / paging.pageSize);
   const sort = { empty: false, sorted: true, unsorted: false };
   return {
@@ -200,7 +200,7 @@ async function testDefinitions(state: SimState, req: IncomingMessage, res: Serve
 }
 
 /** Parses `2021-10-25T14:12:06+0000` (and ISO forms such as `...Z` or `+00:00`). */
-export function parseAuditDate(value: string): number | undefined {
+function parseAuditDate(value: string): number | undefined {
   const normalized = value.trim().replace(/ /g, '+').replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
   const ms = Date.parse(normalized);
   return Number.isNaN(ms) ? undefined : ms;

@@ -9,17 +9,27 @@
  * system clock; clipboard = none (the CLI prints); logger = the core's redacting file
  * logger in `<dataDir>/logs/tessera.log`.
  */
-import { createTessera } from '../src-core/tessera.js';
-import { defaultDataDir, ensureDataDir } from '../src-core/paths.js';
-import { createFileLogger, type LogLevel } from '../src-core/log.js';
-import type { DoctorOptions } from '../src-core/doctor.js';
-import { openSecretStore } from '../src-core/secrets/select.js';
-import { systemClock, systemTimers } from '../src-core/ports.js';
-import type { TesseraCore } from '../src-core/service.js';
+import {
+  createFileLogger,
+  defaultDataDir,
+  ensureDataDir,
+  registerSecret,
+  TesseraError,
+  loadDoctor,
+  loadOrphans,
+  loadSecretStore,
+  loadTessera,
+  systemClock,
+  systemTimers,
+  type DoctorOptions,
+  type LogLevel,
+  type TesseraCore,
+} from '../src-core/index.js';
 import type { DoctorReport } from '../src-shared/schemas.js';
 import pkg from '../package.json' with { type: 'json' };
 import { createCliFetch } from './fetch.js';
 import { promptHidden } from './io.js';
+import { newVaultPassphraseProblem, VAULT_PASSPHRASE_MIN, VAULT_PASSPHRASE_UNRECOVERABLE } from '../src-shared/rules.js';
 
 export interface Composition {
   core: TesseraCore;
@@ -35,16 +45,32 @@ export function resolveDataDir(env: NodeJS.ProcessEnv): string {
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
-/** Only a terminal can be asked; scripts get VAULT_PASSPHRASE_REQUIRED naming TESSERA_VAULT_PASSPHRASE. */
-function passphrasePrompt(): (() => Promise<string>) | undefined {
+/**
+ * Only a terminal can be asked; scripts get VAULT_PASSPHRASE_REQUIRED naming
+ * TESSERA_VAULT_PASSPHRASE. A new vault's passphrase is asked twice, refused when
+ * short (the rule the app and the core apply), with the warning that it cannot be
+ * recovered; the vault checks the rule again.
+ */
+function passphrasePrompt(): ((purpose?: { create: boolean }) => Promise<string>) | undefined {
   if (!process.stdin.isTTY) return undefined;
   // The file vault registers the passphrase with the core's redaction when it gets it.
-  return () => promptHidden('Tessera vault passphrase: ');
+  return async (purpose) => {
+    if (!purpose?.create) return promptHidden('Tessera vault passphrase: ');
+    process.stderr.write(`tessera: creating the encrypted file vault. ${VAULT_PASSPHRASE_UNRECOVERABLE}\n`);
+    const first = await promptHidden(`New vault passphrase (at least ${VAULT_PASSPHRASE_MIN} characters): `);
+    registerSecret(first);
+    const problem = newVaultPassphraseProblem(first);
+    if (problem) throw new TesseraError('INVALID_INPUT', `${problem} Nothing was stored.`);
+    const again = await promptHidden('Type it again: ');
+    registerSecret(again);
+    if (again !== first) throw new TesseraError('INVALID_INPUT', 'The two passphrases differ. Nothing was stored.');
+    return first;
+  };
 }
 
 /** The doctor runs rarely: its module (and the file vault's) loads only when it does. */
 async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
-  return (await import('../src-core/doctor.js')).runDoctor(options);
+  return (await loadDoctor()).runDoctor(options);
 }
 
 /**
@@ -63,8 +89,9 @@ export function cliDoctor(env: NodeJS.ProcessEnv): Promise<DoctorReport> {
 export async function cliOrphans(env: NodeJS.ProcessEnv): Promise<{ backend: 'keychain' | 'file'; orphans: string[] | null; remove(accounts: string[]): Promise<number> }> {
   const dataDir = ensureDataDir(resolveDataDir(env));
   const passphrase = passphrasePrompt();
+  const { openSecretStore } = await loadSecretStore();
   const store = await openSecretStore({ dataDir, env, ...(passphrase && { passphrase }) });
-  const { findOrphans } = await import('../src-core/secrets/orphans.js');
+  const { findOrphans } = await loadOrphans();
   return {
     backend: store.backend,
     orphans: await findOrphans(dataDir, () => store.list()),
@@ -91,6 +118,7 @@ export async function composeCore(env: NodeJS.ProcessEnv, options: CoreOptions =
   const logger = createFileLogger({ dataDir: dir, level, base: { face: 'cli', pid: process.pid } });
   const dataDir = ensureDataDir(dir, logger);
   const passphrase = passphrasePrompt();
+  const [{ createTessera }, { openSecretStore }] = await Promise.all([loadTessera(), loadSecretStore()]);
   const secrets = await openSecretStore({
     dataDir,
     env,

@@ -5,7 +5,7 @@
  * the core on first use with a dynamic import.
  */
 import type { Command } from 'commander';
-import type { TesseraCore } from '../src-core/service.js';
+import type { TesseraCore } from '../src-core/index.js';
 import type { Composition, CoreOptions } from './compose.js';
 import { terminalSafe } from './format.js';
 
@@ -45,6 +45,10 @@ function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
 export interface RunState {
   exitCode: number;
   exitSignal?: NodeJS.Signals;
+  /** The running command's path (`profile add`), once commander has parsed it: errors get hints that fit it. */
+  command?: string;
+  /** The profile the command was given (its `<name>` argument), for hints that name it. */
+  profile?: string;
 }
 
 export function createContext(env: NodeJS.ProcessEnv): { ctx: CliContext; state: RunState } {

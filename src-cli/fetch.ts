@@ -10,8 +10,7 @@
  * that. Either way nothing is loaded until the first request, so `tessera token` served
  * from the cache never pays for it at all.
  */
-import { isLoopbackHost } from '../src-core/http/url.js';
-import type { FetchPort } from '../src-core/ports.js';
+import { isLoopbackHost, type FetchPort } from '../src-core/index.js';
 
 interface Loaded {
   fetch: typeof import('undici').fetch;
@@ -28,7 +27,7 @@ export interface CliFetch {
 const PROXY_VARS = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
 
 /** Whether any proxy variable is set (EnvHttpProxyAgent reads the same ones). */
-export function proxyConfigured(env: NodeJS.ProcessEnv): boolean {
+function proxyConfigured(env: NodeJS.ProcessEnv): boolean {
   return PROXY_VARS.some((name) => Boolean(env[name]?.trim()));
 }
 

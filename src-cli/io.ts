@@ -7,13 +7,35 @@
  * (`registerSecret`), which then masks it in every error, debug line and log record.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { TesseraError } from '../src-core/errors.js';
-import { registerSecret } from '../src-core/redact.js';
+import { TesseraError, registerSecret } from '../src-core/index.js';
 import { hiddenLine } from './hidden-line.js';
 
 const MAX_SECRET_BYTES = 64 * 1024;
 
-/** Reads all of stdin (piped), bounded, as UTF-8. */
+/**
+ * Text from a file or a pipe in the encodings Windows editors save: UTF-8 (with or
+ * without a byte-order mark) and UTF-16 LE/BE (Notepad's "Unicode", with a BOM; without
+ * one, told by its zero bytes). Characters a key cannot hold are left for the key rule
+ * to refuse (src-shared/rules.ts), which names the problem, never the key.
+ */
+export function decodeText(buf: Buffer): string {
+  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return buf.subarray(3).toString('utf8');
+  if (buf[0] === 0xff && buf[1] === 0xfe) return buf.subarray(2).toString('utf16le');
+  if (buf[0] === 0xfe && buf[1] === 0xff) return swapBytes(buf.subarray(2)).toString('utf16le');
+  if (buf.length >= 2 && buf.length % 2 === 0 && buf.includes(0)) {
+    // ASCII text in UTF-16 without a BOM: every other byte is zero.
+    if (buf[1] === 0 && buf[0] !== 0) return buf.toString('utf16le');
+    if (buf[0] === 0 && buf[1] !== 0) return swapBytes(buf).toString('utf16le');
+  }
+  return buf.toString('utf8');
+}
+
+function swapBytes(buf: Buffer): Buffer {
+  const out = Buffer.from(buf.subarray(0, buf.length - (buf.length % 2)));
+  return out.swap16();
+}
+
+/** Reads all of stdin (piped), bounded, decoded by `decodeText`. */
 async function readAllStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -23,7 +45,7 @@ async function readAllStdin(): Promise<string> {
     if (size > MAX_SECRET_BYTES) throw new TesseraError('INVALID_INPUT', 'stdin holds more than 64 KiB; expected a single key or password.');
     chunks.push(buf);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return decodeText(Buffer.concat(chunks));
 }
 
 /** Splits on line breaks, ignoring blank lines, to tell one-line input from several lines. */
@@ -71,7 +93,7 @@ export async function readKeyFile(path: string, warn: (text: string) => Promise<
           `Delete it once the key is stored, or restrict it with: chmod 600 ${path}\n`,
       );
     }
-    text = await readFile(path, 'utf8');
+    text = decodeText(await readFile(path));
   } catch (error) {
     if (error instanceof TesseraError) throw error;
     const code = (error as NodeJS.ErrnoException).code;

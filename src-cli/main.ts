@@ -10,7 +10,7 @@ import { Command } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { EXIT_CODES } from '../src-shared/errors.js';
 import { createContext, type Registrar } from './context.js';
-import { looksLikeKeyArgument, redact } from '../src-core/redact.js';
+import { loadConfig, looksLikeKeyArgument, redact } from '../src-core/index.js';
 import { pauseAfterWrongPassphrase, reportError } from './report.js';
 import { registerProfile } from './commands/profile.js';
 import { registerToken } from './commands/token.js';
@@ -20,9 +20,10 @@ import { registerDoctor } from './commands/doctor.js';
 import { registerCache } from './commands/cache.js';
 import { registerReport } from './commands/report.js';
 import { registerImport } from './commands/import.js';
+import { registerAws } from './commands/aws.js';
 
 /** One line per command file; a new command file (e.g. commands/cache.ts) adds one entry here. */
-const REGISTRARS: Registrar[] = [registerProfile, registerToken, registerExec, registerShell, registerDoctor, registerCache, registerImport, registerReport];
+const REGISTRARS: Registrar[] = [registerProfile, registerToken, registerExec, registerShell, registerDoctor, registerCache, registerImport, registerAws, registerReport];
 
 /** Option names someone might try to pass a secret with; refused before parsing. */
 const SECRET_OPTION = /^--?(api[-_]?key|key|password|passwd|pass|pw|secret|token|jwt|passphrase)(=|$)/i;
@@ -56,7 +57,7 @@ async function refuseSecretsInArgv(argv: string[], profileNames: () => Promise<R
 /** Names of the profiles in config.json; none when it is missing or unreadable (the command itself reports that). */
 async function existingProfileNames(ctx: ReturnType<typeof createContext>['ctx']): Promise<ReadonlySet<string>> {
   try {
-    const { peekConfig } = await import('../src-core/config/store.js');
+    const { peekConfig } = await loadConfig();
     const seen = await peekConfig(await ctx.dataDir());
     return new Set(seen.state === 'ok' || seen.state === 'newer' ? seen.config.profiles.map((p) => p.name) : []);
   } catch {
@@ -64,12 +65,25 @@ async function existingProfileNames(ctx: ReturnType<typeof createContext>['ctx']
   }
 }
 
-function buildProgram(ctx: ReturnType<typeof createContext>['ctx']): Command {
+/** `profile add`, `token`: the command's path under `tessera`, for hints that fit it. */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+function buildProgram(ctx: ReturnType<typeof createContext>['ctx'], state: ReturnType<typeof createContext>['state']): Command {
   const program = new Command('tessera')
     .description('Fresh ICA tokens from API keys kept in your OS keychain (Illumina Connected Software).')
     .version(pkg.version, '-V, --version')
     .enablePositionalOptions()
     .exitOverride()
+    .hook('preAction', (_program, action) => {
+      state.command = commandPath(action);
+      // Every command that takes a profile takes it first, as <name>.
+      const first = action.registeredArguments[0];
+      if (first?.name() === 'name' && typeof action.processedArgs[0] === 'string') state.profile = action.processedArgs[0];
+    })
     .showHelpAfterError('(run with --help for usage)')
     // List commands by their usage line, so `exec` shows its `--`.
     .configureHelp({ subcommandTerm: (cmd) => `${cmd.name()} ${cmd.usage()}`.trim() })
@@ -109,10 +123,10 @@ async function main(argv: string[]): Promise<void> {
     code = EXIT_CODES.usage;
   } else {
     try {
-      await buildProgram(ctx).parseAsync(argv, { from: 'user' });
+      await buildProgram(ctx, state).parseAsync(argv, { from: 'user' });
       code = state.exitCode;
     } catch (error) {
-      code = reportError(error, process.env);
+      code = reportError(error, process.env, state);
       await pauseAfterWrongPassphrase(error);
     }
   }

@@ -6,9 +6,8 @@
  */
 import { CommanderError } from 'commander';
 import { ERROR_ACTIONS, EXIT_CODES, exitCodeFor, type ErrorCode } from '../src-shared/errors.js';
-import { toErrorInfo } from '../src-core/errors.js';
+import { loadSession, redact, toErrorInfo } from '../src-core/index.js';
 import { terminalSafe } from './format.js';
-import { redact } from '../src-core/redact.js';
 
 function debugDetail(error: unknown): string {
   const parts: string[] = [];
@@ -22,13 +21,65 @@ function debugDetail(error: unknown): string {
 }
 
 /**
- * Where ERROR_ACTIONS speaks of the desktop UI ("highlighted" fields, the sidebar), the
- * CLI says the same thing in terms of commands.
+ * What to do, in terms of commands: ERROR_ACTIONS speaks to the desktop app (fields,
+ * the sidebar, buttons) and never names a CLI command, so every code whose action
+ * differs on the command line has its CLI wording here. `<command>` becomes the path
+ * of the command that ran (`profile add`).
  */
-const CLI_ACTIONS: Partial<Record<ErrorCode, string>> = {
+export const CLI_ACTIONS: Partial<Record<ErrorCode, string>> = {
   INVALID_INPUT: 'Check that value and try again; `tessera <command> --help` shows the usage.',
   PROFILE_NOT_FOUND: 'Run `tessera profile list` to see the profiles, or add one with `tessera profile add`.',
+  CREDENTIALS_REJECTED:
+    'Regenerate the key under Manage API Keys in the Illumina web UI, then store it with `tessera profile rotate <name> --api-key-file <path>`.',
+  SECRET_MISSING: 'Store the key again with `tessera profile rotate <name> --api-key-file <path>`.',
+  VAULT_PASSPHRASE_REQUIRED: 'Set TESSERA_VAULT_PASSPHRASE or run in a terminal to be asked for the vault passphrase.',
+  VAULT_LOCKED: 'Set TESSERA_VAULT_PASSPHRASE or run in a terminal to be asked for the vault passphrase.',
+  CACHE_LOCKED: 'Try again; if it persists, run `tessera doctor`.',
+  NOT_FOUND: 'Check the id; `tessera sync <name>` fetches the newest data.',
+  TENANT_NOT_FOUND:
+    "Check the profile's domain (`tessera profile list`): the <domain> of <domain>.login.illumina.com; to change it, remove the profile and add it again.",
+  INTERNAL: 'Try again; if it persists, run `tessera doctor` (add TESSERA_DEBUG=1 for details).',
 };
+
+/** TSS refuses a key of another tenant as it refuses a revoked one: the domain comes first. */
+const TSS_REJECTED =
+  "Check the profile's domain (`tessera profile list`); if it is right, regenerate the key and store it with `tessera profile rotate <name> --api-key-file <path>`.";
+
+/**
+ * Hints that depend on the command that failed: a key refused at `profile add` was never
+ * stored (so there is nothing to rotate); an unknown tenant at `sync` is not a stale id.
+ */
+export const COMMAND_ACTIONS: Readonly<Record<string, Partial<Record<ErrorCode, string>>>> = {
+  'profile add': {
+    CREDENTIALS_REJECTED: 'Check the key and --domain (nothing was saved).',
+    FORBIDDEN: 'Check the key (nothing was saved): its user needs the roles, and its workgroups must cover --workgroup.',
+    TENANT_NOT_FOUND: 'Check --domain: the <domain> of <domain>.login.illumina.com (nothing was saved).',
+    INVALID_INPUT: 'Check that value (nothing was saved); `tessera profile add --help` shows the usage.',
+  },
+  'profile rotate': {
+    CREDENTIALS_REJECTED: 'Check the new key (the old one is still stored and in use).',
+    FORBIDDEN: 'Check the new key (the old one is still stored and in use): its user needs the roles, and its workgroups must cover the profile\'s.',
+  },
+  sync: {
+    NOT_FOUND: "Check the profile's TSS URL (`tessera profile list`).",
+    CREDENTIALS_REJECTED: TSS_REJECTED,
+  },
+  tests: { CREDENTIALS_REJECTED: TSS_REJECTED },
+  cases: { CREDENTIALS_REJECTED: TSS_REJECTED },
+  case: {
+    CREDENTIALS_REJECTED: TSS_REJECTED,
+    NOT_FOUND: 'Check the case id (`tessera cases <name>` lists them); `tessera sync <name>` fetches the newest data.',
+  },
+};
+
+/** The action for `code` when `command` failed: the command's own, else the CLI's, else the app's. */
+export function cliAction(code: ErrorCode, run: { command?: string | undefined; profile?: string | undefined } = {}): string {
+  const { command, profile } = run;
+  const action = (command ? COMMAND_ACTIONS[command]?.[code] : undefined) ?? CLI_ACTIONS[code] ?? ERROR_ACTIONS[code];
+  return action
+    .replace('`tessera <command> --help`', command ? `\`tessera ${command} --help\`` : '`tessera --help`')
+    .replaceAll('<name>', profile && /^[\w.-]+$/.test(profile) ? profile : '<name>');
+}
 
 /**
  * The desktop app pauses after repeated wrong vault passphrases (vaultRetryDelayMs). The
@@ -41,20 +92,20 @@ export const CLI_PASSPHRASE_FAILURES = 3;
 export async function pauseAfterWrongPassphrase(error: unknown): Promise<void> {
   if (toErrorInfo(error).code !== 'VAULT_BAD_PASSPHRASE') return;
   // Reached only after the core was loaded (it raised the error), so this import is free.
-  const { vaultRetryDelayMs } = await import('../src-core/session.js');
+  const { vaultRetryDelayMs } = await loadSession();
   await new Promise((resolve) => setTimeout(resolve, vaultRetryDelayMs(CLI_PASSPHRASE_FAILURES)));
 }
 
 /** Prints the error on stderr and returns the exit code. */
-export function reportError(error: unknown, env: NodeJS.ProcessEnv): number {
+export function reportError(error: unknown, env: NodeJS.ProcessEnv, run: { command?: string | undefined; profile?: string | undefined } = {}): number {
   if (error instanceof CommanderError) {
     // Commander already printed its (redacted) message; help and --version end with 0.
     return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
   }
   const info = toErrorInfo(error);
   let text = `tessera: ${redact(info.message)}\n`;
-  const action = CLI_ACTIONS[info.code] ?? ERROR_ACTIONS[info.code];
-  if (action && action !== info.message) text += `  ${action}\n`;
+  const action = cliAction(info.code, run);
+  if (action && !info.message.includes(action)) text += `  ${action}\n`;
   if (env.TESSERA_DEBUG === '1') text += `  [${info.code}]\n${debugDetail(error)}\n`;
   // Messages can quote server text: no control sequences reach the terminal.
   process.stderr.write(terminalSafe(text));

@@ -11,7 +11,7 @@ import type { TesseraError } from './errors.js';
 import type { SecretStore } from './ports.js';
 import type { ProfileRepository } from './profiles/repository.js';
 
-export interface DoctorContext {
+interface DoctorContext {
   dataDir: string;
   secrets: SecretStore;
   profiles: Pick<ProfileRepository, 'list'>;

@@ -199,6 +199,8 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
       name: 'dbus-session',
       ok: problem === null,
       required: false,
+      // The bus serves the keychain only: with the file vault chosen it is the unused alternative's concern.
+      selected: selected === 'keychain',
       detail: problem === null ? 'A D-Bus session bus is configured' : problem.charAt(0).toUpperCase() + problem.slice(1),
       ...(problem === null
         ? {}

@@ -6,7 +6,7 @@
 import type { TesseraEvent } from '../src-shared/contract.js';
 import type { Logger } from './ports.js';
 
-export type EventListener = (event: TesseraEvent) => void;
+type EventListener = (event: TesseraEvent) => void;
 
 export interface EventBus {
   emit(event: TesseraEvent): void;

@@ -33,7 +33,7 @@ export interface FileLogger extends Logger {
   readonly file: string;
 }
 
-export const LOG_FILE = 'tessera.log';
+const LOG_FILE = 'tessera.log';
 
 export function logFilePath(dataDir: string): string {
   return join(dataDir, 'logs', LOG_FILE);

@@ -9,8 +9,8 @@ import { homedir } from 'node:os';
 import { posix, win32 } from 'node:path';
 import type { Logger } from './ports.js';
 
-export const APP_DIR_NAME = 'Tessera';
-export const DATA_DIR_ENV = 'TESSERA_HOME';
+const APP_DIR_NAME = 'Tessera';
+const DATA_DIR_ENV = 'TESSERA_HOME';
 
 /** The data directory for this environment and platform (no side effects). */
 export function defaultDataDir(

@@ -8,6 +8,7 @@ export type FetchPort = (input: string | URL, init?: RequestInit) => Promise<Res
 
 /** A store for secrets (API keys, passwords, cached JWTs, the cache key). */
 export interface SecretStore {
+  /** 'memory' is the tests' in-memory store (test/helpers/memory-store.ts); the core gives it a minimal doctor. */
   readonly backend: 'keychain' | 'file' | 'memory';
   /** Returns null when there is no entry. Throws TesseraError (KEYCHAIN_*, VAULT_*) when the store fails. */
   get(account: string): Promise<string | null>;
@@ -45,7 +46,7 @@ export interface Clock {
   now(): number;
 }
 
-export interface Paths {
+interface Paths {
   /** Tessera's data directory (profiles, settings, cache, logs). */
   dataDir: string;
   /** The person's home directory (where ~/.icav2 is); default: os.homedir(), which honours HOME. */

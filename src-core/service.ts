@@ -2,6 +2,8 @@ import type { TesseraApi, TesseraEvent } from '../src-shared/contract.js';
 import type { Cached, Icav2ConfigFacts, Icav2ImportOptions, Icav2ImportResult, Icav2Locate, ReportPdf, RevealedToken, TokenOptions } from '../src-shared/schemas.js';
 import type { ExecOptions } from './exec/environment.js';
 import type { TokenEndpoint } from './exec/token-endpoint.js';
+import type { AwsEndpoint } from './exec/aws-endpoint.js';
+import type { AwsCredentialRequest, AwsCredentials } from './aws/credentials.js';
 
 /**
  * The one service every face uses, returned by `createTessera(ports)`.
@@ -31,6 +33,16 @@ export interface TesseraCore extends TesseraApi {
   findIcav2Config(options?: Icav2Locate): Promise<Icav2ConfigFacts>;
   /** The contract's, plus the CLI's --config, --ica-url and --tss-url. */
   importIcav2(options: Icav2ImportOptions): Promise<Icav2ImportResult>;
+  /**
+   * Temporary AWS credentials for an ICA project folder, keys included (`tessera
+   * aws-credentials` prints them for the AWS tools); cached in the secret store.
+   */
+  awsCredentials(name: string, request: AwsCredentialRequest): Promise<AwsCredentials>;
+  /**
+   * Starts a loopback AWS container-credentials endpoint for one child process (`exec
+   * --aws-project`); closed by `dispose()` at the latest.
+   */
+  serveAwsCredentials(name: string, request: AwsCredentialRequest): Promise<AwsEndpoint>;
   /** Forgets in-memory tokens, closes caches, cancels timers. */
   dispose(): Promise<void>;
 }

@@ -21,12 +21,12 @@ import { isPassphraseVault, type Logger, type SecretStore, type Timers } from '.
 import { parseInput } from './validate.js';
 
 /** Something that holds sensitive state and must drop it when Tessera locks. */
-export interface LockParticipant {
+interface LockParticipant {
   lock(): void | Promise<unknown>;
   unlock?(): void | Promise<unknown>;
 }
 
-export interface SessionState {
+interface SessionState {
   /** Either reason holds: the idle lock, or a vault waiting for its passphrase. */
   locked: boolean;
   /** The file vault's state; null with the OS keychain. */

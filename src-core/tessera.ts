@@ -9,6 +9,7 @@
  *   Session ──────────────────────────── idle lock, file vault's lock, retry pause
  *   Tokens (repo) · Clipboard · Cache (repo, settings, session) · Profiles (repo, tokens, cache)
  *   Exec environment (repo, tokens, ICA projects) · token endpoints (tokens; loopback/server.ts), closed by dispose
+ *   AWS credentials (repo, tokens, ICA projects and project data) · AWS container-credentials endpoints (the same loopback server)
  *
  * The offline cache loads on first use (cache/lazy.ts), the doctor when it runs, the
  * icav2 import (and its YAML parser) when asked: `tessera token` evaluates none of them.
@@ -19,13 +20,16 @@ import { lazyCacheFromCore } from './cache/lazy.js';
 import type { CacheService, CacheWiring } from './cache/service.js';
 import { createTokenCopier } from './clipboard/copy.js';
 import { createClipboardHygiene } from './clipboard/hygiene.js';
+import { createSnippetCopier } from './clipboard/snippets.js';
 import { openConfigStore } from './config/store.js';
 import type { ConfigStore } from './config/types.js';
 import { defaultDoctor, type Doctor } from './diagnostics.js';
 import { TesseraError } from './errors.js';
 import { createEventBus } from './events.js';
-import { createExecEnvironment, type ExecOptions } from './exec/environment.js';
-import { startTokenEndpoint, type TokenEndpoint } from './exec/token-endpoint.js';
+import { createExecEnvironment } from './exec/environment.js';
+import { startTokenEndpoint } from './exec/token-endpoint.js';
+import { createAwsAccess } from './aws/access.js';
+import { createEndpointTracker } from './loopback/tracker.js';
 import { createHttp, type HttpDeps } from './http/request.js';
 import type { RetryPolicy } from './http/retry.js';
 import { createIcaClient } from './ica/client.js';
@@ -33,7 +37,7 @@ import { createIcaProjectsClient } from './ica/projects.js';
 import { systemClock, systemTimers, type Ports } from './ports.js';
 import { createProfileRepository } from './profiles/repository.js';
 import { createProfileService } from './profiles/service.js';
-import { toProfileView } from './profiles/view.js';
+import { createTssAccessCheck } from './profiles/tss-check.js';
 import { lazy } from './lazy.js';
 import { homedir } from 'node:os';
 import type { TesseraCore } from './service.js';
@@ -74,21 +78,18 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
   const clipboard = createClipboardHygiene({ ...(ports.clipboard ? { clipboard: ports.clipboard } : {}), timers, clock, clearSeconds: setting('clipboardClearSeconds'), events, ...log });
   const bearerToken = async (profile: Parameters<typeof tokens.ensure>[0], o: { force?: boolean }) => (await tokens.ensure(profile, o.force ? { force: true } : {})).token;
   const cache = (options.cache ?? lazyCacheFromCore)({ profiles: repo, settings, session, http, dataDir, clock, emit: events.emit, bearerToken, ...log });
-  const profiles = createProfileService({ repo, clock, tokens, cache, ...log });
+  const profiles = createProfileService({ repo, clock, tokens, cache, tssCheck: createTssAccessCheck(http), ...log });
   session.participate({ lock: () => tokens.forgetMemory() });
   session.participate({ lock: () => clipboard.clearNow() });
   session.participate(cache);
   // Loaded when used: the YAML parser and the snippets are no part of `tessera token`.
   const icav2 = lazy(async () => (await import('./import/icav2.js')).createIcav2Importer({ home: () => ports.paths.home ?? homedir(), profiles, ...log }));
-  const copySnippet = async (name: string, id: string) => {
-    const { buildSnippets } = await import('../src-shared/snippets.js');
-    const snippet = buildSnippets(toProfileView(await repo.find(name))).find((s) => s.id === id);
-    if (!snippet) throw new TesseraError('INVALID_INPUT', `No snippet named "${id}"`);
-    await clipboard.copyPlain(snippet.text);
-  };
+  const copySnippet = createSnippetCopier({ profiles: repo, clipboard });
   const copyToken = createTokenCopier({ profiles: repo, tokens, clipboard, events });
-  const execEnvironment = createExecEnvironment({ profiles: repo, tokens, projects: createIcaProjectsClient(http) });
-  const endpoints = new Set<TokenEndpoint>();
+  const icaProjects = createIcaProjectsClient(http);
+  const execEnvironment = createExecEnvironment({ profiles: repo, tokens, projects: icaProjects });
+  const aws = createAwsAccess({ profiles: repo, tokens, http, projects: icaProjects, clipboard, clock, ...log });
+  const endpoints = createEndpointTracker();
   const doctor = options.doctor ?? defaultDoctor;
   const tokenOptions = (o: unknown): TokenOptions => (o === undefined ? {} : parseInput(TokenOptionsSchema, o, 'Invalid token options'));
   /** The one lock guard: refuses while locked or shut down, then calls through. */
@@ -99,14 +100,6 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
       return fn(...args);
     };
   const token = guarded(async (name: string, o?: TokenOptions) => tokens.ensure(await repo.find(name), tokenOptions(o)));
-  const execOptions = (o: ExecOptions | undefined): ExecOptions => {
-    const { project, ...rest } = o ?? {};
-    if (project !== undefined && (typeof project !== 'string' || project.trim() === '' || project.length > 255)) {
-      throw new TesseraError('INVALID_INPUT', 'The project must be an ICA project name or id (1 to 255 characters).');
-    }
-    return { ...tokenOptions(rest), ...(project !== undefined && { project }) };
-  };
-
   return {
     listProfiles: () => profiles.list(),
     addProfile: guarded(profiles.add),
@@ -123,20 +116,17 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
     revealToken: token,
     token,
     copyToken: guarded(copyToken),
-    execEnvironment: guarded(async (name, o) => execEnvironment(name, execOptions(o))),
+    execEnvironment: guarded(execEnvironment),
     serveToken: guarded(async (name, o) => {
       const options = tokenOptions(o);
       await repo.find(name);
-      const endpoint = await startTokenEndpoint({ token: () => token(name, options), ...log });
-      endpoints.add(endpoint);
-      return {
-        ...endpoint,
-        close: async () => {
-          endpoints.delete(endpoint);
-          await endpoint.close();
-        },
-      };
+      return endpoints.track(await startTokenEndpoint({ token: () => token(name, options), ...log }));
     }),
+    awsCredentials: guarded(aws.credentials),
+    serveAwsCredentials: guarded(async (name, request) => endpoints.track(await aws.startEndpoint(name, request))),
+    listIcaProjects: guarded(aws.listProjects),
+    ensureAwsAccess: guarded(aws.ensureAccess),
+    copyAwsCommand: guarded(aws.copyCommand),
     getSettings: () => settings.get(),
     updateSettings: guarded(settings.update),
     doctor: () => doctor({ dataDir, secrets, profiles: repo }),
@@ -174,8 +164,7 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
     onEvent: (listener: (event: TesseraEvent) => void) => events.on(listener),
     async dispose() {
       if (!session.end()) return;
-      await Promise.all([...endpoints].map((e) => e.close()));
-      endpoints.clear();
+      await endpoints.closeAll();
       // Quitting: leave no token on the clipboard (only if it is still ours).
       await clipboard.clearNow().catch(() => false);
       clipboard.dispose();

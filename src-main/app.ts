@@ -28,8 +28,7 @@ import {
   shell,
 } from 'electron';
 import type { TesseraEvent } from '../src-shared/contract.js';
-import type { Logger, Ports, SecretStore } from '../src-core/ports.js';
-import type { TesseraCore } from '../src-core/service.js';
+import type { Logger, Ports, SecretStore, TesseraCore } from '../src-core/index.js';
 import { createElectronClipboard, type ClipboardItemCtor, type ElectronClipboardLike } from './clipboard.js';
 import { quickCopy, withCopyNotifications } from './copy.js';
 import { createDemoPort, type StartSim } from './demo.js';
@@ -49,12 +48,12 @@ import { resolveDefaultProfile, type TrayAction } from './tray-menu.js';
 import { createMainWindow } from './window.js';
 import { fitToDisplays, loadWindowState, saveWindowState, trackWindowState } from './window-state.js';
 
-export const APP_ID = 'com.tessera.desktop';
-export const APP_NAME = 'Tessera';
+const APP_ID = 'com.tessera.desktop';
+const APP_NAME = 'Tessera';
 /** The quit sequence may not hold the app open longer than this. */
-export const QUIT_CLEANUP_MS = 3_000;
+const QUIT_CLEANUP_MS = 3_000;
 
-export interface DesktopPaths {
+interface DesktopPaths {
   /** out/preload/preload.cjs */
   preload: string;
   /** out/renderer */
@@ -87,7 +86,7 @@ export interface Desktop {
  * Must run before `app.ready`: the sandbox for every renderer and the privileged
  * scheme can only be set up then. Returns false when another instance owns the lock.
  */
-export function prepareApp(focusExisting: () => void): boolean {
+function prepareApp(focusExisting: () => void): boolean {
   app.enableSandbox();
   protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
   return acquireSingleInstance(app, focusExisting);

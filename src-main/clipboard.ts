@@ -13,7 +13,7 @@
  * still ours?" can be answered after an idle lock has forgotten every token.
  */
 import { createHash } from 'node:crypto';
-import type { ClipboardPort, Logger } from '../src-core/ports.js';
+import type { ClipboardPort, Logger } from '../src-core/index.js';
 
 export const rawFormat = (name: string): string => `electron application/osclipboard;format="${name}"`;
 

@@ -6,7 +6,7 @@
  */
 import type { TesseraApi } from '../src-shared/contract.js';
 import type { CopyResult, TokenFormat } from '../src-shared/schemas.js';
-import { toErrorInfo } from '../src-core/errors.js';
+import { toErrorInfo } from '../src-core/index.js';
 import { copyFailedNotification, copyNotification, type Notify } from './notifications.js';
 
 /** The same API with `copyToken` confirmed by a notification. Other methods pass through untouched. */

@@ -3,14 +3,14 @@
  * the first time the core asks for it, so a new user sees every feature working
  * without an Illumina account. Stopped when the app quits.
  */
-export interface DemoEndpoint {
+interface DemoEndpoint {
   icaUrl: string;
   tssUrl: string;
   domain: string;
   apiKey: string;
 }
 
-export interface StartedSim {
+interface StartedSim {
   icaBaseUrl: string;
   tssBaseUrl: string;
   demo: { domain: string; apiKey: string };

@@ -12,8 +12,7 @@
  */
 import { closeSync, fchmodSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { TesseraError } from '../src-core/errors.js';
-import type { Ports } from '../src-core/ports.js';
+import { TesseraError, type Ports } from '../src-core/index.js';
 
 type SaveOptions = { title: string; defaultPath: string; filters: Array<{ name: string; extensions: string[] }> };
 type SaveAnswer = Promise<{ canceled: boolean; filePath?: string }>;

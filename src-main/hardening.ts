@@ -116,7 +116,7 @@ export interface GuardedSession {
 }
 
 /** Tessera needs no web permission (no camera, notifications from the page, clipboard, ...): deny all. */
-export const denyPermissionRequest = (_webContents: unknown, _permission: string, callback: (granted: boolean) => void): void => callback(false);
+const denyPermissionRequest = (_webContents: unknown, _permission: string, callback: (granted: boolean) => void): void => callback(false);
 export const denyPermissionCheck = (): boolean => false;
 
 /**

@@ -7,13 +7,13 @@
  * Polling `getSystemIdleTime` is what Electron offers cross-platform (there is no
  * "idle" event); a 15 s period keeps the lock within a quarter minute of the setting.
  */
-export interface PowerMonitorLike {
+interface PowerMonitorLike {
   getSystemIdleTime(): number;
   on(event: 'lock-screen' | 'suspend', listener: () => void): unknown;
   removeListener(event: 'lock-screen' | 'suspend', listener: () => void): unknown;
 }
 
-export interface IntervalTimers {
+interface IntervalTimers {
   setInterval(fn: () => void, ms: number): unknown;
   clearInterval(handle: unknown): void;
 }

@@ -9,9 +9,7 @@
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { app } from 'electron';
-import { createTessera, openSecretStore, ensureDataDir } from '../src-core/index.js';
-import { createFileLogger } from '../src-core/log.js';
-import { appVaultOf, runDoctor } from '../src-core/doctor.js';
+import { createFileLogger, ensureDataDir, loadDoctor, loadSecretStore, loadTessera } from '../src-core/index.js';
 import { startDesktop } from './app.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -23,11 +21,14 @@ startDesktop({
   paths: { preload: join(here, '../preload/preload.cjs'), renderer: join(here, '../renderer'), icons },
   // The doctor resolves the secret backend itself, so it can say where the choice came from.
   // The app's own vault is checked with the key it holds (unlocked on the lock screen).
-  createCore: (ports) =>
-    createTessera(ports, {
-      doctor: (deps) => runDoctor({ dataDir: deps.dataDir, env: process.env, ...appVaultOf(deps.secrets) }),
+  createCore: async (ports) =>
+    (await loadTessera()).createTessera(ports, {
+      doctor: async (deps) => {
+        const { appVaultOf, runDoctor } = await loadDoctor();
+        return runDoctor({ dataDir: deps.dataDir, env: process.env, ...appVaultOf(deps.secrets) });
+      },
     }),
-  openSecrets: (dataDir) => openSecretStore({ dataDir: ensureDataDir(dataDir), inAppUnlock: true }),
+  openSecrets: async (dataDir) => (await loadSecretStore()).openSecretStore({ dataDir: ensureDataDir(dataDir), inAppUnlock: true }),
   createLogger: (dataDir) => {
     const logger = createFileLogger({ dataDir, base: { face: 'desktop' } });
     // Runs before the secret store opens: a directory left open to others is tightened, and logged.

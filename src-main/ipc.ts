@@ -18,8 +18,7 @@ import {
 } from '../src-shared/contract.js';
 import { CONTRACT_METHOD_NAMES, IPC_CHANNEL_PREFIX, IPC_EVENT_CHANNEL, type ContractMethodName } from '../src-shared/channels.js';
 import { ERROR_ACTIONS } from '../src-shared/errors.js';
-import { dispatch } from '../src-core/rpc.js';
-import type { Logger } from '../src-core/ports.js';
+import { loadRpc, type Logger } from '../src-core/index.js';
 import { isTrustedUrl, originOf, type RendererSource } from './origin.js';
 
 // The preload's channel list must name exactly the contract's methods: adding a
@@ -33,7 +32,7 @@ if (IPC_CHANNEL_PREFIX !== IPC_PREFIX || IPC_EVENT_CHANNEL !== EVENT_CHANNEL || 
 }
 
 /** The part of Electron's ipcMain this module uses (so tests can pass a recorder). */
-export interface IpcMainLike {
+interface IpcMainLike {
   handle(channel: string, listener: (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown): void;
   removeHandler(channel: string): void;
 }
@@ -41,7 +40,7 @@ export interface IpcMainLike {
 /** The part of an invoke event the origin check reads. */
 export type SenderEvent = Pick<IpcMainInvokeEvent, 'senderFrame'>;
 
-export const FORBIDDEN_ORIGIN_ERROR = { code: 'FORBIDDEN_ORIGIN', message: ERROR_ACTIONS.FORBIDDEN_ORIGIN } as const;
+const FORBIDDEN_ORIGIN_ERROR = { code: 'FORBIDDEN_ORIGIN', message: ERROR_ACTIONS.FORBIDDEN_ORIGIN } as const;
 
 /**
  * A request is trusted only from the top frame of a page on the app's own origin.
@@ -94,7 +93,7 @@ export async function handleInvoke(
       logger?.warn('IPC call refused from an untrusted frame', { method, origin: safeOrigin(event) });
       return { ok: false, error: { ...FORBIDDEN_ORIGIN_ERROR } };
     }
-    return await dispatch(api, method, args);
+    return await (await loadRpc()).dispatch(api, method, args);
   } catch {
     return { ok: false, error: { code: 'INTERNAL', message: 'An unexpected error occurred.' } };
   }

@@ -5,7 +5,7 @@
  */
 import type { AboutPanelOptionsOptions, MenuItemConstructorOptions } from 'electron';
 
-export const HELP_LINKS = [
+const HELP_LINKS = [
   { label: 'ICA documentation', url: 'https://help.ica.illumina.com/' },
   { label: 'Illumina support', url: 'https://support.illumina.com/' },
 ] as const;

@@ -6,8 +6,8 @@
  */
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'tessera';
-export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
-export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
+const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 
 export interface RendererSource {
   /** The URL the main window loads. */

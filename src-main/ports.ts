@@ -5,8 +5,7 @@
  * simulator. The secret store comes from the core (keychain, or the file vault).
  */
 import { isAbsolute, resolve } from 'node:path';
-import type { FetchPort, Logger, Ports, SecretStore } from '../src-core/ports.js';
-import { systemClock, systemTimers } from '../src-core/ports.js';
+import { systemClock, systemTimers, type FetchPort, type Logger, type Ports, type SecretStore } from '../src-core/index.js';
 import type { ElectronClipboardPort } from './clipboard.js';
 import type { DemoPort } from './demo.js';
 

@@ -8,7 +8,7 @@ export interface GlobalShortcutLike {
   unregister(accelerator: string): void;
 }
 
-export type ShortcutResult = { ok: true; accelerator: string | null } | { ok: false; accelerator: string; reason: 'taken' | 'invalid' };
+type ShortcutResult = { ok: true; accelerator: string | null } | { ok: false; accelerator: string; reason: 'taken' | 'invalid' };
 
 export interface ShortcutController {
   /** Registers `accelerator` (replacing the previous one); `''` or undefined unregisters. */

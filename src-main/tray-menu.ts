@@ -17,7 +17,7 @@ export type TrayMenuItem =
   | { kind: 'submenu'; id: string; label: string; enabled: boolean; items: TrayMenuItem[] };
 
 /** The three quick-copy formats, in menu order. */
-export const COPY_ENTRIES: ReadonlyArray<{ format: TokenFormat; label: string }> = [
+const COPY_ENTRIES: ReadonlyArray<{ format: TokenFormat; label: string }> = [
   { format: 'jwt', label: 'Copy token' },
   { format: 'header', label: 'Copy as Authorization header' },
   { format: 'env', label: 'Copy as export line' },
@@ -37,7 +37,7 @@ export function resolveDefaultProfile(profiles: readonly Pick<ProfileView, 'name
   return profiles[0]?.name;
 }
 
-export function profileLabel(profile: Pick<ProfileView, 'name' | 'domain' | 'region' | 'isDemo'>, isDefault: boolean): string {
+function profileLabel(profile: Pick<ProfileView, 'name' | 'domain' | 'region' | 'isDemo'>, isDefault: boolean): string {
   const tags = [profile.region.toUpperCase(), profile.isDemo ? 'demo' : undefined, isDefault ? 'default' : undefined].filter(Boolean);
   return `${profile.name} — ${profile.domain} (${tags.join(', ')})`;
 }

@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as z from '../src-shared/zod.js';
 
-export const WINDOW_STATE_FILE = 'window-state.json';
+const WINDOW_STATE_FILE = 'window-state.json';
 export const DEFAULT_SIZE = { width: 1100, height: 760 } as const;
 const MIN = { width: 720, height: 480 } as const;
 

@@ -82,3 +82,21 @@ export const VaultUnlockOptionsSchema = z.strictObject({
   create: z.optional(z.boolean()),
 });
 export type VaultUnlockOptions = z.infer<typeof VaultUnlockOptionsSchema>;
+
+/**
+ * An ICA project folder to open with temporary AWS credentials (`tessera aws-credentials`,
+ * `exec --aws-project`, the app's ICA data card): here because the core's wiring validates
+ * it and `tessera token` must not load ./schemas.ts.
+ */
+export const AwsAccessRequestSchema = z.strictObject({
+  /** An ICA project name or id. */
+  project: z.string().check(z.trim(), z.minLength(1, 'Pick an ICA project.'), z.maxLength(255)),
+  /** A folder path from the project root, e.g. /runs/2024/ (a missing trailing slash is added). */
+  path: z.string().check(z.trim(), z.minLength(1, 'Enter a folder path, e.g. /runs/2024/.'), z.maxLength(1024)),
+  readOnly: z.optional(z.boolean()),
+});
+export type AwsAccessRequest = z.infer<typeof AwsAccessRequestSchema>;
+
+/** Which of an AwsAccess's commands to copy. */
+export const AwsCommandKindSchema = z.enum(['awsLs', 'credentialProcess', 'awsConfig']);
+export type AwsCommandKind = z.infer<typeof AwsCommandKindSchema>;

@@ -12,6 +12,8 @@ import * as z from './zod.js';
 import { SNIPPET_IDS, type SnippetId } from './snippets.js';
 import {
   AddProfileInputSchema,
+  AwsAccessRequestSchema,
+  AwsCommandKindSchema,
   AuditQuerySchema,
   CaseQuerySchema,
   CredentialInputSchema,
@@ -29,6 +31,11 @@ import {
   VaultPassphraseSchema,
   VaultUnlockOptionsSchema,
   type AddProfileInput,
+  type AwsAccess,
+  type AwsAccessRequest,
+  type AwsCommandCopy,
+  type AwsCommandKind,
+  type IcaProjectSummary,
   type AppInfo,
   type AuditList,
   type AuditQuery,
@@ -101,6 +108,17 @@ export interface TesseraApi {
   /** Copies a fresh token in the given format; the copy happens in the core/main, not the renderer. */
   copyToken(name: string, format: TokenFormat): Promise<CopyResult>;
 
+  // ICA project data with the AWS tools
+  /** The ICA projects of the profile's tenant: names, ids and regions. */
+  listIcaProjects(name: string): Promise<IcaProjectSummary[]>;
+  /**
+   * Makes sure temporary AWS credentials for the folder are cached in the core (asking
+   * ICA when needed) and returns only what is not secret about them.
+   */
+  ensureAwsAccess(name: string, request: AwsAccessRequest): Promise<AwsAccess>;
+  /** Copies one of the folder's AWS commands (written in the core/main, like every copy). */
+  copyAwsCommand(name: string, request: AwsAccessRequest, kind: AwsCommandKind): Promise<AwsCommandCopy>;
+
   // Settings and diagnostics
   getSettings(): Promise<Settings>;
   updateSettings(patch: SettingsPatch): Promise<Settings>;
@@ -159,6 +177,9 @@ export const CONTRACT_ARGS = {
   ensureToken: z.tuple([ProfileNameSchema, z.optional(TokenOptionsSchema)]),
   revealToken: z.tuple([ProfileNameSchema, z.optional(TokenOptionsSchema)]),
   copyToken: z.tuple([ProfileNameSchema, TokenFormatSchema]),
+  listIcaProjects: z.tuple([ProfileNameSchema]),
+  ensureAwsAccess: z.tuple([ProfileNameSchema, AwsAccessRequestSchema]),
+  copyAwsCommand: z.tuple([ProfileNameSchema, AwsAccessRequestSchema, AwsCommandKindSchema]),
   getSettings: z.tuple([]),
   updateSettings: z.tuple([SettingsPatchSchema]),
   doctor: z.tuple([]),

@@ -7,7 +7,11 @@ export const ERROR_CODES = [
   'INVALID_INPUT',
   'PROFILE_NOT_FOUND',
   'PROFILE_EXISTS',
+  'TENANT_NOT_FOUND', // TSS knows no tenant with the profile's domain
   'PROJECT_NOT_FOUND', // no ICA project of that name or id in the profile's tenant
+  'DATA_NOT_FOUND', // no folder at that path in the ICA project
+  'NOT_A_FOLDER', // the path names a file; temporary storage credentials are per folder
+  'AMBIGUOUS_PATH', // several folders match the path ignoring case
   'CREDENTIALS_REJECTED', // 401: the key or password was refused
   'FORBIDDEN', // 403: the key works but lacks a role or workgroup
   'RATE_LIMITED', // 429 after the retry budget
@@ -50,12 +54,20 @@ export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
 }
 
-/** The action a person should take, shown next to the message in the UI and CLI. */
+/**
+ * The action a person should take, shown next to the message in the desktop app (the
+ * CLI has its own wording where it differs: CLI_ACTIONS in src-cli/report.ts). Never
+ * names a CLI command: the app's user may have no terminal at hand.
+ */
 export const ERROR_ACTIONS: Readonly<Record<ErrorCode, string>> = {
   INVALID_INPUT: 'Check the highlighted value and try again.',
-  PROFILE_NOT_FOUND: 'Run `tessera profile list` or pick a profile from the sidebar.',
+  PROFILE_NOT_FOUND: 'Pick a profile from the sidebar, or add one.',
   PROFILE_EXISTS: 'Choose another name, or remove the existing profile first.',
+  TENANT_NOT_FOUND: "Check the profile's tenant domain: it is the <domain> of <domain>.login.illumina.com.",
   PROJECT_NOT_FOUND: "Check the project's name or id (projects belong to one tenant: check the profile too).",
+  DATA_NOT_FOUND: 'Check the folder path (from the project root, e.g. /runs/2024/) in the ICA project\'s Data view.',
+  NOT_A_FOLDER: 'Pass the folder that holds the file; temporary storage credentials are issued per folder.',
+  AMBIGUOUS_PATH: 'Pass the folder path with its exact upper and lower case.',
   CREDENTIALS_REJECTED:
     'The platform refused this key. Regenerate it under Manage API Keys in the Illumina web UI, then replace it in Tessera.',
   FORBIDDEN:
@@ -75,7 +87,7 @@ export const ERROR_ACTIONS: Readonly<Record<ErrorCode, string>> = {
   KEYCHAIN_LOCKED: 'Unlock your OS keychain (login keyring), then try again.',
   SECRET_MISSING: 'The stored key for this profile is gone. Replace the key to continue.',
   KEY_NEEDED: 'Profiles imported from a team file get their key or password from each person: the file never holds one.',
-  VAULT_PASSPHRASE_REQUIRED: 'Set TESSERA_VAULT_PASSPHRASE or run in a terminal to be asked for the vault passphrase.',
+  VAULT_PASSPHRASE_REQUIRED: 'Enter the file vault passphrase to continue.',
   VAULT_BAD_PASSPHRASE: 'The vault passphrase is wrong. Try again.',
   VAULT_CORRUPT: 'The file vault cannot be read. Restore it from a backup or remove it and add your keys again.',
   VAULT_LOCKED: 'Enter the file vault passphrase on the Tessera lock screen to unlock it.',
@@ -83,11 +95,11 @@ export const ERROR_ACTIONS: Readonly<Record<ErrorCode, string>> = {
   CACHE_CORRUPT: 'The offline cache was damaged and has been set aside. Sync again to rebuild it.',
   CACHE_LOCKED: 'Unlock Tessera to read the offline cache.',
   OFFLINE: 'You are offline and nothing is cached yet. Sync once while online.',
-  NOT_FOUND: 'Check the id; sync to fetch the newest data.',
+  NOT_FOUND: 'Check the id, or sync to fetch the newest data.',
   CANCELLED: 'The operation was cancelled.',
   LOCKED: 'Tessera is locked. Unlock it to continue.',
   FORBIDDEN_ORIGIN: 'This request came from an unexpected page and was refused.',
-  INTERNAL: 'Something unexpected went wrong. Try again; if it persists, run `tessera doctor`.',
+  INTERNAL: 'Something unexpected went wrong. Try again; if it persists, use Run checks in Settings.',
 };
 
 /** CLI exit codes (documented in the README). */
@@ -107,6 +119,10 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'PROFILE_NOT_FOUND':
     case 'PROFILE_EXISTS':
     case 'PROJECT_NOT_FOUND':
+    case 'TENANT_NOT_FOUND':
+    case 'DATA_NOT_FOUND':
+    case 'NOT_A_FOLDER':
+    case 'AMBIGUOUS_PATH':
     case 'INSECURE_URL':
     case 'BAD_REQUEST':
       return EXIT_CODES.usage;

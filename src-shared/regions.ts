@@ -35,8 +35,6 @@ export function resolveRegion(input: string): RegionId | undefined {
   return ALIASES[key];
 }
 
-export const REGION_ALIASES: Readonly<Record<string, RegionId>> = ALIASES;
-
 /** Public ICA REST base (the OpenAPI document's server is `/ica/rest`). */
 export const DEFAULT_ICA_BASE_URL = 'https://ica.illumina.com/ica/rest';
 

@@ -72,6 +72,71 @@ export function apiKeyProblem(key: string): Problem {
   if (key.length < API_KEY_MIN) return 'That API key looks too short; paste the whole key.';
   if (key.length > API_KEY_MAX) return `An API key has at most ${API_KEY_MAX} characters.`;
   if (/\s/.test(key)) return 'An API key is one line with no spaces.';
+  // The key travels in HTTP headers, which carry printable ASCII only.
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  if (/[\u0000-\u001f\u007f]/.test(key)) return 'The API key contains a control character; paste the key again, or download its .txt file again.';
+  if (/[^\u0021-\u007e]/.test(key)) {
+    return 'The API key contains a character that is not plain ASCII (letters, digits, punctuation); was it saved in another encoding or copied with typographic quotes? Paste it again, or download its .txt file again.';
+  }
+  return null;
+}
+
+// ---- Case statuses --------------------------------------------------------------
+
+/** The case statuses TSS documents (spelling as the platform sends them); a tenant may send others. */
+export const CASE_STATUSES = ['Draft', 'New', 'In Progress', 'Complete', 'Canceled', 'Deletion'] as const;
+
+/** The documented case sub-states. */
+export const CASE_SUB_STATES = [
+  'MISSING_SAMPLE_INFORMATION', 'AWAITING_MOLECULAR_DATA', 'READY_FOR_PROCESSING', 'PROCESSING', 'READY_FOR_INTERPRETATION',
+  'READY_FOR_REVIEW', 'REPORTS_AVAILABLE', 'READY_FOR_DELIVERY', 'DELIVERY_IN_PROGRESS', 'DELIVERED', 'CLOSED', 'HAS_ISSUE',
+  'QC_WARNING', 'DELETION_IN_PROGRESS', 'DELETION_HAS_ISSUE',
+] as const;
+
+/** How a typed status compares: case, spaces, underscores and dashes do not matter (`in progress`, `qc-warning`). */
+export function statusKey(value: string): string {
+  return value.trim().toLowerCase().replace(/[\s_-]+/g, ' ');
+}
+
+/**
+ * Which statuses and sub-states typed values name, among `statuses` and `subStates`
+ * (the documented ones plus those seen in the data): each value as the platform spells
+ * it, or the problem naming the unknown value and listing the valid ones.
+ */
+export function resolveStatuses(
+  typed: readonly string[],
+  statuses: readonly string[],
+  subStates: readonly string[],
+): { status: string[]; subState: string[]; problem: null } | { problem: string } {
+  const status: string[] = [];
+  const subState: string[] = [];
+  for (const value of typed) {
+    const key = statusKey(value);
+    const s = statuses.find((v) => statusKey(v) === key);
+    const sub = s === undefined ? subStates.find((v) => statusKey(v) === key) : undefined;
+    if (s !== undefined) status.push(s);
+    else if (sub !== undefined) subState.push(sub);
+    else {
+      return {
+        problem: `There is no case status "${value}". Statuses: ${[...new Set(statuses)].join(', ')}. Sub-states: ${[...new Set(subStates)].join(', ')}.`,
+      };
+    }
+  }
+  return { status: [...new Set(status)], subState: [...new Set(subState)], problem: null };
+}
+
+// ---- File vault passphrases -----------------------------------------------------
+
+/** A new file vault's passphrase has at least this many characters (an existing vault opens with whatever it was created with). */
+export const VAULT_PASSPHRASE_MIN = 8;
+
+/** Said wherever a vault passphrase is chosen. */
+export const VAULT_PASSPHRASE_UNRECOVERABLE = 'Tessera cannot recover a forgotten passphrase: the keys in the vault would have to be added again.';
+
+/** What is wrong with the passphrase chosen for a new file vault, or null. Never quotes it. */
+export function newVaultPassphraseProblem(passphrase: string): Problem {
+  if (passphrase.length === 0) return 'Choose a passphrase for the new file vault.';
+  if ([...passphrase].length < VAULT_PASSPHRASE_MIN) return `A new file vault's passphrase has at least ${VAULT_PASSPHRASE_MIN} characters.`;
   return null;
 }
 
@@ -142,7 +207,7 @@ export interface Bounds {
 const bounds = (min: number, max: number, unit?: string): Bounds => ({
   min,
   max,
-  message: `Enter a whole number from ${min} to ${max}${unit ? ` (${unit})` : ''}.`,
+  message: max === Number.MAX_SAFE_INTEGER ? `Enter a whole number of at least ${min}.` : `Enter a whole number from ${min} to ${max}${unit ? ` (${unit})` : ''}.`,
 });
 
 export const BOUNDS = {
@@ -155,8 +220,10 @@ export const BOUNDS = {
   requestTimeoutSeconds: bounds(1, 600, 'seconds'),
   /** Settings `syncAuditDays` and `sync --audit-days`. */
   syncAuditDays: bounds(0, 365, 'days'),
-  /** `cases --limit` and the case query's page size. */
+  /** The case query's page size (one call of the core's searchCases). */
   caseLimit: bounds(1, 1000),
+  /** `cases --limit`: any number; the CLI pages through the core caseLimit at a time. */
+  caseListLimit: bounds(1, Number.MAX_SAFE_INTEGER),
   /** `audit --limit`. */
   auditLimit: bounds(1, 10_000),
 } as const satisfies Record<string, Bounds>;

@@ -8,12 +8,16 @@
  * (profile changes, cache queries, the IPC contract).
  */
 import { REGION_IDS, resolveRegion } from './regions.js';
-import { RegionIdSchema, wholeNumber, type TokenFormat, type VaultState } from './base-schemas.js';
+import { RegionIdSchema, wholeNumber, type AwsCommandKind, type TokenFormat, type VaultState } from './base-schemas.js';
 import { BOUNDS, SYNC_REPORTS, apiKeyProblem, domainProblem, profileNameProblem, urlProblem, workgroupProblem } from './rules.js';
 import * as z from './zod.js';
 import { PROFILE_FILE_FORMAT, PROFILE_FILE_VERSION } from './profile-file.js';
 
 export {
+  AwsAccessRequestSchema,
+  AwsCommandKindSchema,
+  type AwsAccessRequest,
+  type AwsCommandKind,
   RegionIdSchema,
   SettingsPatchSchema,
   SettingsSchema,
@@ -142,6 +146,8 @@ export const ProfileViewSchema = z.object({
   isDemo: z.optional(z.boolean()),
   /** Imported from a team file without its key or password: nothing works until one is added (replaceCredential). */
   needsKey: z.optional(z.boolean()),
+  /** Only in the answer to addProfile: what could not be checked (TSS unreachable) or works only in part. */
+  warnings: z.optional(z.array(z.string())),
 });
 export type ProfileView = z.infer<typeof ProfileViewSchema>;
 
@@ -554,4 +560,47 @@ export interface ReportPdf {
   /** A file name to suggest: `<displayId>-<report type>.pdf`, reduced to safe characters. */
   fileName: string;
   bytes: Uint8Array;
+}
+
+/** What a copy of an AWS command reports (the text itself is in AwsAccess.commands). */
+export interface AwsCommandCopy {
+  kind: AwsCommandKind;
+  /** When the clipboard will be cleared (if it still holds the copy); null when never. */
+  clearsAt: string | null;
+}
+
+/** An ICA project as the app lists it: names, ids and regions only. */
+export interface IcaProjectSummary {
+  id: string;
+  name: string;
+  /** The ICA region code (US, EU, …), null when ICA does not say. */
+  region: string | null;
+}
+
+/**
+ * What the app shows about a folder's temporary AWS credentials: where they lead, until
+ * when, and the commands to copy. Never the keys themselves (those stay in the core and
+ * reach only the AWS tools, through `tessera aws-credentials` or `tessera exec`).
+ */
+export interface AwsAccess {
+  projectId: string;
+  projectName: string;
+  path: string;
+  readOnly: boolean;
+  bucket: string;
+  prefix: string;
+  region: string;
+  s3Uri: string;
+  /** RFC 3339, conservative: 35 hours after the request (ICA documents 36). */
+  expiresAt: string;
+  /** The AWS profile name the aws-config command writes. */
+  awsProfile: string;
+  commands: {
+    /** `aws s3 ls s3://bucket/prefix --profile <awsProfile>` */
+    awsLs: string;
+    /** `credential_process = tessera aws-credentials …` for ~/.aws/config */
+    credentialProcess: string;
+    /** `tessera aws-config …` */
+    awsConfig: string;
+  };
 }

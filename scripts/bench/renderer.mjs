@@ -1,7 +1,7 @@
 /**
  * Bench section for the renderer: the built UI in Debian's Chromium over the e2e
  * harness, with 100,000 cases in the encrypted cache. The measuring runs in
- * test/harness/bench.ts (TypeScript, through tsx); this file builds the renderer,
+ * scripts/bench/renderer-page.ts (TypeScript, through tsx); this file builds the renderer,
  * runs it, and turns its JSON into the section's table.
  */
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ export const renderer = {
   async run() {
     const build = await timeSpawn(join(root, 'node_modules', '.bin', 'electron-vite'), ['build']);
     if (build.code !== 0) throw new Error(`electron-vite build failed:\n${build.stderr}`);
-    const r = await timeSpawn(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'test', 'harness', 'bench.ts')]);
+    const r = await timeSpawn(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'scripts', 'bench', 'renderer-page.ts')]);
     if (r.code !== 0) throw new Error(`renderer bench failed (exit ${r.code}):\n${r.stderr.trim().split('\n').slice(-15).join('\n')}`);
     const out = JSON.parse(r.stdout.trim().split('\n').pop());
     const rows = [

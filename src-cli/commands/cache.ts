@@ -12,16 +12,19 @@
  * loaded by the core on the first cache call, never by `tessera token`.
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import { BOUNDS, SYNC_REPORTS, type SyncReports } from '../../src-shared/rules.js';
+import { BOUNDS, CASE_STATUSES, CASE_SUB_STATES, SYNC_REPORTS, resolveStatuses, type SyncReports } from '../../src-shared/rules.js';
+import { TesseraError } from '../../src-core/index.js';
 import type { AuditEvent, CaseDetail, CaseSummary, Freshness, SyncOptions, SyncProgress } from '../../src-shared/schemas.js';
-import type { TesseraCore } from '../../src-core/service.js';
+import type { TesseraCore } from '../../src-core/index.js';
 import type { CliContext, Registrar } from '../context.js';
-import { table } from '../format.js';
+import { ago, table } from '../format.js';
 import { range, wholeNumberOption } from '../options.js';
 
 const STALE_HINT_MS = 24 * 3600_000;
 
-const parseLimit = wholeNumberOption(BOUNDS.caseLimit);
+const parseLimit = wholeNumberOption(BOUNDS.caseListLimit);
+/** The core answers at most this many cases per call; longer lists are read page by page. */
+const PAGE = BOUNDS.caseLimit.max;
 
 /** Repeatable options that also accept comma-separated values ("--status New,Draft"). */
 function collect(value: string, previous: string[] = []): string[] {
@@ -43,8 +46,13 @@ function when(iso: string | null): string {
   return iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : 'never';
 }
 
-/** Says on stderr how old the data is when it matters: offline, or older than a day. */
-export async function notice(ctx: CliContext, name: string, f: Freshness, forcedOffline: boolean): Promise<void> {
+/**
+ * Says on stderr how old the data is: always when offline or older than a day, and on a
+ * terminal for every read ("live from the server", "data from 4 min ago"); scripts read
+ * the same in the `--json` (case) and `--ndjson` (cases) output.
+ * `live`: the read asked the server (tests, case), rather than only the cache (cases).
+ */
+export async function notice(ctx: CliContext, name: string, f: Freshness, forcedOffline: boolean, live = false): Promise<void> {
   if (f.syncedAt === null) {
     await ctx.err(`tessera: the offline cache of ${name} is empty; run \`tessera sync ${name}\` while online.\n`);
     return;
@@ -53,7 +61,31 @@ export async function notice(ctx: CliContext, name: string, f: Freshness, forced
     await ctx.err(`tessera: offline, showing data from ${when(f.syncedAt)}\n`);
   } else if (f.stale && Date.now() - Date.parse(f.syncedAt) > STALE_HINT_MS) {
     await ctx.err(`tessera: showing data from ${when(f.syncedAt)}; run \`tessera sync ${name}\` to refresh it.\n`);
+  } else if (process.stderr.isTTY) {
+    await ctx.err(live ? `tessera: live from the server (cache of ${name} synced ${ago(f.syncedAt)})\n` : `tessera: data from ${ago(f.syncedAt)} (synced ${when(f.syncedAt)})\n`);
   }
+}
+
+/** How old the data is, for JSON output: `source` is "server" when this read asked the server, else "cache". */
+function freshnessJson(f: Freshness, forcedOffline: boolean, live = false): { source: 'server' | 'cache'; syncedAt: string | null; offline: boolean; stale: boolean } {
+  const offline = f.offline || forcedOffline;
+  return { source: live && !offline ? 'server' : 'cache', syncedAt: f.syncedAt, offline, stale: f.stale };
+}
+
+/** A JSON array written element by element, byte for byte what `JSON.stringify(array, null, 2)` prints. */
+function jsonArrayWriter(ctx: CliContext): { write(items: unknown[]): Promise<void>; end(): Promise<void> } {
+  let count = 0;
+  return {
+    async write(items) {
+      if (items.length === 0) return;
+      const body = items.map((i) => `  ${JSON.stringify(i, null, 2).replace(/\n/g, '\n  ')}`).join(',\n');
+      await ctx.out(`${count === 0 ? '[\n' : ',\n'}${body}`);
+      count += items.length;
+    },
+    async end() {
+      await ctx.out(count === 0 ? '[]\n' : '\n]\n');
+    },
+  };
 }
 
 function summaryJson(c: CaseSummary): CaseSummary {
@@ -188,7 +220,7 @@ export const registerCache: Registrar = (program: Command, ctx: CliContext) => {
     .option('--json', 'print a JSON array')
     .action(async (name: string, opts: { json?: boolean }) => {
       const result = await (await ctx.core()).listTests(name);
-      await notice(ctx, name, result, false);
+      await notice(ctx, name, result, false, true);
       if (opts.json) {
         await ctx.out(`${JSON.stringify(result.data, null, 2)}\n`);
         return;
@@ -201,12 +233,16 @@ export const registerCache: Registrar = (program: Command, ctx: CliContext) => {
     .description('list and search cases in the offline cache')
     .argument('<name>', 'profile name')
     .option('--search <text>', 'words to find (prefixes of display ids, test names, statuses, tags, samples; patients when opted in)')
-    .option('--status <status>', 'only this status (repeatable, or comma-separated)', collect)
+    .option('--status <status>', 'only this status or sub-state, in any case ("in progress", qc_warning; repeatable, or comma-separated)', collect)
     .option('--test <id>', 'only this test definition id or name (repeatable)', collect)
-    .option('--limit <n>', `at most this many cases (${range(BOUNDS.caseLimit)}, default 50)`, parseLimit)
+    .option('--limit <n>', 'at most this many cases (default 50)', parseLimit)
+    .option('--all', 'every matching case (for exports: with --json or --ndjson the output is streamed)')
     .option('--json', 'print a JSON array')
+    .option('--ndjson', 'print one JSON object per line: first {"freshness", "total"}, then one line per case')
     .option('--offline', 'never touch the network: read the cache only')
-    .action(async (name: string, opts: { search?: string; status?: string[]; test?: string[]; limit?: number; json?: boolean; offline?: boolean }) => {
+    .action(async (name: string, opts: { search?: string; status?: string[]; test?: string[]; limit?: number; all?: boolean; json?: boolean; ndjson?: boolean; offline?: boolean }) => {
+      if (opts.all && opts.limit !== undefined) throw new TesseraError('INVALID_INPUT', 'Give --limit or --all, not both.');
+      if (opts.json && opts.ndjson) throw new TesseraError('INVALID_INPUT', 'Give --json or --ndjson, not both.');
       const core = await ctx.core();
       if (!opts.offline) {
         // Refreshing the test definitions is one cheap request: it tells us whether we are online.
@@ -217,31 +253,58 @@ export const registerCache: Registrar = (program: Command, ctx: CliContext) => {
         }
       }
       let testIds = opts.test;
-      if (testIds?.length) {
-        // Accept test names too: the facets know every cached test's id and name.
+      let statuses: { status: string[]; subState: string[] } | undefined;
+      if (testIds?.length || opts.status?.length) {
+        // The facets know every cached test's id and name, and every status present.
         const { facets } = await core.searchCases(name, { limit: 1 });
-        testIds = testIds.map((t) => facets.test.find((f) => f.value === t || f.label?.toLowerCase() === t.toLowerCase())?.value ?? t);
+        if (testIds?.length) testIds = testIds.map((t) => facets.test.find((f) => f.value === t || f.label?.toLowerCase() === t.toLowerCase())?.value ?? t);
+        if (opts.status?.length) {
+          const resolved = resolveStatuses(opts.status, [...CASE_STATUSES, ...facets.status.map((f) => f.value)], [...CASE_SUB_STATES, ...facets.subState.map((f) => f.value)]);
+          if (resolved.problem !== null) throw new TesseraError('INVALID_INPUT', resolved.problem);
+          statuses = resolved;
+        }
       }
-      const result = await core.searchCases(name, {
+      const query = {
         ...(opts.search ? { text: opts.search } : {}),
-        ...(opts.status?.length ? { status: opts.status } : {}),
+        ...(statuses?.status.length ? { status: statuses.status } : {}),
+        ...(statuses?.subState.length ? { subState: statuses.subState } : {}),
         ...(testIds?.length ? { testId: testIds } : {}),
-        limit: opts.limit ?? 50,
-      });
-      await notice(ctx, name, result, Boolean(opts.offline));
-      if (opts.json) {
-        await ctx.out(`${JSON.stringify(result.items.map(summaryJson), null, 2)}\n`);
-        return;
+      };
+      const wanted = opts.all ? Infinity : (opts.limit ?? 50);
+      // Page through the cache PAGE cases at a time, writing each page before reading the
+      // next: an export of 100,000 cases never holds more than one page.
+      const first = await core.searchCases(name, { ...query, offset: 0, limit: Math.min(PAGE, wanted) });
+      await notice(ctx, name, first, Boolean(opts.offline));
+      if (first.total === 0 && first.syncedAt !== null) {
+        const filtered = Boolean(opts.search || statuses || testIds?.length);
+        await ctx.err(filtered ? `tessera: no cached case of ${name} matches this search.\n` : `tessera: the offline cache of ${name} holds no cases.\n`);
       }
-      const rows = result.items.map((c) => [c.displayId, c.status, c.subState ?? '', c.testDefinition?.name ?? c.testDefinition?.id ?? '', day(c.createdDate), day(c.updatedDate), day(c.dueDate)]);
-      // What a search matched in a report ("BRCA1 c.5266dupC") gets a column when any row has it.
-      const matched = result.items.some((c) => c.match);
-      await ctx.out(
-        matched
-          ? table(['DISPLAY ID', 'STATUS', 'SUBSTATE', 'TEST', 'CREATED', 'UPDATED', 'DUE', 'MATCH'], rows.map((r, i) => [...r, result.items[i]?.match ?? '']))
-          : table(['DISPLAY ID', 'STATUS', 'SUBSTATE', 'TEST', 'CREATED', 'UPDATED', 'DUE'], rows),
-      );
-      if (result.total > result.items.length) await ctx.err(`tessera: showing ${result.items.length} of ${result.total} cases; narrow the search or raise --limit.\n`);
+      const rowsOf = (items: CaseSummary[]) =>
+        items.map((c) => [c.displayId, c.status, c.subState ?? '', c.testDefinition?.name ?? c.testDefinition?.id ?? '', day(c.createdDate), day(c.updatedDate), day(c.dueDate), c.match ?? '']);
+      const array = opts.json ? jsonArrayWriter(ctx) : undefined;
+      if (opts.ndjson) await ctx.out(`${JSON.stringify({ freshness: freshnessJson(first, Boolean(opts.offline)), total: first.total })}\n`);
+      // A table is aligned over all its rows, so it is printed whole; JSON and NDJSON stream.
+      const rows: string[][] = [];
+      let shown = 0;
+      let page = first;
+      for (;;) {
+        const items = page.items.slice(0, Math.max(0, wanted - shown));
+        if (array) await array.write(items.map(summaryJson));
+        else if (opts.ndjson) {
+          if (items.length) await ctx.out(`${items.map((c) => JSON.stringify(summaryJson(c))).join('\n')}\n`);
+        } else rows.push(...rowsOf(items));
+        shown += items.length;
+        if (items.length === 0 || shown >= wanted || shown >= page.total) break;
+        page = await core.searchCases(name, { ...query, offset: shown, limit: Math.min(PAGE, wanted - shown) });
+      }
+      if (array) await array.end();
+      else if (!opts.ndjson) {
+        // What a search matched in a report ("BRCA1 c.5266dupC") gets a column when any row has it.
+        const matched = rows.some((r) => r[7]);
+        const header = ['DISPLAY ID', 'STATUS', 'SUBSTATE', 'TEST', 'CREATED', 'UPDATED', 'DUE', ...(matched ? ['MATCH'] : [])];
+        await ctx.out(table(header, matched ? rows : rows.map((r) => r.slice(0, 7))));
+      }
+      if (first.total > shown) await ctx.err(`tessera: showing ${shown} of ${first.total} cases; narrow the search, raise --limit or use --all.\n`);
     });
 
   program
@@ -252,10 +315,11 @@ export const registerCache: Registrar = (program: Command, ctx: CliContext) => {
     .option('--json', 'print a JSON object')
     .action(async (name: string, id: string, opts: { json?: boolean }) => {
       const result = await (await ctx.core()).getCase(name, id);
-      await notice(ctx, name, result, false);
+      await notice(ctx, name, result, false, true);
       if (opts.json) {
         const { raw: _raw, ...detail } = result.data;
-        await ctx.out(`${JSON.stringify(detail, null, 2)}\n`);
+        // An object: a field more breaks no reader.
+        await ctx.out(`${JSON.stringify({ ...detail, freshness: freshnessJson(result, false, true) }, null, 2)}\n`);
         return;
       }
       await ctx.out(renderCase(result.data));

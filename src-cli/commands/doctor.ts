@@ -5,6 +5,7 @@
  */
 import type { DoctorCheck, DoctorReport } from '../../src-shared/schemas.js';
 import { EXIT_CODES } from '../../src-shared/errors.js';
+import { TesseraError, loadOrphans } from '../../src-core/index.js';
 import type { Registrar } from '../context.js';
 
 /** The doctor's verdict on secrets ('secrets'), and the backend choice itself ('secret-backend'). */
@@ -21,9 +22,14 @@ export function renderDoctor(report: DoctorReport): string {
     // A backend that is not selected only matters as the alternative when the selected one fails;
     // other failures that do not fail the report are warnings.
     const unselected = c.selected === false;
+    if (unselected && report.ok) {
+      // The unused backend: what is wrong with it, but not its advice, which may be to choose the backend in use.
+      const what = (/^.*?[.!?](?=\s|$)/.exec(c.detail)?.[0] ?? c.detail).replace(/^\(not selected\) /, '');
+      return [`  [n/a]  ${c.name}: ${what.replace(/\.$/, '')} (not used: secrets are in ${report.secretBackend === 'file' ? 'the encrypted file vault' : 'the OS keychain'})`];
+    }
     const mark = c.ok ? '[ok]  ' : unselected ? '[n/a] ' : report.ok ? '[warn]' : '[FAIL]';
     const out = [`  ${mark} ${c.name}: ${c.detail}`];
-    if (!c.ok && c.hint && !(unselected && report.ok)) out.push(`         fix: ${c.hint}`);
+    if (!c.ok && c.hint) out.push(`         fix: ${c.hint}`);
     return out;
   };
   for (const check of report.checks) lines.push(...line(check));
@@ -48,12 +54,7 @@ export const registerDoctor: Registrar = (program, ctx) => {
 };
 
 async function removeOrphans(ctx: Parameters<Registrar>[1], yes: boolean): Promise<void> {
-  const [{ cliOrphans }, { TesseraError }, { orphanProfileIds }, { confirm }] = await Promise.all([
-    import('../compose.js'),
-    import('../../src-core/errors.js'),
-    import('../../src-core/secrets/orphans.js'),
-    import('../io.js'),
-  ]);
+  const [{ cliOrphans }, { orphanProfileIds }, { confirm }] = await Promise.all([import('../compose.js'), loadOrphans(), import('../io.js')]);
   const found = await cliOrphans(ctx.env);
   const where = found.backend === 'keychain' ? 'the OS keychain' : 'the file vault';
   if (found.orphans === null) {

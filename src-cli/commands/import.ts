@@ -7,7 +7,7 @@
  */
 import type { Command } from 'commander';
 import { REGION_IDS } from '../../src-shared/regions.js';
-import { TesseraError } from '../../src-core/errors.js';
+import { TesseraError } from '../../src-core/index.js';
 import type { Registrar } from '../context.js';
 import { promptLine } from '../io.js';
 
@@ -74,6 +74,7 @@ export const registerImport: Registrar = (program, ctx) => {
       const tenant = result.tenantId ? `, tenant id ${result.tenantId}` : '';
       await ctx.out(`Imported profile "${p.name}": tenant ${p.domain}${from}${tenant}, region ${p.region}, ICA ${p.icaUrl}, API key …${p.key.fingerprint}.\n`);
       await ctx.out(`The key is stored in the ${(await ctx.secretBackend()) === 'file' ? 'encrypted file vault' : 'OS keychain'}, and the platform accepted it.\n`);
+      for (const warning of p.warnings ?? []) await ctx.err(`tessera: warning: ${warning}\n`);
       await ctx.out(
         result.scrubbed
           ? `Removed the API key (x-api-key) from ${result.path}; icav2 can use Tessera's tokens: tessera exec ${p.name} -- icav2 …\n`

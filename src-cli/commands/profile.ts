@@ -6,13 +6,10 @@ import { Option, type Command } from 'commander';
 import type { CredentialInput, ProfileView } from '../../src-shared/schemas.js';
 import { REGIONS } from '../../src-shared/regions.js';
 import { domainProblem, profileNameProblem, workgroupProblem } from '../../src-shared/rules.js';
-import { TesseraError } from '../../src-core/errors.js';
-import { lookupProfile } from '../../src-core/profiles/repository.js';
+import { TesseraError, atomicWriteFile, lookupProfile, registerSecret } from '../../src-core/index.js';
 import type { CliContext, Registrar } from '../context.js';
 import { readFile, stat } from 'node:fs/promises';
 import { promptHidden, readKeyFile, readSecretFromStdin } from '../io.js';
-import { registerSecret } from '../../src-core/redact.js';
-import { atomicWriteFile } from '../../src-core/config/atomic.js';
 import { age, table } from '../format.js';
 import { ruleOption } from '../options.js';
 
@@ -23,13 +20,20 @@ interface CredentialOptions {
   passwordStdin?: boolean;
 }
 
-const SOURCES_HINT = 'Give the key with --api-key-stdin or --api-key-file <path> (or, for a password login, --username <email> --password-stdin).';
+/** Where a credential can come from; `profile rotate` keeps the profile's user name, so it takes no --username. */
+const sourcesHint = (withUsername: boolean): string =>
+  withUsername
+    ? 'Give the key with --api-key-stdin or --api-key-file <path> (or, for a password login, --username <email> --password-stdin).'
+    : 'Give the new key with --api-key-stdin or --api-key-file <path> (or, for a password profile, the new password with --password-stdin).';
 
 /**
  * Picks the one credential source the options name. With none, an interactive
  * terminal is asked for the API key without echo; a script gets a usage error.
  */
-async function readCredential(ctx: CliContext, profile: string, opts: CredentialOptions, knownUsername?: string): Promise<CredentialInput> {
+async function readCredential(ctx: CliContext, profile: string, opts: CredentialOptions, rotation?: { username: string | undefined }): Promise<CredentialInput> {
+  // Rotation knows the user name already and takes no --username.
+  const knownUsername = rotation?.username;
+  const SOURCES_HINT = sourcesHint(rotation === undefined);
   const chosen = [opts.apiKeyStdin, opts.apiKeyFile !== undefined, opts.passwordStdin].filter(Boolean).length;
   if (chosen > 1) throw new TesseraError('INVALID_INPUT', `Choose one credential source. ${SOURCES_HINT}`);
   if (opts.username !== undefined && (opts.apiKeyStdin || opts.apiKeyFile !== undefined)) {
@@ -142,6 +146,7 @@ export const registerProfile: Registrar = (program, ctx) => {
     const backend = await ctx.secretBackend();
     await ctx.out(`Added profile ${describe(view)}.\n`);
     await ctx.out(`${view.credentialKind === 'api-key' ? 'The key' : 'The password'} is stored in ${backendLabel(backend)}${opts.verify ? ', and the platform accepted it' : ' (not verified: --no-verify)'}.\n`);
+    for (const warning of view.warnings ?? []) await ctx.err(`tessera: warning: ${warning}\n`);
   });
 
   profile
@@ -188,7 +193,7 @@ export const registerProfile: Registrar = (program, ctx) => {
     false,
   ).action(async (name: string, opts: CredentialOptions & { verify: boolean }) => {
     const existing = await findProfile(ctx, name);
-    const credential = await readCredential(ctx, existing.name, opts, existing.username);
+    const credential = await readCredential(ctx, existing.name, opts, { username: existing.username });
     const core = await ctx.core();
     const view = await verifying(`tessera profile rotate ${existing.name} …`, () => core.replaceCredential(existing.name, credential, { verify: opts.verify }));
     const noun = view.credentialKind === 'api-key' ? 'key' : 'password';

@@ -12,7 +12,7 @@
 import { closeSync, constants, fchmodSync, openSync, writeSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { CaseReport } from '../../src-shared/schemas.js';
-import { TesseraError } from '../../src-core/errors.js';
+import { TesseraError } from '../../src-core/index.js';
 import type { CliContext, Registrar } from '../context.js';
 import { table } from '../format.js';
 import { notice } from './cache.js';
@@ -91,13 +91,13 @@ export const registerReport: Registrar = (program: Command, ctx: CliContext) => 
           if (!report.data.available || !type) throw new TesseraError('NOT_FOUND', `Case ${report.data.displayId} has no report PDF to save.`);
         }
         const pdf = await core.getReportPdf(name, id, type);
-        await notice(ctx, name, pdf, false);
+        await notice(ctx, name, pdf, false, true);
         writePdf(opts.pdf, pdf.data.bytes, opts.force === true);
         await ctx.err(`tessera: ${opts.pdf} holds patient data, unencrypted (readable by you only); delete it when you no longer need it.\n`);
         return;
       }
       const result = await core.getReport(name, id);
-      await notice(ctx, name, result, false);
+      await notice(ctx, name, result, false, true);
       if (opts.json) {
         await ctx.out(`${JSON.stringify(result.data.available ? result.data.raw : { caseId: result.data.caseId, displayId: result.data.displayId, available: false, reason: result.data.unavailableReason }, null, 2)}\n`);
         return;

@@ -3,14 +3,14 @@
  * and pipes work; anything meant for people goes to stderr, and only to a terminal.
  */
 import { Option } from 'commander';
-import { shellQuote } from '../../src-core/shell/quote.js';
+import { shellQuote } from '../../src-core/index.js';
 import { BOUNDS } from '../../src-shared/rules.js';
 import type { Registrar } from '../context.js';
 import { remaining } from '../format.js';
 import { wholeNumberOption } from '../options.js';
 
-export const TOKEN_FORMATS = ['jwt', 'header', 'env', 'json'] as const;
-export type CliTokenFormat = (typeof TOKEN_FORMATS)[number];
+const TOKEN_FORMATS = ['jwt', 'header', 'env', 'json'] as const;
+type CliTokenFormat = (typeof TOKEN_FORMATS)[number];
 
 export const parseSeconds = wholeNumberOption(BOUNDS.minTtlSeconds);
 

@@ -4,15 +4,14 @@ import type { AuditEvent } from '../../src-shared/schemas.js';
 import { normalizeDate } from '../tss/dates.js';
 import type { Database } from './sqlite.js';
 import { stmt } from './statements.js';
-
-type Json = Record<string, unknown>;
+import type { JsonObject } from '../json.js';
 
 function str(v: unknown): string | null {
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
   return typeof v === 'string' && v !== '' ? v : null;
 }
 
-export function upsertAudit(db: Database, entries: readonly Json[]): number {
+export function upsertAudit(db: Database, entries: readonly JsonObject[]): number {
   db.transaction(() => {
     const insert = stmt(db, 'INSERT OR REPLACE INTO audit (id, created_date, case_id, event_name, raw_json) VALUES (?, ?, ?, ?, ?)');
     for (const e of entries) {
@@ -23,10 +22,6 @@ export function upsertAudit(db: Database, entries: readonly Json[]): number {
     }
   })();
   return entries.length;
-}
-
-export function countAudit(db: Database): number {
-  return stmt(db, 'SELECT count(*) FROM audit').pluck().get() as number;
 }
 
 export interface AuditFilter {
@@ -53,7 +48,7 @@ export function listAudit(db: Database, filter: AuditFilter): AuditEvent[] {
   const sql = `SELECT id, created_date, event_name, raw_json FROM audit${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_date DESC, id DESC LIMIT ?`;
   const rows = stmt(db, sql).all(...params, filter.limit) as { id: string; created_date: string | null; event_name: string | null; raw_json: string }[];
   return rows.map((r) => {
-    const e = JSON.parse(r.raw_json) as Json;
+    const e = JSON.parse(r.raw_json) as JsonObject;
     const out: AuditEvent = { id: r.id, createdDate: r.created_date ?? '', eventName: r.event_name ?? '' };
     for (const key of ['userName', 'entityType', 'entityId', 'caseId', 'caseDisplayId', 'description'] as const) {
       const v = text(e[key]);

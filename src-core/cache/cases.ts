@@ -9,8 +9,7 @@ import { createHash } from 'node:crypto';
 import { redactIdentifiers, searchFieldsOf, type CaseInput } from '../tss/normalize.js';
 import type { Database } from './sqlite.js';
 import { stmt } from './statements.js';
-
-type Json = Record<string, unknown>;
+import { parseJsonObject, parseStringArray, type JsonObject } from '../json.js';
 
 export interface WriteCounts {
   inserted: number;
@@ -25,20 +24,6 @@ interface ExistingRow {
 
 function fingerprintOfText(text: string): string {
   return createHash('sha256').update(text).digest('base64url').slice(0, 22);
-}
-
-export function fingerprintOf(json: Json): string {
-  return fingerprintOfText(JSON.stringify(json));
-}
-
-function parse(text: string | null): Json | null {
-  if (!text) return null;
-  try {
-    const v: unknown = JSON.parse(text);
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : null;
-  } catch {
-    return null;
-  }
 }
 
 function union(a: string[], b: string[]): string[] {
@@ -75,7 +60,7 @@ interface IndexText {
 }
 
 /** The FTS text for samples and identifiers, from both documents (the detail's first). */
-function indexText(summary: Json | null, detail: Json | null, includeIdentifiers: boolean): IndexText {
+function indexText(summary: JsonObject | null, detail: JsonObject | null, includeIdentifiers: boolean): IndexText {
   const fromSummary = searchFieldsOf(summary, includeIdentifiers);
   const fromDetail = searchFieldsOf(detail, includeIdentifiers);
   return {
@@ -105,8 +90,8 @@ function existing(db: Database, id: string): ExistingRow | undefined {
   return stmt(db, 'SELECT rid, fingerprint FROM cases WHERE id = ?').get(id) as ExistingRow | undefined;
 }
 
-function doc(db: Database, rid: number, column: 'summary_json' | 'detail_json'): Json | null {
-  return parse(stmt(db, `SELECT ${column} FROM case_docs WHERE rid = ?`).pluck().get(rid) as string | null);
+function doc(db: Database, rid: number, column: 'summary_json' | 'detail_json'): JsonObject | null {
+  return parseJsonObject(stmt(db, `SELECT ${column} FROM case_docs WHERE rid = ?`).pluck().get(rid) as string | null);
 }
 
 /**
@@ -201,13 +186,17 @@ export function countUnseen(db: Database, generation: number): number {
   return stmt(db, 'SELECT count(*) FROM cases WHERE generation < ?').pluck().get(generation) as number;
 }
 
+/*
+ * Deleting a case: its case_docs and case_tags rows go with it through their foreign keys
+ * (ON DELETE CASCADE; openDatabase turns foreign keys on). The full-text index is a
+ * virtual table, which cannot have a foreign key, so its rows are deleted here.
+ */
+
 /** Deletes every case not seen by the pass with `generation`; returns how many. */
 export function sweep(db: Database, generation: number): number {
   let removed = 0;
   db.transaction(() => {
     stmt(db, 'DELETE FROM cases_fts WHERE rowid IN (SELECT rid FROM cases WHERE generation < ?)').run(generation);
-    stmt(db, 'DELETE FROM case_tags WHERE rid IN (SELECT rid FROM cases WHERE generation < ?)').run(generation);
-    stmt(db, 'DELETE FROM case_docs WHERE rid IN (SELECT rid FROM cases WHERE generation < ?)').run(generation);
     removed = stmt(db, 'DELETE FROM cases WHERE generation < ?').run(generation).changes;
   })();
   return removed;
@@ -219,8 +208,6 @@ export function deleteCase(db: Database, id: string): boolean {
     const rid = stmt(db, 'SELECT rid FROM cases WHERE id = ?').pluck().get(id) as number | undefined;
     if (rid === undefined) return;
     stmt(db, 'DELETE FROM cases_fts WHERE rowid = ?').run(rid);
-    stmt(db, 'DELETE FROM case_tags WHERE rid = ?').run(rid);
-    stmt(db, 'DELETE FROM case_docs WHERE rid = ?').run(rid);
     stmt(db, 'DELETE FROM cases WHERE rid = ?').run(rid);
     deleted = true;
   })();
@@ -255,12 +242,12 @@ export function purgeIdentifiers(db: Database): number {
     if (rows.length === 0) break;
     db.transaction(() => {
       for (const r of rows) {
-        const summary = redactIdentifiers(parse(r.summary_json) ?? {});
-        const detail = r.detail_json ? redactIdentifiers(parse(r.detail_json) ?? {}) : null;
+        const summary = redactIdentifiers(parseJsonObject(r.summary_json) ?? {});
+        const detail = r.detail_json ? redactIdentifiers(parseJsonObject(r.detail_json) ?? {}) : null;
         const samples = union(searchFieldsOf(detail, false).samples, searchFieldsOf(summary, false).samples);
         stmt(db, 'UPDATE case_docs SET summary_json = ?, detail_json = ? WHERE rid = ?').run(JSON.stringify(summary), detail ? JSON.stringify(detail) : null, r.rid);
         stmt(db, 'UPDATE cases SET detail_current = 0, has_identifiers = 0 WHERE rid = ?').run(r.rid);
-        const tags = (parse(`{"t":${r.tags_json}}`)?.t as string[] | undefined) ?? [];
+        const tags = parseStringArray(r.tags_json);
         stmt(db, `INSERT OR REPLACE ${FTS_INSERT}`).run(r.rid, r.display_id, r.test_name ?? '', r.status, r.sub_state ?? '', tags.join(' '), samples.join(' '), '', reportText(db, r.rid));
         purged++;
       }
@@ -286,6 +273,6 @@ export function reindex(db: Database, rid: number): void {
   if (!r) return;
   // Identifiers are in the stored JSON only when the profile opted in, so reading them back is safe either way.
   const text = indexText(doc(db, rid, 'summary_json'), doc(db, rid, 'detail_json'), r.has_identifiers === 1);
-  const tags = (parse(`{"t":${r.tags_json}}`)?.t as string[] | undefined) ?? [];
+  const tags = parseStringArray(r.tags_json);
   stmt(db, `INSERT OR REPLACE ${FTS_INSERT}`).run(rid, r.display_id, r.test_name ?? '', r.status, r.sub_state ?? '', tags.join(' '), text.samples, text.identifiers, reportText(db, rid));
 }

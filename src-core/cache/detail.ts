@@ -7,25 +7,12 @@ import { normalizeDate } from '../tss/dates.js';
 import type { Database } from './sqlite.js';
 import { stmt } from './statements.js';
 import { rowToSummary, SUMMARY_COLUMNS, type SummaryRow } from './search.js';
-
-type Json = Record<string, unknown>;
+import { isJsonObject, parseJsonObject, type JsonObject } from '../json.js';
 
 interface DetailRow extends SummaryRow {
   summary_json: string;
   detail_json: string | null;
   detail_current: number;
-}
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function parse(text: string | null): Json | null {
-  if (!text) return null;
-  try {
-    const v: unknown = JSON.parse(text);
-    return isObject(v) ? v : null;
-  } catch {
-    return null;
-  }
 }
 
 function str(v: unknown): string | undefined {
@@ -37,13 +24,13 @@ function assign<T extends object, K extends keyof T>(target: T, key: K, value: T
   if (value !== undefined) target[key] = value;
 }
 
-function subjectsOf(raw: Json): CaseSubject[] {
+function subjectsOf(raw: JsonObject): CaseSubject[] {
   const list = Array.isArray(raw.caseSubjects) ? raw.caseSubjects : [];
-  return list.filter(isObject).map((cs) => {
+  return list.filter(isJsonObject).map((cs) => {
     const out: CaseSubject = { samples: [] };
     assign(out, 'id', str(cs.id));
     assign(out, 'relationshipToProband', str(cs.relationshipToProband));
-    if (isObject(cs.subject)) {
+    if (isJsonObject(cs.subject)) {
       const s = cs.subject;
       const subject: NonNullable<CaseSubject['subject']> = {};
       assign(subject, 'firstName', str(s.firstName));
@@ -53,7 +40,7 @@ function subjectsOf(raw: Json): CaseSubject[] {
       assign(subject, 'gender', str(s.gender));
       out.subject = subject;
     }
-    for (const sample of Array.isArray(cs.samples) ? cs.samples.filter(isObject) : []) {
+    for (const sample of Array.isArray(cs.samples) ? cs.samples.filter(isJsonObject) : []) {
       const o: CaseSubject['samples'][number] = {};
       for (const k of ['id', 'externalSampleId', 'externalSampleName', 'sampleType', 'status'] as const) assign(o, k, str(sample[k]));
       for (const k of ['dateReceived', 'dateCollected'] as const) {
@@ -71,7 +58,7 @@ function subjectsOf(raw: Json): CaseSubject[] {
  * summary's fields over the older detail's (keeping the detail's subjects, which the
  * search endpoint may not carry in full).
  */
-function mergedRaw(summary: Json, detail: Json | null, detailCurrent: boolean): Json {
+function mergedRaw(summary: JsonObject, detail: JsonObject | null, detailCurrent: boolean): JsonObject {
   if (!detail) return summary;
   if (detailCurrent) return detail;
   const { caseSubjects: _ignored, ...rest } = summary;
@@ -84,7 +71,7 @@ export function readCase(db: Database, idOrDisplayId: string): CaseDetail | null
     (stmt(db, `${from} WHERE c.id = ?`).get(idOrDisplayId) as DetailRow | undefined) ??
     (stmt(db, `${from} WHERE c.display_id = ? ORDER BY c.updated_date DESC LIMIT 1`).get(idOrDisplayId) as DetailRow | undefined);
   if (!row) return null;
-  const raw = mergedRaw(parse(row.summary_json) ?? {}, parse(row.detail_json), row.detail_current === 1);
+  const raw = mergedRaw(parseJsonObject(row.summary_json) ?? {}, parseJsonObject(row.detail_json), row.detail_current === 1);
   const detail: CaseDetail = { ...rowToSummary(row), caseSubjects: subjectsOf(raw), raw };
   assign(detail, 'createdBy', str(raw.createdBy));
   assign(detail, 'updatedBy', str(raw.updatedBy));

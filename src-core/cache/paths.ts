@@ -6,9 +6,9 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 
-export const CACHE_DIR = 'cache';
+const CACHE_DIR = 'cache';
 
-export function cacheDir(dataDir: string): string {
+function cacheDir(dataDir: string): string {
   return join(dataDir, CACHE_DIR);
 }
 

@@ -36,6 +36,7 @@ import { isInitialismOf } from './initialisms.js';
 import { reportedVariants } from './reports.js';
 import type { Database } from './sqlite.js';
 import { stmt } from './statements.js';
+import { parseStringArray } from '../json.js';
 
 export interface SearchOutcome {
   items: CaseSummary[];
@@ -43,7 +44,7 @@ export interface SearchOutcome {
   facets: { status: Facet[]; subState: Facet[]; test: Facet[] };
 }
 
-export const DEFAULT_LIMIT = 50;
+const DEFAULT_LIMIT = 50;
 const MAX_TERMS = 16;
 /** Token characters of FTS5's unicode61 tokenizer by default: letters, numbers, private use. */
 const TOKEN_CHAR = /[\p{L}\p{N}\p{Co}]/u;
@@ -243,7 +244,7 @@ export const SUMMARY_COLUMNS =
   'c.id, c.display_id, c.status, c.sub_state, c.test_id, c.test_name, c.test_type, c.tags_json, c.created_date, c.updated_date, c.due_date, c.completed_date';
 
 export function rowToSummary(r: SummaryRow): CaseSummary {
-  const out: CaseSummary = { id: r.id, displayId: r.display_id, status: r.status, tags: parseTags(r.tags_json) };
+  const out: CaseSummary = { id: r.id, displayId: r.display_id, status: r.status, tags: parseStringArray(r.tags_json) };
   if (r.sub_state !== null) out.subState = r.sub_state;
   if (r.test_id !== null) {
     out.testDefinition = { id: r.test_id };
@@ -255,15 +256,6 @@ export function rowToSummary(r: SummaryRow): CaseSummary {
   if (r.due_date !== null) out.dueDate = r.due_date;
   if (r.completed_date !== null) out.completedDate = r.completed_date;
   return out;
-}
-
-function parseTags(text: string): string[] {
-  try {
-    const v: unknown = JSON.parse(text);
-    return Array.isArray(v) ? v.filter((t): t is string => typeof t === 'string') : [];
-  } catch {
-    return [];
-  }
 }
 
 interface Combination {

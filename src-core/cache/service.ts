@@ -54,7 +54,7 @@ import { cacheFile, deleteCacheFiles } from './paths.js';
 import { isCorruptionError } from './sqlite.js';
 import { corruptError, openCache, setAside, type CacheStore } from './store.js';
 
-export type CacheApi = Pick<TesseraApi, 'listTests' | 'searchCases' | 'getCase' | 'getReport' | 'getCacheStatus' | 'sync' | 'cancelSync' | 'listAuditEvents'>;
+type CacheApi = Pick<TesseraApi, 'listTests' | 'searchCases' | 'getCase' | 'getReport' | 'getCacheStatus' | 'sync' | 'cancelSync' | 'listAuditEvents'>;
 
 export interface CacheService extends CacheApi {
   /** One report type's PDF: from the server when it answers, else from the cache (bytes; patient data, never logged). */
@@ -86,7 +86,7 @@ export interface CacheServiceOptions {
   retry?: Partial<RetryPolicy>;
 }
 
-export interface CacheServiceDeps {
+interface CacheServiceDeps {
   /** Profiles (one lookup rule), their credentials (read once per operation), the search-version memory, the cache key. */
   profiles: Pick<ProfileRepository, 'find' | 'update' | 'credentials' | 'cacheKeySlot'>;
   settings: Pick<SettingsService, 'get'>;
@@ -103,7 +103,7 @@ export interface CacheServiceDeps {
   options?: CacheServiceOptions;
 }
 
-export const DEFAULT_STALE_AFTER_MS = 24 * 3600_000;
+const DEFAULT_STALE_AFTER_MS = 24 * 3600_000;
 
 /** Errors that mean "the server could not be reached or could not serve us now". */
 const UNREACHABLE: ReadonlySet<string> = new Set(['NETWORK', 'TIMEOUT', 'SERVER_ERROR', 'RATE_LIMITED']);
@@ -119,7 +119,7 @@ interface ProfileState {
   unreachableAt?: number;
 }
 
-export function createCacheService(deps: CacheServiceDeps): CacheService {
+function createCacheService(deps: CacheServiceDeps): CacheService {
   const clock = deps.clock ?? systemClock;
   const opts = deps.options ?? {};
   const staleAfterMs = opts.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;

@@ -60,6 +60,7 @@ export function openDatabase(Sqlite: DatabaseConstructor, file: string, options:
     }
     db.pragma('temp_store = MEMORY');
     db.pragma(`cache_size = -${options.cacheKiB ?? 65_536}`);
+    // Deleting a case cascades to its documents and tags (cases.ts relies on it).
     db.pragma('foreign_keys = ON');
     return db;
   } catch (error) {

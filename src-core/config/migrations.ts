@@ -7,6 +7,8 @@
  * To change the format: add a step here, bump CURRENT_SCHEMA_VERSION, update
  * ./schema.ts and ./types.ts, and add a fixture of the old shape to the tests.
  */
+import { isJsonObject } from '../json.js';
+
 export const CURRENT_SCHEMA_VERSION = 1;
 
 export interface Migration {
@@ -14,8 +16,6 @@ export interface Migration {
   describe: string;
   up(raw: Record<string, unknown>): Record<string, unknown>;
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -25,10 +25,10 @@ export const MIGRATIONS: readonly Migration[] = [
     describe: 'add schemaVersion and settings; move defaultProfile into settings; default includeIdentifiers to false',
     up(raw) {
       const { defaultProfile, ...rest } = raw;
-      const settings = isObject(rest.settings) ? { ...rest.settings } : {};
+      const settings = isJsonObject(rest.settings) ? { ...rest.settings } : {};
       if (typeof defaultProfile === 'string' && settings.defaultProfile === undefined) settings.defaultProfile = defaultProfile;
       const profiles = Array.isArray(rest.profiles)
-        ? rest.profiles.map((p: unknown) => (isObject(p) ? { includeIdentifiers: false, ...p } : p))
+        ? rest.profiles.map((p: unknown) => (isJsonObject(p) ? { includeIdentifiers: false, ...p } : p))
         : [];
       return { ...rest, profiles, settings, schemaVersion: 1 };
     },

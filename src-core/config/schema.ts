@@ -8,7 +8,7 @@ import type { Config, StoredProfile } from './types.js';
 
 const nonEmpty = () => z.string().check(z.minLength(1));
 
-export const StoredProfileSchema = z.object({
+const StoredProfileSchema = z.object({
   id: nonEmpty(),
   name: nonEmpty(),
   domain: nonEmpty(),
@@ -27,7 +27,7 @@ export const StoredProfileSchema = z.object({
   tssSearchVersion: z.optional(z.enum(['v2', 'v1'])),
 });
 
-export const SecretBackendSchema = z.enum(['keychain', 'file']);
+const SecretBackendSchema = z.enum(['keychain', 'file']);
 
 export const ConfigSchema = z.object({
   schemaVersion: z.number().check(z.int(), z.gte(0)),

@@ -9,7 +9,9 @@
  * - Python tooling on the public OpenAPI (libica, wrapica) reads `ICAV2_BASE_URL`, the
  *   full REST base (`https://ica.illumina.com/ica/rest`), and `ICAV2_PROJECT_ID`.
  */
-import type { TokenOptions } from '../../src-shared/base-schemas.js';
+import { TokenOptionsSchema, type TokenOptions } from '../../src-shared/base-schemas.js';
+import { TesseraError } from '../errors.js';
+import { parseInput } from '../validate.js';
 import { resolveProject, type IcaProjectsClient } from '../ica/projects.js';
 import type { ProfileRepository } from '../profiles/repository.js';
 import { icaUrlOf, tssUrlOf } from '../profiles/view.js';
@@ -18,6 +20,16 @@ import type { TokenService } from '../tokens/service.js';
 export interface ExecOptions extends TokenOptions {
   /** An ICA project name or id, resolved in the profile's tenant into ICAV2_PROJECT_ID. */
   project?: string;
+}
+
+/** Validates exec's options from any face: the token options, and a project name or id. */
+export function parseExecOptions(o: unknown): ExecOptions {
+  const { project, ...rest } = (o ?? {}) as { project?: unknown };
+  if (project !== undefined && (typeof project !== 'string' || project.trim() === '' || project.length > 255)) {
+    throw new TesseraError('INVALID_INPUT', 'The project must be an ICA project name or id (1 to 255 characters).');
+  }
+  const tokenOptions = parseInput(TokenOptionsSchema, rest, 'Invalid token options');
+  return { ...tokenOptions, ...(project !== undefined && { project }) };
 }
 
 export interface ExecEnvironmentDeps {
@@ -34,8 +46,8 @@ export function icav2ServerUrl(icaBaseUrl: string): string {
 }
 
 export function createExecEnvironment(deps: ExecEnvironmentDeps) {
-  return async (name: string, options: ExecOptions = {}): Promise<Record<string, string>> => {
-    const { project, ...tokenOptions } = options;
+  return async (name: string, rawOptions?: ExecOptions): Promise<Record<string, string>> => {
+    const { project, ...tokenOptions } = parseExecOptions(rawOptions);
     const profile = await deps.profiles.find(name);
     const { token } = await deps.tokens.ensure(profile, tokenOptions);
     const base = icaUrlOf(profile);

@@ -43,3 +43,4 @@ export async function startTokenEndpoint(deps: { token: () => Promise<RevealedTo
     close: () => server.close(),
   };
 }
+

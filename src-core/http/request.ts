@@ -136,10 +136,18 @@ function mediaType(headers: Headers): string | undefined {
 
 const isJsonType = (type: string): boolean => type === 'application/json' || type.endsWith('+json');
 
+/**
+ * Headers whose values are not secret: the tenant domain, the workgroup and the media
+ * types are what a person typed or chose, and an error message must be able to name them
+ * ("No tenant with domain lab-x"). Every other header's value counts as a credential.
+ */
+const PUBLIC_HEADERS = new Set(['x-ilmn-domain', 'x-ilmn-workgroup', 'accept', 'content-type', 'user-agent']);
+
 /** Header values (and the credential part of `Authorization`) that must never appear in a message. */
 function secretsOf(headers: Record<string, string>, extra: readonly string[] = []): string[] {
   const out = [...extra];
-  for (const value of Object.values(headers)) {
+  for (const [name, value] of Object.entries(headers)) {
+    if (PUBLIC_HEADERS.has(name.toLowerCase())) continue;
     out.push(value);
     const space = value.indexOf(' ');
     if (space > 0) out.push(value.slice(space + 1));

@@ -43,8 +43,6 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
   idempotentRetryStatuses: [500, 502, 504],
 });
 
-export const NO_RETRY: Partial<RetryPolicy> = Object.freeze({ maxAttempts: 1 });
-
 export function resolvePolicy(overrides?: Partial<RetryPolicy> | false): RetryPolicy {
   if (overrides === false) return { ...DEFAULT_RETRY_POLICY, maxAttempts: 1 };
   return { ...DEFAULT_RETRY_POLICY, ...overrides };

@@ -29,7 +29,7 @@ export interface MintedToken {
   receivedAt: number;
 }
 
-export interface MintOptions {
+interface MintOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
 }

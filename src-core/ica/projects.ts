@@ -33,7 +33,7 @@ const LISTED = 10;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface IcaProjectsClient {
-  /** Every project whose name or description matches `search` (following offset pages, bounded). */
+  /** Every project whose name or description matches `search` ('' for all), following offset pages, bounded. */
   search(base: string, jwt: string, search: string): Promise<IcaProject[]>;
   /** One project by id; undefined when ICA answers 404. */
   get(base: string, jwt: string, id: string): Promise<IcaProject | undefined>;
@@ -50,7 +50,8 @@ export function createIcaProjectsClient(http: Http): IcaProjectsClient {
         const { body } = await http({
           method: 'GET',
           url: endpoint(base, '/api/projects'),
-          query: { search, pageOffset: page * PAGE_SIZE, pageSize: PAGE_SIZE },
+          // No search text lists every project (the app's project picker).
+          query: { search: search === '' ? undefined : search, pageOffset: page * PAGE_SIZE, pageSize: PAGE_SIZE },
           headers: headers(jwt),
           accept: [ICA_MEDIA_TYPE, 'application/json'],
           schema: ProjectPagedListSchema,

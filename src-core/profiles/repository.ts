@@ -1,6 +1,7 @@
 /**
  * ProfileRepository: the only code that reads or writes profiles in config.json and
- * the secrets that belong to them (credential, cached token, cache key) in the
+ * the secrets that belong to them (credential, cached token, cache key, cached AWS
+ * credentials) in the
  * SecretStore. Everything else asks it, so there is one lookup rule, one place that
  * announces profile changes, and one place that decides how often the keychain is read.
  *
@@ -71,6 +72,8 @@ export interface ProfileRepository {
   tokenSlot(profileId: string): SecretSlot;
   /** The profile's offline-cache key (the cache's own). */
   cacheKeySlot(profileId: string): SecretSlot;
+  /** The profile's cached temporary AWS credentials (aws/credentials.ts's own). */
+  awsCredentialsSlot(profileId: string): SecretSlot;
 }
 
 /** One account of the secret store, as a slot. */
@@ -264,6 +267,7 @@ export function createProfileRepository(deps: { config: ConfigStore; secrets: Se
     readCredential,
     tokenSlot: (id) => secretSlot(secrets, accounts.token(id)),
     cacheKeySlot: (id) => knownSlot(secretSlot(secrets, accounts.cacheKey(id))),
+    awsCredentialsSlot: (id) => secretSlot(secrets, accounts.awsCredentials(id)),
   };
 }
 

@@ -21,10 +21,8 @@ import { parseInput } from '../validate.js';
 import { type Credential, type ProfileRepository } from './repository.js';
 import { fingerprintOf, icaUrlOf, toProfileView } from './view.js';
 
-export type { Credential } from './repository.js';
-
 /** What profile changes need from the token service. */
-export interface ProfileTokens {
+interface ProfileTokens {
   /** Mints once with a credential that is not saved yet; throws the platform's typed error when rejected. */
   verify(profile: StoredProfile, credential: Credential): Promise<CachedToken>;
   /** Keeps the token verify obtained, once its profile exists. */
@@ -40,6 +38,11 @@ export interface ProfileServiceDeps {
   /** The offline cache: closes a removed profile's database and deletes its files. */
   cache: { beforeRemove(profile: StoredProfile): Promise<void> };
   logger?: Logger;
+  /**
+   * One TSS request with the new profile's domain, workgroup and credential (a Bearer
+   * token for password profiles): the typed error when TSS refuses it.
+   */
+  tssCheck?(profile: StoredProfile, credential: Credential, token: CachedToken): Promise<void>;
 }
 
 /** A validated profile input whose domain may come from the verified token (icav2 import). */
@@ -74,7 +77,7 @@ export interface ProfileService {
   upsertDemo(demo: { icaUrl: string; tssUrl: string; domain: string; apiKey: string; workgroup?: string }): Promise<ProfileView>;
 }
 
-export const DEMO_PROFILE_NAME = 'demo';
+const DEMO_PROFILE_NAME = 'demo';
 
 /** The input schemas of the profile changes (add, update, remove, replace the credential). */
 const inputSchemas = () => import('../../src-shared/schemas.js');
@@ -215,11 +218,53 @@ export function createProfileService(deps: ProfileServiceDeps): ProfileService {
       profile.domain = domain;
       assignTssUrl(profile, input.tssUrl);
     }
+    const warnings = verified && input.verify ? await checkTss(profile, credential, verified, input.domain !== undefined) : [];
     await beforeInsert?.();
     await repo.insert(profile, secretValue(credential));
     if (verified) await tokens.adopt(profile, verified).catch(() => undefined);
     deps.logger?.info('profile added', { profile: profile.name, kind: profile.credentialKind, region });
-    return { profile: toProfileView(profile), ...(verified ? { claims: verified.claims } : {}), domainFrom: input.domain === undefined ? 'token' : 'option' };
+    const view = toProfileView(profile);
+    return { profile: warnings.length ? { ...view, warnings } : view, ...(verified ? { claims: verified.claims } : {}), domainFrom: input.domain === undefined ? 'token' : 'option' };
+  }
+
+  /**
+   * After ICA accepted the credential: whether TSS knows the domain, takes the credential
+   * for it and lets it use the workgroup. Those are refused before anything is stored; a
+   * TSS that cannot be asked, or that refuses the key a role (an ICA-only key), only warns.
+   * A domain read from the token (`typedDomain` false) was not the person's mistake: any
+   * refusal only warns.
+   */
+  async function checkTss(profile: StoredProfile, credential: Credential, token: CachedToken, typedDomain: boolean): Promise<string[]> {
+    if (!deps.tssCheck) return [];
+    try {
+      await deps.tssCheck(profile, credential, token);
+      return [];
+    } catch (error) {
+      if (!(error instanceof TesseraError)) throw error;
+      if (!typedDomain) {
+        deps.logger?.warn('TSS check at add failed', { profile: profile.name, code: error.code });
+        return [`TSS refused the tenant ${profile.domain} named by the key's token (${error.message}); tokens work, but the offline cache may not: check the profile's domain.`];
+      }
+      const what = describeCredential(credential.kind);
+      if (error.code === 'TENANT_NOT_FOUND') {
+        throw new TesseraError('TENANT_NOT_FOUND', `No tenant with domain ${profile.domain}: ICA accepted the ${what}, but TSS knows no such tenant.`, { cause: error });
+      }
+      if (error.code === 'CREDENTIALS_REJECTED') {
+        throw new TesseraError(
+          'CREDENTIALS_REJECTED',
+          `This ${what} belongs to another tenant than ${profile.domain}: ICA accepted it, but TSS refused it for ${profile.domain}.`,
+          { cause: error },
+        );
+      }
+      const problem = (error as { problem?: { code?: string } }).problem;
+      if (error.code === 'FORBIDDEN' && profile.workgroup && problem?.code === 'FORBIDDEN_WORKGROUP') {
+        throw new TesseraError('INVALID_INPUT', `Workgroup ${profile.workgroup} is not a workgroup of tenant ${profile.domain} that this ${what} may use (TSS refused it).`, { cause: error });
+      }
+      deps.logger?.warn('TSS check at add failed', { profile: profile.name, code: error.code });
+      return error.code === 'FORBIDDEN'
+        ? [`TSS refused this ${what} (${error.message}); tokens work, but the offline cache will not until the user has the API Access role.`]
+        : [`TSS could not be asked (${error.message}), so the domain${profile.workgroup ? ' and workgroup were' : ' was'} not checked.`];
+    }
   }
 
   /** The TSS URL is stored only when it differs from what the domain and region give. */

@@ -40,13 +40,14 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import * as z from '../../src-shared/zod.js';
 import { formatIssue } from '../../src-shared/issues.js';
+import { newVaultPassphraseProblem, VAULT_PASSPHRASE_UNRECOVERABLE } from '../../src-shared/rules.js';
 import { atomicWriteFile } from '../config/atomic.js';
 import { withFileLock } from '../config/lock.js';
 import { TesseraError } from '../errors.js';
 import type { PassphraseVault, SecretStore } from '../ports.js';
 import { registerSecret } from '../redact.js';
 
-export const VAULT_FILE = 'vault.json';
+const VAULT_FILE = 'vault.json';
 const FORMAT = 'tessera-vault';
 const VERSION = 1;
 const CHECK_LABEL = 'tessera-vault-check-v1';
@@ -61,7 +62,8 @@ const SCRYPT_MAXMEM = 256 * 1024 * 1024;
 type Cost = { N: number; r: number; p: number };
 const sameCost = (a: Cost, b: Cost): boolean => a.N === b.N && a.r === b.r && a.p === b.p;
 
-export type PassphraseProvider = () => Promise<string>;
+/** `create`: the passphrase will create a new vault (a prompt asks twice; the length rule applies). */
+export type PassphraseProvider = (purpose?: { create: boolean }) => Promise<string>;
 
 export interface FileVaultOptions {
   dataDir: string;
@@ -121,6 +123,12 @@ function corrupt(path: string, why: string, cause?: unknown): TesseraError {
   return new TesseraError('VAULT_CORRUPT', `The file vault ${path} cannot be read: ${why}.`, cause === undefined ? undefined : { cause });
 }
 
+/** The rule for a new vault's passphrase (src-shared/rules.ts), for every face and TESSERA_VAULT_PASSPHRASE alike. */
+function assertNewPassphrase(passphrase: string): void {
+  const problem = newVaultPassphraseProblem(passphrase);
+  if (problem) throw new TesseraError('INVALID_INPUT', `${problem} ${VAULT_PASSPHRASE_UNRECOVERABLE}`);
+}
+
 function deriveKey(passphrase: string, kdf: Header['kdf']): Promise<Buffer> {
   const options: ScryptOptions = { N: kdf.N, r: kdf.r, p: kdf.p, maxmem: SCRYPT_MAXMEM };
   return new Promise((resolve, reject) => {
@@ -176,21 +184,22 @@ export function createFileVault(options: FileVaultOptions): FileVaultStore {
   const kdfId = (kdf: Header['kdf']) => `${kdf.salt}:${kdf.N}:${kdf.r}:${kdf.p}`;
 
   /** Calls the provider at most once per operation, and never keeps the passphrase beyond it. */
-  function passphraseOnce(): () => Promise<string> {
+  function passphraseOnce(): (purpose?: { create: boolean }) => Promise<string> {
     let pending: Promise<string> | null = null;
-    return () => {
+    return (purpose) => {
       pending ??= (async () => {
         const provider = options.passphrase;
         if (!provider) throw new TesseraError('VAULT_LOCKED', `The file vault ${path} is locked: enter its passphrase in Tessera to unlock it.`);
         let value: string;
         try {
-          value = await provider();
+          value = await provider(purpose);
         } catch (error) {
           if (error instanceof TesseraError) throw error;
           throw new TesseraError('VAULT_PASSPHRASE_REQUIRED', 'The file vault needs its passphrase, and none was given.', { cause: error });
         }
         if (typeof value !== 'string' || value.length === 0) throw noPassphrase();
         registerSecret(value);
+        if (purpose?.create) assertNewPassphrase(value);
         return value;
       })();
       return pending;
@@ -278,10 +287,10 @@ export function createFileVault(options: FileVaultOptions): FileVaultStore {
   /** The header for a vault this store is about to create; shared so concurrent first writes derive once. */
   let fresh: Promise<Header> | null = null;
 
-  function newHeader(ask: () => Promise<string>): Promise<Header> {
+  function newHeader(ask: (purpose?: { create: boolean }) => Promise<string>): Promise<Header> {
     const pending: Promise<Header> = fresh ?? (async (): Promise<Header> => {
       const kdf = { name: 'scrypt' as const, salt: randomBytes(16).toString('base64'), ...newKdf };
-      const key = await deriveKey(await ask(), kdf);
+      const key = await deriveKey(await ask({ create: true }), kdf);
       cached = { id: kdfId(kdf), key };
       return { format: FORMAT, version: VERSION, kdf, check: checkValue(key).toString('base64') };
     })().catch((error: unknown) => {
@@ -330,6 +339,7 @@ export function createFileVault(options: FileVaultOptions): FileVaultStore {
     if (!create) {
       throw new TesseraError('VAULT_LOCKED', `There is no file vault at ${path} yet: choose a passphrase and confirm it to create one.`);
     }
+    assertNewPassphrase(passphrase);
     const kdf = { name: 'scrypt' as const, salt: randomBytes(16).toString('base64'), ...newKdf };
     const key = await deriveKey(passphrase, kdf);
     const header: Header = { format: FORMAT, version: VERSION, kdf, check: checkValue(key).toString('base64') };

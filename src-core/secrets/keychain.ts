@@ -55,7 +55,7 @@ export interface KeychainSecretStore extends SecretStore {
   list(): Promise<string[]>;
 }
 
-export const FILE_VAULT_HINT =
+const FILE_VAULT_HINT =
   'or use the encrypted file vault instead: set TESSERA_SECRET_BACKEND=file (with TESSERA_VAULT_PASSPHRASE, or enter the passphrase when asked)';
 
 let keyringModule: Promise<KeyringModule> | undefined;

@@ -4,6 +4,7 @@
  * the OS keychain. There is never a silent fallback: when the keychain does not work,
  * its errors say so and name the file vault as the explicit alternative.
  */
+import { newVaultPassphraseProblem } from '../../src-shared/rules.js';
 import { TesseraError } from '../errors.js';
 import { peekConfig } from '../config/store.js';
 import type { FileVaultOptions, FileVaultStore, PassphraseProvider } from './file-vault.js';
@@ -37,7 +38,7 @@ export interface OpenSecretStoreOptions {
   kdf?: FileVaultOptions['kdf'];
 }
 
-export function parseBackend(value: string, from: string): SecretBackend {
+function parseBackend(value: string, from: string): SecretBackend {
   const v = value.trim().toLowerCase();
   if (v === 'keychain' || v === 'file') return v;
   throw new TesseraError('INVALID_INPUT', `${from} must be "keychain" or "file" (got "${value.slice(0, 32)}").`);
@@ -59,10 +60,14 @@ export async function resolveSecretBackend(options: Pick<OpenSecretStoreOptions,
 
 /** TESSERA_VAULT_PASSPHRASE when set, else the face's prompt, else VAULT_PASSPHRASE_REQUIRED. */
 export function passphraseProvider(env: NodeJS.ProcessEnv, prompt?: PassphraseProvider): PassphraseProvider {
-  return async () => {
+  return async (purpose) => {
     const fromEnv = env[VAULT_PASSPHRASE_ENV];
-    if (fromEnv) return fromEnv;
-    if (prompt) return prompt();
+    if (fromEnv) {
+      const problem = purpose?.create ? newVaultPassphraseProblem(fromEnv) : null;
+      if (problem) throw new TesseraError('INVALID_INPUT', `${VAULT_PASSPHRASE_ENV} cannot create the file vault: ${problem}`);
+      return fromEnv;
+    }
+    if (prompt) return prompt(purpose);
     throw new TesseraError(
       'VAULT_PASSPHRASE_REQUIRED',
       `The file vault needs its passphrase: set ${VAULT_PASSPHRASE_ENV}, or run in a terminal to be asked for it.`,

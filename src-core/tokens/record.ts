@@ -7,7 +7,7 @@ import * as z from '../../src-shared/zod.js';
 import type { TokenClaims, TokenStatus } from '../../src-shared/schemas.js';
 import { decodeClaims, MAX_TOKEN_LIFETIME_SECONDS } from './jwt.js';
 
-export const TOKEN_RECORD_VERSION = 1;
+const TOKEN_RECORD_VERSION = 1;
 
 const TokenRecordSchema = z.object({
   v: z.literal(TOKEN_RECORD_VERSION),

@@ -63,10 +63,6 @@ interface Obtained {
   source: Source;
 }
 
-const HINT_KEY =
-  'Regenerate it under Manage API Keys in the Illumina web UI, then replace the key in Tessera (tessera profile rotate).';
-const HINT_BASIC = 'Check the e-mail and password (Basic sign-in does not work for SSO-enabled tenants), then replace the credential in Tessera.';
-
 export function createTokenService(deps: TokenServiceDeps): TokenService {
   const { ica, clock } = deps;
   const memory = new Map<string, CachedToken>();
@@ -135,14 +131,18 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
       profile.credentialKind === 'api-key'
         ? `the API key ending in ${profile.key.fingerprint} of profile "${profile.name}"`
         : `the password of ${credential?.kind === 'basic' ? credential.username : (profile.username ?? 'the user')} (profile "${profile.name}")`;
-    const hint = profile.credentialKind === 'api-key' ? HINT_KEY : HINT_BASIC;
+    // What happened only: what to do depends on the face and the command (ERROR_ACTIONS, the CLI's action tables).
     if (error.code === 'CREDENTIALS_REJECTED') {
-      return new TesseraError('CREDENTIALS_REJECTED', `ICA rejected ${which} (${error.message}). ${hint}`, { status: error.status, cause: error });
+      const why =
+        profile.credentialKind === 'api-key'
+          ? 'it is mistyped, revoked or expired (keys are managed under Manage API Keys in the Illumina web UI)'
+          : 'the e-mail or password is wrong, or the tenant uses SSO, where password sign-in does not work';
+      return new TesseraError('CREDENTIALS_REJECTED', `ICA rejected ${which} (${error.message}): ${why}.`, { status: error.status, cause: error });
     }
     if (error.code === 'FORBIDDEN') {
       return new TesseraError(
         'FORBIDDEN',
-        `ICA accepted ${which} but refused to issue a token (${error.message}). Check the key's workgroups and the user's roles under Manage API Keys.`,
+        `ICA accepted ${which} but refused to issue a token (${error.message}).`,
         { status: error.status, cause: error },
       );
     }

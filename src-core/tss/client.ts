@@ -21,6 +21,7 @@
 import * as z from '../../src-shared/zod.js';
 import { formatIssue } from '../../src-shared/issues.js';
 import { TesseraError } from '../errors.js';
+import { HttpStatusError } from '../http/errors.js';
 import type { Http, QueryValue } from '../http/request.js';
 import type { RetryPolicy } from '../http/retry.js';
 import {
@@ -123,6 +124,24 @@ export function createTssClient(options: TssClientOptions): TssClient {
     return { headers: h, bearer: credential.kind === 'bearer' };
   }
 
+  /**
+   * TSS tells an unknown domain (404 TENANT_NOT_FOUND) from a credential of another
+   * tenant (401): the first is the profile's domain, not a missing case or a stale id.
+   */
+  function tenantError(error: unknown): unknown {
+    if (error instanceof HttpStatusError && error.status === 404 && error.problem?.code === 'TENANT_NOT_FOUND') {
+      return new TesseraError('TENANT_NOT_FOUND', `TSS at ${base} has no tenant with domain ${options.domain}.`, { status: 404, cause: error });
+    }
+    if (error instanceof HttpStatusError && error.status === 401) {
+      return new HttpStatusError('CREDENTIALS_REJECTED', `${error.message} (the credential is wrong, or belongs to another tenant than ${options.domain})`, {
+        status: 401,
+        endpoint: error.endpoint,
+        ...(error.problem ? { problem: error.problem } : {}),
+      });
+    }
+    return error;
+  }
+
   async function get<T>(
     path: string,
     schema: z.core.$ZodType<T> | 'pdf',
@@ -145,7 +164,7 @@ export function createTssClient(options: TssClientOptions): TssClient {
         return result.body as T;
       } catch (error) {
         if (!force && h.bearer && isStatus(error, 401)) return null;
-        throw error;
+        throw tenantError(error);
       }
     };
     const first = await call(false);

@@ -9,6 +9,7 @@
 import type { CaseReport, CaseSummary, ReportTypeView, ReportVariant, TestDefinition } from '../../src-shared/schemas.js';
 import { normalizeDate } from './dates.js';
 import type { TssCase, TssReport, TssTestDefinition } from './schemas.js';
+import { isJsonObject, type JsonObject } from '../json.js';
 
 /** A case as the cache stores it: the contract's summary fields plus the server's JSON. */
 export interface CaseInput extends CaseSummary {
@@ -17,10 +18,6 @@ export interface CaseInput extends CaseSummary {
 }
 
 const SAFE_SUBJECT_KEYS: ReadonlySet<string> = new Set(['id', 'gender']);
-
-type Json = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function text(v: unknown): string | undefined {
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
@@ -35,32 +32,32 @@ function date(v: unknown): string | undefined {
 }
 
 /** A copy of a case's JSON with every subject reduced to non-identifying fields. */
-export function redactIdentifiers(json: Json): Json {
+export function redactIdentifiers(json: JsonObject): JsonObject {
   const subjects = json.caseSubjects;
   if (!Array.isArray(subjects)) return json;
   return {
     ...json,
     caseSubjects: subjects.map((cs: unknown) => {
-      if (!isObject(cs) || !isObject(cs.subject)) return cs;
-      const subject: Json = {};
+      if (!isJsonObject(cs) || !isJsonObject(cs.subject)) return cs;
+      const subject: JsonObject = {};
       for (const [k, v] of Object.entries(cs.subject)) if (SAFE_SUBJECT_KEYS.has(k)) subject[k] = v;
       return { ...cs, subject };
     }),
   };
 }
 
-export function tagsOf(json: Json): string[] {
+export function tagsOf(json: JsonObject): string[] {
   const raw = Array.isArray(json.tags) ? json.tags : [];
   const out: string[] = [];
   for (const t of raw) {
-    const value = typeof t === 'string' ? t.trim() : isObject(t) ? (text(t.name) ?? text(t.value)) : undefined;
+    const value = typeof t === 'string' ? t.trim() : isJsonObject(t) ? (text(t.name) ?? text(t.value)) : undefined;
     if (value && !out.includes(value)) out.push(value);
   }
   return out;
 }
 
 export function toCaseInput(c: TssCase, includeIdentifiers: boolean): CaseInput {
-  const json: Json = includeIdentifiers ? (c as Json) : redactIdentifiers(c as Json);
+  const json: JsonObject = includeIdentifiers ? (c as JsonObject) : redactIdentifiers(c as JsonObject);
   const td = c.testDefinition;
   const input: CaseInput = {
     id: c.id.trim(),
@@ -93,17 +90,17 @@ export interface SearchFields {
   identifiers: string[];
 }
 
-export function searchFieldsOf(json: Json | null | undefined, includeIdentifiers: boolean): SearchFields {
+export function searchFieldsOf(json: JsonObject | null | undefined, includeIdentifiers: boolean): SearchFields {
   const samples: string[] = [];
   const identifiers: string[] = [];
   const subjects = json && Array.isArray(json.caseSubjects) ? json.caseSubjects : [];
   for (const cs of subjects) {
-    if (!isObject(cs)) continue;
+    if (!isJsonObject(cs)) continue;
     for (const s of Array.isArray(cs.samples) ? cs.samples : []) {
-      if (!isObject(s)) continue;
+      if (!isJsonObject(s)) continue;
       for (const v of [text(s.externalSampleId), text(s.externalSampleName)]) if (v && !samples.includes(v)) samples.push(v);
     }
-    if (includeIdentifiers && isObject(cs.subject)) {
+    if (includeIdentifiers && isJsonObject(cs.subject)) {
       for (const v of [text(cs.subject.firstName), text(cs.subject.lastName), text(cs.subject.mrn)]) {
         if (v && !identifiers.includes(v)) identifiers.push(v);
       }
@@ -112,12 +109,12 @@ export function searchFieldsOf(json: Json | null | undefined, includeIdentifiers
   return { samples, identifiers };
 }
 
-export function toTestDefinition(t: TssTestDefinition): TestDefinition & { raw: Json } {
-  const out: TestDefinition & { raw: Json } = {
+export function toTestDefinition(t: TssTestDefinition): TestDefinition & { raw: JsonObject } {
+  const out: TestDefinition & { raw: JsonObject } = {
     id: t.id.trim(),
     name: text(t.name) ?? t.id.trim(),
     reports: (t.reports ?? []).map((r) => ({ id: r.id.trim() })),
-    raw: t as Json,
+    raw: t as JsonObject,
   };
   const version = text(t.version);
   const type = text(t.type) ?? text(t.testType);
@@ -132,7 +129,7 @@ export function toTestDefinition(t: TssTestDefinition): TestDefinition & { raw: 
 export interface ReportInput {
   reportTypes: Omit<ReportTypeView, 'pdfCached'>[];
   versions: CaseReport['versions'];
-  raw: Json;
+  raw: JsonObject;
   /** Genes, HGVS notations and transcripts of every reported variant, one variant after another. */
   searchText: string;
 }
@@ -213,5 +210,5 @@ export function toReportInput(report: TssReport): ReportInput {
       if (w && !words.includes(w)) words.push(w);
     }
   }
-  return { reportTypes, versions, raw: report as Json, searchText: words.join(' ; ') };
+  return { reportTypes, versions, raw: report as JsonObject, searchText: words.join(' ; ') };
 }

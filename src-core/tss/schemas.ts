@@ -16,7 +16,7 @@ import { isDateText } from './dates.js';
 /** Absent, null or the schema. */
 const nullish = <T extends z.core.SomeType>(schema: T) => z.optional(z.nullable(schema));
 
-export const TssIdSchema = z.string().check(z.trim(), z.minLength(1, 'an id must not be empty'), z.maxLength(256));
+const TssIdSchema = z.string().check(z.trim(), z.minLength(1, 'an id must not be empty'), z.maxLength(256));
 
 /** Free text that some tenants send as numbers (MRNs, sample ids). */
 const Text = nullish(z.union([z.string(), z.number()]));
@@ -27,7 +27,7 @@ const DateText = nullish(z.string()).check(
 
 const Count = z.number().check(z.int(), z.gte(0));
 
-export const TssSampleSchema = z.looseObject({
+const TssSampleSchema = z.looseObject({
   id: Text,
   externalSampleId: Text,
   externalSampleName: Text,
@@ -37,7 +37,7 @@ export const TssSampleSchema = z.looseObject({
   dateCollected: DateText,
 });
 
-export const TssSubjectSchema = z.looseObject({
+const TssSubjectSchema = z.looseObject({
   id: Text,
   firstName: Text,
   lastName: Text,
@@ -46,7 +46,7 @@ export const TssSubjectSchema = z.looseObject({
   gender: nullish(z.string()),
 });
 
-export const TssCaseSubjectSchema = z.looseObject({
+const TssCaseSubjectSchema = z.looseObject({
   id: Text,
   relationshipToProband: nullish(z.string()),
   subject: nullish(TssSubjectSchema),
@@ -83,7 +83,7 @@ export const TssCaseSchema = z.looseObject({
 export type TssCase = z.infer<typeof TssCaseSchema>;
 
 /** Spring's page envelope; `content` is validated by the caller's item schema. */
-export function pageSchema<T extends z.core.SomeType>(item: T) {
+function pageSchema<T extends z.core.SomeType>(item: T) {
   return z.looseObject({
     content: z.array(item),
     totalElements: Count,
@@ -116,7 +116,7 @@ export const TssTestDefinitionsSchema = z.union([
   z.looseObject({ content: z.array(TssTestDefinitionSchema) }),
 ]);
 
-export const TssAuditEventSchema = z.looseObject({
+const TssAuditEventSchema = z.looseObject({
   id: nullish(z.union([TssIdSchema, z.number()])),
   createdDate: DateText,
   eventName: nullish(z.string()),
@@ -124,7 +124,6 @@ export const TssAuditEventSchema = z.looseObject({
   entityId: Text,
   caseId: Text,
 });
-export type TssAuditEvent = z.infer<typeof TssAuditEventSchema>;
 export const TssAuditPageSchema = pageSchema(TssAuditEventSchema);
 export type TssAuditPage = z.infer<typeof TssAuditPageSchema>;
 

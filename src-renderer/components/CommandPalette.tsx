@@ -2,15 +2,17 @@
  * Command palette (Ctrl/Cmd+K): type a few letters of a profile or an action and
  * press Enter. The fastest path to "copy a token for this tenant" without a mouse.
  */
-import { useMemo, useRef, useState } from 'react';
-import type { TokenFormat } from '../../src-shared/schemas.js';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { CaseSummary, TokenFormat } from '../../src-shared/schemas.js';
+import { tessera } from '../lib/bridge.js';
 import { lockNow, navigate, openProfile, saveSettings, setPaletteOpen, toastError, useApp } from '../stores/app.js';
 import { copyToken, FORMAT_LABELS, useProfiles } from '../stores/profiles.js';
+import { presetFilters, selectCase } from '../stores/cases.js';
 import { startSync } from '../stores/sync.js';
 import { Icon, type IconName } from './Icon.js';
 import { Modal } from './Modal.js';
 
-export interface Command {
+interface Command {
   id: string;
   label: string;
   hint?: string;
@@ -28,7 +30,7 @@ const FORMAT_WORDS: Record<TokenFormat, string> = {
   curl: 'curl tss api command',
 };
 
-export function useCommands(): Command[] {
+function useCommands(): Command[] {
   const profiles = useProfiles((s) => s.profiles);
   return useMemo(() => {
     const list: Command[] = [];
@@ -66,13 +68,65 @@ export function useCommands(): Command[] {
   }, [profiles]);
 }
 
-export function filterCommands(commands: Command[], query: string): Command[] {
+function filterCommands(commands: Command[], query: string): Command[] {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length === 0) return commands;
   return commands.filter((c) => {
     const hay = `${c.label} ${c.hint ?? ''} ${c.keywords ?? ''}`.toLowerCase();
     return words.every((w) => hay.includes(w));
   });
+}
+
+/** Input that may be (part of) a case's display id: one word with a digit, such as CASE-000123 or 123. */
+export function looksLikeCaseId(query: string): boolean {
+  const q = query.trim();
+  return q.length >= 3 && q.length <= 64 && /^[\w.:-]+$/.test(q) && /\d/.test(q);
+}
+
+const CASES_PER_PROFILE = 5;
+
+/**
+ * Cases whose display id contains the input, from every profile's offline cache (searchCases,
+ * so no network), as commands that open the case panel. Latest wins: an answer for text
+ * already changed is dropped.
+ */
+function useCaseCommands(query: string): Command[] {
+  const profiles = useProfiles((s) => s.profiles);
+  const [found, setFound] = useState<{ query: string; commands: Command[] }>({ query: '', commands: [] });
+  useEffect(() => {
+    if (!looksLikeCaseId(query)) return;
+    let current = true;
+    const text = query.trim();
+    void Promise.all(
+      profiles.map((p) =>
+        tessera()
+          .searchCases(p.name, { text, limit: CASES_PER_PROFILE })
+          .then((r) => r.items.filter((c) => c.displayId.toLowerCase().includes(text.toLowerCase())).map((c) => caseCommand(p.name, c)))
+          // A profile whose cache cannot be read (locked, never synced) simply offers nothing.
+          .catch((): Command[] => []),
+      ),
+    ).then((lists) => {
+      if (current) setFound({ query, commands: lists.flat() });
+    });
+    return () => {
+      current = false;
+    };
+  }, [query, profiles]);
+  return looksLikeCaseId(query) && found.query === query ? found.commands : [];
+}
+
+function caseCommand(profile: string, c: CaseSummary): Command {
+  return {
+    id: `case-${profile}-${c.id}`,
+    label: `Open case ${c.displayId}`,
+    hint: [profile, c.testDefinition?.name].filter(Boolean).join(' · '),
+    icon: 'folder',
+    run: () => {
+      presetFilters(profile, { text: c.displayId });
+      openProfile(profile, 'cases');
+      return selectCase(c.id);
+    },
+  };
 }
 
 export function CommandPalette() {
@@ -86,7 +140,8 @@ function PaletteDialog() {
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
   const inputRef = useRef<HTMLInputElement>(null);
-  const results = useMemo(() => filterCommands(commands, query).slice(0, 50), [commands, query]);
+  const caseCommands = useCaseCommands(query);
+  const results = useMemo(() => [...caseCommands, ...filterCommands(commands, query)].slice(0, 50), [caseCommands, commands, query]);
   const current = Math.min(active, Math.max(0, results.length - 1));
 
   function close() {

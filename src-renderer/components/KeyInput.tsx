@@ -7,6 +7,7 @@
 import { useId, useRef, useState } from 'react';
 import { readKeyFile } from '../lib/keys.js';
 import { toUiError } from '../lib/errors.js';
+import { useSecretHome } from '../stores/app.js';
 import { Icon } from './Icon.js';
 
 export function KeyInput({
@@ -28,6 +29,7 @@ export function KeyInput({
   const fileRef = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
   const [fileNote, setFileNote] = useState<string | null>(null);
+  const secretHome = useSecretHome();
   const [fileError, setFileError] = useState<string | null>(null);
 
   async function take(file: File | undefined) {
@@ -71,7 +73,7 @@ export function KeyInput({
           autoComplete="off"
           spellCheck={false}
           value={value}
-          placeholder="Paste the key, or drop the downloaded .txt file here"
+          placeholder="Paste or drop the key file"
           aria-describedby={[hintId, describedBy].filter(Boolean).join(' ')}
           aria-invalid={invalid || undefined}
           autoFocus={autoFocus}
@@ -94,7 +96,7 @@ export function KeyInput({
         />
       </div>
       <p id={hintId} className={fileError ? 'field-error' : 'field-hint'} role={fileError ? 'alert' : undefined}>
-        {fileError ?? fileNote ?? 'The key is stored in your OS keychain and never shown again.'}
+        {fileError ?? fileNote ?? `The key is stored in ${secretHome} and never shown again.`}
       </p>
     </div>
   );

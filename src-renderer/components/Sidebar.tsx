@@ -4,7 +4,7 @@ import type { ProfileView } from '../../src-shared/schemas.js';
 import { keyWarnings } from '../lib/keys.js';
 import { lockNow, navigate, openProfile, setPaletteOpen, useApp } from '../stores/app.js';
 import { useProfiles } from '../stores/profiles.js';
-import { Badge, Kbd, modKey, RegionBadge, TokenSummary } from './bits.js';
+import { Badge, DemoBadge, Kbd, modKey, RegionBadge, TokenSummary } from './bits.js';
 import { Icon } from './Icon.js';
 import { Logo } from './Logo.js';
 
@@ -66,7 +66,7 @@ const ProfileItem = memo(function ProfileItem({ profile, current }: { profile: P
           {profile.domain}
         </Badge>
         <RegionBadge region={profile.region} />
-        {profile.isDemo ? <Badge tone="info">Demo</Badge> : null}
+        {profile.isDemo ? <DemoBadge /> : null}
       </span>
       <TokenSummary status={status} compact />
       {warnings.map((w) => (

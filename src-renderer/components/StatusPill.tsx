@@ -1,5 +1,5 @@
 /** A case status as a coloured pill; unknown statuses are shown as data, in neutral. */
-export function statusTone(status: string): string {
+function statusTone(status: string): string {
   const s = status.toLowerCase();
   if (s === 'complete') return 'success';
   if (s === 'in progress') return 'info';

@@ -21,6 +21,8 @@ export interface GridColumn<T> {
   sortKey?: string;
   className?: string;
   render: (row: T) => ReactNode;
+  /** The cell's whole text as its title, for columns whose text a narrow column cuts with an ellipsis. */
+  title?: (row: T) => string | undefined;
 }
 
 export interface GridProps<T> {
@@ -222,7 +224,7 @@ const GridRow = memo(
         onClick={() => onClick(index)}
       >
         {columns.map((c) => (
-          <div key={c.key} role="gridcell" className={`grid-cell ${c.className ?? ''}`}>
+          <div key={c.key} role="gridcell" className={`grid-cell ${c.className ?? ''}`} title={row && c.title ? c.title(row) : undefined}>
             {row ? c.render(row) : <span className="skeleton" aria-hidden="true" />}
           </div>
         ))}

@@ -27,14 +27,33 @@ export function RegionBadge({ region }: { region: ProfileView['region'] }) {
   );
 }
 
+/** Text whose `backticked` parts are commands or values (as error actions and rule messages write them): shown as code, never as raw backticks. */
+export function Prose({ text }: { text: string }) {
+  const parts = text.split(/`([^`]+)`/);
+  return <>{parts.map((part, i) => (i % 2 === 1 ? <code key={i}>{part}</code> : part))}</>;
+}
+
+/** The one badge for the demo profile, the same words wherever it appears. */
+export function DemoBadge() {
+  return (
+    <Badge tone="info" title="Served by the simulator built into Tessera, on this computer">
+      Demo tenant
+    </Badge>
+  );
+}
+
 export function ErrorNotice({ error, onDismiss, title }: { error: UiError; onDismiss?: () => void; title?: string }) {
   return (
     <div className="notice notice-danger" role="alert">
       <Icon name="alert" size={18} className="notice-icon" />
       <div className="notice-body">
         <p className="notice-title">{title ?? errorTitle(error.code)}</p>
-        <p>{error.message}</p>
-        <p className="notice-action">{error.action}</p>
+        <p>
+          <Prose text={error.message} />
+        </p>
+        <p className="notice-action">
+          <Prose text={error.action} />
+        </p>
         <p className="notice-code">
           Code: <code>{error.code}</code>
         </p>
@@ -62,7 +81,7 @@ export function Notice({ tone, icon, title, children, role }: { tone: Tone; icon
 
 export type TokenPhase = 'none' | 'valid' | 'expiring' | 'expired';
 
-export function tokenPhase(status: TokenStatus | null | undefined, now: number): TokenPhase {
+function tokenPhase(status: TokenStatus | null | undefined, now: number): TokenPhase {
   if (!status) return 'none';
   const left = Date.parse(status.expiresAt) - now;
   if (left <= 0) return 'expired';
@@ -120,5 +139,5 @@ export function Kbd({ children }: { children: ReactNode }) {
   return <kbd className="kbd">{children}</kbd>;
 }
 
-export const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
+const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
 export const modKey = isMac ? '⌘' : 'Ctrl';

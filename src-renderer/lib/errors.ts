@@ -23,6 +23,20 @@ export function toUiError(error: unknown): UiError {
   return { code: 'INTERNAL', message: 'Something unexpected went wrong.', action: ERROR_ACTIONS.INTERNAL };
 }
 
+/**
+ * The gist of an error message for places with little room (toasts): its first sentence
+ * without parenthesised detail (request lines, HTTP bodies). Sentences that give the same
+ * advice as `action` are left out, so a toast says what to do once. The full message stays
+ * available to show on request.
+ */
+export function gistOf(message: string, action: string): string {
+  const sentences = (text: string) => text.split(/(?<=[.!?])\s+(?=[A-Z])/).map((x) => x.trim()).filter(Boolean);
+  const opening = (text: string) => text.toLowerCase().split(/\s+/).slice(0, 5).join(' ');
+  const advice = new Set(sentences(action).map(opening));
+  const first = sentences(message).find((x) => !advice.has(opening(x)));
+  return first ? first.replace(/\s*\([^()]*\)/g, '').trim() : '';
+}
+
 /** Electron prefixes rejected invoke() messages with the channel name; people need only the message. */
 function stripTransportPrefix(message: string): string {
   return message.replace(/^Error invoking remote method '[^']*': (?:\w*Error: )?/, '');
@@ -41,7 +55,7 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   RESPONSE_TOO_LARGE: 'Answer too large',
   INVALID_INPUT: 'Check your input',
   PROFILE_EXISTS: 'Profile already exists',
-  INSECURE_URL: 'Insecure URL',
+  INSECURE_URL: 'Insecure URL: nothing was sent',
   KEYCHAIN_UNAVAILABLE: 'Keychain unavailable',
   KEYCHAIN_LOCKED: 'Keychain locked',
   VAULT_LOCKED: 'Vault locked',
@@ -57,6 +71,12 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   CANCELLED: 'Cancelled',
 };
 
-export function errorTitle(code: ErrorCode): string {
-  return TITLES[code] ?? 'Something went wrong';
+/** Titles when credentials were sent to be checked (adding a profile): only a refusal is the platform's verdict. */
+const VERIFY_TITLES: Partial<Record<ErrorCode, string>> = {
+  CREDENTIALS_REJECTED: 'The platform did not accept these credentials',
+  FORBIDDEN: 'The platform accepted the key but refused access',
+};
+
+export function errorTitle(code: ErrorCode, context?: 'verify'): string {
+  return (context === 'verify' ? VERIFY_TITLES[code] : undefined) ?? TITLES[code] ?? 'Something went wrong';
 }

@@ -4,7 +4,8 @@ const numberFormat = new Intl.NumberFormat();
 export const formatCount = (n: number): string => numberFormat.format(n);
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-const timeOnly = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+// Same time style as dateTime, so a time alone and a date with time read alike (1:00 PM, never 01:00 PM beside it).
+const timeOnly = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
 const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 
 function toDate(value: string | number | Date | undefined | null): Date | null {
@@ -93,10 +94,25 @@ export function formatAge(from: string | Date | undefined, now: Date = new Date(
   return 'less than a day';
 }
 
-/** Human label for TSS enum-like values: `READY_FOR_REVIEW` → `Ready for review`. */
-export function humanize(value: string | undefined): string {
+/** Words that stay in capitals when an enum becomes a label (QC_WARNING → QC warning). */
+const ACRONYMS = new Set(['QC', 'DNA', 'RNA', 'CTDNA', 'CFDNA', 'TMB', 'MSI', 'CNV', 'SNV', 'HRD', 'WGS', 'WES', 'TSO', 'ID', 'MRN', 'LIMS', 'FFPE', 'PCR', 'NGS', 'VCF', 'BAM', 'HLA']);
+const SPELLED: Readonly<Record<string, string>> = { CTDNA: 'ctDNA', CFDNA: 'cfDNA' };
+
+/**
+ * The one label for TSS enum-like values shown to people: `READY_FOR_REVIEW` → `Ready for
+ * review`, `QC_WARNING` → `QC warning`, `RARE_DISEASE` → `Rare disease`, `GERMLINE` →
+ * `Germline`. Values already in mixed case (`In Progress`) are kept.
+ */
+export function humanize(value: string | undefined | null): string {
   if (!value) return '—';
   if (!/[_]/.test(value) && value !== value.toUpperCase()) return value;
-  const words = value.toLowerCase().split('_').filter(Boolean).join(' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
+  const words = value.split(/[_\s]+/).filter(Boolean);
+  return words
+    .map((w, i) => {
+      const upper = w.toUpperCase();
+      if (ACRONYMS.has(upper)) return SPELLED[upper] ?? upper;
+      const lower = w.toLowerCase();
+      return i === 0 ? lower.charAt(0).toUpperCase() + lower.slice(1) : lower;
+    })
+    .join(' ');
 }

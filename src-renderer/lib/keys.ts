@@ -5,7 +5,7 @@
 import type { ProfileView } from '../../src-shared/schemas.js';
 import { monthsBetween } from './format.js';
 
-export const KEY_ROTATION_WARN_MONTHS = 11;
+const KEY_ROTATION_WARN_MONTHS = 11;
 
 export interface KeyWarning {
   kind: 'rejected' | 'old';

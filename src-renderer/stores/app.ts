@@ -6,7 +6,7 @@
 import { create } from 'zustand';
 import type { AppInfo, Settings, SettingsPatch, VaultState } from '../../src-shared/schemas.js';
 import { tessera } from '../lib/bridge.js';
-import { toUiError, type UiError } from '../lib/errors.js';
+import { gistOf, toUiError, type UiError } from '../lib/errors.js';
 
 export type ProfileTab = 'overview' | 'tests' | 'cases';
 
@@ -18,11 +18,13 @@ export type View =
 
 export type ToastTone = 'success' | 'info' | 'error';
 
-export interface Toast {
+interface Toast {
   id: number;
   tone: ToastTone;
   title: string;
   body?: string;
+  /** The full message behind an error, folded away so the toast stays short. */
+  detail?: string;
 }
 
 export interface AppState {
@@ -53,6 +55,11 @@ const initial: AppState = {
 
 export const useApp = create<AppState>()(() => ({ ...initial }));
 
+/** Where this app keeps keys, in words: the file vault when one is in use (getAppInfo().vault), else the OS keychain. */
+export function useSecretHome(): string {
+  return useApp((s) => (s.vault ?? s.appInfo?.vault ?? null) === null ? 'the OS keychain' : 'the encrypted file vault');
+}
+
 export function resetApp(): void {
   useApp.setState({ ...initial }, true);
 }
@@ -72,9 +79,9 @@ export function setPaletteOpen(open: boolean): void {
 let toastSeq = 0;
 const TOAST_MS = 6000;
 
-export function toast(tone: ToastTone, title: string, body?: string): number {
+export function toast(tone: ToastTone, title: string, body?: string, detail?: string): number {
   const id = ++toastSeq;
-  useApp.setState((s) => ({ toasts: [...s.toasts.slice(-3), { id, tone, title, ...(body ? { body } : {}) }] }));
+  useApp.setState((s) => ({ toasts: [...s.toasts.slice(-3), { id, tone, title, ...(body ? { body } : {}), ...(detail ? { detail } : {}) }] }));
   // Errors stay until dismissed: they carry the action to take.
   if (tone !== 'error') setTimeout(() => dismissToast(id), TOAST_MS);
   return id;
@@ -86,7 +93,13 @@ export function dismissToast(id: number): void {
 
 export function toastError(error: unknown, title?: string): UiError {
   const e = toUiError(error);
-  toast('error', title ?? e.message, title ? `${e.message} ${e.action}` : e.action);
+  // Short: what failed and what to do, once. The platform's full message is one click away.
+  if (!title) {
+    toast('error', e.message, e.action);
+    return e;
+  }
+  const gist = gistOf(e.message, e.action);
+  toast('error', title, [gist, e.action].filter(Boolean).join(' '), gist === e.message ? undefined : e.message);
   return e;
 }
 

@@ -25,7 +25,7 @@ export interface CaseFilters {
   order: 'asc' | 'desc';
 }
 
-export const DEFAULT_FILTERS: CaseFilters = { text: '', status: [], subState: [], testId: [], sort: 'updatedDate', order: 'desc' };
+const DEFAULT_FILTERS: CaseFilters = { text: '', status: [], subState: [], testId: [], sort: 'updatedDate', order: 'desc' };
 
 export interface CaseDetailState {
   id: string;
@@ -82,7 +82,7 @@ export function resetCases(): void {
   useCases.setState({ ...initial }, true);
 }
 
-export function toQuery(f: CaseFilters, offset: number, limit: number): CaseQuery {
+function toQuery(f: CaseFilters, offset: number, limit: number): CaseQuery {
   const q: CaseQuery = { sort: f.sort, order: f.order, offset, limit };
   const text = f.text.trim();
   if (text) q.text = text;

@@ -10,6 +10,7 @@ import type {
   Icav2ConfigFacts,
   Icav2AppImport,
   ProfileView,
+  ReplaceCredentialOptions,
   TokenFormat,
   TokenStatus,
   UpdateProfileInput,
@@ -59,7 +60,7 @@ export async function loadProfiles(): Promise<void> {
   }
 }
 
-export async function loadTokenStatus(name: string): Promise<void> {
+async function loadTokenStatus(name: string): Promise<void> {
   try {
     const status = await tessera().getTokenStatus(name);
     setTokenStatus(name, status);
@@ -138,8 +139,9 @@ export async function updateProfile(name: string, patch: UpdateProfileInput): Pr
   return profile;
 }
 
-export async function replaceCredential(name: string, credential: CredentialInput): Promise<ProfileView> {
-  const profile = await tessera().replaceCredential(name, credential);
+/** The core verifies the new key by minting first unless `verify: false` (the person chose to store it unchecked). */
+export async function replaceCredential(name: string, credential: CredentialInput, options?: ReplaceCredentialOptions): Promise<ProfileView> {
+  const profile = options ? await tessera().replaceCredential(name, credential, options) : await tessera().replaceCredential(name, credential);
   useProfiles.setState((s) => ({ profiles: s.profiles.map((p) => (p.name === name ? profile : p)) }));
   void loadTokenStatus(name);
   return profile;

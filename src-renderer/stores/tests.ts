@@ -3,6 +3,7 @@ import { create } from 'zustand';
 import type { Cached, Facet, TestDefinition } from '../../src-shared/schemas.js';
 import { tessera } from '../lib/bridge.js';
 import { toUiError, type UiError } from '../lib/errors.js';
+import { loadCacheStatus } from './sync.js';
 
 export interface TestsState {
   profile: string | null;
@@ -37,6 +38,8 @@ export async function loadTests(profile: string): Promise<void> {
     const caseCounts: Record<string, number> = {};
     for (const f of counts) caseCounts[f.value] = f.count;
     useTests.setState({ result, caseCounts, error: null });
+    // A live read stores the tests in the cache: the sync bar's counts must follow.
+    void loadCacheStatus(profile);
   } catch (error) {
     if (useTests.getState().profile === profile) useTests.setState({ error: toUiError(error) });
   } finally {

@@ -10,7 +10,7 @@ import type { AddProfileInput } from '../../src-shared/schemas.js';
 import { ErrorNotice, Spinner } from '../components/bits.js';
 import { Icon } from '../components/Icon.js';
 import { KeyInput } from '../components/KeyInput.js';
-import { toUiError, type UiError } from '../lib/errors.js';
+import { errorTitle, toUiError, type UiError } from '../lib/errors.js';
 import { addProfile, useProfiles } from '../stores/profiles.js';
 
 export function AddProfile() {
@@ -90,7 +90,7 @@ export function AddProfile() {
       <div className="add-layout">
         <form className="card form" onSubmit={(e) => void submit(e)} noValidate aria-label="New profile">
           <div className="form-grid">
-            <div className="field">
+            <div className="field field-wide">
               <label htmlFor={f('domain')}>Tenant domain</label>
               <div className="input-affix">
                 <input
@@ -118,7 +118,7 @@ export function AddProfile() {
               <select id={f('region')} className="input" value={region} onChange={(e) => setRegion(e.target.value as RegionId)} aria-describedby={f('region-hint')}>
                 {REGION_IDS.map((r) => (
                   <option key={r} value={r}>
-                    {REGIONS[r].label} — {REGIONS[r].tssInstance}
+                    {REGIONS[r].label} ({r})
                   </option>
                 ))}
               </select>
@@ -142,7 +142,11 @@ export function AddProfile() {
                 aria-describedby={f('name-hint')}
               />
               <p id={f('name-hint')} className={err('name') ? 'field-error' : 'field-hint'}>
-                {err('name') ?? 'Used in the sidebar and as `tessera token <name>`.'}
+                {err('name') ?? (
+                  <>
+                    Used in the sidebar and as <code>tessera token {profileName.trim() || '<name>'}</code>.
+                  </>
+                )}
               </p>
             </div>
             <div className="field">
@@ -198,7 +202,7 @@ export function AddProfile() {
           <details className="advanced" open={err('ica') || err('tss') ? true : undefined}>
             <summary>Advanced: custom hosts and patient identifiers</summary>
             <div className="form-grid">
-              <div className="field">
+              <div className="field field-wide">
                 <label htmlFor={f('ica')}>ICA base URL</label>
                 <input
                   id={f('ica')}
@@ -216,7 +220,7 @@ export function AddProfile() {
                   </p>
                 ) : null}
               </div>
-              <div className="field">
+              <div className="field field-wide">
                 <label htmlFor={f('tss')}>TSS base URL</label>
                 <input
                   id={f('tss')}
@@ -241,7 +245,7 @@ export function AddProfile() {
             </div>
           </details>
 
-          {error ? <ErrorNotice error={error} title="The platform did not accept these credentials" onDismiss={() => setError(null)} /> : null}
+          {error ? <ErrorNotice error={error} title={errorTitle(error.code, 'verify')} onDismiss={() => setError(null)} /> : null}
           <div className="row-actions">
             <button type="submit" className="button button-primary" disabled={saving}>
               {saving ? <Spinner /> : <Icon name="shield" />} {saving ? 'Verifying…' : 'Verify and save'}

@@ -103,14 +103,14 @@ function CaseBody({ detail, offline, syncedAt, children }: { detail: CaseDetail;
                 {person?.mrn ? ` · MRN ${person.mrn}` : ''}
               </p>
               {person?.dateOfBirth || person?.gender ? (
-                <p className="muted small">{[person.dateOfBirth ? `Born ${formatDate(person.dateOfBirth)}` : '', person.gender ?? ''].filter(Boolean).join(' · ')}</p>
+                <p className="muted small">{[person.dateOfBirth ? `Born ${formatDate(person.dateOfBirth)}` : '', person.gender ? humanize(person.gender) : ''].filter(Boolean).join(' · ')}</p>
               ) : null}
               <ul className="sample-list">
                 {s.samples.map((sample, j) => (
                   <li key={sample.id ?? j}>
                     <span className="mono">{sample.externalSampleId ?? sample.id ?? 'sample'}</span>
                     {sample.externalSampleName ? ` ${sample.externalSampleName}` : ''}
-                    <span className="muted small">{[sample.sampleType, sample.status && humanize(sample.status)].filter(Boolean).join(' · ')}</span>
+                    <span className="muted small">{[sample.sampleType && humanize(sample.sampleType), sample.status && humanize(sample.status)].filter(Boolean).join(' · ')}</span>
                   </li>
                 ))}
               </ul>

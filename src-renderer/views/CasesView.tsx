@@ -3,7 +3,7 @@
  * sortable columns, a virtual table that stays smooth at 100,000 rows, and a
  * detail panel.
  */
-import { memo, useCallback, useEffect, useMemo, useRef } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CaseSummary, Facet, ProfileView } from '../../src-shared/schemas.js';
 import { ErrorNotice, Spinner } from '../components/bits.js';
 import { StatusPill } from '../components/StatusPill.js';
@@ -38,17 +38,14 @@ const COLUMNS: GridColumn<CaseSummary>[] = [
       <>
         <span className="mono">{c.displayId}</span>
         {/* What the search matched in the case's report, e.g. "BRCA1 c.5266dupC". */}
-        {c.match ? (
-          <span className="match-hint mono" title={`Reported: ${c.match}`}>
-            {c.match}
-          </span>
-        ) : null}
+        {c.match ? <span className="match-hint mono">{c.match}</span> : null}
       </>
     ),
+    title: (c) => (c.match ? `${c.displayId}, reported ${c.match}` : c.displayId),
   },
   { key: 'status', header: 'Status', className: 'col-status', render: (c) => <StatusPill status={c.status} /> },
-  { key: 'subState', header: 'Sub-state', className: 'col-substate', render: (c) => <span className="muted">{humanize(c.subState)}</span> },
-  { key: 'test', header: 'Test', className: 'col-test', render: (c) => c.testDefinition?.name ?? c.testDefinition?.id ?? '—' },
+  { key: 'subState', header: 'Sub-state', className: 'col-substate', render: (c) => <span className="muted">{humanize(c.subState)}</span>, title: (c) => humanize(c.subState) },
+  { key: 'test', header: 'Test', className: 'col-test', render: (c) => c.testDefinition?.name ?? c.testDefinition?.id ?? '—', title: (c) => c.testDefinition?.name ?? c.testDefinition?.id },
   { key: 'created', header: 'Created', sortKey: 'createdDate', className: 'col-date col-created', render: (c) => formatDate(c.createdDate) },
   { key: 'updated', header: 'Updated', sortKey: 'updatedDate', className: 'col-date', render: (c) => formatDate(c.updatedDate) },
   { key: 'due', header: 'Due', sortKey: 'dueDate', className: 'col-date col-due', render: (c) => formatDate(c.dueDate) },
@@ -57,7 +54,7 @@ const COLUMNS: GridColumn<CaseSummary>[] = [
 const rowKey = (c: CaseSummary) => c.id;
 const rowLabel = (c: CaseSummary) => `${c.displayId}, ${c.status}${c.testDefinition?.name ? `, ${c.testDefinition.name}` : ''}${c.match ? `, reported ${c.match}` : ''}`;
 
-export function resultKey(f: CaseFilters | null): string {
+function resultKey(f: CaseFilters | null): string {
   return f ? JSON.stringify([f.text.trim(), f.status, f.subState, f.testId, f.sort, f.order]) : '';
 }
 
@@ -86,6 +83,8 @@ export function CasesView({ profile }: { profile: ProfileView }) {
   const onOpen = useCallback((c: CaseSummary) => void selectCase(c.id), []);
   const onSort = useCallback((key: string) => void sortBy(key as SortKey), []);
   const activeFilters = filters.status.length + filters.subState.length + filters.testId.length;
+  // Below the width where filters and table fit side by side, the filters fold behind this toggle (CSS decides when).
+  const [facetsOpen, setFacetsOpen] = useState(false);
   const resultFor = resultKey(shown);
 
   return (
@@ -101,7 +100,8 @@ export function CasesView({ profile }: { profile: ProfileView }) {
             aria-label="Search cases"
             aria-keyshortcuts="/"
             aria-controls="cases-grid"
-            placeholder="Search by case id, test, status, sample or tag"
+            placeholder="Search cases"
+            title="Searches case ids, tests, statuses, samples and tags"
             value={filters.text}
             onChange={(e) => void setFilters({ text: e.target.value })}
             onKeyDown={(e) => {
@@ -114,6 +114,9 @@ export function CasesView({ profile }: { profile: ProfileView }) {
           />
           {searching ? <Spinner /> : null}
         </div>
+        <button type="button" className="button facets-toggle" aria-expanded={facetsOpen} aria-controls="case-facets" onClick={() => setFacetsOpen((o) => !o)}>
+          <Icon name="chevronDown" /> Filters{activeFilters ? ` (${activeFilters})` : ''}
+        </button>
         <p className="result-count" aria-live="polite" data-testid="case-count">
           {shown ? `${formatCount(total)} ${total === 1 ? 'case' : 'cases'}` : 'Loading…'}
         </p>
@@ -125,7 +128,7 @@ export function CasesView({ profile }: { profile: ProfileView }) {
       </div>
       {error ? <ErrorNotice error={error} /> : null}
       <div className={`data-body${selected ? ' with-detail' : ''}`}>
-        <Facets />
+        <Facets open={facetsOpen} />
         <div className="grid-wrap" ref={gridWrapRef} id="cases-grid">
           <VirtualGrid
             label="Cases"
@@ -161,11 +164,11 @@ export function CasesView({ profile }: { profile: ProfileView }) {
   );
 }
 
-const Facets = memo(function Facets() {
+const Facets = memo(function Facets({ open }: { open: boolean }) {
   const facets = useCases((s) => s.facets);
   const filters = useCases((s) => s.filters);
   return (
-    <aside className="facets" aria-label="Filters">
+    <aside id="case-facets" className={`facets${open ? ' facets-open' : ''}`} aria-label="Filters">
       <FacetGroup title="Status" kind="status" facets={facets.status} selected={filters.status} />
       <FacetGroup title="Sub-state" kind="subState" facets={facets.subState} selected={filters.subState} humanizeLabels />
       <FacetGroup title="Test" kind="testId" facets={facets.test} selected={filters.testId} />

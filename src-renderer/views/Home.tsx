@@ -8,7 +8,7 @@ import { Badge, RegionBadge, Spinner, TokenSummary, Kbd, modKey } from '../compo
 import { Icon } from '../components/Icon.js';
 import { Logo } from '../components/Logo.js';
 import { keyWarnings } from '../lib/keys.js';
-import { navigate, openProfile } from '../stores/app.js';
+import { navigate, openProfile, useSecretHome } from '../stores/app.js';
 import { copyToken, startDemo, useProfiles } from '../stores/profiles.js';
 import { Icav2ImportForm, TeamFileImport, useIcav2Config } from './Imports.js';
 
@@ -19,6 +19,7 @@ export function Home() {
 
 function Welcome() {
   const demoStarting = useProfiles((s) => s.demoStarting);
+  const secretHome = useSecretHome();
   const icav2 = useIcav2Config();
   const [importing, setImporting] = useState(false);
   if (importing && icav2) {
@@ -33,7 +34,7 @@ function Welcome() {
       <Logo size={56} />
       <h1 className="welcome-title">Welcome to Tessera</h1>
       <p className="welcome-text">
-        Keep your Illumina Connected Software API keys in the OS keychain and get a fresh token for ICA and TSS in one click, then browse your lab’s tests and cases,
+        Keep your Illumina Connected Software API keys in {secretHome} and get a fresh token for ICA and TSS in one click, then browse your lab’s tests and cases,
         also offline.
       </p>
       <div className="welcome-actions">

@@ -9,6 +9,7 @@ import type { Icav2ConfigFacts } from '../../src-shared/schemas.js';
 import { ErrorNotice, Spinner } from '../components/bits.js';
 import { Icon } from '../components/Icon.js';
 import { toUiError, type UiError } from '../lib/errors.js';
+import { useSecretHome } from '../stores/app.js';
 import { findIcav2Config, importIcav2, importTeamFile } from '../stores/profiles.js';
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -30,6 +31,7 @@ export function useIcav2Config(): Icav2ConfigFacts | null {
 }
 
 export function Icav2ImportForm({ facts, onCancel }: { facts: Icav2ConfigFacts; onCancel: () => void }) {
+  const secretHome = useSecretHome();
   const id = useId();
   const f = (s: string) => `${id}-${s}`;
   const [name, setName] = useState('icav2');
@@ -63,7 +65,7 @@ export function Icav2ImportForm({ facts, onCancel }: { facts: Icav2ConfigFacts; 
           <Icon name="terminal" /> Import from icav2
         </h2>
         <p className="card-sub">
-          Found <code>{facts.path}</code> with an API key for <code>{facts.serverHost}</code>. Tessera checks the key by minting a token, then keeps it in your OS keychain.
+          Found <code>{facts.path}</code> with an API key for <code>{facts.serverHost}</code>. Tessera checks the key by minting a token, then keeps it in {secretHome}.
         </p>
       </div>
       <div className="form-grid">

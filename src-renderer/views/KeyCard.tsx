@@ -4,7 +4,7 @@
  * file has no key yet ("key needed"): the same form adds its first one.
  */
 import { useState } from 'react';
-import type { ProfileView } from '../../src-shared/schemas.js';
+import type { CredentialInput, ProfileView } from '../../src-shared/schemas.js';
 import { Badge, ErrorNotice, Notice, Spinner } from '../components/bits.js';
 import { Icon } from '../components/Icon.js';
 import { KeyInput } from '../components/KeyInput.js';
@@ -12,7 +12,7 @@ import { ConfirmDialog } from '../components/Modal.js';
 import { toUiError, type UiError } from '../lib/errors.js';
 import { formatAge, formatDate } from '../lib/format.js';
 import { keyWarnings } from '../lib/keys.js';
-import { toast } from '../stores/app.js';
+import { toast, useSecretHome } from '../stores/app.js';
 import { removeProfile, replaceCredential } from '../stores/profiles.js';
 
 export function KeyCard({ profile }: { profile: ProfileView }) {
@@ -21,6 +21,7 @@ export function KeyCard({ profile }: { profile: ProfileView }) {
   const [error, setError] = useState<UiError | null>(null);
   const warnings = keyWarnings(profile);
   const isKey = profile.credentialKind === 'api-key';
+  const secretHome = useSecretHome();
   const needsKey = profile.needsKey === true;
   const noun = isKey ? 'key' : 'password';
 
@@ -31,7 +32,7 @@ export function KeyCard({ profile }: { profile: ProfileView }) {
           <h2 id={`key-${profile.name}`} className="card-title">
             <Icon name="key" /> {isKey ? 'API key' : 'Login'}
           </h2>
-          <p className="card-sub">Stored in your OS keychain. Tessera never shows it again.</p>
+          <p className="card-sub">Stored in {secretHome}. Tessera never shows it again.</p>
         </div>
         {needsKey ? (
           <Badge tone="warning" icon="key">
@@ -107,10 +108,7 @@ export function KeyCard({ profile }: { profile: ProfileView }) {
       {replacing ? (
         <ReplaceForm
           profile={profile}
-          onDone={() => {
-            setReplacing(false);
-            setError(null);
-          }}
+          onDone={() => setReplacing(false)}
           onError={setError}
         />
       ) : (
@@ -156,32 +154,93 @@ export function KeyCard({ profile }: { profile: ProfileView }) {
   );
 }
 
-function ReplaceForm({ profile, onDone, onError }: { profile: ProfileView; onDone: () => void; onError: (e: UiError) => void }) {
+/** Errors that mean the new key could not be checked at all (nothing was refused). */
+const UNREACHABLE = new Set(['NETWORK', 'TIMEOUT', 'OFFLINE']);
+
+/**
+ * The core verifies the new key by minting with it before anything is stored. A refused
+ * key leaves the old one in place; when the platform cannot be reached the person may
+ * store the key unchecked, and only then does the key stay in this form's state.
+ */
+function ReplaceForm({ profile, onDone, onError }: { profile: ProfileView; onDone: () => void; onError: (e: UiError | null) => void }) {
   const [secret, setSecret] = useState('');
   const [saving, setSaving] = useState(false);
+  const [unchecked, setUnchecked] = useState<UiError | null>(null);
   const isKey = profile.credentialKind === 'api-key';
+  const what = isKey ? 'key' : 'password';
 
-  async function submit(e: React.FormEvent) {
-    e.preventDefault();
+  async function save(verify: boolean) {
     setSaving(true);
+    onError(null);
+    let keep = false;
     try {
-      await replaceCredential(
-        profile.name,
-        isKey ? { kind: 'api-key', apiKey: secret } : { kind: 'basic', username: profile.username ?? '', password: secret },
-      );
-      toast('success', `${isKey ? 'Key' : 'Password'} ${profile.needsKey ? 'added' : 'replaced'} for ${profile.name}`);
+      const credential: CredentialInput = isKey ? { kind: 'api-key', apiKey: secret } : { kind: 'basic', username: profile.username ?? '', password: secret };
+      await replaceCredential(profile.name, credential, verify ? undefined : { verify: false });
+      const done = profile.needsKey ? 'added' : 'replaced';
+      if (verify) toast('success', `${isKey ? 'Key' : 'Password'} ${done} for ${profile.name}`, 'Verified by minting a token.');
+      else toast('success', `${isKey ? 'Key' : 'Password'} stored without checking for ${profile.name}`);
+      setUnchecked(null);
       onDone();
     } catch (err) {
-      onError(toUiError(err));
+      const e = toUiError(err);
+      if (verify && UNREACHABLE.has(e.code)) {
+        // Kept only while the person decides whether to store it unchecked.
+        keep = true;
+        setUnchecked(e);
+      } else {
+        setUnchecked(null);
+        const kept = profile.needsKey ? 'Nothing was stored.' : `Your current ${what} is kept.`;
+        onError(e.code === 'CREDENTIALS_REJECTED' ? { ...e, message: `The platform refused the new ${what}. ${kept}` } : e);
+      }
     } finally {
-      // The secret leaves renderer state whatever the outcome.
-      setSecret('');
+      // The secret leaves renderer state unless the person still has to choose.
+      if (!keep) setSecret('');
       setSaving(false);
     }
   }
 
+  function cancel() {
+    setSecret('');
+    setUnchecked(null);
+    onDone();
+  }
+
+  if (unchecked) {
+    return (
+      <div className="inline-form">
+        <Notice tone="warning" icon="alert" title={`The new ${what} could not be checked`} role="alert">
+          <p>
+            Tessera could not reach the platform to try the new {what} ({unchecked.code}), so nothing was changed
+            {profile.needsKey ? '.' : `: your current ${what} is still stored.`}
+          </p>
+          <p className="notice-action">
+            Store it without checking only if you are sure it is right: a wrong {what} {profile.needsKey ? 'is stored' : 'replaces the working one'} and is refused at the next use.
+          </p>
+        </Notice>
+        <div className="row-actions">
+          <button type="button" className="button" disabled={saving} onClick={() => void save(true)}>
+            {saving ? <Spinner /> : <Icon name="refresh" />} Try again
+          </button>
+          <button type="button" className="button button-danger-ghost" disabled={saving} onClick={() => void save(false)}>
+            Store without checking
+          </button>
+          <button type="button" className="button" onClick={cancel}>
+            Cancel
+          </button>
+        </div>
+      </div>
+    );
+  }
+
   return (
-    <form className="inline-form" onSubmit={(e) => void submit(e)} aria-label={`${profile.needsKey ? 'Add' : 'Replace'} the ${isKey ? 'key' : 'password'} of ${profile.name}`}>
+    <form
+      className="inline-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save(true);
+      }}
+      aria-label={`${profile.needsKey ? 'Add' : 'Replace'} the ${what} of ${profile.name}`}
+    >
       {isKey ? (
         <KeyInput value={secret} onChange={setSecret} label={profile.needsKey ? 'API key' : 'New API key'} autoFocus />
       ) : (
@@ -192,16 +251,9 @@ function ReplaceForm({ profile, onDone, onError }: { profile: ProfileView; onDon
       )}
       <div className="row-actions">
         <button type="submit" className="button button-primary" disabled={saving || !secret.trim()}>
-          {saving ? <Spinner /> : <Icon name="check" />} Save {isKey ? 'key' : 'password'}
+          {saving ? <Spinner /> : <Icon name="check" />} Save {what}
         </button>
-        <button
-          type="button"
-          className="button"
-          onClick={() => {
-            setSecret('');
-            onDone();
-          }}
-        >
+        <button type="button" className="button" onClick={cancel}>
           Cancel
         </button>
       </div>

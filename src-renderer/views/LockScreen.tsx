@@ -13,8 +13,9 @@ import { Logo } from '../components/Logo.js';
 import { unlockNow, unlockVaultNow, useApp } from '../stores/app.js';
 import { loadProfiles } from '../stores/profiles.js';
 
-/** For a new vault only (the CLI accepts any passphrase for one it creates; the UI asks for a little more). */
-export const MIN_NEW_PASSPHRASE = 8;
+/** For a new vault only: the same rule as the CLI's and the core's. */
+export { VAULT_PASSPHRASE_MIN as MIN_NEW_PASSPHRASE } from '../../src-shared/rules.js';
+import { VAULT_PASSPHRASE_MIN as MIN_NEW_PASSPHRASE } from '../../src-shared/rules.js';
 
 export function LockScreen() {
   const vault = useApp((s) => s.vault);
@@ -33,11 +34,16 @@ export function LockScreen() {
           {creating
             ? 'Tessera keeps your keys in an encrypted file vault on this computer. Choose its passphrase: Tessera asks for it when it starts and after it locks, and cannot recover it.'
             : vault === 'locked'
-              ? 'Your keys are in the encrypted file vault. Enter its passphrase to unlock.'
+              ? 'Tessera forgot the file vault’s key, the tokens it held in memory and its clipboard copy, and closed the offline cache. Enter the vault passphrase to unlock.'
               : vault === 'open'
-                ? 'Tokens were forgotten and the offline cache is closed. Your keys stay in the encrypted file vault.'
-                : 'Tokens were forgotten and the offline cache is closed. Your keys stay in the OS keychain.'}
+                ? 'Tessera forgot the file vault’s key, the tokens it held in memory and its clipboard copy, and closed the offline cache. The passphrase comes from TESSERA_VAULT_PASSPHRASE, so Unlock asks for nothing.'
+                : 'This is a privacy screen: Tessera forgot the tokens it held in memory, cleared its copy from the clipboard and closed the offline cache.'}
         </p>
+        {vault === null ? (
+          <p className="muted">
+            Your OS keychain stays unlocked (your operating system locks it, not Tessera), so Unlock asks for nothing and a token still valid is read back from it.
+          </p>
+        ) : null}
         {error ? (
           <div id={errorId} className="lock-error">
             <ErrorNotice error={error} />

@@ -2,11 +2,12 @@
 import { useRef } from 'react';
 import { loginUrl, REGIONS } from '../../src-shared/regions.js';
 import type { ProfileView } from '../../src-shared/schemas.js';
-import { Badge, RegionBadge } from '../components/bits.js';
+import { Badge, DemoBadge, RegionBadge } from '../components/bits.js';
 import { Icon, type IconName } from '../components/Icon.js';
 import { openProfile, type ProfileTab } from '../stores/app.js';
 import { useProfiles } from '../stores/profiles.js';
 import { CasesView } from './CasesView.js';
+import { IcaDataCard } from './IcaDataCard.js';
 import { KeyCard } from './KeyCard.js';
 import { ProfileSettingsCard } from './ProfileSettingsCard.js';
 import { SnippetsCard } from './SnippetsCard.js';
@@ -44,7 +45,7 @@ export function ProfilePage({ name, tab }: { name: string; tab: ProfileTab }) {
             </Badge>
             <RegionBadge region={profile.region} />
             {profile.workgroup ? <Badge title="Workgroup">Workgroup {profile.workgroup}</Badge> : null}
-            {profile.isDemo ? <Badge tone="info">Demo tenant</Badge> : null}
+            {profile.isDemo ? <DemoBadge /> : null}
           </div>
           <p className="page-sub">
             <Icon name="globe" size={14} /> {profile.isDemo ? 'Served by the built-in simulator' : loginUrl(profile.domain).replace('https://', '')} · TSS {REGIONS[profile.region].label}
@@ -85,6 +86,7 @@ function Overview({ profile }: { profile: ProfileView }) {
       <div className="overview-main">
         <TokenCard key={`token-${profile.name}`} name={profile.name} />
         <SnippetsCard key={`snippets-${profile.name}`} profile={profile} />
+        <IcaDataCard key={`ica-data-${profile.name}`} name={profile.name} />
       </div>
       <div className="overview-side">
         <KeyCard key={`key-${profile.name}`} profile={profile} />

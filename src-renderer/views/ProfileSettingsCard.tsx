@@ -89,7 +89,16 @@ export function ProfileSettingsCard({ profile }: { profile: ProfileView }) {
               ))}
             </select>
             <p id={id('region-hint')} className="field-hint">
-              TSS host: <code>{`${profile.domain}.${REGIONS[region].tssInstance}`}</code>
+              {/* The URL Tessera will use: a custom TSS URL wins over the region's host. */}
+              {tssUrl.trim() ? (
+                <>
+                  TSS: <code>{tssUrl.trim()}</code> (custom URL)
+                </>
+              ) : (
+                <>
+                  TSS host: <code>{`${profile.domain}.${REGIONS[region].tssInstance}`}</code>
+                </>
+              )}
             </p>
           </div>
           <div className="field">

@@ -71,7 +71,7 @@ function ThemeCard({ theme }: { theme: Settings['theme'] }) {
 }
 
 /** Turns a keydown into an Electron accelerator such as `CommandOrControl+Shift+T`. */
-export function acceleratorFrom(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey'>): string | null {
+function acceleratorFrom(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey'>): string | null {
   if (['Control', 'Meta', 'Alt', 'Shift'].includes(e.key)) return null;
   const mods: string[] = [];
   if (e.ctrlKey || e.metaKey) mods.push('CommandOrControl');
@@ -103,8 +103,18 @@ function SettingsForm({ settings }: { settings: Settings }) {
   const valid =
     clipN.value !== null && idleN.value !== null && ttlN.value !== null && timeoutN.value !== null && shortcut.trim().length > 0 && shortcut.length <= GLOBAL_SHORTCUT_MAX;
 
+  // As in profile settings: Save is offered only once something differs from what is saved.
+  const dirty =
+    clipN.value !== settings.clipboardClearSeconds ||
+    idleN.value !== settings.idleLockMinutes ||
+    shortcut.trim() !== settings.globalShortcut ||
+    ttlN.value !== Math.round(settings.minTtlSeconds / 60) ||
+    timeoutN.value !== settings.requestTimeoutSeconds ||
+    (defaultProfile || null) !== (settings.defaultProfile ?? null);
+
   async function submit(e: React.FormEvent) {
     e.preventDefault();
+    if (!dirty) return;
     if (clipN.value === null || idleN.value === null || ttlN.value === null || timeoutN.value === null || !valid) return;
     setSaving(true);
     setError(null);
@@ -166,13 +176,14 @@ function SettingsForm({ settings }: { settings: Settings }) {
               />
               <button
                 type="button"
-                className="button button-ghost"
+                className="button"
+                aria-pressed={recording}
                 onClick={() => {
                   setRecording(true);
                   document.getElementById('set-shortcut')?.focus();
                 }}
               >
-                Record
+                <Icon name="command" /> {recording ? 'Recording…' : 'Record'}
               </button>
             </div>
             <p id="set-shortcut-hint" className="field-hint">
@@ -206,7 +217,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
         </div>
         {error ? <ErrorNotice error={error} onDismiss={() => setError(null)} /> : null}
         <div className="row-actions">
-          <button type="submit" className="button button-primary" disabled={!valid || saving}>
+          <button type="submit" className="button button-primary" disabled={!dirty || !valid || saving}>
             {saving ? <Spinner /> : <Icon name="check" />} Save settings
           </button>
         </div>

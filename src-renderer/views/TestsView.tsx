@@ -4,7 +4,7 @@ import type { ProfileView, TestDefinition } from '../../src-shared/schemas.js';
 import { ErrorNotice, Spinner } from '../components/bits.js';
 import { Icon } from '../components/Icon.js';
 import { VirtualGrid, type GridColumn } from '../components/VirtualGrid.js';
-import { formatCount } from '../lib/format.js';
+import { formatCount, humanize } from '../lib/format.js';
 import { openProfile } from '../stores/app.js';
 import { presetFilters } from '../stores/cases.js';
 import { onSyncFinished } from '../stores/sync.js';
@@ -41,12 +41,12 @@ export function TestsView({ profile }: { profile: ProfileView }) {
 
   const columns = useMemo<GridColumn<TestDefinition>[]>(
     () => [
-      { key: 'name', header: 'Test', sortKey: 'name', className: 'col-test-name', render: (t) => <span className="strong">{t.name}</span> },
+      { key: 'name', header: 'Test', sortKey: 'name', className: 'col-test-name', render: (t) => <span className="strong">{t.name}</span>, title: (t) => t.name },
       { key: 'version', header: 'Version', className: 'col-version', render: (t) => t.version ?? '—' },
-      { key: 'type', header: 'Type', className: 'col-type', render: (t) => t.type ?? '—' },
-      { key: 'reports', header: 'Reports', className: 'col-num', render: (t) => formatCount(t.reports.length) },
+      { key: 'type', header: 'Type', className: 'col-type', render: (t) => humanize(t.type), title: (t) => humanize(t.type) },
+      { key: 'reports', header: 'Reports', className: 'col-num col-reports', render: (t) => formatCount(t.reports.length) },
       { key: 'cases', header: 'Cases', sortKey: 'cases', className: 'col-num', render: (t) => (counts[t.id] === undefined ? '—' : formatCount(counts[t.id]!)) },
-      { key: 'id', header: 'Id', className: 'col-guid', render: (t) => <span className="mono muted">{t.id}</span> },
+      { key: 'id', header: 'Id', className: 'col-guid', render: (t) => <span className="mono muted">{t.id}</span>, title: (t) => t.id },
     ],
     [counts],
   );
@@ -70,7 +70,7 @@ export function TestsView({ profile }: { profile: ProfileView }) {
       <div className="toolbar">
         <div className="search-box">
           <Icon name="search" />
-          <input type="search" className="search-input" aria-label="Filter tests" placeholder="Filter tests by name, id or type" value={text} onChange={(e) => setText(e.target.value)} data-search="tests" />
+          <input type="search" className="search-input" aria-label="Filter tests" placeholder="Filter tests" title="Filters by name, id or type" value={text} onChange={(e) => setText(e.target.value)} data-search="tests" />
           {loading ? <Spinner /> : null}
         </div>
         <p className="result-count" aria-live="polite" data-testid="test-count">

@@ -82,7 +82,7 @@ export function TokenCard({ name }: { name: string }) {
           >
             {busy === `copy-${b.format}` ? <Spinner /> : <Icon name={b.format === 'curl' ? 'terminal' : 'copy'} />}
             <span className="copy-label">{b.label}</span>
-            <span className="copy-sub">{b.sub}</span>
+            <span className="copy-sub" title={b.sub}>{b.sub}</span>
           </button>
         ))}
       </div>

@@ -3,7 +3,7 @@
  * and keep working when the platform goes away. Needs the offline cache in the core.
  */
 import type { Page } from '@playwright/test';
-import type { Harness } from '../harness/server.js';
+import type { Harness } from '../../harness/server.js';
 import { expect, expectAccessible, screenshot, setTheme, startDemo, test } from './fixtures.js';
 
 const CASES = 2500;
@@ -37,6 +37,9 @@ test('browse tests, search cases and open one, after a sync with progress', asyn
   await startDemo(page);
   await page.getByRole('tab', { name: 'Tests' }).click();
   await expect(page.getByText('Never synced')).toBeVisible();
+  // The tests read live were cached on the way: the bar counts them.
+  const definitions = harness.sim!.data.testDefinitions(harness.sim!.demo.domain);
+  await expect(page.locator('.syncbar-text')).toContainText(`0 cases, ${definitions.length} tests cached`);
 
   const seen = await syncWithProgress(page, harness);
   // The bar moved through the pages: "Fetching cases 1,000 of 2,500" and so on, with a determinate position.

@@ -9,7 +9,7 @@ import { test as base, expect, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { newDataDir, recordSecret } from '../helpers/env.js';
-import { startHarness, type Harness, type HarnessOptions } from '../harness/server.js';
+import { startHarness, type Harness, type HarnessOptions } from '../../harness/server.js';
 
 export { expect };
 

@@ -8,7 +8,7 @@ import { request as httpRequest } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { newDataDir, recordSecret } from '../helpers/env.js';
-import { startHarness, type Harness } from '../harness/server.js';
+import { startHarness, type Harness } from '../../harness/server.js';
 
 interface Reply {
   status: number;
@@ -127,4 +127,41 @@ test('the clipboard test hook is off unless a test turns it on, and then nothing
   } finally {
     await hooked.close();
   }
+});
+
+test('a used launch link opened again in a signed-in browser shows the app, not an error', async () => {
+  const url = harness.launchUrl();
+  const first = await send(url);
+  const cookie = String(first.headers['set-cookie']).split(';')[0]!;
+  const again = await send(url, { headers: { cookie } });
+  expect(again.status).toBe(303);
+  expect(again.headers.location).toBe('/');
+  // Without the session it stays refused.
+  expect((await send(url)).status).toBe(403);
+});
+
+test('frame-ancestors is sent as a header only (a meta policy ignores it)', async () => {
+  const cookie = await signIn();
+  const index = await send(`${harness.origin}/`, { headers: { cookie } });
+  expect(String(index.headers['content-security-policy'])).toContain("frame-ancestors 'none'");
+  const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(index.body)?.[1] ?? '';
+  expect(meta).toContain("script-src 'self'");
+  expect(meta).not.toContain('frame-ancestors');
+});
+
+test('loading the app logs no console error or warning (no favicon 404, no ignored CSP directive)', async ({ page }) => {
+  const messages: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') messages.push(`${m.type()}: ${m.text()}`);
+  });
+  const failed: string[] = [];
+  page.on('response', (r) => {
+    if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
+  });
+  await page.goto(harness.launchUrl());
+  await expect(page.locator('.app, .welcome, .lock-screen').first()).toBeVisible();
+  // The favicon is requested after load; give it the moment it takes.
+  await page.waitForLoadState('networkidle');
+  expect(messages).toEqual([]);
+  expect(failed).toEqual([]);
 });

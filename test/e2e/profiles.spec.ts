@@ -65,6 +65,42 @@ test('a revoked key shows the rejection and what to do', async ({ app: page, har
   await screenshot(page, 'rejected-key-light');
 });
 
+test('Replace key verifies the new key first: a refused key keeps the old one; unreachable offers to store it unchecked', async ({ app: page, harness }) => {
+  await startDemo(page);
+  const sim = harness.sim!;
+  const oldKey = sim.demo.apiKey;
+  const card = page.getByRole('region', { name: 'API key' });
+  await expect(card.getByText(`••••${oldKey.slice(-4)}`)).toBeVisible();
+
+  // A key the platform does not know: refused, nothing stored, the badge stays OK.
+  const wrong = `wrong-${oldKey.slice(6)}x`;
+  recordSecret(wrong);
+  await card.getByRole('button', { name: 'Replace key' }).click();
+  await card.getByLabel('New API key', { exact: true }).fill(wrong);
+  await card.getByRole('button', { name: 'Save key' }).click();
+  await expect(card.getByRole('alert')).toContainText('Your current key is kept', { timeout: 15_000 });
+  await expect(card.getByText(`••••${oldKey.slice(-4)}`)).toBeVisible();
+  await expect(card.getByText('OK', { exact: true })).toBeVisible();
+  await expect(card.getByRole('button', { name: 'Store without checking' })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Mint a new token' }).click();
+  await expect(page.getByTestId('toast').filter({ hasText: 'Could not get a token' })).toHaveCount(0);
+
+  // The platform unreachable: the choice to store the new key anyway, clearly worded.
+  const fresh = sim.createApiKey(sim.demo.domain);
+  recordSecret(fresh);
+  sim.faults.add({ match: { path: '/ica/rest/api/tokens' }, times: Infinity, fault: { kind: 'reset' } });
+  // The form stays open after a refusal, emptied.
+  await expect(card.getByLabel('New API key', { exact: true })).toHaveValue('');
+  await card.getByLabel('New API key', { exact: true }).fill(fresh);
+  await card.getByRole('button', { name: 'Save key' }).click();
+  await expect(card.getByRole('alert')).toContainText('could not be checked', { timeout: 30_000 });
+  await expect(card.getByText(`••••${oldKey.slice(-4)}`)).toBeVisible();
+  await card.getByRole('button', { name: 'Store without checking' }).click();
+  await expect(card.getByText(`••••${fresh.slice(-4)}`)).toBeVisible();
+  sim.faults.clear();
+  expect(await page.content()).not.toContain(fresh);
+});
+
 test('the command palette copies a token with the keyboard only', async ({ app: page, harness }) => {
   await startDemo(page);
   await page.keyboard.press('Control+K');

@@ -9,7 +9,7 @@ import type { Ports, SecretStore } from '../../src-core/ports.js';
 import { systemClock } from '../../src-core/ports.js';
 import type { TesseraCore } from '../../src-core/service.js';
 import { createKeychainStore } from '../../src-core/secrets/keychain.js';
-import { createMemoryStore } from '../../src-core/secrets/memory.js';
+import { createMemoryStore } from './memory-store.js';
 import { newDataDir, recordSecret } from './env.js';
 
 export async function startTestSim(options: Parameters<typeof startSim>[0] = {}): Promise<Sim> {

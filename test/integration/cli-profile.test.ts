@@ -151,7 +151,9 @@ describe('tessera profile add', () => {
       ['profile', 'add', 'pw', ...profileFlags(sim), '--username', sim.demo.username, '--password-stdin'],
       [
         [`Password for ${sim.demo.username}: `, sim.demo.password],
-        ['Tessera vault passphrase: ', passphrase],
+        // A new vault's passphrase is asked twice.
+        ['New vault passphrase', passphrase],
+        ['Type it again: ', passphrase],
       ],
     );
     expect(r.code).toBe(0);

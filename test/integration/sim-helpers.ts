@@ -53,8 +53,8 @@ export function problemSchema(): ProblemSchema {
   return JSON.parse(readFileSync(new URL('../../sim/reference/ica-problem-schema.json', import.meta.url), 'utf8')) as ProblemSchema;
 }
 
-/** Where the full OpenAPI document lives on development machines (outside the repository). */
-export const OPENAPI_PATH = new URL('../../../shared/reference/ica-openapi-public.yaml', import.meta.url);
+/** The full public OpenAPI document, kept in the repository (sim/reference/README.md says where it comes from). */
+export const OPENAPI_PATH = new URL('../../sim/reference/ica-openapi-public.yaml', import.meta.url);
 
 /** Reads a component schema's (default: Problem's) required fields, types and formats from the full OpenAPI YAML text. */
 export function problemSchemaFromOpenApi(yamlText: string, name = 'Problem'): ProblemSchema {

@@ -385,7 +385,7 @@ describe('routing', () => {
     const tssMissing = await tss(sim, '/crs/api/v9/whatever');
     expect(tssMissing.status).toBe(404);
     expect(((await tssMissing.json()) as { code: string }).code).toBe('NOT_FOUND');
-    const icaMissing = await fetch(`${sim.icaBaseUrl}/api/projects`);
+    const icaMissing = await fetch(`${sim.icaBaseUrl}/api/no-such-endpoint`);
     expect(icaMissing.status).toBe(404);
     expect(icaMissing.headers.get('content-type')).toBe('application/problem+json');
   });

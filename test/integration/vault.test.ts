@@ -295,3 +295,27 @@ describe('file vault', () => {
     expect(readdirSync(dir).sort()).toEqual(['vault.json']);
   });
 });
+
+describe('a new vault passphrase', () => {
+  const cheap = { N: 1024, r: 8, p: 1 };
+
+  it('is held to the shared rule (at least 8 characters) by the core, whoever asks: a prompt or the app', async () => {
+    const dir = newDataDir('vault-short');
+    const store = createFileVault({ dataDir: dir, passphrase: async () => 'short', kdf: cheap });
+    expect(await codeOf(store.set('a', secret('v')))).toBe('INVALID_INPUT');
+    expect(await store.exists()).toBe(false);
+    const app = createFileVault({ dataDir: dir, kdf: cheap });
+    await expect(app.unlockWith('short', { create: true })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('cannot recover a forgotten passphrase') });
+    expect(await app.exists()).toBe(false);
+  });
+
+  it('does not apply to an existing vault, which opens with the passphrase it was made with', async () => {
+    const dir = newDataDir('vault-existing');
+    const passphrase = secret('long-passphrase');
+    await createFileVault({ dataDir: dir, passphrase: async () => passphrase, kdf: cheap }).set('a', secret('v'));
+    const asked: Array<{ create: boolean } | undefined> = [];
+    const again = createFileVault({ dataDir: dir, passphrase: async (purpose) => (asked.push(purpose), passphrase), kdf: cheap });
+    expect(await again.list()).toEqual(['a']);
+    expect(asked.every((p) => !p?.create)).toBe(true);
+  });
+});

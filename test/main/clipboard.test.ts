@@ -3,7 +3,7 @@ import { startSim, type Sim } from '../../sim/index.js';
 import { createClipboardHygiene } from '../../src-core/clipboard/hygiene.js';
 import { createEventBus } from '../../src-core/events.js';
 import { systemClock, type Timers } from '../../src-core/ports.js';
-import { createMemoryStore } from '../../src-core/secrets/memory.js';
+import { createMemoryStore } from '../helpers/memory-store.js';
 import { createTessera } from '../../src-core/tessera.js';
 import { concealmentFormats, createElectronClipboard, rawFormat } from '../../src-main/clipboard.js';
 import { createDemoPort } from '../../src-main/demo.js';

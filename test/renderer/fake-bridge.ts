@@ -6,6 +6,11 @@
  */
 import type { TesseraBridge, TesseraEvent } from '../../src-shared/contract.js';
 import type {
+  AwsAccess,
+  AwsAccessRequest,
+  AwsCommandCopy,
+  AwsCommandKind,
+  IcaProjectSummary,
   AddProfileInput,
   Icav2ConfigFacts,
   Icav2AppImport,
@@ -160,8 +165,8 @@ export class FakeBridge implements TesseraBridge {
     this.run('removeProfile', [name], () => {
       this.profiles = this.profiles.filter((p) => p.name !== name);
     });
-  replaceCredential = (name: string, credential: object) =>
-    this.run('replaceCredential', [name, credential], () => {
+  replaceCredential = (name: string, credential: object, options?: object) =>
+    this.run('replaceCredential', options ? [name, credential, options] : [name, credential], () => {
       const { needsKey: _, ...rest } = this.find(name);
       const p = { ...rest, key: { fingerprint: 'new1', storedAt: new Date().toISOString() } };
       this.profiles = this.profiles.map((x) => (x.name === name ? p : x));
@@ -206,6 +211,47 @@ export class FakeBridge implements TesseraBridge {
     this.run('copyToken', [name, format], () => {
       this.find(name);
       return { profile: name, format, expiresAt: tokenStatus(name).expiresAt, clearsAt: new Date(Date.now() + 30_000).toISOString() };
+    });
+  icaProjects: IcaProjectSummary[] = [
+    { id: '5b1a3c1e-8f0e-4c1a-9d6e-2f3b4c5d6e7f', name: 'Oncology Validation', region: 'US' },
+    { id: '7c2b4d2f-9a1f-4d2b-8e7f-3a4b5c6d7e8f', name: 'Pipeline Development', region: 'EU' },
+  ];
+  listIcaProjects = (name: string) =>
+    this.run('listIcaProjects', [name], () => {
+      this.find(name);
+      return [...this.icaProjects];
+    });
+  ensureAwsAccess = (name: string, request: AwsAccessRequest) =>
+    this.run('ensureAwsAccess', [name, request], (): AwsAccess => {
+      this.find(name);
+      const project = this.icaProjects.find((p) => p.id === request.project || p.name === request.project);
+      if (!project) throw new FakeError('PROJECT_NOT_FOUND', `No ICA project named "${request.project}" in this tenant.`);
+      const path = `/${request.path.split('/').filter(Boolean).join('/')}/`;
+      const prefix = `tenant/${project.id}${path}`;
+      const awsProfile = `${name}-${project.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${path.split('/').filter(Boolean).join('-')}${request.readOnly ? '-ro' : ''}`;
+      const selection = `${name} --project ${project.id} --path ${path}${request.readOnly ? ' --read-only' : ''}`;
+      return {
+        projectId: project.id,
+        projectName: project.name,
+        path,
+        readOnly: request.readOnly === true,
+        bucket: 'stratus-gds-use1',
+        prefix,
+        region: 'us-east-1',
+        s3Uri: `s3://stratus-gds-use1/${prefix}`,
+        expiresAt: '2030-01-02T11:00:00.000Z',
+        awsProfile,
+        commands: {
+          awsLs: `aws s3 ls s3://stratus-gds-use1/${prefix} --profile ${awsProfile}`,
+          credentialProcess: `credential_process = tessera aws-credentials ${selection}`,
+          awsConfig: `tessera aws-config ${selection} --name ${awsProfile}`,
+        },
+      };
+    });
+  copyAwsCommand = (name: string, request: AwsAccessRequest, kind: AwsCommandKind) =>
+    this.run('copyAwsCommand', [name, request, kind], (): AwsCommandCopy => {
+      this.find(name);
+      return { kind, clearsAt: new Date(Date.now() + 30_000).toISOString() };
     });
   getSettings = () => this.run('getSettings', [], () => ({ ...this.settings }));
   updateSettings = (patch: SettingsPatch) =>

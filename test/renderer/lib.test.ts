@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { toUiError } from '../../src-renderer/lib/errors.js';
-import { describeCountdown, formatAge, formatCountdown, humanize, monthsBetween } from '../../src-renderer/lib/format.js';
+import { gistOf, toUiError } from '../../src-renderer/lib/errors.js';
+import { describeCountdown, formatAge, formatCountdown, formatDateTime, formatWhen, humanize, monthsBetween } from '../../src-renderer/lib/format.js';
 import { extractApiKey, keyWarnings, readKeyFile } from '../../src-renderer/lib/keys.js';
 import { profile } from './fake-bridge.js';
 
@@ -33,9 +33,20 @@ describe('format', () => {
     expect(monthsBetween('2024-01-15T00:00:00Z', new Date('2024-12-15T12:00:00Z'))).toBe(11);
     expect(formatAge('2020-01-01T00:00:00Z', new Date('2024-06-01T00:00:00Z'))).toBe('4 years');
   });
+  it('writes a time of day the same way alone and with a date', () => {
+    const at = new Date();
+    at.setHours(13, 0, 0, 0);
+    const alone = formatWhen(at, at.getTime());
+    expect(formatDateTime(at).endsWith(alone)).toBe(true);
+  });
+
   it('humanizes enum values and keeps ordinary words', () => {
     expect(humanize('READY_FOR_REVIEW')).toBe('Ready for review');
     expect(humanize('In Progress')).toBe('In Progress');
+    expect(humanize('QC_WARNING')).toBe('QC warning');
+    expect(humanize('RARE_DISEASE')).toBe('Rare disease');
+    expect(humanize('GERMLINE')).toBe('Germline');
+    expect(humanize('CTDNA')).toBe('ctDNA');
   });
 });
 
@@ -59,5 +70,15 @@ describe('keys', () => {
   it('reads a dropped file and refuses large ones', async () => {
     expect(await readKeyFile(new File(['key-value-123456\n'], 'k.txt'))).toBe('key-value-123456');
     await expect(readKeyFile(new File(['x'.repeat(70_000)], 'big.txt'))).rejects.toThrow(/too large/);
+  });
+});
+
+describe('gistOf', () => {
+  it('keeps the first sentence without detail and drops advice the action already gives', () => {
+    const message =
+      'ICA rejected the API key ending in Kh1y of profile "demo" (POST http://127.0.0.1:1/ica/rest/api/tokens returned 401 Unauthorized). Regenerate it under Manage API Keys in the Illumina web UI, then replace the key.';
+    const action = 'The platform refused this key. Regenerate it under Manage API Keys in the Illumina web UI, then replace it in Tessera.';
+    expect(gistOf(message, action)).toBe('ICA rejected the API key ending in Kh1y of profile "demo".');
+    expect(gistOf('Regenerate it under Manage API Keys now.', action)).toBe('');
   });
 });

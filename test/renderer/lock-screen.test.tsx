@@ -125,3 +125,39 @@ describe('file vault lock screen', () => {
     expect(screen.getByRole('alert').textContent).toContain('VAULT_LOCKED');
   });
 });
+
+describe('what the lock screen says the lock did', () => {
+  it('with the OS keychain: a privacy screen, never claiming tokens are gone for good', async () => {
+    const bridge = installBridge();
+    bridge.profiles = [profile('lab')];
+    render(<App />);
+    await screen.findByRole('navigation', { name: 'Profiles' });
+    act(() => {
+      bridge.locked = true;
+      bridge.emit({ type: 'locked' });
+    });
+    const main = await screen.findByRole('main');
+    expect(main.textContent).toContain('privacy screen');
+    expect(main.textContent).toContain('cleared its copy from the clipboard');
+    expect(main.textContent).toContain('OS keychain stays unlocked');
+    expect(main.textContent).not.toContain('Tokens were forgotten');
+  });
+
+  it('with the file vault: the vault key is forgotten and the passphrase is needed', async () => {
+    const bridge = installBridge();
+    bridge.vault = 'open';
+    bridge.vaultPassphrase = PASSPHRASE;
+    render(<App />);
+    await screen.findByRole('navigation', { name: 'Profiles' });
+    act(() => {
+      bridge.vault = 'locked';
+      bridge.locked = true;
+      bridge.emit({ type: 'locked', vault: 'locked' });
+    });
+    expect(await screen.findByLabelText('Vault passphrase')).toBeTruthy();
+    const main = screen.getByRole('main');
+    expect(main.textContent).toContain('forgot the file vault’s key');
+    expect(main.textContent).toContain('Enter the vault passphrase');
+    expect(main.textContent).not.toContain('keychain');
+  });
+});

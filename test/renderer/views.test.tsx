@@ -18,6 +18,18 @@ describe('first run', () => {
     await user.click(await screen.findByRole('button', { name: 'Try the demo tenant' }));
     expect(bridge.callsTo('startDemo')).toHaveLength(1);
     expect(await screen.findByRole('heading', { level: 1, name: 'demo' })).toBeTruthy();
+    // One name for it in the sidebar and on the page.
+    expect(screen.getAllByText('Demo tenant', { selector: '.badge' })).toHaveLength(2);
+    expect(screen.queryByText('Demo', { exact: true, selector: '.badge' })).toBeNull();
+  });
+
+  it('says where keys are kept: the file vault when it is in use', async () => {
+    const bridge = installBridge();
+    bridge.vault = 'open';
+    render(<App />);
+    const text = await screen.findByText(/Keep your Illumina Connected Software API keys/);
+    await waitFor(() => expect(text.textContent).toContain('in the encrypted file vault'));
+    expect(document.body.textContent).not.toContain('OS keychain');
   });
 });
 
@@ -108,6 +120,71 @@ describe('profile page', () => {
     expect(screen.getByText('••••new1')).toBeTruthy();
   });
 
+  it('a refused new key is reported and the old key stays', async () => {
+    const bridge = installBridge();
+    bridge.profiles = [profile('lab')];
+    bridge.overrides.replaceCredential = () => {
+      throw new FakeError('CREDENTIALS_REJECTED', 'The platform refused the API key ending in 6789.');
+    };
+    const user = userEvent.setup();
+    render(<App />);
+    await screen.findByRole('navigation', { name: 'Profiles' });
+    act(() => openProfile('lab'));
+    await user.click(screen.getByRole('button', { name: 'Replace key' }));
+    await user.type(screen.getByLabelText('New API key', { selector: 'input[type=password]' }), 'wrong-key-0123456789');
+    await user.click(screen.getByRole('button', { name: 'Save key' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Your current key is kept');
+    expect(screen.queryByRole('button', { name: 'Store without checking' })).toBeNull();
+    // The badge and fingerprint are those of the old key; the key left the form.
+    expect(screen.getByText('••••ab12')).toBeTruthy();
+    expect(screen.getByText('OK')).toBeTruthy();
+    expect(document.body.innerHTML).not.toContain('wrong-key-0123456789');
+    expect(bridge.callsTo('replaceCredential')).toHaveLength(1);
+  });
+
+  it('when the platform is unreachable, offers to store the new key without checking', async () => {
+    const bridge = installBridge();
+    bridge.profiles = [profile('lab')];
+    const real = bridge.replaceCredential;
+    bridge.overrides.replaceCredential = (...args: unknown[]) => {
+      if (args.length < 3) throw new FakeError('NETWORK', 'The connection to ica.illumina.com was refused.');
+      bridge.overrides.replaceCredential = undefined;
+      bridge.calls.pop();
+      return real(...(args as [string, object, object]));
+    };
+    const user = userEvent.setup();
+    render(<App />);
+    await screen.findByRole('navigation', { name: 'Profiles' });
+    act(() => openProfile('lab'));
+    await user.click(screen.getByRole('button', { name: 'Replace key' }));
+    await user.type(screen.getByLabelText('New API key', { selector: 'input[type=password]' }), 'fresh-key-0123456789');
+    await user.click(screen.getByRole('button', { name: 'Save key' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('could not be checked');
+    expect(alert.textContent).toContain('your current key is still stored');
+    expect(screen.getByText('••••ab12')).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Store without checking' }));
+    await waitFor(() => expect(screen.getByText('••••new1')).toBeTruthy());
+    const calls = bridge.callsTo('replaceCredential').map((c) => c.args.slice(2));
+    expect(calls).toEqual([[], [{ verify: false }]]);
+    expect(document.body.innerHTML).not.toContain('fresh-key-0123456789');
+  });
+
+  it('profile settings show the TSS URL in use: a custom one, not the region\'s host', async () => {
+    const bridge = installBridge();
+    bridge.profiles = [profile('lab', { customUrls: true, icaUrl: 'http://127.0.0.1:4000/ica/rest', tssUrl: 'http://127.0.0.1:4000' })];
+    const user = userEvent.setup();
+    render(<App />);
+    await screen.findByRole('navigation', { name: 'Profiles' });
+    act(() => openProfile('lab'));
+    const hint = screen.getByText('http://127.0.0.1:4000').closest('p') as HTMLElement;
+    expect(hint.textContent).toContain('custom URL');
+    expect(screen.queryByText(/TSS host:/)).toBeNull();
+    await user.clear(screen.getByLabelText('TSS base URL'));
+    expect(screen.getByText(/TSS host:/).textContent).toContain('lab-lab.trusight.illumina.com');
+  });
+
   it('profile settings check the workgroup id and URLs with the core\'s rules before saving', async () => {
     const bridge = installBridge();
     bridge.profiles = [profile('lab')];
@@ -156,6 +233,42 @@ describe('add profile', () => {
     expect(screen.getByText(/10 keys/)).toBeTruthy();
     expect(screen.getByText(/Rotate keys yearly/)).toBeTruthy();
     expect(screen.getByText(/administrator account/)).toBeTruthy();
+  });
+
+  it('titles an error by what happened: an insecure URL was never sent', async () => {
+    const bridge = installBridge();
+    bridge.overrides.addProfile = () => {
+      throw new FakeError('INSECURE_URL', 'http://ica.example.com is not https.');
+    };
+    const user = userEvent.setup();
+    render(<App />);
+    await screen.findByRole('navigation', { name: 'Profiles' });
+    act(() => useApp.setState({ view: { kind: 'add-profile' } }));
+    await user.type(screen.getByLabelText('Tenant domain'), 'mylab');
+    await user.type(screen.getByLabelText('API key', { selector: 'input[type=password]' }), 'key-0000-5678');
+    await user.click(screen.getByRole('button', { name: 'Verify and save' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Insecure URL: nothing was sent');
+    expect(alert.textContent).not.toContain('did not accept');
+  });
+
+  it('shows commands in help and error text as code, never as raw backticks', async () => {
+    const bridge = installBridge();
+    // The app's own advice names no CLI command; a message may still quote one.
+    bridge.overrides.addProfile = () => {
+      throw new FakeError('INTERNAL', 'Something failed; `tessera doctor` tells why.');
+    };
+    const user = userEvent.setup();
+    render(<App />);
+    await screen.findByRole('navigation', { name: 'Profiles' });
+    act(() => useApp.setState({ view: { kind: 'add-profile' } }));
+    await user.type(screen.getByLabelText('Tenant domain'), 'mylab');
+    expect(screen.getByText('tessera token mylab-us', { selector: 'code' })).toBeTruthy();
+    await user.type(screen.getByLabelText('API key', { selector: 'input[type=password]' }), 'key-0000-5678');
+    await user.click(screen.getByRole('button', { name: 'Verify and save' }));
+    const alert = await screen.findByRole('alert');
+    expect(within(alert).getByText('tessera doctor', { selector: 'code' })).toBeTruthy();
+    expect(document.querySelector('.page')?.textContent).not.toContain('`');
   });
 
   it('validates before calling the core', async () => {
@@ -221,6 +334,23 @@ describe('command palette', () => {
     await user.keyboard('{Enter}');
     await waitFor(() => expect(bridge.callsTo('copyToken')[0]?.args).toEqual(['beta', 'env']));
     expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('jumps to a case by its display id, from the offline cache', async () => {
+    const bridge = installBridge();
+    bridge.profiles = [profile('alpha')];
+    const user = userEvent.setup();
+    render(<App />);
+    await screen.findByRole('navigation', { name: 'Profiles' });
+    await user.keyboard('{Control>}k{/Control}');
+    const dialog = await screen.findByRole('dialog', { name: 'Command palette' });
+    await user.type(within(dialog).getByRole('combobox'), 'case-000123');
+    await waitFor(() => expect(within(dialog).getByRole('option', { selected: true }).textContent).toContain('Open case CASE-000123'));
+    await user.keyboard('{Enter}');
+    const panel = await screen.findByRole('complementary', { name: 'Case details' });
+    expect(within(panel).getByRole('heading', { name: 'CASE-000123' })).toBeTruthy();
+    expect(bridge.callsTo('getCase').at(-1)?.args).toEqual(['alpha', 'id-122']);
+    expect(screen.getByRole('tab', { name: 'Cases', selected: true })).toBeTruthy();
   });
 });
 
@@ -343,6 +473,23 @@ describe('settings', () => {
     expect(vault.className).toBe('check-na');
     expect(within(vault).getByText('Not in use')).toBeTruthy();
     expect(checks.textContent).not.toContain('TESSERA_VAULT_PASSPHRASE');
+  });
+
+  it('offers Save only once something changed, as profile settings do', async () => {
+    installBridge();
+    const user = userEvent.setup();
+    render(<App />);
+    await screen.findByRole('navigation', { name: 'Profiles' });
+    act(() => useApp.setState({ view: { kind: 'settings' } }));
+    const idle = await screen.findByLabelText('Lock when idle for');
+    const save = screen.getByRole('button', { name: 'Save settings' }) as HTMLButtonElement;
+    expect(save.disabled).toBe(true);
+    await user.clear(idle);
+    await user.type(idle, '20');
+    expect(save.disabled).toBe(false);
+    await user.clear(idle);
+    await user.type(idle, '15');
+    expect(save.disabled).toBe(true);
   });
 
   it('says the range of a number it refuses', async () => {

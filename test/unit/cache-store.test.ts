@@ -11,7 +11,7 @@ import { openCache, type CacheStore } from '../../src-core/cache/store.js';
 import { loadSqlite } from '../../src-core/cache/sqlite.js';
 import { TesseraError } from '../../src-core/errors.js';
 import { accounts } from '../../src-core/secrets/accounts.js';
-import { createMemoryStore } from '../../src-core/secrets/memory.js';
+import { createMemoryStore } from '../helpers/memory-store.js';
 import { fullPass, input, newCache } from '../fixtures/cache/helpers.js';
 import { syntheticCases } from '../fixtures/cache/synthetic.js';
 import { cacheKeySlot } from '../helpers/slots.js';
@@ -105,6 +105,22 @@ describe('upserts and mark-and-sweep', () => {
     store.upsertPage(cases.slice(0, 5).map((c) => input(c)), g, false);
     expect(store.completePass(g, { sweep: false }).removed).toBe(0);
     expect(store.counts().cases).toBe(20);
+  });
+
+  it('leaves no document, tag or index row behind a swept or deleted case', async () => {
+    const { store } = track(await newCache());
+    const cases = syntheticCases(40, 6);
+    fullPass(store, cases);
+    const g = store.beginPass(false);
+    store.upsertPage(cases.slice(0, 30).map((c) => input(c)), g, false);
+    expect(store.completePass(g, { sweep: true }).removed).toBe(10);
+    expect(store.deleteCase(String(cases[0]!.id))).toBe(true);
+    const count = (sql: string) => store.db.prepare(sql).pluck().get() as number;
+    expect(count('SELECT count(*) FROM cases')).toBe(29);
+    expect(count('SELECT count(*) FROM case_docs')).toBe(29);
+    expect(count('SELECT count(*) FROM case_tags WHERE rid NOT IN (SELECT rid FROM cases)')).toBe(0);
+    expect(count('SELECT count(*) FROM case_tags')).toBeGreaterThan(0);
+    expect(count('SELECT count(*) FROM cases_fts WHERE rowid NOT IN (SELECT rid FROM cases)')).toBe(0);
   });
 
   it('normalises dates and keeps unknown fields in raw', async () => {

@@ -15,7 +15,7 @@ import { createProfileService } from '../../src-core/profiles/service.js';
 import { toProfileView } from '../../src-core/profiles/view.js';
 import { deleteCacheFiles } from '../../src-core/cache/paths.js';
 import { accounts } from '../../src-core/secrets/accounts.js';
-import { createMemoryStore } from '../../src-core/secrets/memory.js';
+import { createMemoryStore } from '../helpers/memory-store.js';
 import { DEFAULT_ICA_BASE_URL } from '../../src-shared/regions.js';
 import type { TesseraEvent } from '../../src-shared/contract.js';
 import { newDataDir } from '../helpers/env.js';

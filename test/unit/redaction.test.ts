@@ -16,7 +16,7 @@ import { createProfileRepository } from '../../src-core/profiles/repository.js';
 import { REDACTED, redact, registerSecret } from '../../src-core/redact.js';
 import { accounts } from '../../src-core/secrets/accounts.js';
 import { keychainError } from '../../src-core/secrets/keychain.js';
-import { createMemoryStore } from '../../src-core/secrets/memory.js';
+import { createMemoryStore } from '../helpers/memory-store.js';
 import { newDataDir, recordSecret } from '../helpers/env.js';
 
 /** A password with no shape a pattern could recognise: only knowing the value masks it. */

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { TesseraError } from '../../src-core/errors.js';
 import { accounts } from '../../src-core/secrets/accounts.js';
 import { keychainError, linuxBusProblem } from '../../src-core/secrets/keychain.js';
-import { createMemoryStore } from '../../src-core/secrets/memory.js';
+import { createMemoryStore } from '../helpers/memory-store.js';
 import { openSecretStore, passphraseProvider, resolveSecretBackend } from '../../src-core/secrets/select.js';
 import { newDataDir, recordSecret } from '../helpers/env.js';
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { dispatch } from '../../src-core/rpc.js';
 import { createTessera } from '../../src-core/tessera.js';
 import type { CacheService } from '../../src-core/cache/service.js';
-import { createMemoryStore } from '../../src-core/secrets/memory.js';
+import { createMemoryStore } from '../helpers/memory-store.js';
 import type { FetchPort, Ports } from '../../src-core/ports.js';
 import type { TesseraEvent } from '../../src-shared/contract.js';
 import type { AddProfileInput } from '../../src-shared/schemas.js';

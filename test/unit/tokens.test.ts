@@ -8,7 +8,7 @@ import { TesseraError } from '../../src-core/errors.js';
 import { createEventBus } from '../../src-core/events.js';
 import type { IcaClient, MintedToken } from '../../src-core/ica/client.js';
 import { accounts } from '../../src-core/secrets/accounts.js';
-import { createMemoryStore } from '../../src-core/secrets/memory.js';
+import { createMemoryStore } from '../helpers/memory-store.js';
 import { secretSlot } from '../../src-core/profiles/repository.js';
 import { decodeClaims } from '../../src-core/tokens/jwt.js';
 import { createTokenService } from '../../src-core/tokens/service.js';

@@ -2,7 +2,7 @@
  * In-memory SecretStore for unit tests: no keychain, no disk. `failWith` makes every
  * call throw a given error so tests can exercise KEYCHAIN_* and VAULT_* paths.
  */
-import type { SecretStore } from '../ports.js';
+import type { SecretStore } from '../../src-core/ports.js';
 
 export interface MemorySecretStore extends SecretStore {
   readonly backend: 'memory';

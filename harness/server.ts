@@ -23,13 +23,24 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, extname, join, resolve, sep } from 'node:path';
 import { transform } from 'esbuild';
-import { startSim, type Sim, type SimOptions } from '../../sim/index.js';
-import { CONTRACT_METHODS, SECRET_BEARING_METHODS, type TesseraEvent } from '../../src-shared/contract.js';
-import { createTessera, dispatch, ensureDataDir, isContractMethod, openSecretStore, systemClock, systemTimers, type TesseraCore } from '../../src-core/index.js';
-import type { ClipboardPort, SecretStore } from '../../src-core/ports.js';
-import type { SecretBackend } from '../../src-core/secrets/select.js';
+import { startSim, type Sim, type SimOptions } from '../sim/index.js';
+import { CONTRACT_METHODS, SECRET_BEARING_METHODS, type TesseraEvent } from '../src-shared/contract.js';
+import {
+  ensureDataDir,
+  loadRpc,
+  loadSecretStore,
+  loadTessera,
+  systemClock,
+  systemTimers,
+  type ClipboardPort,
+  type SecretBackend,
+  type SecretStore,
+  type TesseraCore,
+} from '../src-core/index.js';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
+const [{ dispatch, isContractMethod }, { createTessera }, { openSecretStore }] = await Promise.all([loadRpc(), loadTessera(), loadSecretStore()]);
+
+const ROOT = resolve(import.meta.dirname, '..');
 const COOKIE = 'tessera_harness';
 const MAX_BODY = 1024 * 1024;
 
@@ -265,7 +276,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   // allows it: it is a same-origin file, not inline code.
   const indexHtml = readFileSync(indexFile, 'utf8').replace(/<script\b/, '<script src="/__harness/bridge.js"></script>\n    <script');
   const cspMatch = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(indexHtml);
-  const csp = cspMatch?.[1] ?? "default-src 'self'";
+  // frame-ancestors is honoured only in a header, so it is added here and not in the meta tag.
+  const csp = `${cspMatch?.[1] ?? "default-src 'self'"}; frame-ancestors 'none'`;
 
   const sessionSecret = randomBytes(32).toString('base64url');
   const launchTokens = new Set<string>();
@@ -303,7 +315,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
     if (req.method === 'GET' && path === '/' && url.searchParams.has('launch')) {
       const token = url.searchParams.get('launch') ?? '';
-      if (!launchTokens.delete(token)) return send(res, 403, 'This launch link is invalid or was used already. Use the newest link the harness printed.');
+      if (!launchTokens.delete(token)) {
+        // A used link opened again in a browser that is already signed in: just show the app.
+        if (signedIn(req)) return send(res, 303, '', 'text/plain', { location: '/' });
+        return send(res, 403, 'This launch link is invalid or was used already. Use the newest link the harness printed.');
+      }
       return send(res, 303, '', 'text/plain', {
         location: '/',
         'set-cookie': `${COOKIE}=${sessionSecret}; HttpOnly; SameSite=Strict; Path=/`,
