@@ -110,7 +110,8 @@ function SettingsForm({ settings }: { settings: Settings }) {
     shortcut.trim() !== settings.globalShortcut ||
     ttlN.value !== Math.round(settings.minTtlSeconds / 60) ||
     timeoutN.value !== settings.requestTimeoutSeconds ||
-    (defaultProfile || null) !== (settings.defaultProfile ?? null);
+    (defaultProfile || null) !== (settings.defaultProfile ?? null) ||
+    syncReports !== settings.syncReports;
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
