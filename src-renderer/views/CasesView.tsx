@@ -35,11 +35,15 @@ const COLUMNS: GridColumn<CaseSummary>[] = [
     sortKey: 'displayId',
     className: 'col-id',
     render: (c) => (
-      <>
+      // What the search matched in the case's report ("BRCA1 c.5266dupC") goes under the id.
+      c.match ? (
+        <span className="id-with-match">
+          <span className="mono">{c.displayId}</span>
+          <span className="match-hint mono">{c.match}</span>
+        </span>
+      ) : (
         <span className="mono">{c.displayId}</span>
-        {/* What the search matched in the case's report, e.g. "BRCA1 c.5266dupC". */}
-        {c.match ? <span className="match-hint mono">{c.match}</span> : null}
-      </>
+      )
     ),
     title: (c) => (c.match ? `${c.displayId}, reported ${c.match}` : c.displayId),
   },
