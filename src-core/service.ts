@@ -2,7 +2,7 @@ import type { TesseraApi, TesseraEvent } from '../src-shared/contract.js';
 import type { Icav2ConfigFacts, Icav2ImportOptions, Icav2ImportResult, Icav2Locate, RevealedToken, TokenOptions } from '../src-shared/schemas.js';
 import type { ExecOptions } from './exec/environment.js';
 import type { TokenEndpoint } from './exec/token-endpoint.js';
-import type { AwsEndpoint } from './exec/aws-endpoint.js';
+import type { AwsEndpoint } from './aws/endpoint.js';
 import type { AwsCredentialRequest, AwsCredentials } from './aws/credentials.js';
 
 /**
