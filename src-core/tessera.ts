@@ -13,7 +13,7 @@
  * `tessera token` evaluates neither.
  */
 import type { TesseraEvent } from '../src-shared/contract.js';
-import { TokenOptionsSchema, type TokenOptions } from '../src-shared/base-schemas.js';
+import { TokenFormatSchema, TokenOptionsSchema, type TokenOptions } from '../src-shared/base-schemas.js';
 import { lazyCacheFromCore } from './cache/lazy.js';
 import type { CacheService, CacheWiring } from './cache/service.js';
 import { createTokenCopier } from './clipboard/copy.js';
@@ -35,6 +35,7 @@ import { createSession } from './session.js';
 import { createSettingsService } from './settings.js';
 import { mintLock } from './tokens/lock.js';
 import { createTokenService } from './tokens/service.js';
+import { createTokenText } from './tokens/text.js';
 import { parseInput } from './validate.js';
 
 export interface TesseraOptions {
@@ -72,7 +73,8 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
   session.participate({ lock: () => tokens.forgetMemory() });
   session.participate({ lock: () => clipboard.clearNow() });
   session.participate(cache);
-  const copyToken = createTokenCopier({ profiles: repo, tokens, clipboard, events });
+  const tokenText = createTokenText({ profiles: repo, tokens });
+  const copyToken = createTokenCopier({ tokenText, clipboard, events });
   const execEnvironment = createExecEnvironment({ profiles: repo, tokens });
   const doctor = options.doctor ?? defaultDoctor;
   const tokenOptions = (o: unknown): TokenOptions => (o === undefined ? {} : parseInput(TokenOptionsSchema, o, 'Invalid token options'));
@@ -95,6 +97,7 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
     ensureToken: async (name, o) => (await token(name, o)).status,
     revealToken: token,
     token,
+    tokenText: guarded(async (name, format, o) => tokenText(name, parseInput(TokenFormatSchema, format, 'Invalid format'), tokenOptions(o))),
     copyToken: guarded(copyToken),
     execEnvironment: guarded(async (name, o) => execEnvironment(name, tokenOptions(o))),
     getSettings: () => settings.get(),

@@ -13,11 +13,12 @@ import {
   AddProfileInputSchema,
   AuditQuerySchema,
   CaseQuerySchema,
+  CopyFormatSchema,
+  CopyOriginSchema,
   CredentialInputSchema,
   ProfileNameSchema,
   SettingsPatchSchema,
   SyncOptionsSchema,
-  TokenFormatSchema,
   TokenOptionsSchema,
   UpdateProfileInputSchema,
   VaultPassphraseSchema,
@@ -31,6 +32,8 @@ import {
   type CaseQuery,
   type CaseSearchResult,
   type Cached,
+  type CopyFormat,
+  type CopyOrigin,
   type CopyResult,
   type CredentialInput,
   type DoctorReport,
@@ -42,7 +45,6 @@ import {
   type SyncProgress,
   type SyncResult,
   type TestDefinition,
-  type TokenFormat,
   type TokenOptions,
   type TokenStatus,
   type UpdateProfileInput,
@@ -66,8 +68,12 @@ export interface TesseraApi {
   ensureToken(name: string, options?: TokenOptions): Promise<TokenStatus>;
   /** The JWT itself, only when the user asks to reveal it. */
   revealToken(name: string, options?: TokenOptions): Promise<RevealedToken>;
-  /** Copies a fresh token in the given format; the copy happens in the core/main, not the renderer. */
-  copyToken(name: string, format: TokenFormat): Promise<CopyResult>;
+  /**
+   * Copies a fresh token in the given format; the copy happens in the core/main, not the
+   * renderer. `origin` (default 'window') comes back in the result and the `copied`
+   * event, so a face confirms only the copies it did not start itself.
+   */
+  copyToken(name: string, format: CopyFormat, origin?: CopyOrigin): Promise<CopyResult>;
 
   // Settings and diagnostics
   getSettings(): Promise<Settings>;
@@ -113,7 +119,7 @@ export const CONTRACT_ARGS = {
   getTokenStatus: z.tuple([ProfileNameSchema]),
   ensureToken: z.tuple([ProfileNameSchema, z.optional(TokenOptionsSchema)]),
   revealToken: z.tuple([ProfileNameSchema, z.optional(TokenOptionsSchema)]),
-  copyToken: z.tuple([ProfileNameSchema, TokenFormatSchema]),
+  copyToken: z.tuple([ProfileNameSchema, CopyFormatSchema, z.optional(CopyOriginSchema)]),
   getSettings: z.tuple([]),
   updateSettings: z.tuple([SettingsPatchSchema]),
   doctor: z.tuple([]),

@@ -8,10 +8,12 @@
  * (profile changes, cache queries, the IPC contract).
  */
 import { REGION_IDS, resolveRegion } from './regions.js';
-import { RegionIdSchema, type TokenFormat, type VaultState } from './base-schemas.js';
+import { RegionIdSchema, type CopyFormat, type CopyOrigin, type VaultState } from './base-schemas.js';
 import * as z from './zod.js';
 
 export {
+  CopyFormatSchema,
+  CopyOriginSchema,
   RegionIdSchema,
   SettingsPatchSchema,
   SettingsSchema,
@@ -21,6 +23,9 @@ export {
   VAULT_STATES,
   VaultPassphraseSchema,
   VaultUnlockOptionsSchema,
+  type CliFormat,
+  type CopyFormat,
+  type CopyOrigin,
   type Settings,
   type SettingsPatch,
   type TokenFormat,
@@ -170,7 +175,9 @@ export interface RevealedToken {
 
 export interface CopyResult {
   profile: string;
-  format: TokenFormat;
+  format: CopyFormat;
+  /** Where the copy was asked for (the window, the palette, the tray, the global shortcut). */
+  origin: CopyOrigin;
   expiresAt: string;
   /** When the clipboard will be cleared (if it still holds the copy); null when never. */
   clearsAt: string | null;

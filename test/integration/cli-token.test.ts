@@ -4,6 +4,7 @@
  * when": cached token reuse, re-mint near expiry, 429 retried, a revoked key, Basic
  * refresh through `:refresh`, and 50 concurrent CLI processes sharing one mint.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Sim } from '../../sim/index.js';
@@ -265,6 +266,23 @@ describe('tessera token', () => {
     expect(bad.stdout).toBe('');
     const ttl = await cli.run(['token', 'lab', '--min-ttl', 'soon']);
     expect(ttl.code).toBe(EXIT_CODES.usage);
+  });
+
+  it('prints the curl command the desktop copies, and it reaches the TSS case search as is', async () => {
+    const cli = newCli('token-curl');
+    await addKeyProfile(cli, 'lab', ['--workgroup', sim.demo.workgroup]);
+    const token = (await cli.run(['token', 'lab'])).stdout.trim();
+    const r = await cli.run(['token', 'lab', '--format', 'curl']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(sameSecret(r.stdout.split("'")[1] ?? '', `Authorization: Bearer ${token}`)).toBe(true);
+    expect(r.stdout).toContain(`-H 'X-ILMN-Domain: ${sim.demo.domain}' -H 'X-ILMN-Workgroup: ${sim.demo.workgroup}' '${sim.tssBaseUrl}/crs/api/v2/cases/search?`);
+    // The command goes to the shell on stdin, as if pasted.
+    const run = spawnSync('sh', [], { input: r.stdout, encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect((JSON.parse(run.stdout) as { content: unknown[] }).content.length).toBeGreaterThan(0);
+    const help = await cli.run(['token', '--help']);
+    for (const format of ['jwt', 'header', 'env', 'curl', 'json']) expect(help.stdout).toContain(format);
   });
 
   it('an unknown profile is a usage error (exit 2) that points to `profile list`', async () => {
