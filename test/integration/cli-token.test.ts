@@ -4,7 +4,7 @@
  * when": cached token reuse, re-mint near expiry, 429 retried, a revoked key, Basic
  * refresh through `:refresh`, and 50 concurrent CLI processes sharing one mint.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Sim } from '../../sim/index.js';
@@ -277,9 +277,16 @@ describe('tessera token', () => {
     expect(r.stderr).toBe('');
     expect(sameSecret(r.stdout.split("'")[1] ?? '', `Authorization: Bearer ${token}`)).toBe(true);
     expect(r.stdout).toContain(`-H 'X-ILMN-Domain: ${sim.demo.domain}' -H 'X-ILMN-Workgroup: ${sim.demo.workgroup}' '${sim.tssBaseUrl}/crs/api/v2/cases/search?`);
-    // The command goes to the shell on stdin, as if pasted.
-    const run = spawnSync('sh', [], { input: r.stdout, encoding: 'utf8' });
-    expect(run.status).toBe(0);
+    // The command goes to the shell on stdin, as if pasted (asynchronously: the simulator answers from this process).
+    const run = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
+      const sh = spawn('sh', [], { stdio: ['pipe', 'pipe', 'inherit'] });
+      let stdout = '';
+      sh.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+      sh.on('error', reject);
+      sh.on('close', (code) => resolve({ code, stdout }));
+      sh.stdin.end(r.stdout);
+    });
+    expect(run.code).toBe(0);
     expect((JSON.parse(run.stdout) as { content: unknown[] }).content.length).toBeGreaterThan(0);
     const help = await cli.run(['token', '--help']);
     for (const format of ['jwt', 'header', 'env', 'curl', 'json']) expect(help.stdout).toContain(format);
