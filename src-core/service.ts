@@ -1,8 +1,9 @@
 import type { TesseraApi, TesseraEvent } from '../src-shared/contract.js';
-import type { Cached, Icav2ConfigFacts, Icav2ImportOptions, Icav2ImportResult, Icav2Locate, ReportPdf, RevealedToken, TokenOptions } from '../src-shared/schemas.js';
+import type { Cached, Icav2ConfigFacts, Icav2ImportOptions, Icav2ImportResult, Icav2Locate, ReportPdf, RevealedToken, TokenOptions, TokenStatus } from '../src-shared/schemas.js';
+import type { TokenFormat } from '../src-shared/token-formats.js';
 import type { ExecOptions } from './exec/environment.js';
 import type { TokenEndpoint } from './exec/token-endpoint.js';
-import type { AwsEndpoint } from './exec/aws-endpoint.js';
+import type { AwsEndpoint } from './aws/endpoint.js';
 import type { AwsCredentialRequest, AwsCredentials } from './aws/credentials.js';
 
 /**
@@ -14,6 +15,8 @@ export interface TesseraCore extends TesseraApi {
   onEvent(listener: (event: TesseraEvent) => void): () => void;
   /** A fresh token for the CLI and main's tray: same policy as revealToken. */
   token(name: string, options?: TokenOptions): Promise<RevealedToken>;
+  /** The same token as text in a format (`tessera token --format`): the formatter the clipboard copies use. */
+  tokenText(name: string, format: TokenFormat, options?: TokenOptions): Promise<{ profile: string; text: string; status: TokenStatus }>;
   /**
    * Environment for `tessera exec` and `tessera shell`: ICAV2_ACCESS_TOKEN, ICAV2_SERVER_URL (host),
    * ICAV2_BASE_URL, ICAV2_PROJECT_ID (with `project`), TSS base URL, domain, workgroup, profile.

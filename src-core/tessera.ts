@@ -15,7 +15,7 @@
  * icav2 import (and its YAML parser) when asked: `tessera token` evaluates none of them.
  */
 import type { TesseraEvent } from '../src-shared/contract.js';
-import { TokenOptionsSchema, type TokenOptions } from '../src-shared/base-schemas.js';
+import { TokenFormatSchema, TokenOptionsSchema, type TokenOptions } from '../src-shared/base-schemas.js';
 import { lazyCacheFromCore } from './cache/lazy.js';
 import type { CacheService, CacheWiring } from './cache/service.js';
 import { createTokenCopier } from './clipboard/copy.js';
@@ -45,6 +45,7 @@ import { createSession } from './session.js';
 import { createSettingsService } from './settings.js';
 import { mintLock } from './tokens/lock.js';
 import { createTokenService } from './tokens/service.js';
+import { createTokenText } from './tokens/text.js';
 import { parseInput } from './validate.js';
 
 export interface TesseraOptions {
@@ -85,7 +86,8 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
   // Loaded when used: the YAML parser and the snippets are no part of `tessera token`.
   const icav2 = lazy(async () => (await import('./import/icav2.js')).createIcav2Importer({ home: () => ports.paths.home ?? homedir(), profiles, ...log }));
   const copySnippet = createSnippetCopier({ profiles: repo, clipboard });
-  const copyToken = createTokenCopier({ profiles: repo, tokens, clipboard, events });
+  const tokenText = createTokenText({ profiles: repo, tokens });
+  const copyToken = createTokenCopier({ tokenText, clipboard, events });
   const icaProjects = createIcaProjectsClient(http);
   const execEnvironment = createExecEnvironment({ profiles: repo, tokens, projects: icaProjects });
   const aws = createAwsAccess({ profiles: repo, tokens, http, projects: icaProjects, clipboard, clock, ...log });
@@ -115,6 +117,7 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
     ensureToken: async (name, o) => (await token(name, o)).status,
     revealToken: token,
     token,
+    tokenText: guarded(async (name, format, o) => tokenText(name, parseInput(TokenFormatSchema, format, 'Invalid format'), tokenOptions(o))),
     copyToken: guarded(copyToken),
     execEnvironment: guarded(execEnvironment),
     serveToken: guarded(async (name, o) => {

@@ -219,7 +219,7 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop | n
 
   const copyDefault = async () => {
     const [profiles, settings] = await Promise.all([core.listProfiles(), settingsNow()]);
-    await quickCopy(api, notify, resolveDefaultProfile(profiles, settings.defaultProfile), 'jwt');
+    await quickCopy(api, notify, resolveDefaultProfile(profiles, settings.defaultProfile), 'jwt', 'shortcut');
   };
   const shortcut = createShortcutController(globalShortcut, () => void copyDefault().catch(() => undefined));
   const applyShortcut = (accelerator: string | undefined) => {
@@ -228,7 +228,7 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop | n
   };
 
   const onTrayAction = (action: TrayAction) => {
-    if (action.type === 'copy') void quickCopy(api, notify, action.profile, action.format);
+    if (action.type === 'copy') void quickCopy(api, notify, action.profile, action.format, 'tray');
     else if (action.type === 'open') showMainWindow();
     else app.quit();
   };
@@ -290,10 +290,8 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop | n
       shortcut.dispose();
       globalShortcut.unregisterAll();
       const cleanup = (async () => {
-        // The core clears the clipboard if it still holds a copy with a pending timer;
-        // the port's check covers copies made with the timer off (clipboardClearSeconds 0).
+        // The core clears the clipboard if it still holds Tessera's last copy (timer or not).
         await core.dispose().catch(() => undefined);
-        await clipboardPort.clearIfOwned().catch(() => false);
         await demo.stop();
       })();
       await Promise.race([cleanup, new Promise((resolve) => setTimeout(resolve, QUIT_CLEANUP_MS).unref?.())]);

@@ -9,10 +9,9 @@
  * Electron 45's clipboard takes raw platform formats as `electron application/osclipboard;format="<name>"`
  * entries of one ClipboardItem, committed atomically with the text.
  *
- * The port remembers only a SHA-256 digest of what it wrote, so "is the clipboard
- * still ours?" can be answered after an idle lock has forgotten every token.
+ * The port only writes, reads and clears: whether the clipboard still holds Tessera's
+ * copy is decided by the core's clipboard hygiene (src-core/clipboard/hygiene.ts).
  */
-import { createHash } from 'node:crypto';
 import type { ClipboardPort, Logger } from '../src-core/index.js';
 
 export const rawFormat = (name: string): string => `electron application/osclipboard;format="${name}"`;
@@ -53,13 +52,7 @@ export interface ElectronClipboardPort extends ClipboardPort {
   writeSecret(text: string): Promise<void>;
   readText(): Promise<string>;
   clear(): Promise<void>;
-  /** True while the clipboard may still hold the last secret Tessera wrote. */
-  readonly holdsSecret: boolean;
-  /** Clears the clipboard only if it still holds Tessera's last copy; returns whether it did. */
-  clearIfOwned(): Promise<boolean>;
 }
-
-const digest = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
 export function createElectronClipboard(options: {
   clipboard: ElectronClipboardLike;
@@ -68,51 +61,26 @@ export function createElectronClipboard(options: {
   logger?: Logger;
 }): ElectronClipboardPort {
   const { clipboard, ClipboardItem, platform, logger } = options;
-  let ownedDigest: string | null = null;
-
-  const port: ElectronClipboardPort = {
-    get holdsSecret() {
-      return ownedDigest !== null;
-    },
+  return {
     async writeSecret(text) {
       const item = new ClipboardItem({ 'text/plain': text, ...concealmentFormats(platform) });
       try {
         await clipboard.write([item]);
       } catch (error) {
         // A platform that refuses a raw format still gets the text; the timed clear
-        // below is the hygiene that does not depend on clipboard managers.
+        // (core hygiene) is what does not depend on clipboard managers.
         logger?.warn('Clipboard refused the concealment formats; wrote plain text only', {
           platform,
           reason: error instanceof Error ? error.name : 'unknown',
         });
         await clipboard.writeText(text);
       }
-      ownedDigest = digest(text);
     },
     async readText() {
       return clipboard.readText();
     },
     async clear() {
       clipboard.clear();
-      ownedDigest = null;
-    },
-    async clearIfOwned() {
-      if (ownedDigest === null) return false;
-      let current: string;
-      try {
-        current = await clipboard.readText();
-      } catch {
-        return false;
-      }
-      if (digest(current) !== ownedDigest) {
-        // Someone copied something else since: it is theirs now, leave it.
-        ownedDigest = null;
-        return false;
-      }
-      clipboard.clear();
-      ownedDigest = null;
-      return true;
     },
   };
-  return port;
 }

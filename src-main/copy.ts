@@ -5,14 +5,14 @@
  * global shortcut.
  */
 import type { TesseraApi } from '../src-shared/contract.js';
-import type { CopyResult, TokenFormat } from '../src-shared/schemas.js';
+import type { CopyFormat, CopyOrigin, CopyResult } from '../src-shared/schemas.js';
 import { toErrorInfo } from '../src-core/index.js';
 import { copyFailedNotification, copyNotification, type Notify } from './notifications.js';
 
 /** The same API with `copyToken` confirmed by a notification. Other methods pass through untouched. */
 export function withCopyNotifications<T extends TesseraApi>(api: T, notify: Notify): T {
-  const copyToken = async (name: string, format: TokenFormat): Promise<CopyResult> => {
-    const result = await api.copyToken(name, format);
+  const copyToken = async (name: string, format: CopyFormat, origin?: CopyOrigin): Promise<CopyResult> => {
+    const result = await api.copyToken(name, format, origin);
     notify(copyNotification(result));
     return result;
   };
@@ -33,14 +33,15 @@ export async function quickCopy(
   api: Pick<TesseraApi, 'copyToken'>,
   notify: Notify,
   profile: string | undefined,
-  format: TokenFormat,
+  format: CopyFormat,
+  origin: Extract<CopyOrigin, 'tray' | 'shortcut'>,
 ): Promise<CopyResult | null> {
   if (!profile) {
     notify(copyFailedNotification(undefined, { code: 'PROFILE_NOT_FOUND', message: 'No profile yet: open Tessera and add one (or try the demo tenant).' }));
     return null;
   }
   try {
-    return await api.copyToken(profile, format);
+    return await api.copyToken(profile, format, origin);
   } catch (error) {
     notify(copyFailedNotification(profile, toErrorInfo(error)));
     return null;

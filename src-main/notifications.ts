@@ -2,19 +2,15 @@
  * Desktop notifications. A copy is confirmed with the profile, the format, how long
  * the token stays valid and when the clipboard clears; never the token itself.
  */
-import type { CopyResult, TokenFormat } from '../src-shared/schemas.js';
+import type { CopyResult } from '../src-shared/schemas.js';
+import { TOKEN_FORMATS } from '../src-shared/token-formats.js';
 
 export interface NotificationContent {
   title: string;
   body: string;
 }
 
-const FORMAT_NAMES: Readonly<Record<TokenFormat, string>> = {
-  jwt: 'Token',
-  header: 'Authorization header',
-  env: 'Export line',
-  curl: 'curl header',
-};
+const sentenceStart = (words: string): string => words.charAt(0).toUpperCase() + words.slice(1);
 
 function clockTime(iso: string, locale?: string): string {
   const date = new Date(iso);
@@ -25,7 +21,7 @@ function clockTime(iso: string, locale?: string): string {
 export function copyNotification(result: CopyResult, locale?: string): NotificationContent {
   const clears = result.clearsAt ? `Clipboard clears at ${clockTime(result.clearsAt, locale)}.` : 'The clipboard is not cleared automatically.';
   return {
-    title: `${FORMAT_NAMES[result.format] ?? 'Token'} copied for ${result.profile}`,
+    title: `${sentenceStart(TOKEN_FORMATS[result.format]?.noun ?? 'token')} copied for ${result.profile}`,
     body: `Valid until ${clockTime(result.expiresAt, locale)}. ${clears}`,
   };
 }

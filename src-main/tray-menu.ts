@@ -4,10 +4,11 @@
  * or the lock state change. `toMenuTemplate` turns it into Electron's template.
  */
 import type { MenuItemConstructorOptions } from 'electron';
-import type { ProfileView, TokenFormat } from '../src-shared/schemas.js';
+import type { ProfileView } from '../src-shared/schemas.js';
+import { TOKEN_FORMATS, type CopyFormat } from '../src-shared/token-formats.js';
 
 export type TrayAction =
-  | { type: 'copy'; profile: string; format: TokenFormat }
+  | { type: 'copy'; profile: string; format: CopyFormat }
   | { type: 'open' }
   | { type: 'quit' };
 
@@ -16,12 +17,14 @@ export type TrayMenuItem =
   | { kind: 'item'; id: string; label: string; enabled: boolean; action?: TrayAction; accelerator?: string }
   | { kind: 'submenu'; id: string; label: string; enabled: boolean; items: TrayMenuItem[] };
 
-/** The three quick-copy formats, in menu order. */
-const COPY_ENTRIES: ReadonlyArray<{ format: TokenFormat; label: string }> = [
-  { format: 'jwt', label: 'Copy token' },
-  { format: 'header', label: 'Copy as Authorization header' },
-  { format: 'env', label: 'Copy as export line' },
-];
+/** The quick-copy formats, in menu order: the three people paste most, to keep the menu short. */
+const TRAY_FORMATS: readonly CopyFormat[] = ['jwt', 'header', 'env'];
+
+/** "Copy token", "Copy as Authorization header", …: the shared words for each format. */
+const COPY_ENTRIES: ReadonlyArray<{ format: CopyFormat; label: string }> = TRAY_FORMATS.map((format) => ({
+  format,
+  label: format === 'jwt' ? `Copy ${TOKEN_FORMATS.jwt.noun}` : `Copy as ${TOKEN_FORMATS[format].noun}`,
+}));
 
 export interface TrayMenuInput {
   profiles: readonly Pick<ProfileView, 'name' | 'domain' | 'region' | 'isDemo'>[];

@@ -7,12 +7,17 @@
  */
 import { REGION_IDS } from './regions.js';
 import { BOUNDS, GLOBAL_SHORTCUT_MAX, SYNC_REPORTS, boundsProblem, type Bounds } from './rules.js';
+import { COPY_FORMAT_IDS, COPY_ORIGINS, TOKEN_FORMAT_IDS } from './token-formats.js';
 import * as z from './zod.js';
 
 export const RegionIdSchema = z.enum(REGION_IDS);
 
-export const TokenFormatSchema = z.enum(['jwt', 'header', 'env', 'curl']);
-export type TokenFormat = z.infer<typeof TokenFormatSchema>;
+export { type CliFormat, type CopyFormat, type CopyOrigin, type TokenFormat } from './token-formats.js';
+/** Every format (./token-formats.ts); `tessera token --format` takes these. */
+export const TokenFormatSchema = z.enum(TOKEN_FORMAT_IDS);
+/** The formats the clipboard takes. */
+export const CopyFormatSchema = z.enum(COPY_FORMAT_IDS);
+export const CopyOriginSchema = z.enum(COPY_ORIGINS);
 
 /** A whole number within `b`, refused with the message that states the range. */
 export const wholeNumber = (b: Bounds) => z.number().check(z.refine((n) => boundsProblem(n, b) === null, b.message));

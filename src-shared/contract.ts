@@ -16,6 +16,8 @@ import {
   AwsCommandKindSchema,
   AuditQuerySchema,
   CaseQuerySchema,
+  CopyFormatSchema,
+  CopyOriginSchema,
   CredentialInputSchema,
   ExportPdfOptionsSchema,
   Icav2AppImportSchema,
@@ -25,7 +27,6 @@ import {
   ProfileNamesSchema,
   SettingsPatchSchema,
   SyncOptionsSchema,
-  TokenFormatSchema,
   TokenOptionsSchema,
   UpdateProfileInputSchema,
   VaultPassphraseSchema,
@@ -47,6 +48,8 @@ import {
   type CaseQuery,
   type CaseSearchResult,
   type Cached,
+  type CopyFormat,
+  type CopyOrigin,
   type CopyResult,
   type CredentialInput,
   type DoctorReport,
@@ -63,7 +66,6 @@ import {
   type SyncProgress,
   type SyncResult,
   type TestDefinition,
-  type TokenFormat,
   type TokenOptions,
   type TokenStatus,
   type UpdateProfileInput,
@@ -105,8 +107,12 @@ export interface TesseraApi {
   ensureToken(name: string, options?: TokenOptions): Promise<TokenStatus>;
   /** The JWT itself, only when the user asks to reveal it. */
   revealToken(name: string, options?: TokenOptions): Promise<RevealedToken>;
-  /** Copies a fresh token in the given format; the copy happens in the core/main, not the renderer. */
-  copyToken(name: string, format: TokenFormat): Promise<CopyResult>;
+  /**
+   * Copies a fresh token in the given format; the copy happens in the core/main, not the
+   * renderer. `origin` (default 'window') comes back in the result and the `copied`
+   * event, so a face confirms only the copies it did not start itself.
+   */
+  copyToken(name: string, format: CopyFormat, origin?: CopyOrigin): Promise<CopyResult>;
 
   // ICA project data with the AWS tools
   /** The ICA projects of the profile's tenant: names, ids and regions. */
@@ -176,7 +182,7 @@ export const CONTRACT_ARGS = {
   getTokenStatus: z.tuple([ProfileNameSchema]),
   ensureToken: z.tuple([ProfileNameSchema, z.optional(TokenOptionsSchema)]),
   revealToken: z.tuple([ProfileNameSchema, z.optional(TokenOptionsSchema)]),
-  copyToken: z.tuple([ProfileNameSchema, TokenFormatSchema]),
+  copyToken: z.tuple([ProfileNameSchema, CopyFormatSchema, z.optional(CopyOriginSchema)]),
   listIcaProjects: z.tuple([ProfileNameSchema]),
   ensureAwsAccess: z.tuple([ProfileNameSchema, AwsAccessRequestSchema]),
   copyAwsCommand: z.tuple([ProfileNameSchema, AwsAccessRequestSchema, AwsCommandKindSchema]),

@@ -8,7 +8,7 @@
  * (profile changes, cache queries, the IPC contract).
  */
 import { REGION_IDS, resolveRegion } from './regions.js';
-import { RegionIdSchema, wholeNumber, type AwsCommandKind, type TokenFormat, type VaultState } from './base-schemas.js';
+import { RegionIdSchema, wholeNumber, type AwsCommandKind, type CopyFormat, type CopyOrigin, type VaultState } from './base-schemas.js';
 import { BOUNDS, SYNC_REPORTS, apiKeyProblem, domainProblem, profileNameProblem, urlProblem, workgroupProblem } from './rules.js';
 import * as z from './zod.js';
 import { PROFILE_FILE_FORMAT, PROFILE_FILE_VERSION } from './profile-file.js';
@@ -18,6 +18,8 @@ export {
   AwsCommandKindSchema,
   type AwsAccessRequest,
   type AwsCommandKind,
+  CopyFormatSchema,
+  CopyOriginSchema,
   RegionIdSchema,
   SettingsPatchSchema,
   SettingsSchema,
@@ -27,6 +29,9 @@ export {
   VAULT_STATES,
   VaultPassphraseSchema,
   VaultUnlockOptionsSchema,
+  type CliFormat,
+  type CopyFormat,
+  type CopyOrigin,
   type Settings,
   type SettingsPatch,
   type TokenFormat,
@@ -283,7 +288,9 @@ export interface RevealedToken {
 
 export interface CopyResult {
   profile: string;
-  format: TokenFormat;
+  format: CopyFormat;
+  /** Where the copy was asked for (the window, the palette, the tray, the global shortcut). */
+  origin: CopyOrigin;
   expiresAt: string;
   /** When the clipboard will be cleared (if it still holds the copy); null when never. */
   clearsAt: string | null;

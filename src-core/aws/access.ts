@@ -8,7 +8,7 @@
 import { AwsAccessRequestSchema, AwsCommandKindSchema } from '../../src-shared/base-schemas.js';
 import type { AwsAccess, AwsCommandCopy, IcaProjectSummary } from '../../src-shared/schemas.js';
 import type { ClipboardHygiene } from '../clipboard/hygiene.js';
-import { startAwsEndpoint, type AwsEndpoint } from '../exec/aws-endpoint.js';
+import { startAwsEndpoint, type AwsEndpoint } from './endpoint.js';
 import type { Http } from '../http/request.js';
 import { createIcaProjectDataClient } from '../ica/project-data.js';
 import type { IcaProjectsClient } from '../ica/projects.js';

@@ -17,6 +17,7 @@
  * the entries void. Expired, foreign or unreadable entries are dropped. Two processes
  * that write the map at the same moment may lose one entry; it is then requested again.
  */
+import type { AwsAccess } from '../../src-shared/schemas.js';
 import { TesseraError } from '../errors.js';
 import { resolveFolder, normaliseFolderPath, type IcaProjectDataClient } from '../ica/project-data.js';
 import { resolveProject, type IcaProjectsClient } from '../ica/projects.js';
@@ -41,19 +42,11 @@ export interface AwsCredentialRequest {
   readOnly?: boolean;
 }
 
-/** What is not secret about a set of credentials: where they lead and until when. */
-export interface AwsCredentialFacts {
-  projectId: string;
-  projectName: string;
-  path: string;
-  readOnly: boolean;
-  bucket: string;
-  prefix: string;
-  region: string;
-  /** `s3://bucket/prefix` */
-  s3Uri: string;
-  /** RFC 3339: the conservative expiry (see the module comment). */
-  expiresAt: string;
+/**
+ * What is not secret about a set of credentials: where they lead and until when (the
+ * contract's AwsAccess without the app's commands), and whether they came from the cache.
+ */
+export interface AwsCredentialFacts extends Omit<AwsAccess, 'awsProfile' | 'commands'> {
   source: 'cache' | 'issued';
 }
 

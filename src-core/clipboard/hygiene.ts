@@ -1,8 +1,10 @@
 /**
  * Clipboard hygiene, as KeePassXC does it: after `settings.clipboardClearSeconds` the
  * clipboard is cleared, but only if it still holds what Tessera put there, so a person's
- * own later copy is never wiped. Only a SHA-256 of the copy is kept to compare with,
- * not the token itself. The Electron port marks writes concealed for clipboard managers.
+ * own later copy is never wiped. This is the one place that decides whether the
+ * clipboard is still ours: it remembers a SHA-256 of the last copy (never the token
+ * itself), also when the timer is off, so quitting and locking clear only our copy.
+ * The clipboard port only writes (marked concealed for clipboard managers), reads and clears.
  */
 import { createHash } from 'node:crypto';
 import { TesseraError } from '../errors.js';
@@ -13,7 +15,7 @@ export interface ClipboardHygieneDeps {
   clipboard?: ClipboardPort;
   timers: Timers;
   clock: Clock;
-  /** settings.clipboardClearSeconds, read per copy; 0 means never clear. */
+  /** settings.clipboardClearSeconds, read per copy; 0 means no timed clear. */
   clearSeconds(): Promise<number>;
   events?: EventBus;
   logger?: Logger;
@@ -21,11 +23,11 @@ export interface ClipboardHygieneDeps {
 
 export interface ClipboardHygiene {
   readonly available: boolean;
-  /** Writes `text` and schedules the clear; returns when it will happen (null: never). */
+  /** Writes `text` and schedules the clear; returns when it will happen (null: no timed clear). */
   copy(text: string): Promise<{ clearsAt: string | null }>;
   /** Writes text that is no secret (a snippet): nothing to clear later. */
   copyPlain(text: string): Promise<void>;
-  /** Clears now if the clipboard still holds our copy (quit, lock). */
+  /** Clears now if the clipboard still holds our last copy, timer or not (quit, lock); returns whether it did. */
   clearNow(): Promise<boolean>;
   /** Cancels the pending timer without touching the clipboard. */
   dispose(): void;
@@ -34,21 +36,31 @@ export interface ClipboardHygiene {
 const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 export function createClipboardHygiene(deps: ClipboardHygieneDeps): ClipboardHygiene {
-  let pending: { hash: string; timer: unknown } | undefined;
+  /** The digest of our last copy while the clipboard may still hold it. */
+  let owned: string | undefined;
+  /** The pending timed clear; a timer that fires after being replaced finds itself gone. */
+  let pending: { timer: unknown } | undefined;
 
   function cancelTimer(): void {
-    if (pending?.timer !== undefined) deps.timers.clearTimeout(pending.timer);
+    if (pending) deps.timers.clearTimeout(pending.timer);
+    pending = undefined;
   }
 
-  async function clearIfOurs(hash: string): Promise<boolean> {
+  /** Clears if the clipboard still holds our copy; either way the copy is no longer ours to track. */
+  async function clearIfOurs(): Promise<boolean> {
     const clipboard = deps.clipboard;
-    if (!clipboard) return false;
+    const hash = owned;
+    if (!clipboard || hash === undefined) return false;
     let current: string;
     try {
       current = await clipboard.readText();
     } catch {
       return false;
     }
+    // A copy made meanwhile replaced ours: it decides for itself.
+    if (owned !== hash) return false;
+    owned = undefined;
+    // Someone copied something else since: it is theirs now, leave it.
     if (digest(current) !== hash) return false;
     await clipboard.clear();
     deps.events?.emit({ type: 'clipboard-cleared' });
@@ -63,16 +75,16 @@ export function createClipboardHygiene(deps: ClipboardHygieneDeps): ClipboardHyg
       const clipboard = deps.clipboard;
       if (!clipboard) throw new TesseraError('INTERNAL', 'No clipboard is available here; print the token instead (tessera token).');
       cancelTimer();
-      pending = undefined;
       await clipboard.writeSecret(text);
       const hash = digest(text);
+      owned = hash;
       const seconds = await deps.clearSeconds();
       if (seconds <= 0) return { clearsAt: null };
-      const entry: { hash: string; timer: unknown } = { hash, timer: undefined };
+      const entry: { timer: unknown } = { timer: undefined };
       entry.timer = deps.timers.setTimeout(() => {
         if (pending !== entry) return;
         pending = undefined;
-        clearIfOurs(hash).catch((error: unknown) =>
+        clearIfOurs().catch((error: unknown) =>
           deps.logger?.warn('clipboard clear failed', { error: error instanceof Error ? error.name : typeof error }),
         );
       }, seconds * 1000);
@@ -86,15 +98,11 @@ export function createClipboardHygiene(deps: ClipboardHygieneDeps): ClipboardHyg
       await clipboard.writeSecret(text);
     },
     async clearNow() {
-      const entry = pending;
-      if (!entry) return false;
       cancelTimer();
-      pending = undefined;
-      return clearIfOurs(entry.hash);
+      return clearIfOurs();
     },
     dispose() {
       cancelTimer();
-      pending = undefined;
     },
   };
 }

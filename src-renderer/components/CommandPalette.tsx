@@ -3,10 +3,11 @@
  * press Enter. The fastest path to "copy a token for this tenant" without a mouse.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { CaseSummary, TokenFormat } from '../../src-shared/schemas.js';
+import type { CaseSummary } from '../../src-shared/schemas.js';
+import { COPY_FORMAT_IDS, TOKEN_FORMATS } from '../../src-shared/token-formats.js';
 import { tessera } from '../lib/bridge.js';
 import { lockNow, navigate, openProfile, saveSettings, setPaletteOpen, toastError, useApp } from '../stores/app.js';
-import { copyToken, FORMAT_LABELS, useProfiles } from '../stores/profiles.js';
+import { copyToken, useProfiles } from '../stores/profiles.js';
 import { presetFilters, selectCase } from '../stores/cases.js';
 import { startSync } from '../stores/sync.js';
 import { Icon, type IconName } from './Icon.js';
@@ -21,28 +22,19 @@ interface Command {
   run: () => void | Promise<unknown>;
 }
 
-const COPY_FORMATS: TokenFormat[] = ['jwt', 'header', 'env', 'curl'];
-/** Words people type for each format, beyond its label. */
-const FORMAT_WORDS: Record<TokenFormat, string> = {
-  jwt: 'jwt bearer',
-  header: 'bearer authorization',
-  env: 'env environment icav2_access_token shell',
-  curl: 'curl tss api command',
-};
-
-function useCommands(): Command[] {
+export function useCommands(): Command[] {
   const profiles = useProfiles((s) => s.profiles);
   return useMemo(() => {
     const list: Command[] = [];
     for (const p of profiles) {
-      for (const format of COPY_FORMATS) {
+      for (const format of COPY_FORMAT_IDS) {
         list.push({
           id: `copy-${format}-${p.name}`,
-          label: format === 'jwt' ? `Copy token: ${p.name}` : `Copy ${FORMAT_LABELS[format]}: ${p.name}`,
+          label: `Copy ${TOKEN_FORMATS[format].noun}: ${p.name}`,
           hint: `${p.domain} · ${p.region}`,
           icon: 'copy',
-          keywords: `${p.domain} ${p.region} token ${FORMAT_WORDS[format]}`,
-          run: () => copyToken(p.name, format),
+          keywords: `${p.domain} ${p.region} token ${TOKEN_FORMATS[format].keywords}`,
+          run: () => copyToken(p.name, format, 'palette'),
         });
       }
     }

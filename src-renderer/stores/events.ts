@@ -4,7 +4,7 @@ import { tessera } from '../lib/bridge.js';
 import { formatWhen } from '../lib/format.js';
 import { setLocked, toast, useApp } from './app.js';
 import { resetCases } from './cases.js';
-import { copiedMessage, FORMAT_LABELS, isOwnCopy, loadProfiles, setTokenStatus } from './profiles.js';
+import { copiedMessage, copiedTitle, isOwnCopy, loadProfiles, setTokenStatus } from './profiles.js';
 import { applyProgress } from './sync.js';
 import { resetTests } from './tests.js';
 
@@ -21,7 +21,7 @@ export function handleEvent(event: TesseraEvent): void {
       break;
     case 'copied':
       // Copies started elsewhere (tray, shortcut) still deserve a confirmation here.
-      if (!isOwnCopy(event.result)) toast('success', `Copied ${FORMAT_LABELS[event.result.format]} for ${event.result.profile}`, copiedMessage(event.result));
+      if (!isOwnCopy(event.result)) toast('success', copiedTitle(event.result), copiedMessage(event.result));
       break;
     case 'clipboard-cleared':
       toast('info', 'Clipboard cleared', `Cleared at ${formatWhen(Date.now())}.`);

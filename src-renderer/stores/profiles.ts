@@ -11,11 +11,11 @@ import type {
   Icav2AppImport,
   ProfileView,
   ReplaceCredentialOptions,
-  TokenFormat,
   TokenStatus,
   UpdateProfileInput,
 } from '../../src-shared/schemas.js';
 import type { SnippetId } from '../../src-shared/snippets.js';
+import { TOKEN_FORMATS, type CopyFormat, type CopyOrigin } from '../../src-shared/token-formats.js';
 import { tessera } from '../lib/bridge.js';
 import { toUiError, type UiError } from '../lib/errors.js';
 import { formatWhen } from '../lib/format.js';
@@ -39,13 +39,6 @@ export const useProfiles = create<ProfilesState>()(() => ({ ...initial }));
 export function resetProfiles(): void {
   useProfiles.setState({ ...initial }, true);
 }
-
-export const FORMAT_LABELS: Record<TokenFormat, string> = {
-  jwt: 'JWT',
-  header: 'Authorization header',
-  env: 'export line',
-  curl: 'curl command',
-};
 
 export async function loadProfiles(): Promise<void> {
   try {
@@ -77,13 +70,16 @@ function setBusy(name: string, what: string | undefined): void {
   useProfiles.setState((s) => ({ busy: { ...s.busy, [name]: what } }));
 }
 
-/** Recent copies this window started, so the matching `copied` event does not toast twice. */
-const ownCopies = new Map<string, number>();
+/** Copies this window asks for; `copyToken` confirms them itself, so their `copied` event does not toast twice. */
+const WINDOW_ORIGINS: ReadonlySet<CopyOrigin> = new Set(['window', 'palette']);
 
 export function isOwnCopy(result: CopyResult): boolean {
-  const key = `${result.profile}/${result.format}`;
-  const at = ownCopies.get(key);
-  return at !== undefined && Date.now() - at < 5000;
+  return WINDOW_ORIGINS.has(result.origin);
+}
+
+/** "Copied Authorization header for lab" */
+export function copiedTitle(result: Pick<CopyResult, 'format' | 'profile'>): string {
+  return `Copied ${TOKEN_FORMATS[result.format].label} for ${result.profile}`;
 }
 
 export function copiedMessage(result: CopyResult): string {
@@ -91,13 +87,15 @@ export function copiedMessage(result: CopyResult): string {
   return `Valid until ${formatWhen(result.expiresAt)}.${clears}`;
 }
 
-/** Copies a fresh token; the JWT goes from the core straight to the clipboard, never through here. */
-export async function copyToken(name: string, format: TokenFormat = 'jwt'): Promise<CopyResult | null> {
+/**
+ * Copies a fresh token; the JWT goes from the core straight to the clipboard, never through
+ * here. `origin` is 'palette' for the command palette; the contract's default is the window.
+ */
+export async function copyToken(name: string, format: CopyFormat = 'jwt', origin?: Extract<CopyOrigin, 'palette'>): Promise<CopyResult | null> {
   setBusy(name, `copy-${format}`);
   try {
-    ownCopies.set(`${name}/${format}`, Date.now());
-    const result = await tessera().copyToken(name, format);
-    toast('success', `Copied ${FORMAT_LABELS[format]} for ${name}`, copiedMessage(result));
+    const result = await (origin ? tessera().copyToken(name, format, origin) : tessera().copyToken(name, format));
+    toast('success', copiedTitle({ format, profile: name }), copiedMessage(result));
     void loadTokenStatus(name);
     return result;
   } catch (error) {

@@ -101,42 +101,8 @@ export function ProfileSettingsCard({ profile }: { profile: ProfileView }) {
               )}
             </p>
           </div>
-          <div className="field">
-            <label htmlFor={id('ica')}>ICA base URL</label>
-            <input
-              id={id('ica')}
-              className={`input input-mono${problems.ica ? ' input-invalid' : ''}`}
-              value={icaUrl}
-              onChange={(e) => setIcaUrl(e.target.value)}
-              placeholder={profile.customUrls ? '' : profile.icaUrl}
-              inputMode="url"
-              aria-invalid={!!problems.ica || undefined}
-              aria-describedby={problems.ica ? id('ica-error') : undefined}
-            />
-            {problems.ica ? (
-              <p id={id('ica-error')} className="field-error">
-                {problems.ica}
-              </p>
-            ) : null}
-          </div>
-          <div className="field">
-            <label htmlFor={id('tss')}>TSS base URL</label>
-            <input
-              id={id('tss')}
-              className={`input input-mono${problems.tss ? ' input-invalid' : ''}`}
-              value={tssUrl}
-              onChange={(e) => setTssUrl(e.target.value)}
-              placeholder={profile.customUrls ? '' : profile.tssUrl}
-              inputMode="url"
-              aria-invalid={!!problems.tss || undefined}
-              aria-describedby={problems.tss ? id('tss-error') : undefined}
-            />
-            {problems.tss ? (
-              <p id={id('tss-error')} className="field-error">
-                {problems.tss}
-              </p>
-            ) : null}
-          </div>
+          <UrlField id={id('ica')} label="ICA base URL" value={icaUrl} onChange={setIcaUrl} placeholder={profile.customUrls ? '' : profile.icaUrl} problem={problems.ica} />
+          <UrlField id={id('tss')} label="TSS base URL" value={tssUrl} onChange={setTssUrl} placeholder={profile.customUrls ? '' : profile.tssUrl} problem={problems.tss} />
         </div>
         <div className="check-field">
           <input id={id('phi')} type="checkbox" checked={includeIdentifiers} onChange={(e) => setIncludeIdentifiers(e.target.checked)} aria-describedby={id('phi-hint')} />
@@ -167,5 +133,30 @@ export function ProfileSettingsCard({ profile }: { profile: ProfileView }) {
         </div>
       </form>
     </section>
+  );
+}
+
+/** One URL override with its own error line (the ICA and TSS base URLs). */
+function UrlField(props: { id: string; label: string; value: string; onChange(value: string): void; placeholder: string; problem: string | null | undefined }) {
+  const errorId = `${props.id}-error`;
+  return (
+    <div className="field">
+      <label htmlFor={props.id}>{props.label}</label>
+      <input
+        id={props.id}
+        className={`input input-mono${props.problem ? ' input-invalid' : ''}`}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+        placeholder={props.placeholder}
+        inputMode="url"
+        aria-invalid={!!props.problem || undefined}
+        aria-describedby={props.problem ? errorId : undefined}
+      />
+      {props.problem ? (
+        <p id={errorId} className="field-error">
+          {props.problem}
+        </p>
+      ) : null}
+    </div>
   );
 }

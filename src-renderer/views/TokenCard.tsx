@@ -7,7 +7,8 @@
  * lock (the lock screen unmounts the whole tree).
  */
 import { useEffect, useState } from 'react';
-import type { TokenFormat, TokenStatus } from '../../src-shared/schemas.js';
+import type { TokenStatus } from '../../src-shared/schemas.js';
+import { COPY_FORMAT_IDS, TOKEN_FORMATS } from '../../src-shared/token-formats.js';
 import { Countdown, ErrorNotice, Spinner, TokenSummary } from '../components/bits.js';
 import { Icon } from '../components/Icon.js';
 import { tessera } from '../lib/bridge.js';
@@ -17,12 +18,7 @@ import { copyToken, ensureToken, setTokenStatus, useProfiles } from '../stores/p
 
 const REVEAL_MS = 60_000;
 
-const COPY_BUTTONS: { format: TokenFormat; label: string; sub: string }[] = [
-  { format: 'jwt', label: 'Copy JWT', sub: 'the bare token' },
-  { format: 'header', label: 'Copy header', sub: 'Authorization: Bearer …' },
-  { format: 'env', label: 'Copy export', sub: 'export ICAV2_ACCESS_TOKEN=…' },
-  { format: 'curl', label: 'Copy curl', sub: 'a TSS API call' },
-];
+const COPY_BUTTONS = COPY_FORMAT_IDS.map((format) => ({ format, label: `Copy ${TOKEN_FORMATS[format].short}`, sub: TOKEN_FORMATS[format].description }));
 
 export function TokenCard({ name }: { name: string }) {
   const status = useProfiles((s) => s.tokens[name]);

@@ -4,6 +4,7 @@
  * when": cached token reuse, re-mint near expiry, 429 retried, a revoked key, Basic
  * refresh through `:refresh`, and 50 concurrent CLI processes sharing one mint.
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -272,6 +273,30 @@ describe('tessera token', () => {
     const long = await cli.run(['token', 'lab', '--min-ttl', '90000']);
     expect(long.code).toBe(EXIT_CODES.usage);
     expect(long.stderr).toContain('Enter a whole number from 0 to 86400 (seconds).');
+  });
+
+  it('prints the curl command the desktop copies, and it reaches the TSS case search as is', async () => {
+    const cli = newCli('token-curl');
+    await addKeyProfile(cli, 'lab', ['--workgroup', sim.demo.workgroup]);
+    const token = (await cli.run(['token', 'lab'])).stdout.trim();
+    const r = await cli.run(['token', 'lab', '--format', 'curl']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(sameSecret(r.stdout.split("'")[1] ?? '', `Authorization: Bearer ${token}`)).toBe(true);
+    expect(r.stdout).toContain(`-H 'X-ILMN-Domain: ${sim.demo.domain}' -H 'X-ILMN-Workgroup: ${sim.demo.workgroup}' '${sim.tssBaseUrl}/crs/api/v2/cases/search?`);
+    // The command goes to the shell on stdin, as if pasted (asynchronously: the simulator answers from this process).
+    const run = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
+      const sh = spawn('sh', [], { stdio: ['pipe', 'pipe', 'inherit'] });
+      let stdout = '';
+      sh.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+      sh.on('error', reject);
+      sh.on('close', (code) => resolve({ code, stdout }));
+      sh.stdin.end(r.stdout);
+    });
+    expect(run.code).toBe(0);
+    expect((JSON.parse(run.stdout) as { content: unknown[] }).content.length).toBeGreaterThan(0);
+    const help = await cli.run(['token', '--help']);
+    for (const format of ['jwt', 'header', 'env', 'curl', 'json']) expect(help.stdout).toContain(format);
   });
 
   it('an unknown profile is a usage error (exit 2) that points to `profile list`', async () => {

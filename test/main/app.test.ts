@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CONTRACT_METHODS, EVENT_CHANNEL } from '../../src-shared/contract.js';
-import type { Ports } from '../../src-core/ports.js';
+import { createClipboardHygiene } from '../../src-core/clipboard/hygiene.js';
+import { systemClock, systemTimers, type Ports } from '../../src-core/ports.js';
 import { createElectronFake } from './electron-fake.js';
 import { createFakeCore, profile, type FakeCore } from './fakes.js';
 
@@ -194,7 +195,7 @@ describe('tray and shortcut', () => {
     const submenu = (fake.trays[0]!.menu!.template[0] as { submenu: { label: string; click: () => void }[] }).submenu;
     submenu.find((i) => i.label === 'Copy as Authorization header')!.click();
     await flush();
-    expect(core.copyToken).toHaveBeenCalledWith('core-lab', 'header');
+    expect(core.copyToken).toHaveBeenCalledWith('core-lab', 'header', 'tray');
     expect(fake.notifications).toEqual([{ title: 'Authorization header copied for core-lab', body: expect.stringMatching(/^Valid until .+ Clipboard clears at /) }]);
   });
 
@@ -203,7 +204,7 @@ describe('tray and shortcut', () => {
     expect([...fake.shortcuts.keys()]).toEqual(['CommandOrControl+Shift+T']);
     fake.shortcuts.get('CommandOrControl+Shift+T')!();
     await flush();
-    expect(core.copyToken).toHaveBeenCalledWith('partner', 'jwt');
+    expect(core.copyToken).toHaveBeenCalledWith('partner', 'jwt', 'shortcut');
     expect(fake.notifications[0]!.title).toBe('Token copied for partner');
     core.emit({ type: 'settings-changed', settings: { ...core.settings, globalShortcut: 'Alt+Shift+K' } });
     expect([...fake.shortcuts.keys()]).toEqual(['Alt+Shift+K']);
@@ -224,9 +225,18 @@ describe('idle lock', () => {
 });
 
 describe('quit', () => {
+  /** The core's clipboard hygiene over the port main hands it, with the timed clear off; the fake core's dispose runs it. */
+  function copyThroughCore(text: string) {
+    const hygiene = createClipboardHygiene({ clipboard: ports!.clipboard!, timers: systemTimers, clock: systemClock, clearSeconds: async () => 0 });
+    core.dispose.mockImplementation(async () => {
+      await hygiene.clearNow();
+    });
+    return hygiene.copy(text);
+  }
+
   it('holds the quit until the core is disposed and the clipboard no longer holds a token', async () => {
     await start();
-    await ports!.clipboard!.writeSecret('Authorization: Bearer eyJ.quit.test');
+    await copyThroughCore('Authorization: Bearer eyJ.quit.test');
     const event = { preventDefault: vi.fn() };
     fake.appEvents.emit('before-quit', event);
     expect(event.preventDefault).toHaveBeenCalled();
@@ -242,10 +252,19 @@ describe('quit', () => {
 
   it('leaves a clipboard the user has since changed', async () => {
     await start();
-    await ports!.clipboard!.writeSecret('eyJ.quit.test');
+    await copyThroughCore('eyJ.quit.test');
     await fake.module.clipboard.writeText('the user copied this');
     fake.appEvents.emit('before-quit', { preventDefault: vi.fn() });
     await vi.waitFor(() => expect(fake.module.app.quit).toHaveBeenCalled());
     expect(await fake.module.clipboard.readText()).toBe('the user copied this');
+  });
+
+  it('leaves the clipboard to the core: main clears nothing itself on quit', async () => {
+    await start();
+    await ports!.clipboard!.writeSecret('eyJ.quit.test');
+    fake.appEvents.emit('before-quit', { preventDefault: vi.fn() });
+    await vi.waitFor(() => expect(fake.module.app.quit).toHaveBeenCalled());
+    // The fake core decides nothing, so the text stays: no second owner in main.
+    expect(await fake.module.clipboard.readText()).toBe('eyJ.quit.test');
   });
 });

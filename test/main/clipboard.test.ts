@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { startSim, type Sim } from '../../sim/index.js';
 import { createClipboardHygiene } from '../../src-core/clipboard/hygiene.js';
 import { createEventBus } from '../../src-core/events.js';
-import { systemClock, type Timers } from '../../src-core/ports.js';
+import { systemClock, systemTimers, type Timers } from '../../src-core/ports.js';
 import { createMemoryStore } from '../helpers/memory-store.js';
 import { createTessera } from '../../src-core/tessera.js';
 import { concealmentFormats, createElectronClipboard, rawFormat } from '../../src-main/clipboard.js';
@@ -81,20 +81,31 @@ describe('concealment formats', () => {
   });
 });
 
-describe('clearIfOwned (quit)', () => {
-  it('clears only while the clipboard still holds our copy', async () => {
+describe('clearing on quit: the core decides, the port only clears', () => {
+  it('clears only while the clipboard still holds our copy, also with the timer off', async () => {
     const fake = fakeElectronClipboard();
     const port = createElectronClipboard({ clipboard: fake.clipboard, ClipboardItem: fake.ClipboardItem, platform: 'linux' });
-    expect(await port.clearIfOwned()).toBe(false);
-    await port.writeSecret('token-1');
-    expect(port.holdsSecret).toBe(true);
-    expect(await port.clearIfOwned()).toBe(true);
+    // clipboardClearSeconds 0: no timed clear, yet quitting must still leave no token behind.
+    const hygiene = createClipboardHygiene({ clipboard: port, timers: systemTimers, clock: systemClock, clearSeconds: async () => 0 });
+    expect(await hygiene.clearNow()).toBe(false);
+    expect((await hygiene.copy('token-1')).clearsAt).toBeNull();
+    expect(await fake.clipboard.readText()).toBe('token-1');
+    expect(await hygiene.clearNow()).toBe(true);
     expect(await fake.clipboard.readText()).toBe('');
-    await port.writeSecret('token-2');
+    await hygiene.copy('token-2');
     fake.userCopies('my own notes');
-    expect(await port.clearIfOwned()).toBe(false);
+    expect(await hygiene.clearNow()).toBe(false);
     expect(await fake.clipboard.readText()).toBe('my own notes');
     expect(fake.state.clears).toBe(1);
+  });
+
+  it('the port keeps no ownership: it writes, reads and clears whatever is there', async () => {
+    const fake = fakeElectronClipboard();
+    const port = createElectronClipboard({ clipboard: fake.clipboard, ClipboardItem: fake.ClipboardItem, platform: 'linux' });
+    expect(Object.keys(port).sort()).toEqual(['clear', 'readText', 'writeSecret']);
+    fake.userCopies('not ours');
+    await port.clear();
+    expect(await fake.clipboard.readText()).toBe('');
   });
 });
 

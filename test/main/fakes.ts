@@ -62,9 +62,10 @@ export function createFakeCore(init: { profiles?: ProfileView[]; settings?: Part
     listProfiles: vi.fn(async () => state.profiles),
     getSettings: vi.fn(async () => state.settings),
     getAppInfo: vi.fn(async () => ({ version: '0.1.0', platform: 'linux', dataDir: '/tmp/x', locked: state.locked, vault: null, versions: {} })),
-    copyToken: vi.fn(async (name: string, format: CopyResult['format']): Promise<CopyResult> => ({
+    copyToken: vi.fn(async (name: string, format: CopyResult['format'], origin: CopyResult['origin'] = 'window'): Promise<CopyResult> => ({
       profile: name,
       format,
+      origin,
       expiresAt: '2030-01-01T12:00:00.000Z',
       clearsAt: '2030-01-01T11:00:30.000Z',
     })),

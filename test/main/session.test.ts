@@ -169,10 +169,10 @@ describe('copy notifications', () => {
   const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
 
   it('name the profile, the expiry and the clipboard clear time, never the token', () => {
-    const n = copyNotification({ profile: 'core-lab', format: 'header', expiresAt: '2030-01-01T12:34:56.000Z', clearsAt: '2030-01-01T11:00:30.000Z' }, 'en-GB');
+    const n = copyNotification({ profile: 'core-lab', format: 'header', origin: 'window', expiresAt: '2030-01-01T12:34:56.000Z', clearsAt: '2030-01-01T11:00:30.000Z' }, 'en-GB');
     expect(n.title).toBe('Authorization header copied for core-lab');
     expect(n.body).toMatch(/^Valid until \d\d:\d\d:\d\d\. Clipboard clears at \d\d:\d\d:\d\d\.$/);
-    expect(copyNotification({ profile: 'x', format: 'jwt', expiresAt: '2030-01-01T12:00:00Z', clearsAt: null }).body).toMatch(/not cleared automatically/);
+    expect(copyNotification({ profile: 'x', format: 'jwt', origin: 'tray', expiresAt: '2030-01-01T12:00:00Z', clearsAt: null }).body).toMatch(/not cleared automatically/);
   });
 
   it('every copy through the IPC-facing API notifies; other calls pass through', async () => {
@@ -191,12 +191,12 @@ describe('copy notifications', () => {
     const core = createFakeCore();
     core.copyToken.mockRejectedValueOnce(new TesseraError('CREDENTIALS_REJECTED', 'The platform refused the key ending …abcd.'));
     const notify = vi.fn();
-    await expect(quickCopy(core, notify, 'lab', 'jwt')).resolves.toBeNull();
+    await expect(quickCopy(core, notify, 'lab', 'jwt', 'tray')).resolves.toBeNull();
     expect(notify).toHaveBeenCalledWith({ title: 'Could not copy a token for lab', body: 'The platform refused the key ending …abcd.' });
     core.copyToken.mockRejectedValueOnce(new Error(`raw ${JWT}`));
-    await quickCopy(core, notify, 'lab', 'jwt');
+    await quickCopy(core, notify, 'lab', 'jwt', 'tray');
     expect(JSON.stringify(notify.mock.calls)).not.toContain(JWT);
-    await quickCopy(core, notify, undefined, 'jwt');
+    await quickCopy(core, notify, undefined, 'jwt', 'shortcut');
     expect(notify).toHaveBeenLastCalledWith(expect.objectContaining({ title: 'Could not copy a token' }));
   });
 

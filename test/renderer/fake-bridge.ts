@@ -5,6 +5,7 @@
  * the e2e suite; here we test the renderer's behaviour in isolation.
  */
 import type { TesseraBridge, TesseraEvent } from '../../src-shared/contract.js';
+import type { CopyFormat, CopyOrigin } from '../../src-shared/token-formats.js';
 import type {
   AwsAccess,
   AwsAccessRequest,
@@ -207,10 +208,10 @@ export class FakeBridge implements TesseraBridge {
       this.tokens.set(name, s);
       return { token: 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1In0.c2ln', status: s };
     });
-  copyToken = (name: string, format: 'jwt' | 'header' | 'env' | 'curl') =>
-    this.run('copyToken', [name, format], () => {
+  copyToken = (name: string, format: CopyFormat, origin?: CopyOrigin) =>
+    this.run('copyToken', origin === undefined ? [name, format] : [name, format, origin], () => {
       this.find(name);
-      return { profile: name, format, expiresAt: tokenStatus(name).expiresAt, clearsAt: new Date(Date.now() + 30_000).toISOString() };
+      return { profile: name, format, origin: origin ?? 'window', expiresAt: tokenStatus(name).expiresAt, clearsAt: new Date(Date.now() + 30_000).toISOString() };
     });
   icaProjects: IcaProjectSummary[] = [
     { id: '5b1a3c1e-8f0e-4c1a-9d6e-2f3b4c5d6e7f', name: 'Oncology Validation', region: 'US' },

@@ -32,15 +32,30 @@ describe('profiles store', () => {
     expect(bridge.callsTo('copyToken')[0]?.args).toEqual(['a', 'header']);
     expect(useApp.getState().toasts.at(-1)?.title).toBe('Copied Authorization header for a');
     // The matching `copied` event from the core does not toast a second time.
-    handleEvent({ type: 'copied', result: { profile: 'a', format: 'header', expiresAt: new Date().toISOString(), clearsAt: null } });
+    handleEvent({ type: 'copied', result: { profile: 'a', format: 'header', origin: 'window', expiresAt: new Date().toISOString(), clearsAt: null } });
     expect(useApp.getState().toasts).toHaveLength(1);
     expect(JSON.stringify(useProfiles.getState())).not.toContain('eyJ');
   });
 
   it('a copy from the tray (an event only) still toasts', () => {
     installBridge();
-    handleEvent({ type: 'copied', result: { profile: 'z', format: 'jwt', expiresAt: new Date().toISOString(), clearsAt: null } });
+    handleEvent({ type: 'copied', result: { profile: 'z', format: 'jwt', origin: 'tray', expiresAt: new Date().toISOString(), clearsAt: null } });
     expect(useApp.getState().toasts.at(-1)?.title).toBe('Copied JWT for z');
+  });
+
+  it('decides by origin, not by time, whether a copied event is its own', async () => {
+    const bridge = installBridge();
+    bridge.profiles = [profile('a')];
+    await loadProfiles();
+    await copyToken('a', 'jwt');
+    expect(useApp.getState().toasts).toHaveLength(1);
+    const result = { profile: 'a', format: 'jwt' as const, expiresAt: new Date().toISOString(), clearsAt: null };
+    handleEvent({ type: 'copied', result: { ...result, origin: 'window' } });
+    expect(useApp.getState().toasts).toHaveLength(1);
+    // The global shortcut copies the same token a second later: the window confirms it.
+    handleEvent({ type: 'copied', result: { ...result, origin: 'shortcut' } });
+    expect(useApp.getState().toasts).toHaveLength(2);
+    expect(useApp.getState().toasts.at(-1)?.title).toBe('Copied JWT for a');
   });
 
   it('turns a rejected key into an error toast with the action, and reloads profiles', async () => {

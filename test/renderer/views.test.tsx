@@ -332,7 +332,7 @@ describe('command palette', () => {
     await user.type(input, 'beta env');
     expect(within(dialog).getByRole('option', { selected: true }).textContent).toContain('Copy export line: beta');
     await user.keyboard('{Enter}');
-    await waitFor(() => expect(bridge.callsTo('copyToken')[0]?.args).toEqual(['beta', 'env']));
+    await waitFor(() => expect(bridge.callsTo('copyToken')[0]?.args).toEqual(['beta', 'env', 'palette']));
     expect(screen.queryByRole('dialog')).toBeNull();
   });
 
@@ -351,6 +351,27 @@ describe('command palette', () => {
     expect(within(panel).getByRole('heading', { name: 'CASE-000123' })).toBeTruthy();
     expect(bridge.callsTo('getCase').at(-1)?.args).toEqual(['alpha', 'id-122']);
     expect(screen.getByRole('tab', { name: 'Cases', selected: true })).toBeTruthy();
+  });
+
+  it('confirms a palette copy once, and a tray copy of the same token right after it too', async () => {
+    const bridge = installBridge();
+    bridge.profiles = [profile('beta')];
+    const user = userEvent.setup();
+    render(<App />);
+    await screen.findByRole('navigation', { name: 'Profiles' });
+    await user.keyboard('{Control>}k{/Control}');
+    const dialog = await screen.findByRole('dialog', { name: 'Command palette' });
+    await user.type(within(dialog).getByRole('combobox'), 'beta env');
+    await user.keyboard('{Enter}');
+    const toasts = () => screen.queryAllByTestId('toast').map((t) => t.textContent ?? '');
+    await waitFor(() => expect(toasts().filter((t) => t.includes('Copied export line for beta'))).toHaveLength(1));
+    const result = { profile: 'beta', format: 'env' as const, expiresAt: new Date(Date.now() + 3_600_000).toISOString(), clearsAt: null };
+    // The core announces every copy; the palette's own is already confirmed.
+    act(() => bridge.emit({ type: 'copied', result: { ...result, origin: 'palette' } }));
+    expect(toasts().filter((t) => t.includes('Copied export line for beta'))).toHaveLength(1);
+    // The same format for the same profile from the tray a moment later is a copy of its own.
+    act(() => bridge.emit({ type: 'copied', result: { ...result, origin: 'tray' } }));
+    await waitFor(() => expect(toasts().filter((t) => t.includes('Copied export line for beta'))).toHaveLength(2));
   });
 });
 

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AwsCredentials } from '../../src-core/aws/credentials.js';
 import { TesseraError } from '../../src-core/errors.js';
-import { startAwsEndpoint } from '../../src-core/exec/aws-endpoint.js';
+import { startAwsEndpoint } from '../../src-core/aws/endpoint.js';
 import { recordSecret } from '../helpers/env.js';
 
 const CREDS: AwsCredentials = {

@@ -74,6 +74,31 @@ describe('clipboard hygiene', () => {
     expect(await s.hygiene.clearNow()).toBe(false);
   });
 
+  it('remembers the copy with the timer off: clearNow still clears only our copy', async () => {
+    const s = setup(0);
+    await s.hygiene.copy('jwt-one');
+    expect(await s.hygiene.clearNow()).toBe(true);
+    expect(s.clipboard.text).toBe('');
+    expect(s.events).toEqual([{ type: 'clipboard-cleared' }]);
+    await s.hygiene.copy('jwt-two');
+    s.clipboard.text = 'mine';
+    expect(await s.hygiene.clearNow()).toBe(false);
+    expect(s.clipboard.text).toBe('mine');
+    expect(s.clipboard.clears).toBe(1);
+  });
+
+  it('after the timed clear found the person\'s own copy, a later clearNow leaves it too', async () => {
+    const s = setup(30);
+    await s.hygiene.copy('jwt-one');
+    s.clipboard.text = 'mine';
+    s.timers.fire();
+    await flush();
+    // The person copies the same text again by hand: it is theirs now.
+    s.clipboard.text = 'jwt-one';
+    expect(await s.hygiene.clearNow()).toBe(false);
+    expect(s.clipboard.text).toBe('jwt-one');
+  });
+
   it('without a clipboard port, copying is a typed error', async () => {
     const hygiene = createClipboardHygiene({ timers: manualTimers(), clock: { now: () => 0 }, clearSeconds: async () => 30 });
     expect(hygiene.available).toBe(false);
@@ -82,11 +107,15 @@ describe('clipboard hygiene', () => {
 });
 
 describe('token formats', () => {
-  const target = { domain: 'demo-lab', tssUrl: 'https://demo-lab.trusight.illumina.com/' };
+  const target = { domain: 'demo-lab', tssUrl: 'https://demo-lab.trusight.illumina.com/', expiresAt: '2030-01-01T12:00:00.000Z', source: 'cache' as const };
   it('jwt, header, env', () => {
     expect(formatToken('jwt', 'a.b.c', target)).toBe('a.b.c');
     expect(formatToken('header', 'a.b.c', target)).toBe('Authorization: Bearer a.b.c');
     expect(formatToken('env', 'a.b.c', target)).toBe('export ICAV2_ACCESS_TOKEN=a.b.c');
+  });
+  it('json: a record for scripts, where `:refresh` counts as minted', () => {
+    expect(JSON.parse(formatToken('json', 'a.b.c', target))).toEqual({ token: 'a.b.c', expiresAt: '2030-01-01T12:00:00.000Z', source: 'cache' });
+    expect(JSON.parse(formatToken('json', 'a.b.c', { ...target, source: 'refreshed' })).source).toBe('minted');
   });
   it('curl against the TSS case search with domain and workgroup headers', () => {
     expect(formatToken('curl', 'a.b.c', target)).toBe(

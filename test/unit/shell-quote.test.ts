@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatToken as copyFormat } from '../../src-core/clipboard/format.js';
 import { shellQuote } from '../../src-core/shell/quote.js';
-import { formatToken as cliFormat } from '../../src-cli/commands/token.js';
 
 const marker = join(mkdtempSync(join(tmpdir(), 'tessera-quote-')), 'ran');
 const HOSTILE = [
@@ -51,11 +50,12 @@ describe('shellQuote', () => {
 });
 
 describe('token formats for a shell', () => {
-  const target = { domain: 'demo-lab', tssUrl: 'https://demo-lab.trusight.illumina.com/' };
+  // One formatter serves the CLI's --format and the copy menu.
+  const target = { domain: 'demo-lab', tssUrl: 'https://demo-lab.trusight.illumina.com/', expiresAt: '2030-01-01T00:00:00.000Z', source: 'minted' as const };
 
   it.each(['bash', 'sh'] as const)('the env line of the CLI and of the copy menu set exactly the token in %s', (shell) => {
     for (const token of HOSTILE) {
-      for (const line of [cliFormat('env', token, '2030-01-01T00:00:00.000Z', 'minted'), copyFormat('env', token, target)]) {
+      for (const line of [copyFormat('env', token, target)]) {
         expect(evalIn(shell, line, 'printf %s "$ICAV2_ACCESS_TOKEN"'), JSON.stringify(token)).toBe(token);
       }
     }
@@ -65,7 +65,7 @@ describe('token formats for a shell', () => {
   it('the curl command passes every header and the URL as one argument each, running nothing', () => {
     // (An empty value would mean no workgroup header and a URL without its trailing slash.)
     for (const value of HOSTILE.filter((v) => v !== '')) {
-      const line = copyFormat('curl', value, { domain: value, tssUrl: `https://tss.example/${value}`, workgroup: value });
+      const line = copyFormat('curl', value, { ...target, domain: value, tssUrl: `https://tss.example/${value}`, workgroup: value });
       // A stand-in `curl` that prints its arguments one per line, NUL-separated.
       const out = evalIn('bash', 'curl() { printf "%s\\0" "$@"; }', line);
       expect(out.split('\0').slice(0, -1)).toEqual([

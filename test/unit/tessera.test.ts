@@ -155,6 +155,34 @@ describe('copy', () => {
     expect(clipboard.text).toBe('');
   });
 
+  it('the copied event says where the copy was asked for; the window is the default', async () => {
+    const { core, events } = setup();
+    await core.addProfile(profileInput);
+    expect((await core.copyToken('lab', 'jwt')).origin).toBe('window');
+    const fromTray = await dispatch(core, 'copyToken', ['lab', 'header', 'tray']);
+    expect(fromTray).toMatchObject({ ok: true, value: { format: 'header', origin: 'tray' } });
+    expect(events.filter((e) => e.type === 'copied').map((e) => e.type === 'copied' && e.result.origin)).toEqual(['window', 'tray']);
+    // The contract takes only the known origins, and only the clipboard's formats.
+    expect(await dispatch(core, 'copyToken', ['lab', 'jwt', 'somewhere'])).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await dispatch(core, 'copyToken', ['lab', 'json'])).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+  });
+
+  it('with the timed clear off, quitting and locking still clear our copy and only ours', async () => {
+    const { core, clipboard, timers } = setup();
+    await core.addProfile(profileInput);
+    await core.updateSettings({ clipboardClearSeconds: 0 });
+    expect((await core.copyToken('lab', 'jwt')).clearsAt).toBeNull();
+    expect(timers.pending.size).toBe(0);
+    await core.lock();
+    expect(clipboard.text).toBe('');
+    await core.unlock();
+    await core.copyToken('lab', 'env');
+    clipboard.text = 'the user copied this';
+    await core.dispose();
+    expect(clipboard.text).toBe('the user copied this');
+    expect(clipboard.clears).toBe(1);
+  });
+
   it('without a clipboard port copyToken is a typed error', async () => {
     const { core } = setup({ clipboard: undefined });
     await core.addProfile(profileInput);

@@ -10,7 +10,7 @@
 import { toErrorInfo } from '../errors.js';
 import { startLoopbackServer } from '../loopback/server.js';
 import type { Logger } from '../ports.js';
-import type { AwsCredentials } from '../aws/credentials.js';
+import type { AwsCredentials } from './credentials.js';
 
 export const AWS_CREDENTIALS_PATH = '/aws-credentials';
 
@@ -28,7 +28,7 @@ export interface AwsEndpoint {
   close(): Promise<void>;
 }
 
-export { AWS_OVERRIDING_VARIABLES } from '../aws/variables.js';
+export { AWS_OVERRIDING_VARIABLES } from './variables.js';
 
 /** Starts the endpoint after one successful `credentials()` (so a wrong project fails before the child starts). */
 export async function startAwsEndpoint(deps: { credentials: () => Promise<AwsCredentials>; logger?: Logger }): Promise<AwsEndpoint> {
