@@ -100,7 +100,7 @@ const PHENOTYPES = ['Seizures', 'Global developmental delay', 'Hypotonia', 'Shor
 
 export const STATUSES = ['Draft', 'New', 'In Progress', 'Complete', 'Canceled', 'Deletion'] as const;
 
-/** subStates that go with each status (PLATFORM.md lists the values; the pairing is a plausible workflow). */
+/** subStates that go with each status (the public values; the pairing is a plausible workflow). */
 const SUBSTATES: Record<string, readonly string[]> = {
   Draft: ['MISSING_SAMPLE_INFORMATION'],
   New: ['MISSING_SAMPLE_INFORMATION', 'AWAITING_MOLECULAR_DATA', 'READY_FOR_PROCESSING'],

@@ -1,7 +1,7 @@
 /**
  * Tessera's local Illumina platform simulator: ICA token minting and the TSS
  * test-definition, case and audit-log services, over real HTTP, with fault injection
- * and a request log for tests. Written from PLATFORM.md alone; it imports nothing
+ * and a request log for tests. Written from the platform's public documentation alone; it imports nothing
  * from the client code, so the two cannot share one misunderstanding.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';

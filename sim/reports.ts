@@ -1,5 +1,5 @@
 /**
- * Case reports (PLATFORM.md, "TSS: case reports"): the JSON report of a case and one PDF
+ * Case reports (as public TSS client code shows them): the JSON report of a case and one PDF
  * per report type, derived from the case's seed and its report edit count, so the same
  * seed gives the same reports and an edited case gives a changed report.
  *

@@ -1,4 +1,4 @@
-/** Shapes of the simulated TSS data, as PLATFORM.md lists the fields public clients see. */
+/** Shapes of the simulated TSS data, as public client code shows the fields. */
 
 export interface SimTestDefinition {
   id: string;

@@ -1,5 +1,5 @@
 /**
- * Regions and hosts of Illumina Connected Software, from reference/PLATFORM.md.
+ * Regions and hosts of Illumina Connected Software, from the platform's public documentation.
  * ICA has one API host for every region; TSS has one instance host per region.
  */
 export const REGION_IDS = ['us', 'euw2', 'cac1', 'aps2', 'euc1'] as const;

@@ -4,7 +4,7 @@
  * Decisions (see also request.ts):
  * - 429 and 503 are retried for every request: both say the server did not do the work.
  * - 500, 502 and 504 and network errors (reset, refused) are retried only for idempotent
- *   requests, where doing the work twice is harmless. DESIGN.md says "5xx retry", and a
+ *   requests, where doing the work twice is harmless. the design says "5xx retry", and a
  *   500 on a token or read call is often a transient blip of a load-balanced backend;
  *   the small attempt count keeps a deterministic 500 from costing much.
  * - Timeouts are not retried: the caller already waited the full timeout, and a hung

@@ -1,5 +1,5 @@
 /**
- * ICA token endpoints (reference/PLATFORM.md, "ICA: minting a JWT"):
+ * ICA token endpoints (the public ICA REST API, sim/reference has its OpenAPI document):
  * `POST {base}/api/tokens` with `X-API-Key` or Basic (+ `?tenant=`), and
  * `POST {base}/api/tokens:refresh` with a Bearer JWT. No request body; the v3 Accept
  * header is mandatory (without it ICA answers 400 ICA_API_004).

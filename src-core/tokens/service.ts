@@ -1,5 +1,5 @@
 /**
- * Token service (DESIGN.md "Tokens"):
+ * Token service (docs/architecture.md):
  * - a token is handed out only with at least minTtl left, otherwise a new one is obtained;
  * - expiry is `exp` corrected for the server's clock skew (measured from `Date`);
  * - Basic-minted tokens are extended with `:refresh` while still valid (falling back to a

@@ -1,5 +1,5 @@
 /**
- * The TSS client (reference/PLATFORM.md, TSS section), over the shared HTTP helper
+ * The TSS client (the TSS APIs as public client code uses them), over the shared HTTP helper
  * (timeouts, bounded retries on 429/5xx honouring Retry-After, typed errors that name
  * the endpoint and never a header value).
  *
@@ -54,7 +54,7 @@ export interface TssClientOptions {
   onSearchVersion?(version: SearchVersion): void | Promise<void>;
   /** Per-attempt timeout of every call but the audit log's, case-search pages included; default the helper's (the requestTimeoutSeconds setting). */
   timeoutMs?: number;
-  /** The audit log is known to be very slow (PLATFORM.md); the sync passes AUDIT_TIMEOUT_SCALE times the setting. */
+  /** The audit log is known to be very slow (public users report it); the sync passes AUDIT_TIMEOUT_SCALE times the setting. */
   auditTimeoutMs?: number;
   retry?: Partial<RetryPolicy>;
 }

@@ -1,5 +1,5 @@
 /**
- * zod schemas for TSS responses (reference/PLATFORM.md, TSS section).
+ * zod schemas for TSS responses (the TSS APIs as public client code uses them).
  *
  * Tolerant where the platform varies: unknown fields pass through untouched
  * (`looseObject`), status and subState are free text (new workflow states are data,
@@ -110,7 +110,7 @@ export const TssTestDefinitionSchema = z.looseObject({
 });
 export type TssTestDefinition = z.infer<typeof TssTestDefinitionSchema>;
 
-/** `{"items": [...]}` per PLATFORM.md; a Spring page (`content`) is accepted too. */
+/** `{"items": [...]}` as public clients see it; a Spring page (`content`) is accepted too. */
 export const TssTestDefinitionsSchema = z.union([
   z.looseObject({ items: z.array(TssTestDefinitionSchema) }),
   z.looseObject({ content: z.array(TssTestDefinitionSchema) }),
