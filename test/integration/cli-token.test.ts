@@ -106,7 +106,7 @@ describe('tessera token', () => {
     expect(cached.source).toBe('cache');
     expect(sameSecret(cached.token, minted.token)).toBe(true);
     expect(sim.mintCount() - before).toBe(1);
-    // The key-minted JWT carries the claims PLATFORM.md lists.
+    // The key-minted JWT carries the claims public clients see.
     expect(jwtClaims(minted.token)).toMatchObject({ gty: 'api_key', tns: expect.any(String) });
   });
 
@@ -219,7 +219,7 @@ describe('tessera token', () => {
     expect(add.stderr).toBe('');
     expect(add.code).toBe(0);
     expect(add.stdout).toContain('password login');
-    // Basic minting names the tenant (PLATFORM.md: ?tenant= for multi-tenant users).
+    // Basic minting names the tenant (?tenant= for multi-tenant users).
     const mint = sim.requests.filter((q) => q.path === '/ica/rest/api/tokens').at(-1);
     expect(mint?.headers.authorization).toMatch(/^Basic /);
     expect(mint?.query.tenant).toBe(sim.demo.domain);
