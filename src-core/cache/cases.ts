@@ -216,11 +216,6 @@ export function deleteCase(db: Database, id: string): boolean {
 
 interface PurgeRow {
   rid: number;
-  display_id: string;
-  status: string;
-  sub_state: string | null;
-  test_name: string | null;
-  tags_json: string;
   summary_json: string;
   detail_json: string | null;
 }
@@ -236,19 +231,17 @@ export function purgeIdentifiers(db: Database): number {
   for (;;) {
     const rows = stmt(
       db,
-      `SELECT c.rid, c.display_id, c.status, c.sub_state, c.test_name, c.tags_json, d.summary_json, d.detail_json
-         FROM cases c JOIN case_docs d ON d.rid = c.rid WHERE c.rid > ? ORDER BY c.rid LIMIT 2000`,
+      'SELECT rid, summary_json, detail_json FROM case_docs WHERE rid > ? ORDER BY rid LIMIT 2000',
     ).all(after) as PurgeRow[];
     if (rows.length === 0) break;
     db.transaction(() => {
       for (const r of rows) {
         const summary = redactIdentifiers(parseJsonObject(r.summary_json) ?? {});
         const detail = r.detail_json ? redactIdentifiers(parseJsonObject(r.detail_json) ?? {}) : null;
-        const samples = union(searchFieldsOf(detail, false).samples, searchFieldsOf(summary, false).samples);
         stmt(db, 'UPDATE case_docs SET summary_json = ?, detail_json = ? WHERE rid = ?').run(JSON.stringify(summary), detail ? JSON.stringify(detail) : null, r.rid);
         stmt(db, 'UPDATE cases SET detail_current = 0, has_identifiers = 0 WHERE rid = ?').run(r.rid);
-        const tags = parseStringArray(r.tags_json);
-        stmt(db, `INSERT OR REPLACE ${FTS_INSERT}`).run(r.rid, r.display_id, r.test_name ?? '', r.status, r.sub_state ?? '', tags.join(' '), samples.join(' '), '', reportText(db, r.rid));
+        // The index row from the redacted documents, as any stored case is reindexed.
+        reindex(db, r.rid);
         purged++;
       }
     })();
