@@ -16,8 +16,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ICA_MEDIA_TYPE, header, sendJson, sendProblem } from './http.js';
-import { acceptsIcaV3 } from './ica.js';
-import { PROJECTS_PATH, authenticateIca, projectsOf, type SimProject, type SimRegion } from './ica-projects.js';
+import { PROJECTS_PATH, openIcaCall, projectsOf, type SimProject, type SimRegion } from './ica-projects.js';
 import { Rng, mixSeed } from './prng.js';
 import type { SimState } from './state.js';
 import type { TenantState } from './data.js';
@@ -167,22 +166,12 @@ export async function routeProjectData(state: SimState, data: ProjectDataState, 
   if (!m) return false;
   const projectId = decodeURIComponent(m[1] ?? '');
   const action = m[2] !== undefined ? decodeURIComponent(m[2]) : undefined;
-  const method = req.method ?? 'GET';
   const credentials = action !== undefined && action.endsWith(':createTemporaryCredentials');
   if (action !== undefined && !credentials) {
     sendProblem(res, state, 404, 'Not Found', `No simulated project-data endpoint at ${path}.`, path);
     return true;
   }
-  const wanted = credentials ? 'POST' : 'GET';
-  if (method !== wanted) {
-    sendProblem(res, state, 405, 'Method Not Allowed', `${method} is not simulated on ${path}.`, path);
-    return true;
-  }
-  if (!acceptsIcaV3(req)) {
-    sendProblem(res, state, 400, 'ICA_API_004', `Invalid Accept Header: expected ${ICA_MEDIA_TYPE}`, path);
-    return true;
-  }
-  const tenant = await authenticateIca(state, req, res, path);
+  const tenant = await openIcaCall(state, req, res, path, credentials ? 'POST' : 'GET');
   if (!tenant) return true;
   const project = projectsOf(tenant).find((p) => p.id === projectId);
   if (!project) {

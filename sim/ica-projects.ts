@@ -143,22 +143,31 @@ function nonNegativeInt(value: string | null): number | undefined | null {
   return /^\d{1,9}$/.test(value) ? Number(value) : null;
 }
 
+/**
+ * What every simulated ICA data call checks first, in ICA's order: the method, the v3
+ * Accept header, then the credentials. Returns the caller's tenant, or undefined when a
+ * problem has been sent.
+ */
+export async function openIcaCall(state: SimState, req: IncomingMessage, res: ServerResponse, path: string, wanted: 'GET' | 'POST'): Promise<TenantState | undefined> {
+  const method = req.method ?? 'GET';
+  if (method !== wanted) {
+    sendProblem(res, state, 405, 'Method Not Allowed', `${method} is not simulated on ${path}.`, path);
+    return undefined;
+  }
+  if (!acceptsIcaV3(req)) {
+    sendProblem(res, state, 400, 'ICA_API_004', `Invalid Accept Header: expected ${ICA_MEDIA_TYPE}`, path);
+    return undefined;
+  }
+  return authenticateIca(state, req, res, path);
+}
+
 /** Returns true when the path is a projects route (answered), false to let other routes try. */
 export async function routeProjects(state: SimState, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
   const path = url.pathname;
   if (path !== PROJECTS_PATH && !path.startsWith(`${PROJECTS_PATH}/`)) return false;
   const rest = path.slice(PROJECTS_PATH.length + 1);
   if (rest.includes('/')) return false; // sub-resources: project data (ica-project-data.ts) or not simulated
-  const method = req.method ?? 'GET';
-  if (method !== 'GET') {
-    sendProblem(res, state, 405, 'Method Not Allowed', `${method} is not simulated on ${path}.`, path);
-    return true;
-  }
-  if (!acceptsIcaV3(req)) {
-    sendProblem(res, state, 400, 'ICA_API_004', `Invalid Accept Header: expected ${ICA_MEDIA_TYPE}`, path);
-    return true;
-  }
-  const tenant = await authenticateIca(state, req, res, path);
+  const tenant = await openIcaCall(state, req, res, path, 'GET');
   if (!tenant) return true;
   const projects = projectsOf(tenant);
 
