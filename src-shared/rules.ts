@@ -55,6 +55,11 @@ export function domainProblem(domain: string): Problem {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Whether `text` is a UUID (workgroup, project and case ids): the one pattern every layer uses. */
+export function isUuid(text: string): boolean {
+  return UUID.test(text);
+}
+
 /** What is wrong with a workgroup id (already trimmed), or null. Workgroup ids are UUIDs. */
 export function workgroupProblem(workgroup: string): Problem {
   if (!UUID.test(workgroup)) return 'A workgroup id is a UUID such as 3f2b8c1e-0d4a-4e6b-9c7f-1a2b3c4d5e6f (shown in the Illumina web UI).';

@@ -53,6 +53,7 @@ import type { SyncReports } from '../../src-shared/rules.js';
 import { cacheFile, deleteCacheFiles } from './paths.js';
 import { isCorruptionError } from './sqlite.js';
 import { corruptError, openCache, setAside, type CacheStore } from './store.js';
+import { isUuid } from '../../src-shared/rules.js';
 
 type CacheApi = Pick<TesseraApi, 'listTests' | 'searchCases' | 'getCase' | 'getReport' | 'getCacheStatus' | 'sync' | 'cancelSync' | 'listAuditEvents'>;
 
@@ -275,7 +276,6 @@ function createCacheService(deps: CacheServiceDeps): CacheService {
     return withStore(profile, (store) => ({ ...store.search(parsed), ...freshness(profile, store, isOffline(profile)) }));
   }
 
-  const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
   async function getCase(name: string, idOrDisplayId: string): Promise<Cached<CaseDetail>> {
     const profile = await profileNamed(name);
@@ -287,7 +287,7 @@ function createCacheService(deps: CacheServiceDeps): CacheService {
     if (shouldTryNetwork(profile)) {
       try {
         const client = clientFor(profile, 'read');
-        const id = cached?.id ?? (GUID.test(key) ? key : await client.findCaseId(key));
+        const id = cached?.id ?? (isUuid(key) ? key : await client.findCaseId(key));
         if (id === null) throw new TesseraError('NOT_FOUND', `No case "${key}" on the server`, { status: 404 });
         const fresh = await client.getCase(id, profile.includeIdentifiers);
         noteSuccess(profile);
@@ -320,7 +320,7 @@ function createCacheService(deps: CacheServiceDeps): CacheService {
 
   /** The case id for a display id or id: from the cache, else (online) from the server. */
   async function resolveCaseId(profile: StoredProfile, key: string, client: TssClient | undefined): Promise<string | null> {
-    const cachedId = await withStore(profile, (store) => (GUID.test(key) ? key : store.idForDisplayId(key)));
+    const cachedId = await withStore(profile, (store) => (isUuid(key) ? key : store.idForDisplayId(key)));
     if (cachedId) return cachedId;
     return client ? client.findCaseId(key) : null;
   }
@@ -366,7 +366,7 @@ function createCacheService(deps: CacheServiceDeps): CacheService {
       }
     }
     const cached = await withStore(profile, (store) => {
-      const id = GUID.test(key) ? key : store.idForDisplayId(key);
+      const id = isUuid(key) ? key : store.idForDisplayId(key);
       return id ? store.readReport(id) : null;
     });
     if (cached) {
@@ -546,7 +546,7 @@ function createCacheService(deps: CacheServiceDeps): CacheService {
     const profile = await profileNamed(name);
     return withStore(profile, (store) => {
       // The audit table keys cases by id; a display id is resolved through the cached cases.
-      const caseId = q.caseId === undefined ? undefined : GUID.test(q.caseId) ? q.caseId : (store.idForDisplayId(q.caseId) ?? q.caseId);
+      const caseId = q.caseId === undefined ? undefined : isUuid(q.caseId) ? q.caseId : (store.idForDisplayId(q.caseId) ?? q.caseId);
       const since = q.since === undefined ? undefined : (normalizeDate(q.since) ?? new Date(q.since).toISOString());
       const data = store.listAudit({
         ...(caseId !== undefined ? { caseId } : {}),

@@ -10,6 +10,7 @@ import { TesseraError } from '../errors.js';
 import { HttpStatusError } from '../http/errors.js';
 import type { Http } from '../http/request.js';
 import { ICA_MEDIA_TYPE } from './client.js';
+import { isUuid } from '../../src-shared/rules.js';
 
 const ProjectSchema = z.object({
   id: z.string().check(z.minLength(1)),
@@ -30,7 +31,6 @@ const PAGE_SIZE = 200;
 const MAX_PAGES = 10;
 /** How many candidates an error message lists. */
 const LISTED = 10;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface IcaProjectsClient {
   /** Every project whose name or description matches `search` ('' for all), following offset pages, bounded. */
@@ -90,7 +90,7 @@ function describe(projects: readonly IcaProject[]): string {
 export async function resolveProject(client: IcaProjectsClient, base: string, jwt: string, wanted: string): Promise<IcaProject> {
   const text = wanted.trim();
   if (text === '') throw new TesseraError('INVALID_INPUT', 'The project is empty: pass a project name or id.');
-  if (UUID.test(text)) {
+  if (isUuid(text)) {
     const project = await client.get(base, jwt, text);
     if (project) return project;
     throw new TesseraError('PROJECT_NOT_FOUND', `No ICA project with id ${text} in this tenant.`);

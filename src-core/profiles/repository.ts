@@ -25,6 +25,7 @@ import type { SecretStore } from '../ports.js';
 import { accounts } from '../secrets/accounts.js';
 import { registerSecret } from '../redact.js';
 import type { CredentialInput } from '../../src-shared/schemas.js';
+import { sameProfileName } from '../../src-shared/rules.js';
 
 export type Credential = CredentialInput;
 
@@ -105,8 +106,7 @@ function knownSlot(slot: SecretSlot): SecretSlot {
 export function findProfile<P extends { name: string }>(profiles: readonly P[], name: string): P | undefined {
   const exact = profiles.find((p) => p.name === name);
   if (exact) return exact;
-  const lower = name.toLowerCase();
-  const loose = profiles.filter((p) => p.name.toLowerCase() === lower);
+  const loose = profiles.filter((p) => sameProfileName(p.name, name));
   return loose.length === 1 ? loose[0] : undefined;
 }
 
@@ -147,7 +147,6 @@ export function notFound(name: string, profiles: readonly { name: string }[]): T
 export function createProfileRepository(deps: { config: ConfigStore; secrets: SecretStore; events: EventBus }): ProfileRepository {
   const { config, secrets, events } = deps;
   const changed = () => events.emit({ type: 'profiles-changed' });
-  const lower = (s: string) => s.toLowerCase();
 
   async function readCredential(profile: StoredProfile): Promise<Credential> {
     if (profile.needsKey) throw keyNeeded(profile);
@@ -175,7 +174,7 @@ export function createProfileRepository(deps: { config: ConfigStore; secrets: Se
       return (await config.read()).profiles.find((p) => p.id === id);
     },
     async nameTaken(name) {
-      return (await config.read()).profiles.some((p) => lower(p.name) === lower(name));
+      return (await config.read()).profiles.some((p) => sameProfileName(p.name, name));
     },
     async insert(profile, secret) {
       registerSecret(secret);
@@ -184,7 +183,7 @@ export function createProfileRepository(deps: { config: ConfigStore; secrets: Se
       try {
         await config.update((cfg) => {
           // Checked again under the lock: another process may have added the name meanwhile.
-          if (cfg.profiles.some((p) => lower(p.name) === lower(profile.name))) throw exists(profile.name);
+          if (cfg.profiles.some((p) => sameProfileName(p.name, profile.name))) throw exists(profile.name);
           cfg.profiles.push(profile);
           return cfg;
         });
@@ -195,7 +194,7 @@ export function createProfileRepository(deps: { config: ConfigStore; secrets: Se
       changed();
     },
     async insertKeyless(profiles) {
-      const clash = (cfg: Config) => profiles.find((p) => cfg.profiles.some((q) => lower(q.name) === lower(p.name)));
+      const clash = (cfg: Config) => profiles.find((p) => cfg.profiles.some((q) => sameProfileName(q.name, p.name)));
       const early = clash(await config.read());
       if (early) throw exists(early.name);
       await config.update((cfg) => {
