@@ -27,6 +27,7 @@
  */
 import { searchFieldsOf } from '../tss/normalize.js';
 import type { Database } from './sqlite.js';
+import { parseJsonObject, parseStringArray } from '../json.js';
 
 type Migration = (db: Database) => void;
 
@@ -166,11 +167,11 @@ const MIGRATIONS: readonly Migration[] = [
     );
     for (let after = 0, rows = batch.all(after) as V1Row[]; rows.length > 0; after = rows[rows.length - 1]!.rid, rows = batch.all(after) as V1Row[]) {
       for (const r of rows) {
-        const summary = parseObject(r.summary_json);
-        const detail = parseObject(r.detail_json);
+        const summary = parseJsonObject(r.summary_json);
+        const detail = parseJsonObject(r.detail_json);
         const fromDetail = searchFieldsOf(detail, identifiers);
         const fromSummary = searchFieldsOf(summary, identifiers);
-        const tags = (parseObject(`{"t":${r.tags_json}}`)?.t as string[] | undefined) ?? [];
+        const tags = parseStringArray(r.tags_json);
         insert.run(
           r.rid,
           r.display_id,
@@ -197,16 +198,6 @@ interface V1Row {
   summary_json: string;
   detail_json: string | null;
   search_text: string | null;
-}
-
-function parseObject(text: string | null): Record<string, unknown> | null {
-  if (!text) return null;
-  try {
-    const v: unknown = JSON.parse(text);
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
 }
 
 const unique = (values: string[]): string[] => [...new Set(values)];
