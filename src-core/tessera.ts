@@ -27,8 +27,6 @@ import { defaultDoctor, type Doctor } from './diagnostics.js';
 import { TesseraError } from './errors.js';
 import { createEventBus } from './events.js';
 import { createExecEnvironment } from './exec/environment.js';
-import { startTokenEndpoint } from './exec/token-endpoint.js';
-import { createAwsAccess } from './aws/access.js';
 import { createEndpointTracker } from './loopback/tracker.js';
 import { createHttp, type HttpDeps } from './http/request.js';
 import type { RetryPolicy } from './http/retry.js';
@@ -90,7 +88,8 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
   const copyToken = createTokenCopier({ tokenText, clipboard, events });
   const icaProjects = createIcaProjectsClient(http);
   const execEnvironment = createExecEnvironment({ profiles: repo, tokens, projects: icaProjects });
-  const aws = createAwsAccess({ profiles: repo, tokens, http, projects: icaProjects, clipboard, clock, ...log });
+  // Loaded when used, like the loopback server: no part of `tessera token`.
+  const awsAccess = lazy(async () => (await import('./aws/access.js')).createAwsAccess({ profiles: repo, tokens, http, projects: icaProjects, clipboard, clock, ...log }));
   const endpoints = createEndpointTracker();
   const doctor = options.doctor ?? defaultDoctor;
   const tokenOptions = (o: unknown): TokenOptions => (o === undefined ? {} : parseInput(TokenOptionsSchema, o, 'Invalid token options'));
@@ -123,13 +122,14 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
     serveToken: guarded(async (name, o) => {
       const options = tokenOptions(o);
       await repo.find(name);
+      const { startTokenEndpoint } = await import('./exec/token-endpoint.js');
       return endpoints.track(await startTokenEndpoint({ token: () => token(name, options), ...log }));
     }),
-    awsCredentials: guarded(aws.credentials),
-    serveAwsCredentials: guarded(async (name, request) => endpoints.track(await aws.startEndpoint(name, request))),
-    listIcaProjects: guarded(aws.listProjects),
-    ensureAwsAccess: guarded(aws.ensureAccess),
-    copyAwsCommand: guarded(aws.copyCommand),
+    awsCredentials: guarded(async (name, request) => (await awsAccess()).credentials(name, request)),
+    serveAwsCredentials: guarded(async (name, request) => endpoints.track(await (await awsAccess()).startEndpoint(name, request))),
+    listIcaProjects: guarded(async (name) => (await awsAccess()).listProjects(name)),
+    ensureAwsAccess: guarded(async (name, request) => (await awsAccess()).ensureAccess(name, request)),
+    copyAwsCommand: guarded(async (name, request, kind) => (await awsAccess()).copyCommand(name, request, kind)),
     getSettings: () => settings.get(),
     updateSettings: guarded(settings.update),
     doctor: () => doctor({ dataDir, secrets, profiles: repo }),
