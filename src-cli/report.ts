@@ -45,6 +45,12 @@ export const CLI_ACTIONS: Partial<Record<ErrorCode, string>> = {
 const TSS_REJECTED =
   "Check the profile's domain (`tessera profile list`); if it is right, regenerate the key and store it with `tessera profile rotate <name> --api-key-file <path>`.";
 
+/** The platform could not check a key: nothing was stored, and --no-verify stores it anyway. */
+const unverified = (command: string) =>
+  `Nothing was stored: the key could not be checked. Try again when the platform can be reached, or store it without checking: \`tessera ${command} <name> … --no-verify\`.`;
+const UNVERIFIED_ADD = unverified('profile add');
+const UNVERIFIED_ROTATE = unverified('profile rotate');
+
 /**
  * Hints that depend on the command that failed: a key refused at `profile add` was never
  * stored (so there is nothing to rotate); an unknown tenant at `sync` is not a stale id.
@@ -55,8 +61,16 @@ export const COMMAND_ACTIONS: Readonly<Record<string, Partial<Record<ErrorCode, 
     FORBIDDEN: 'Check the key (nothing was saved): its user needs the roles, and its workgroups must cover --workgroup.',
     TENANT_NOT_FOUND: 'Check --domain: the <domain> of <domain>.login.illumina.com (nothing was saved).',
     INVALID_INPUT: 'Check that value (nothing was saved); `tessera profile add --help` shows the usage.',
+    NETWORK: UNVERIFIED_ADD,
+    TIMEOUT: UNVERIFIED_ADD,
+    SERVER_ERROR: UNVERIFIED_ADD,
+    RATE_LIMITED: UNVERIFIED_ADD,
   },
   'profile rotate': {
+    NETWORK: UNVERIFIED_ROTATE,
+    TIMEOUT: UNVERIFIED_ROTATE,
+    SERVER_ERROR: UNVERIFIED_ROTATE,
+    RATE_LIMITED: UNVERIFIED_ROTATE,
     CREDENTIALS_REJECTED: 'Check the new key (the old one is still stored and in use).',
     FORBIDDEN: 'Check the new key (the old one is still stored and in use): its user needs the roles, and its workgroups must cover the profile\'s.',
   },

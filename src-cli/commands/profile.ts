@@ -86,28 +86,6 @@ function describe(p: ProfileView): string {
 
 const backendLabel = (b: string): string => (b === 'file' ? 'the encrypted file vault' : b === 'keychain' ? 'the OS keychain' : `the ${b} store`);
 
-/** The platform could not be asked (as opposed to: it refused the key). */
-const UNREACHABLE = new Set(['NETWORK', 'TIMEOUT', 'SERVER_ERROR', 'RATE_LIMITED']);
-
-/**
- * Runs a change that checks the credential by minting first. When the platform cannot be
- * reached, nothing was stored: the message says so and names the way to store it anyway.
- */
-async function verifying<T>(command: string, change: () => Promise<T>): Promise<T> {
-  try {
-    return await change();
-  } catch (error) {
-    if (error instanceof TesseraError && UNREACHABLE.has(error.code)) {
-      throw new TesseraError(
-        error.code,
-        `${error.message}. Nothing was stored: the key could not be checked. To store it without checking, run the same command with --no-verify (\`${command} --no-verify\`).`,
-        { cause: error },
-      );
-    }
-    throw error;
-  }
-}
-
 /** The core's lookup rule over the profile list (exact name, else one case-insensitive match). */
 async function findProfile(ctx: CliContext, name: string): Promise<ProfileView> {
   return lookupProfile(await (await ctx.core()).listProfiles(), name);
@@ -132,7 +110,7 @@ export const registerProfile: Registrar = (program, ctx) => {
   ).action(async (name: string, opts: CredentialOptions & { domain: string; region: string; workgroup?: string; icaUrl?: string; tssUrl?: string; includeIdentifiers?: boolean; verify: boolean }) => {
     const credential = await readCredential(ctx, name, opts);
     const core = await ctx.core();
-    const view = await verifying(`tessera profile add ${name} …`, () => core.addProfile({
+    const view = await core.addProfile({
       name,
       domain: opts.domain,
       region: opts.region,
@@ -142,7 +120,7 @@ export const registerProfile: Registrar = (program, ctx) => {
       includeIdentifiers: opts.includeIdentifiers === true,
       credential,
       verify: opts.verify,
-    }));
+    });
     const backend = await ctx.secretBackend();
     await ctx.out(`Added profile ${describe(view)}.\n`);
     await ctx.out(`${view.credentialKind === 'api-key' ? 'The key' : 'The password'} is stored in ${backendLabel(backend)}${opts.verify ? ', and the platform accepted it' : ' (not verified: --no-verify)'}.\n`);
@@ -195,7 +173,7 @@ export const registerProfile: Registrar = (program, ctx) => {
     const existing = await findProfile(ctx, name);
     const credential = await readCredential(ctx, existing.name, opts, { username: existing.username });
     const core = await ctx.core();
-    const view = await verifying(`tessera profile rotate ${existing.name} …`, () => core.replaceCredential(existing.name, credential, { verify: opts.verify }));
+    const view = await core.replaceCredential(existing.name, credential, { verify: opts.verify });
     const noun = view.credentialKind === 'api-key' ? 'key' : 'password';
     await ctx.out(existing.needsKey ? `Added the ${noun} of profile ${describe(view)}.\n` : `Replaced the ${noun} of profile ${describe(view)}; cached tokens were discarded.\n`);
   });
