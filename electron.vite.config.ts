@@ -9,7 +9,8 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rollupOptions: {
-        input: { index: resolve(import.meta.dirname, 'src-main/index.ts') },
+        // The cache writer runs on a worker thread of its own (src-core/cache/writer.ts).
+        input: { index: resolve(import.meta.dirname, 'src-main/index.ts'), 'cache-writer': resolve(import.meta.dirname, 'src-core/cache/writer-worker.ts') },
         external: ['electron', '@napi-rs/keyring', 'better-sqlite3-multiple-ciphers'],
       },
     },

@@ -21,7 +21,8 @@ const zodEnglishOnly = {
 };
 const result = await build({
   absWorkingDir: root,
-  entryPoints: { tessera: resolve(root, 'src-cli/main.ts') },
+  // The cache writer runs on a worker thread of its own (src-core/cache/writer.ts).
+  entryPoints: { tessera: resolve(root, 'src-cli/main.ts'), 'cache-writer': resolve(root, 'src-core/cache/writer-worker.ts') },
   outdir: resolve(root, 'out/cli'),
   outExtension: { '.js': '.mjs' },
   bundle: true,

@@ -135,6 +135,8 @@ export async function composeCore(env: NodeJS.ProcessEnv, options: CoreOptions =
     logger,
     appInfo: { version: pkg.version, versions: { node: process.versions.node } },
   }, {
+    // Built next to the CLI's bundle (scripts/build-cli.mjs); from the sources it is absent and the sync writes on the main thread.
+    cacheWriter: new URL('./cache-writer.mjs', import.meta.url),
     // The doctor resolves the backend itself (so it can say where the choice came from) and may
     // ask for the vault passphrase on a terminal, like every other command.
     doctor: (deps) => runDoctor({ dataDir: deps.dataDir, env, ...(passphrase && { passphrase }) }),

@@ -51,6 +51,8 @@ export interface TesseraOptions {
   config?: ConfigStore;
   /** Builds the offline cache from the services the core hands it (tests shorten its retries). */
   cache?: (wiring: CacheWiring) => CacheService;
+  /** The cache writer's worker script (cache/writer.ts), which each face's build emits next to its bundle. */
+  cacheWriter?: URL;
   /** Tests: faster retries, a deterministic sleep. */
   http?: Pick<HttpDeps, 'sleep' | 'random'> & { retry?: Partial<RetryPolicy> };
   /** `doctor()` implementation; defaults to the full doctor for the store's backend. */
@@ -76,7 +78,8 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
   const tokens = createTokenService({ ica, clock, profiles: repo, minTtlSeconds: setting('minTtlSeconds'), crossProcessLock: mintLock(dataDir, logger), events, ...log });
   const clipboard = createClipboardHygiene({ ...(ports.clipboard ? { clipboard: ports.clipboard } : {}), timers, clock, clearSeconds: setting('clipboardClearSeconds'), events, ...log });
   const bearerToken = async (profile: Parameters<typeof tokens.ensure>[0], o: { force?: boolean }) => (await tokens.ensure(profile, o.force ? { force: true } : {})).token;
-  const cache = (options.cache ?? lazyCacheFromCore)({ profiles: repo, settings, session, http, dataDir, clock, emit: events.emit, bearerToken, ...log });
+  const defaultCache = (wiring: CacheWiring) => lazyCacheFromCore(wiring, options.cacheWriter ? { writerScript: options.cacheWriter } : undefined);
+  const cache = (options.cache ?? defaultCache)({ profiles: repo, settings, session, http, dataDir, clock, emit: events.emit, bearerToken, ...log });
   const profiles = createProfileService({ repo, clock, tokens, cache, tssCheck: createTssAccessCheck(http), ...log });
   session.participate({ lock: () => tokens.forgetMemory() });
   session.participate({ lock: () => clipboard.clearNow() });

@@ -6,7 +6,7 @@
  * The file vault's passphrase: TESSERA_VAULT_PASSPHRASE when set, else the lock screen
  * asks for it (`inAppUnlock`: the core starts locked and `unlockVault` opens it).
  */
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 import { app } from 'electron';
 import { createFileLogger, ensureDataDir, loadDoctor, loadSecretStore, loadTessera } from '../src-core/index.js';
@@ -23,6 +23,8 @@ startDesktop({
   // The app's own vault is checked with the key it holds (unlocked on the lock screen).
   createCore: async (ports) =>
     (await loadTessera()).createTessera(ports, {
+      // Emitted next to this bundle by electron-vite (electron.vite.config.ts).
+      cacheWriter: pathToFileURL(join(here, 'cache-writer.js')),
       doctor: async (deps) => {
         const { appVaultOf, runDoctor } = await loadDoctor();
         return runDoctor({ dataDir: deps.dataDir, env: process.env, ...appVaultOf(deps.secrets) });

@@ -77,13 +77,12 @@ function reportText(db: Database, rid: number): string {
 const FTS_INSERT = 'INTO cases_fts (rowid, display_id, test_name, status, sub_state, tags, samples, identifiers, reports) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
 /** Writes the FTS row and the tag rows of one case; `fresh` skips deleting rows a new case cannot have. */
-function index(db: Database, rid: number, input: CaseInput, text: IndexText, fresh: boolean): void {
-  const values = [rid, input.displayId, input.testDefinition?.name ?? '', input.status, input.subState ?? '', input.tags.join(' '), text.samples, text.identifiers];
-  const verb = fresh ? 'INSERT' : 'INSERT OR REPLACE';
-  stmt(db, `${verb} ${FTS_INSERT}`).run(...values, fresh ? '' : reportText(db, rid));
+function indexPrepared(db: Database, rid: number, c: PreparedCase, text: IndexText, fresh: boolean): void {
+  const values = [rid, c.displayId, c.testName, c.status, c.subState, c.tags.join(' '), text.samples, text.identifiers];
+  stmt(db, `${fresh ? 'INSERT' : 'INSERT OR REPLACE'} ${FTS_INSERT}`).run(...values, fresh ? '' : reportText(db, rid));
   if (!fresh) stmt(db, 'DELETE FROM case_tags WHERE rid = ?').run(rid);
   const addTag = stmt(db, 'INSERT OR IGNORE INTO case_tags (tag, rid) VALUES (?, ?)');
-  for (const tag of input.tags) addTag.run(tag, rid);
+  for (const tag of c.tags) addTag.run(tag, rid);
 }
 
 function existing(db: Database, id: string): ExistingRow | undefined {
@@ -95,49 +94,112 @@ function doc(db: Database, rid: number, column: 'summary_json' | 'detail_json'):
 }
 
 /**
- * Upserts one search page in one transaction. Unchanged cases (same fingerprint) only
- * get the new generation; changed ones are rewritten and their detail is marked as
- * needing a refresh (kept meanwhile, so identifiers stay searchable until refetched).
+ * A case from a search page, ready to write: everything that does not need the
+ * database is computed here (the JSON text, its fingerprint, the summary's search
+ * fields), so a sync can do it while the database thread writes the previous pages.
+ * Plain data only: it crosses to the writer thread by structured clone.
  */
+export interface PreparedCase {
+  id: string;
+  /** The shared summary columns, in the order of SET_COLUMNS / INSERT_COLUMNS. */
+  columns: unknown[];
+  displayId: string;
+  testName: string;
+  status: string;
+  subState: string;
+  tags: string[];
+  summaryText: string;
+  fingerprint: string;
+  /** The search fields of the summary alone (a stored detail adds its own when the case is rewritten). */
+  samples: string[];
+  identifiers: string[];
+}
+
+export function prepareCase(input: CaseInput, includeIdentifiers: boolean): PreparedCase {
+  const summaryText = JSON.stringify(input.json);
+  const fields = searchFieldsOf(input.json, includeIdentifiers);
+  return {
+    id: input.id,
+    columns: columns(input),
+    displayId: input.displayId,
+    testName: input.testDefinition?.name ?? '',
+    status: input.status,
+    subState: input.subState ?? '',
+    tags: input.tags,
+    summaryText,
+    fingerprint: fingerprintOfText(summaryText),
+    samples: fields.samples,
+    identifiers: fields.identifiers,
+  };
+}
+
+/** Upserts one search page in one transaction (see upsertPrepared). */
 export function upsertSummaries(db: Database, inputs: readonly CaseInput[], generation: number, includeIdentifiers: boolean): WriteCounts {
-  const counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0 };
+  const prepared = inputs.map((i) => prepareCase(i, includeIdentifiers));
+  let counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0 };
   db.transaction(() => {
-    for (const input of inputs) {
-      const summaryText = JSON.stringify(input.json);
-      const fingerprint = fingerprintOfText(summaryText);
-      const row = existing(db, input.id);
-      if (row && row.fingerprint === fingerprint) {
-        stmt(db, 'UPDATE cases SET generation = ? WHERE rid = ?').run(generation, row.rid);
-        counts.unchanged++;
-        continue;
-      }
-      const detail = row ? doc(db, row.rid, 'detail_json') : null;
-      const text = indexText(input.json, detail, includeIdentifiers);
-      const hasIds = text.identifiers ? 1 : 0;
-      if (row) {
-        stmt(db, `UPDATE cases SET ${SET_COLUMNS}, fingerprint = ?, generation = ?, detail_current = 0, has_identifiers = ? WHERE rid = ?`).run(
-          ...columns(input),
-          fingerprint,
-          generation,
-          hasIds,
-          row.rid,
-        );
-        stmt(db, 'UPDATE case_docs SET summary_json = ? WHERE rid = ?').run(summaryText, row.rid);
-        index(db, row.rid, input, text, false);
-        counts.updated++;
-      } else {
-        const result = stmt(
-          db,
-          `INSERT INTO cases (id, ${INSERT_COLUMNS}, fingerprint, generation, has_identifiers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(input.id, ...columns(input), fingerprint, generation, hasIds);
-        const rid = Number(result.lastInsertRowid);
-        stmt(db, 'INSERT INTO case_docs (rid, summary_json) VALUES (?, ?)').run(rid, summaryText);
-        index(db, rid, input, text, true);
-        counts.inserted++;
-      }
-    }
+    counts = upsertPrepared(db, prepared, generation, includeIdentifiers);
   })();
   return counts;
+}
+
+/**
+ * Upserts prepared cases; the caller holds the transaction. Unchanged cases (same
+ * fingerprint) only get the new generation; changed ones are rewritten and their detail
+ * is marked as needing a refresh (kept meanwhile, so identifiers stay searchable until
+ * refetched).
+ */
+export function upsertPrepared(db: Database, cases: readonly PreparedCase[], generation: number, includeIdentifiers: boolean): WriteCounts {
+  const counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0 };
+  for (const c of cases) {
+    const row = existing(db, c.id);
+    if (row && row.fingerprint === c.fingerprint) {
+      stmt(db, 'UPDATE cases SET generation = ? WHERE rid = ?').run(generation, row.rid);
+      counts.unchanged++;
+      continue;
+    }
+    if (row) {
+      const detail = doc(db, row.rid, 'detail_json');
+      const fromDetail = searchFieldsOf(detail, includeIdentifiers);
+      const text: IndexText = {
+        samples: union(fromDetail.samples, c.samples).join(' '),
+        identifiers: union(fromDetail.identifiers, c.identifiers).join(' '),
+      };
+      stmt(db, `UPDATE cases SET ${SET_COLUMNS}, fingerprint = ?, generation = ?, detail_current = 0, has_identifiers = ? WHERE rid = ?`).run(
+        ...c.columns,
+        c.fingerprint,
+        generation,
+        text.identifiers ? 1 : 0,
+        row.rid,
+      );
+      stmt(db, 'UPDATE case_docs SET summary_json = ? WHERE rid = ?').run(c.summaryText, row.rid);
+      indexPrepared(db, row.rid, c, text, false);
+      counts.updated++;
+    } else {
+      const text: IndexText = { samples: c.samples.join(' '), identifiers: c.identifiers.join(' ') };
+      const result = stmt(
+        db,
+        `INSERT INTO cases (id, ${INSERT_COLUMNS}, fingerprint, generation, has_identifiers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(c.id, ...c.columns, c.fingerprint, generation, text.identifiers ? 1 : 0);
+      const rid = Number(result.lastInsertRowid);
+      stmt(db, 'INSERT INTO case_docs (rid, summary_json) VALUES (?, ?)').run(rid, c.summaryText);
+      indexPrepared(db, rid, c, text, true);
+      counts.inserted++;
+    }
+  }
+  return counts;
+}
+
+/**
+ * Gives the new generation to the cases of a page that came back byte for byte as last
+ * time (their ids were recorded then), without reading or rewriting them. Returns false
+ * when one of them is no longer stored as that page wrote it (deleted here since, or
+ * written from a single-case read): the caller then writes the page in full (the marks
+ * already given are true: those cases were on the page).
+ */
+export function markSeen(db: Database, idsJson: string, expected: number, generation: number): boolean {
+  const changed = stmt(db, "UPDATE cases SET generation = ? WHERE id IN (SELECT value FROM json_each(?)) AND fingerprint <> ''").run(generation, idsJson).changes;
+  return changed === expected;
 }
 
 /**
@@ -146,23 +208,23 @@ export function upsertSummaries(db: Database, inputs: readonly CaseInput[], gene
  * empty fingerprint so the next sync rewrites its search JSON.
  */
 export function writeDetail(db: Database, input: CaseInput, generationIfNew: number, includeIdentifiers: boolean): void {
+  const c = prepareCase(input, includeIdentifiers);
   db.transaction(() => {
     const row = existing(db, input.id);
-    const detailText = JSON.stringify(input.json);
     if (row) {
       const text = indexText(doc(db, row.rid, 'summary_json'), input.json, includeIdentifiers);
-      stmt(db, `UPDATE cases SET ${SET_COLUMNS}, detail_current = 1, has_identifiers = ? WHERE rid = ?`).run(...columns(input), text.identifiers ? 1 : 0, row.rid);
-      stmt(db, 'UPDATE case_docs SET detail_json = ? WHERE rid = ?').run(detailText, row.rid);
-      index(db, row.rid, input, text, false);
+      stmt(db, `UPDATE cases SET ${SET_COLUMNS}, detail_current = 1, has_identifiers = ? WHERE rid = ?`).run(...c.columns, text.identifiers ? 1 : 0, row.rid);
+      stmt(db, 'UPDATE case_docs SET detail_json = ? WHERE rid = ?').run(c.summaryText, row.rid);
+      indexPrepared(db, row.rid, c, text, false);
     } else {
-      const text = indexText(input.json, input.json, includeIdentifiers);
+      const text: IndexText = { samples: c.samples.join(' '), identifiers: c.identifiers.join(' ') };
       const result = stmt(
         db,
         `INSERT INTO cases (id, ${INSERT_COLUMNS}, detail_current, fingerprint, generation, has_identifiers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, '', ?, ?)`,
-      ).run(input.id, ...columns(input), generationIfNew, text.identifiers ? 1 : 0);
+      ).run(c.id, ...c.columns, generationIfNew, text.identifiers ? 1 : 0);
       const rid = Number(result.lastInsertRowid);
-      stmt(db, 'INSERT INTO case_docs (rid, summary_json, detail_json) VALUES (?, ?, ?)').run(rid, detailText, detailText);
-      index(db, rid, input, text, true);
+      stmt(db, 'INSERT INTO case_docs (rid, summary_json, detail_json) VALUES (?, ?, ?)').run(rid, c.summaryText, c.summaryText);
+      indexPrepared(db, rid, c, text, true);
     }
   })();
 }
@@ -179,6 +241,11 @@ export function pendingDetailIds(db: Database, limit: number): string[] {
 
 export function countPendingDetails(db: Database): number {
   return stmt(db, 'SELECT count(*) FROM cases WHERE detail_current = 0').pluck().get() as number;
+}
+
+/** How many cases the pass with `generation` has seen on its pages. */
+export function countSeen(db: Database, generation: number): number {
+  return stmt(db, "SELECT count(*) FROM cases WHERE generation = ? AND fingerprint <> ''").pluck().get(generation) as number;
 }
 
 /** How many cases the pass with `generation` has not seen (what a sweep would delete). */

@@ -186,6 +186,24 @@ const MIGRATIONS: readonly Migration[] = [
       }
     }
   },
+
+  // 3: what each case-search page held the last time it was written
+  (db) => {
+    db.exec(`
+      -- One row per page a sync wrote (\`page_key\`: page size, page number and whether the
+      -- profile includes identifiers): the SHA-256 of the body as the server sent it, the
+      -- ids of its cases as a JSON array, and the totals it reported. A later page with
+      -- the same body is known to hold the same, already validated cases.
+      CREATE TABLE sync_pages (
+        page_key TEXT PRIMARY KEY,
+        body_hash TEXT NOT NULL,
+        ids_json TEXT NOT NULL,
+        id_count INTEGER NOT NULL,
+        total_elements INTEGER NOT NULL,
+        total_pages INTEGER NOT NULL
+      );
+    `);
+  },
 ];
 
 interface V1Row {

@@ -85,6 +85,8 @@ export interface CacheServiceOptions {
   reportConcurrency?: number;
   /** Retry policy of sync requests (tests shorten it). */
   retry?: Partial<RetryPolicy>;
+  /** The cache writer's worker script, built next to each face's bundle; absent: pages are written on the sync's own connection. */
+  writerScript?: URL;
 }
 
 interface CacheServiceDeps {
@@ -476,6 +478,7 @@ function createCacheService(deps: CacheServiceDeps): CacheService {
               ...(reports !== 'off' ? { reports } : {}),
               ...(opts.reportConcurrency ? { reportConcurrency: opts.reportConcurrency } : {}),
               ...(deps.logger ? { logger: deps.logger } : {}),
+              ...(opts.writerScript ? { writerScript: opts.writerScript } : {}),
             }),
           'recreate',
         );

@@ -28,6 +28,8 @@ import * as cases from './cases.js';
 import { countCases, idForDisplayId, readCase } from './detail.js';
 import { withFileLock } from '../config/lock.js';
 import { readCacheKey, replaceCacheKey } from './key.js';
+import { openWriter, type CacheWriter } from './writer.js';
+import { readPageRecords, type PageRecord } from './page-writer.js';
 import { getMeta, getNumber, setMeta, type MetaKey } from './meta.js';
 import { migrate, NewerSchemaError } from './migrations.js';
 import { cacheFile, cacheKeyLockFile, SIDECAR_SUFFIXES } from './paths.js';
@@ -130,7 +132,7 @@ export async function openCache(options: OpenCacheOptions): Promise<OpenedCache>
       db.close();
       throw error;
     }
-    return new CacheStore(db, file, clock);
+    return new CacheStore(db, file, clock, keyHex);
   };
 
   const isNew = (): boolean => !existsSync(file) || statSync(file).size === 0;
@@ -184,7 +186,23 @@ export class CacheStore {
     readonly db: Database,
     readonly file: string,
     private readonly clock: Clock,
+    private readonly keyHex: string,
   ) {}
+
+  /** A writer for a sync's pages: on a worker thread when `script` exists, else on this connection (writer.ts). */
+  openWriter(script?: URL, logger?: Logger): Promise<CacheWriter> {
+    return openWriter({ db: this.db, file: this.file, keyHex: this.keyHex }, script, logger);
+  }
+
+  /** What each case-search page held when it was last written (page-writer.ts). */
+  pageRecords(): Map<string, PageRecord> {
+    return readPageRecords(this.db);
+  }
+
+  /** Cases the pass `generation` has seen on its pages (single-case reads, written without a fingerprint, do not count). */
+  countSeen(generation: number): number {
+    return cases.countSeen(this.db, generation);
+  }
 
   get isOpen(): boolean {
     return !this.closed;

@@ -34,6 +34,12 @@ export interface RequestSpec<T> {
   body?: string;
   /** Media types we expect in a successful response; also sent as `Accept` unless a header sets it. */
   accept?: readonly string[];
+  /**
+   * Sees the raw body of a successful answer before it is parsed; when it returns true
+   * the caller already holds this exact body (a sync page unchanged since last time):
+   * it is neither parsed nor validated, and `body` is undefined.
+   */
+  known?: (bytes: Buffer) => boolean;
   /** Validates the parsed JSON body; without it the body is discarded and `body` is undefined. */
   schema?: z.core.$ZodType<T>;
   /**
@@ -381,6 +387,7 @@ export function createHttp(deps: HttpDeps): Http {
       return { ...base, body: result.bytes as T };
     }
     if (!spec.schema) return { ...base, body: undefined as T };
+    if (spec.known?.(result.bytes)) return { ...base, body: undefined as T };
 
     if (type && !isJsonType(type) && !(spec.accept ?? []).includes(type)) {
       throw new TesseraError('MALFORMED_RESPONSE', `${endpoint} returned ${response.status} with ${type} instead of JSON`, {

@@ -36,6 +36,8 @@ import type { CacheStore } from '../cache/store.js';
 import type { TssClient } from '../tss/client.js';
 import type { SyncReports } from '../../src-shared/rules.js';
 import { toCaseInput, toReportInput, toTestDefinition } from '../tss/normalize.js';
+import { prepareCase } from '../cache/cases.js';
+import { pageKey, type PageRecord, type PageWrite } from '../cache/page-writer.js';
 import { runPool } from './pool.js';
 
 export type ProgressUpdate = Omit<SyncProgress, 'profile'>;
@@ -62,6 +64,8 @@ export interface SyncRunOptions {
   /** Report requests in flight. */
   reportConcurrency?: number;
   logger?: Logger;
+  /** The cache writer's worker script (writer.ts); without it pages are written on the store's own connection. */
+  writerScript?: URL;
 }
 
 export interface SyncRunResult {
@@ -92,6 +96,8 @@ export const DEFAULT_PAGE_SIZE = 1000;
 export const DEFAULT_CONCURRENCY = 3;
 export const DEFAULT_DETAIL_CONCURRENCY = 4;
 export const DEFAULT_REPORT_CONCURRENCY = 4;
+/** Cases per write transaction: a kill loses at most this many cases' work (the next sync redoes it), and a commit's fixed cost is paid once per batch. */
+export const BATCH_CASES = 10_000;
 /** Reports (and cases' PDFs) written per transaction: the commit of the encrypted pages costs more than the writes. */
 const REPORT_BATCH = 200;
 const PDF_BATCH = 50;
@@ -124,37 +130,12 @@ export async function runSync(options: SyncRunOptions): Promise<SyncRunResult> {
     store.replaceTests(tests);
     progress({ phase: 'tests', done: tests.length, total: tests.length });
 
-    // 2. Cases, page by page.
+    // 2. Cases, page by page (casePages below).
     const generation = store.beginPass(includeIdentifiers);
-    const seen = new Set<string>();
-    const totals = new Set<number>();
-    let done = 0;
-    let total: number | null = null;
-    /** The first page that came back empty: there is nothing after it to ask for. */
-    let endedAt = Infinity;
-
-    const fetchPage = async (pageNumber: number) => {
-      const page = await client.searchCases({ pageNumber, pageSize }, signal);
-      throwIfAborted(options.signal);
-      if (page.content.length === 0) endedAt = Math.min(endedAt, pageNumber);
-      const inputs = page.content.map((c) => toCaseInput(c, includeIdentifiers));
-      store.upsertPage(inputs, generation, includeIdentifiers);
-      for (const c of inputs) seen.add(c.id);
-      totals.add(page.totalElements);
-      done += inputs.length;
-      total = Math.max(page.totalElements, done);
-      progress({ phase: 'cases', done, total });
-      return page;
-    };
-
-    progress({ phase: 'cases', done: 0, total: null });
-    const first = await fetchPage(0);
-    if (first.totalPages > MAX_PAGES) {
-      throw new TesseraError('MALFORMED_RESPONSE', `The case search claims ${first.totalPages} pages (${first.totalElements} cases); a sync reads at most ${MAX_PAGES}.`);
-    }
-    const pages = Array.from({ length: Math.max(0, first.totalPages - 1) }, (_, i) => i + 1);
-    await runPool(pages, options.concurrency ?? DEFAULT_CONCURRENCY, async (n) => void (n < endedAt && (await fetchPage(n))), signal);
+    const pass = await casePages(options, generation, pageSize, signal, progress);
     throwIfAborted(options.signal);
+    const { first } = pass;
+    let total = pass.total;
 
     // 3. Identifiers of new or changed cases (opt-in only).
     let details = 0;
@@ -169,14 +150,16 @@ export async function runSync(options: SyncRunOptions): Promise<SyncRunResult> {
     if (options.auditDays && options.auditDays > 0) audit = await fetchAudit(options, signal);
 
     // 5. Sweep and record the time, in one transaction.
-    const clean = totals.size === 1 && seen.size === first.totalElements;
+    const seen = store.countSeen(generation);
+    const clean = pass.totals.size === 1 && seen === first.totalElements;
     if (!clean) {
-      options.logger?.warn('sync pass not clean; removals deferred', { totals: [...totals], seen: seen.size });
+      options.logger?.warn('sync pass not clean; removals deferred', { totals: [...pass.totals], seen });
     }
-    progress({ phase: 'cleanup', done: seen.size, total });
+    total = Math.max(total ?? 0, seen);
+    progress({ phase: 'cleanup', done: seen, total });
     const { removed, deferred, syncedAt } = store.completePass(generation, { sweep: clean, allowMassRemoval: options.allowMassRemoval === true });
     if (deferred > 0) {
-      options.logger?.warn('mass removal deferred', { deferred, seen: seen.size });
+      options.logger?.warn('mass removal deferred', { deferred, seen });
       progress({
         phase: 'cleanup',
         done: 0,
@@ -195,6 +178,118 @@ export async function runSync(options: SyncRunOptions): Promise<SyncRunResult> {
   } finally {
     options.signal?.removeEventListener('abort', onOuterAbort);
   }
+}
+
+interface CasePass {
+  first: { totalElements: number; totalPages: number };
+  /** Every total the pages reported: more than one means the data changed under the pass. */
+  totals: Set<number>;
+  total: number | null;
+}
+
+/**
+ * The case pages of one pass, as a pipeline: up to `concurrency` pages download at once;
+ * each is validated (by the client) and prepared for the database here; prepared pages
+ * are written BATCH_CASES at a time, one transaction per batch, by the cache writer
+ * (writer.ts: a worker thread, so a commit overlaps the next downloads). At most one
+ * batch is being written while the next fills, so memory is bounded by the pages in
+ * flight, not by the number of cases.
+ *
+ * A page whose body hashes to what the same page held last time (and which was then
+ * validated and stored) is neither parsed nor validated again: its recorded cases are
+ * marked seen. If they are no longer stored as recorded, the page is read again in full.
+ */
+async function casePages(options: SyncRunOptions, generation: number, pageSize: number, signal: AbortSignal, progress: (p: ProgressUpdate) => void): Promise<CasePass> {
+  const { store, client, includeIdentifiers } = options;
+  const records = store.pageRecords();
+  const writer = await store.openWriter(options.writerScript, options.logger);
+  const totals = new Set<number>();
+  let done = 0;
+  let total: number | null = null;
+  /** The first page that came back empty: there is nothing after it to ask for. */
+  let endedAt = Infinity;
+  const reread: number[] = [];
+
+  let batch: PageWrite[] = [];
+  let batchCases = 0;
+  let writing: Promise<void> = Promise.resolve();
+  let writeFailure: { error: unknown } | undefined;
+
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const pages = batch;
+    const cases = batchCases;
+    batch = [];
+    batchCases = 0;
+    const previous = writing;
+    writing = (async () => {
+      await previous;
+      const results = await writer.write({ generation, includeIdentifiers, pages });
+      for (const r of results) if (!r.ok) reread.push(pageNumberOf(r.key));
+      done += cases - results.reduce((n, r, i) => n + (r.ok ? 0 : sizeOf(pages[i]!, records)), 0);
+      progress({ phase: 'cases', done, total });
+    })().catch((error: unknown) => {
+      writeFailure ??= { error };
+      throw error;
+    });
+    // Backpressure: this batch may be written while the next fills, not more.
+    await previous;
+    if (writeFailure) throw writeFailure.error;
+  };
+
+  const fetchPage = async (pageNumber: number, trustKnown: boolean) => {
+    const key = pageKey(pageSize, pageNumber, includeIdentifiers);
+    const record = trustKnown ? records.get(key) : undefined;
+    const { hash, page } = await client.casePage({ pageNumber, pageSize }, (h) => record?.hash === h, signal);
+    throwIfAborted(options.signal);
+    let info: { totalElements: number; totalPages: number; count: number };
+    if (page) {
+      const prepared = page.content.map((c) => prepareCase(toCaseInput(c, includeIdentifiers), includeIdentifiers));
+      info = { totalElements: page.totalElements, totalPages: page.totalPages, count: prepared.length };
+      batch.push({ kind: 'full', key, hash, totalElements: page.totalElements, totalPages: page.totalPages, cases: prepared });
+    } else {
+      info = { totalElements: record!.totalElements, totalPages: record!.totalPages, count: record!.idCount };
+      batch.push({ kind: 'same', key });
+    }
+    if (info.count === 0) endedAt = Math.min(endedAt, pageNumber);
+    totals.add(info.totalElements);
+    total = Math.max(info.totalElements, total ?? 0);
+    batchCases += info.count;
+    if (batchCases >= BATCH_CASES) await flush();
+    return info;
+  };
+
+  try {
+    progress({ phase: 'cases', done: 0, total: null });
+    const first = await fetchPage(0, true);
+    if (first.totalPages > MAX_PAGES) {
+      throw new TesseraError('MALFORMED_RESPONSE', `The case search claims ${first.totalPages} pages (${first.totalElements} cases); a sync reads at most ${MAX_PAGES}.`);
+    }
+    const pages = Array.from({ length: Math.max(0, first.totalPages - 1) }, (_, i) => i + 1);
+    await runPool(pages, options.concurrency ?? DEFAULT_CONCURRENCY, async (n) => void (n < endedAt && (await fetchPage(n, true))), signal);
+    await flush();
+    await writing;
+    // Pages recorded as unchanged whose cases are no longer stored as they were: read in full.
+    if (reread.length > 0) {
+      await runPool(reread.splice(0), options.concurrency ?? DEFAULT_CONCURRENCY, async (n) => void (await fetchPage(n, false)), signal);
+      await flush();
+      await writing;
+    }
+    return { first, totals, total };
+  } finally {
+    // Whole batches only: what was prepared is committed (or the write's error stands), then the writer stops.
+    await flush().catch(() => undefined);
+    await writing.catch(() => undefined);
+    await writer.close();
+  }
+}
+
+function pageNumberOf(key: string): number {
+  return Number(key.slice(key.lastIndexOf(':') + 1));
+}
+
+function sizeOf(page: PageWrite, records: Map<string, PageRecord>): number {
+  return page.kind === 'full' ? page.cases.length : (records.get(page.key)?.idCount ?? 0);
 }
 
 async function fetchDetails(options: SyncRunOptions, signal: AbortSignal): Promise<number> {

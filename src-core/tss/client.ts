@@ -18,6 +18,7 @@
  *   case-search pages included; only the audit log, known to be slow, waits
  *   AUDIT_TIMEOUT_SCALE times as long.
  */
+import { createHash } from 'node:crypto';
 import * as z from '../../src-shared/zod.js';
 import { formatIssue } from '../../src-shared/issues.js';
 import { TesseraError } from '../errors.js';
@@ -37,6 +38,11 @@ import {
   type TssCasePage,
   type TssTestDefinition,
 } from './schemas.js';
+
+export interface CasePage {
+  hash: string;
+  page: TssCasePage | undefined;
+}
 
 export type TssCredential = { kind: 'api-key'; apiKey: string } | { kind: 'bearer'; token: string };
 export type SearchVersion = 'v2' | 'v1';
@@ -82,6 +88,12 @@ export interface TssClient {
   readonly searchVersion: SearchVersion | undefined;
   testDefinitions(signal?: AbortSignal): Promise<TssTestDefinition[]>;
   searchCases(params: CaseSearchParams, signal?: AbortSignal): Promise<TssCasePage>;
+  /**
+   * One page of a sync with the SHA-256 of its body (base64url). When `known(hash)` says
+   * the caller already stored a page with this body, the page is neither parsed nor
+   * validated and `page` is undefined.
+   */
+  casePage(params: CaseSearchParams, known: (hash: string) => boolean, signal?: AbortSignal): Promise<CasePage>;
   getCase(id: string, directIdentifiers: boolean, signal?: AbortSignal): Promise<TssCase>;
   /** The id of the case with exactly this display id (search matches partially), or null. */
   findCaseId(displayId: string, signal?: AbortSignal): Promise<string | null>;
@@ -145,7 +157,7 @@ export function createTssClient(options: TssClientOptions): TssClient {
   async function get<T>(
     path: string,
     schema: z.core.$ZodType<T> | 'pdf',
-    init: { query?: Record<string, QueryValue>; timeoutMs?: number; signal?: AbortSignal | undefined; maxBodyBytes?: number },
+    init: { query?: Record<string, QueryValue>; timeoutMs?: number; signal?: AbortSignal | undefined; maxBodyBytes?: number; known?: (bytes: Buffer) => boolean },
   ): Promise<T> {
     const call = async (force: boolean) => {
       const h = await headers(force);
@@ -156,6 +168,7 @@ export function createTssClient(options: TssClientOptions): TssClient {
           headers: h.headers,
           ...(schema === 'pdf' ? { accept: ['application/pdf'], binary: true } : { accept: ['application/json'], schema }),
           ...(init.maxBodyBytes ? { maxBodyBytes: init.maxBodyBytes } : {}),
+          ...(init.known ? { known: init.known } : {}),
           ...(init.query ? { query: init.query } : {}),
           ...((init.timeoutMs ?? options.timeoutMs) !== undefined ? { timeoutMs: init.timeoutMs ?? options.timeoutMs } : {}),
           ...(options.retry ? { retry: options.retry } : {}),
@@ -177,7 +190,7 @@ export function createTssClient(options: TssClientOptions): TssClient {
     return `/crs/api/${v}/cases/search`;
   }
 
-  async function searchCases(params: CaseSearchParams, signal?: AbortSignal): Promise<TssCasePage> {
+  async function casePage(params: CaseSearchParams, known: (hash: string) => boolean, signal?: AbortSignal): Promise<CasePage> {
     const query: Record<string, QueryValue> = {
       pageNumber: params.pageNumber,
       pageSize: params.pageSize,
@@ -192,7 +205,10 @@ export function createTssClient(options: TssClientOptions): TssClient {
     let firstError: unknown;
     for (const v of order) {
       try {
-        const page = await get(searchPath(v), TssCasePageSchema, { query, signal });
+        let hash = '';
+        const isKnown = (bytes: Buffer) => known((hash = createHash('sha256').update(bytes).digest('base64url')));
+        const page = await get(searchPath(v), TssCasePageSchema, { query, signal, known: isKnown });
+        if (page === undefined) return { hash, page };
         if (page.number !== params.pageNumber) {
           // Storing page 3's cases as page 4 would be harmless, but a server that ignores
           // paging would make the sync believe it saw everything: refuse it.
@@ -215,7 +231,7 @@ export function createTssClient(options: TssClientOptions): TssClient {
           version = v;
           await options.onSearchVersion?.(v);
         }
-        return page;
+        return { hash, page };
       } catch (error) {
         if (error instanceof TesseraError && error.code === 'MALFORMED_RESPONSE') {
           throw new TesseraError('MALFORMED_RESPONSE', `${error.message} (case search, page ${params.pageNumber})`, { cause: error });
@@ -225,6 +241,10 @@ export function createTssClient(options: TssClientOptions): TssClient {
       }
     }
     throw firstError;
+  }
+
+  async function searchCases(params: CaseSearchParams, signal?: AbortSignal): Promise<TssCasePage> {
+    return (await casePage(params, () => false, signal)).page!;
   }
 
   return {
@@ -238,6 +258,7 @@ export function createTssClient(options: TssClientOptions): TssClient {
     },
 
     searchCases,
+    casePage,
 
     async getCase(id, directIdentifiers, signal) {
       return get(`/crs/api/v1/cases/${encodeURIComponent(id)}`, TssCaseSchema, { query: { directIdentifiers }, signal });

@@ -15,7 +15,7 @@ import { runSync, type ProgressUpdate } from '../../src-core/sync/engine.js';
 import type { TssClient } from '../../src-core/tss/client.js';
 import { toReportInput } from '../../src-core/tss/normalize.js';
 import { TssReportSchema, type TssCase, type TssCasePage } from '../../src-core/tss/schemas.js';
-import { fullPass, newCache } from '../fixtures/cache/helpers.js';
+import { casePageOf, fullPass, newCache } from '../fixtures/cache/helpers.js';
 import { syntheticCases } from '../fixtures/cache/synthetic.js';
 import { newDataDir } from '../helpers/env.js';
 
@@ -196,6 +196,7 @@ describe('the reports phase of a sync', () => {
       searchVersion: 'v2',
       testDefinitions: async () => [],
       searchCases: async (params) => ({ content: cases as TssCase[], totalElements: cases.length, totalPages: 1, number: params.pageNumber, size: 1000 }) as TssCasePage,
+      casePage: (params, known, signal) => casePageOf(c.searchCases)(params, known, signal),
       getCase: async () => {
         throw new Error('not asked');
       },

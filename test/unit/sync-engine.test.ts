@@ -10,7 +10,7 @@ import { TesseraError } from '../../src-core/errors.js';
 import { runSync, type ProgressUpdate } from '../../src-core/sync/engine.js';
 import type { TssClient } from '../../src-core/tss/client.js';
 import type { TssCase, TssCasePage } from '../../src-core/tss/schemas.js';
-import { newCache } from '../fixtures/cache/helpers.js';
+import { casePageOf, newCache } from '../fixtures/cache/helpers.js';
 import { syntheticCases } from '../fixtures/cache/synthetic.js';
 
 const stores: CacheStore[] = [];
@@ -58,6 +58,7 @@ function fakeClient(all: () => Record<string, unknown>[], pageSize: number, opts
         stats.inFlight--;
       }
     },
+    casePage: (params, known, signal) => casePageOf(client.searchCases)(params, known, signal),
     async getCase(id, directIdentifiers, signal) {
       expect(directIdentifiers).toBe(true);
       stats.detailInFlight++;
