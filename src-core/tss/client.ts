@@ -10,7 +10,8 @@
  * - Case search: v2 first, v1 on 404 (or the reverse when v1 is what worked last);
  *   the version that answered is reported through `onSearchVersion` so the profile
  *   remembers it.
- * - Every body is validated (schemas.ts); a page that does not match is a
+ * - Every body is validated (schemas.ts; case pages and single cases by their
+ *   hand-written twins in check.ts, with the schemas' messages on failure); a page that does not match is a
  *   MALFORMED_RESPONSE naming the endpoint and page, and is never written anywhere.
  *   So is a case-search page whose number is not the one asked for, or whose
  *   `totalPages` disagrees with `ceil(totalElements / size)` by more than one.
@@ -37,6 +38,7 @@ import {
   type TssCasePage,
   type TssTestDefinition,
 } from './schemas.js';
+import { checkCase, checkCasePage } from './check.js';
 
 export type TssCredential = { kind: 'api-key'; apiKey: string } | { kind: 'bearer'; token: string };
 export type SearchVersion = 'v2' | 'v1';
@@ -145,7 +147,14 @@ export function createTssClient(options: TssClientOptions): TssClient {
   async function get<T>(
     path: string,
     schema: z.core.$ZodType<T> | 'pdf',
-    init: { query?: Record<string, QueryValue>; timeoutMs?: number; signal?: AbortSignal | undefined; maxBodyBytes?: number },
+    init: {
+      query?: Record<string, QueryValue>;
+      timeoutMs?: number;
+      signal?: AbortSignal | undefined;
+      maxBodyBytes?: number;
+      /** The schema's hand-written twin (check.ts), for bodies read by the thousand. */
+      check?: (value: unknown) => T | undefined;
+    },
   ): Promise<T> {
     const call = async (force: boolean) => {
       const h = await headers(force);
@@ -155,6 +164,7 @@ export function createTssClient(options: TssClientOptions): TssClient {
           url: `${base}${path}`,
           headers: h.headers,
           ...(schema === 'pdf' ? { accept: ['application/pdf'], binary: true } : { accept: ['application/json'], schema }),
+          ...(init.check ? { check: init.check } : {}),
           ...(init.maxBodyBytes ? { maxBodyBytes: init.maxBodyBytes } : {}),
           ...(init.query ? { query: init.query } : {}),
           ...((init.timeoutMs ?? options.timeoutMs) !== undefined ? { timeoutMs: init.timeoutMs ?? options.timeoutMs } : {}),
@@ -192,7 +202,7 @@ export function createTssClient(options: TssClientOptions): TssClient {
     let firstError: unknown;
     for (const v of order) {
       try {
-        const page = await get(searchPath(v), TssCasePageSchema, { query, signal });
+        const page = await get(searchPath(v), TssCasePageSchema, { query, signal, check: checkCasePage });
         if (page.number !== params.pageNumber) {
           // Storing page 3's cases as page 4 would be harmless, but a server that ignores
           // paging would make the sync believe it saw everything: refuse it.
@@ -240,7 +250,7 @@ export function createTssClient(options: TssClientOptions): TssClient {
     searchCases,
 
     async getCase(id, directIdentifiers, signal) {
-      return get(`/crs/api/v1/cases/${encodeURIComponent(id)}`, TssCaseSchema, { query: { directIdentifiers }, signal });
+      return get(`/crs/api/v1/cases/${encodeURIComponent(id)}`, TssCaseSchema, { query: { directIdentifiers }, signal, check: checkCase });
     },
 
     async findCaseId(displayId, signal) {
