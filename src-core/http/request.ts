@@ -6,7 +6,8 @@
  * through an AbortSignal that also covers reading the body, bounded retries (policy in
  * retry.ts), redirects refused (a redirect could carry X-API-Key to another host),
  * typed errors whose messages name the endpoint and status and never a header value,
- * JSON parsing and zod validation of the body.
+ * JSON parsing and zod validation of the body (or a hand-written check that agrees with
+ * the schema, which then only explains a rejection).
  */
 import * as z from '../../src-shared/zod.js';
 import { formatIssue } from '../../src-shared/issues.js';
@@ -42,6 +43,12 @@ export interface RequestSpec<T> {
   known?: (bytes: Buffer) => boolean;
   /** Validates the parsed JSON body; without it the body is discarded and `body` is undefined. */
   schema?: z.core.$ZodType<T>;
+  /**
+   * A hand-written check that accepts exactly what `schema` accepts, for bodies read by
+   * the thousand (case pages): it answers the valid value, or undefined, and only then
+   * does `schema` run, to accept it after all or to say what is wrong in its words.
+   */
+  check?: (value: unknown) => T | undefined;
   /**
    * Answers the body as bytes (a Buffer, as `T`) instead of JSON, e.g. a PDF; the
    * response's media type must be one of `accept`. Errors still parse as JSON problems.
@@ -403,6 +410,8 @@ export function createHttp(deps: HttpDeps): Http {
         cause: error,
       });
     }
+    const checked = spec.check?.(data);
+    if (checked !== undefined) return { ...base, body: checked };
     const parsed = z.safeParse(spec.schema, data);
     if (!parsed.success) {
       const what = redactForeign(formatIssue(parsed.error.issues[0], { location: true }), secretsOf(spec.headers ?? {}, spec.secrets));

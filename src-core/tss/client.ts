@@ -10,7 +10,8 @@
  * - Case search: v2 first, v1 on 404 (or the reverse when v1 is what worked last);
  *   the version that answered is reported through `onSearchVersion` so the profile
  *   remembers it.
- * - Every body is validated (schemas.ts); a page that does not match is a
+ * - Every body is validated (schemas.ts; case pages and single cases by their
+ *   hand-written twins in check.ts, with the schemas' messages on failure); a page that does not match is a
  *   MALFORMED_RESPONSE naming the endpoint and page, and is never written anywhere.
  *   So is a case-search page whose number is not the one asked for, or whose
  *   `totalPages` disagrees with `ceil(totalElements / size)` by more than one.
@@ -38,6 +39,7 @@ import {
   type TssCasePage,
   type TssTestDefinition,
 } from './schemas.js';
+import { checkCase, checkCasePage } from './check.js';
 
 export interface CasePage {
   hash: string;
@@ -157,7 +159,16 @@ export function createTssClient(options: TssClientOptions): TssClient {
   async function get<T>(
     path: string,
     schema: z.core.$ZodType<T> | 'pdf',
-    init: { query?: Record<string, QueryValue>; timeoutMs?: number; signal?: AbortSignal | undefined; maxBodyBytes?: number; known?: (bytes: Buffer) => boolean },
+    init: {
+      query?: Record<string, QueryValue>;
+      timeoutMs?: number;
+      signal?: AbortSignal | undefined;
+      maxBodyBytes?: number;
+      /** The schema's hand-written twin (check.ts), for bodies read by the thousand. */
+      check?: (value: unknown) => T | undefined;
+      /** Whether the caller already holds this exact body (the http helper's `known`). */
+      known?: (bytes: Buffer) => boolean;
+    },
   ): Promise<T> {
     const call = async (force: boolean) => {
       const h = await headers(force);
@@ -167,6 +178,7 @@ export function createTssClient(options: TssClientOptions): TssClient {
           url: `${base}${path}`,
           headers: h.headers,
           ...(schema === 'pdf' ? { accept: ['application/pdf'], binary: true } : { accept: ['application/json'], schema }),
+          ...(init.check ? { check: init.check } : {}),
           ...(init.maxBodyBytes ? { maxBodyBytes: init.maxBodyBytes } : {}),
           ...(init.known ? { known: init.known } : {}),
           ...(init.query ? { query: init.query } : {}),
@@ -207,7 +219,7 @@ export function createTssClient(options: TssClientOptions): TssClient {
       try {
         let hash = '';
         const isKnown = (bytes: Buffer) => known((hash = createHash('sha256').update(bytes).digest('base64url')));
-        const page = await get(searchPath(v), TssCasePageSchema, { query, signal, known: isKnown });
+        const page = await get(searchPath(v), TssCasePageSchema, { query, signal, check: checkCasePage, known: isKnown });
         if (page === undefined) return { hash, page };
         if (page.number !== params.pageNumber) {
           // Storing page 3's cases as page 4 would be harmless, but a server that ignores
@@ -261,7 +273,7 @@ export function createTssClient(options: TssClientOptions): TssClient {
     casePage,
 
     async getCase(id, directIdentifiers, signal) {
-      return get(`/crs/api/v1/cases/${encodeURIComponent(id)}`, TssCaseSchema, { query: { directIdentifiers }, signal });
+      return get(`/crs/api/v1/cases/${encodeURIComponent(id)}`, TssCaseSchema, { query: { directIdentifiers }, signal, check: checkCase });
     },
 
     async findCaseId(displayId, signal) {

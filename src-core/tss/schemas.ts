@@ -9,6 +9,10 @@
  *
  * The schemas validate and do not transform: the parsed value is the server's JSON as
  * sent (kept as the case's `raw`); normalize.ts derives what the cache indexes.
+ *
+ * TssCaseSchema and TssCasePageSchema have hand-written twins in check.ts, which the
+ * client uses for speed (a sync reads them by the thousand): a rule changed here must
+ * change there too (test/unit/tss-check.test.ts fails until it does).
  */
 import * as z from '../../src-shared/zod.js';
 import { isDateText } from './dates.js';

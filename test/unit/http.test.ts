@@ -248,6 +248,24 @@ describe('errors', () => {
     expect(e3.message).toContain('token');
   });
 
+  it('a hand-written check answers the body when it accepts; otherwise the schema accepts after all or words the refusal', async () => {
+    const seen: unknown[] = [];
+    const check = (value: unknown) => {
+      seen.push(value);
+      return (value as { token?: unknown }).token === 'fast' ? (value as { token: string }) : undefined;
+    };
+    const get = (body: unknown) => http(fakeFetch(() => json(200, body)).fetch).request({ method: 'GET', url: 'https://a.example/p', schema: Body, check });
+    const fast = await get({ token: 'fast', extra: 1 });
+    // The check's answer as is: the schema (a strict copy without `extra`) never ran.
+    expect(fast.body).toBe(seen[0]);
+    expect(fast.body).toEqual({ token: 'fast', extra: 1 });
+    expect((await get({ token: 'slow', extra: 1 })).body).toEqual({ token: 'slow' });
+    const refused = await rejection(get({ token: 42 }));
+    const plain = await rejection(http(fakeFetch(() => json(200, { token: 42 })).fetch).request({ method: 'GET', url: 'https://a.example/p', schema: Body }));
+    expect(refused).toMatchObject({ code: 'MALFORMED_RESPONSE', message: plain.message });
+    expect(refused.message).toContain('token');
+  });
+
   it('accepts vendor +json types and reads the Date header', async () => {
     const date = 'Wed, 01 Jan 2025 00:00:00 GMT';
     const { fetch } = fakeFetch(

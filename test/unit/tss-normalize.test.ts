@@ -1,4 +1,5 @@
 /** Dates in the spellings TSS uses, identifier redaction (an allow-list), and what the index gets. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalizeDate } from '../../src-core/tss/dates.js';
 import { redactIdentifiers, searchFieldsOf, tagsOf, toCaseInput, toTestDefinition } from '../../src-core/tss/normalize.js';
@@ -21,6 +22,47 @@ describe('normalizeDate', () => {
 
   it.each(['', 'yesterday', '2021-13-01', '2021-02-30', '2023-02-29T00:00:00.000Z', '2021-10-25T25:00:00Z', '25/10/2021', '1634567890'])('rejects %j', (input) => {
     expect(normalizeDate(input)).toBeNull();
+  });
+
+  /** What the canonical form's fast path must answer: Date's own round trip. */
+  const roundTrip = (text: string) => {
+    const t = Date.parse(text);
+    return !Number.isNaN(t) && new Date(t).toISOString() === text ? text : null;
+  };
+  const pad = (n: number, width: number) => String(n).padStart(width, '0');
+  const canonical = (y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number) =>
+    `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}T${pad(h, 2)}:${pad(mi, 2)}:${pad(s, 2)}.${pad(ms, 3)}Z`;
+
+  it('answers for the canonical form exactly what Date’s round trip answers, on every day of boundary years', () => {
+    for (const y of [0, 1, 4, 100, 400, 999, 1000, 1900, 2000, 2023, 2024, 2100, 9999]) {
+      for (let mo = 0; mo <= 13; mo++) {
+        for (let d = 0; d <= 32; d++) {
+          for (const [h, mi, s, ms] of [[0, 0, 0, 0], [23, 59, 59, 999], [24, 0, 0, 0], [12, 60, 0, 0], [12, 0, 60, 0]] as const) {
+            const text = canonical(y, mo, d, h, mi, s, ms);
+            expect(normalizeDate(text), text).toBe(roundTrip(text));
+          }
+        }
+      }
+    }
+  });
+
+  it('answers for any canonical-shaped text what Date’s round trip answers', () => {
+    fc.assert(
+      fc.property(
+        fc.tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 99 })),
+        fc.tuple(fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 999 })),
+        ([y, mo, d], [h, mi, s, ms]) => {
+          const text = canonical(y, mo, d, h, mi, s, ms);
+          expect(normalizeDate(text)).toBe(roundTrip(text));
+        },
+      ),
+      { numRuns: 5000, seed: 0xda7e },
+    );
+    // Near misses of the shape take the general way, as before.
+    for (const text of ['2024-01-01T00:00:00.000z', '2024-01-01t00:00:00.000Z', '2024-01-01T00:00:00,000Z', ' 2024-01-01T00:00:00.000Z']) {
+      expect(normalizeDate(text), text).toBe('2024-01-01T00:00:00.000Z');
+    }
+    expect(normalizeDate('２024-01-01T00:00:00.000Z')).toBeNull();
   });
 });
 
