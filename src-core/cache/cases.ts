@@ -6,6 +6,7 @@
  * can never drift from the data it describes.
  */
 import { createHash } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { redactIdentifiers, searchFieldsOf, type CaseInput } from '../tss/normalize.js';
 import type { Database } from './sqlite.js';
 import { stmt } from './statements.js';
@@ -85,6 +86,12 @@ function indexPrepared(db: Database, rid: number, c: PreparedCase, text: IndexTe
   for (const tag of c.tags) addTag.run(tag, rid);
 }
 
+/** Whether the stored search JSON of `rid` holds the same values as `summaryText`, whatever the order of their keys. */
+function sameContent(db: Database, rid: number, summaryText: string): boolean {
+  const stored = stmt(db, 'SELECT summary_json FROM case_docs WHERE rid = ?').pluck().get(rid) as string | undefined;
+  return stored !== undefined && stored.length === summaryText.length && isDeepStrictEqual(parseJsonObject(stored), parseJsonObject(summaryText));
+}
+
 function existing(db: Database, id: string): ExistingRow | undefined {
   return stmt(db, 'SELECT rid, fingerprint FROM cases WHERE id = ?').get(id) as ExistingRow | undefined;
 }
@@ -155,6 +162,14 @@ export function upsertPrepared(db: Database, cases: readonly PreparedCase[], gen
     const row = existing(db, c.id);
     if (row && row.fingerprint === c.fingerprint) {
       stmt(db, 'UPDATE cases SET generation = ? WHERE rid = ?').run(generation, row.rid);
+      counts.unchanged++;
+      continue;
+    }
+    if (row && sameContent(db, row.rid, c.summaryText)) {
+      // The same case with its fields in another order (how a server, or an older Tessera,
+      // wrote it): only the fingerprint moves on; the index and the detail stay as they are.
+      stmt(db, 'UPDATE cases SET fingerprint = ?, generation = ? WHERE rid = ?').run(c.fingerprint, generation, row.rid);
+      stmt(db, 'UPDATE case_docs SET summary_json = ? WHERE rid = ?').run(c.summaryText, row.rid);
       counts.unchanged++;
       continue;
     }

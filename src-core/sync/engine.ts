@@ -218,16 +218,17 @@ async function casePages(options: SyncRunOptions, generation: number, pageSize: 
   const flush = async () => {
     if (batch.length === 0) return;
     const pages = batch;
-    const cases = batchCases;
     batch = [];
     batchCases = 0;
     const previous = writing;
     writing = (async () => {
       await previous;
       const results = await writer.write({ generation, includeIdentifiers, pages });
-      for (const r of results) if (!r.ok) reread.push(pageNumberOf(r.key));
-      done += cases - results.reduce((n, r, i) => n + (r.ok ? 0 : sizeOf(pages[i]!, records)), 0);
-      progress({ phase: 'cases', done, total });
+      for (const [i, r] of results.entries()) {
+        if (r.ok) continue;
+        reread.push(pageNumberOf(r.key));
+        done -= sizeOf(pages[i]!, records);
+      }
     })().catch((error: unknown) => {
       writeFailure ??= { error };
       throw error;
@@ -255,6 +256,8 @@ async function casePages(options: SyncRunOptions, generation: number, pageSize: 
     totals.add(info.totalElements);
     total = Math.max(info.totalElements, total ?? 0);
     batchCases += info.count;
+    done += info.count;
+    progress({ phase: 'cases', done, total });
     if (batchCases >= BATCH_CASES) await flush();
     return info;
   };

@@ -78,6 +78,21 @@ describe('upserts and mark-and-sweep', () => {
     expect(store.getCase(String(cases[45]!.id))).toBeNull();
   });
 
+  it('takes a case whose fields arrive in another order as unchanged: its index and detail stay', async () => {
+    const { store } = track(await newCache());
+    const cases = syntheticCases(5, 4);
+    fullPass(store, cases, true);
+    const c = cases[2]!;
+    store.writeDetail(input(c, true), true);
+    expect(store.pendingDetailIds(10)).not.toContain(String(c.id));
+
+    const reversed = Object.fromEntries(Object.entries(c).reverse());
+    const generation = store.beginPass(true);
+    const counts = store.upsertPage([input(reversed, true)], generation, true);
+    expect(counts).toEqual({ inserted: 0, updated: 0, unchanged: 1 });
+    expect(store.pendingDetailIds(10)).not.toContain(String(c.id));
+  });
+
   it('never removes anything for an interrupted pass, and the next pass completes it', async () => {
     const { store } = track(await newCache());
     const cases = syntheticCases(30, 4);

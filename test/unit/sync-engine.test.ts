@@ -119,6 +119,57 @@ describe('runSync', () => {
     expect(second).toMatchObject({ cases: 850, removed: 100, swept: true });
   });
 
+  it('recognises pages that came back byte for byte: nothing re-validated or rewritten, the cache the same', async () => {
+    const store = await setup();
+    const data = syntheticCases(450, 7);
+    const { client } = fakeClient(() => data, 100);
+    const full: number[] = [];
+    const counting: TssClient = {
+      ...client,
+      casePage: async (params, known, signal) => {
+        const r = await client.casePage(params, known, signal);
+        if (r.page) full.push(params.pageNumber);
+        return r;
+      },
+    };
+    await runSync({ store, client: counting, clock, includeIdentifiers: false, pageSize: 100 });
+    expect(full.sort()).toEqual([0, 1, 2, 3, 4]);
+    const before = store.search({ text: 'oncology', limit: 500 });
+
+    full.length = 0;
+    const again = await runSync({ store, client: counting, clock, includeIdentifiers: false, pageSize: 100 });
+    expect(full).toEqual([]);
+    expect(again).toMatchObject({ cases: 450, removed: 0, swept: true });
+    expect(store.search({ text: 'oncology', limit: 500 })).toEqual(before);
+
+    // One case changed on the server: its page, and only its page, is read in full.
+    data[230] = { ...data[230]!, status: 'Complete' };
+    full.length = 0;
+    await runSync({ store, client: counting, clock, includeIdentifiers: false, pageSize: 100 });
+    expect(full).toEqual([2]);
+    expect(store.getCase(String(data[230]!.id))?.status).toBe('Complete');
+
+    // Recorded pages belong to one way of storing cases: with identifiers, every page is read again.
+    full.length = 0;
+    await runSync({ store, client: counting, clock, includeIdentifiers: true, pageSize: 100 });
+    expect(full.sort()).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('reads an unchanged page in full again when its cases are no longer stored as it wrote them', async () => {
+    const store = await setup();
+    const data = syntheticCases(300, 8);
+    const { client, stats } = fakeClient(() => data, 100);
+    await runSync({ store, client, clock, includeIdentifiers: false, pageSize: 100 });
+    const gone = String(data[150]!.id);
+    expect(store.deleteCase(gone)).toBe(true);
+
+    stats.pages.length = 0;
+    const r = await runSync({ store, client, clock, includeIdentifiers: false, pageSize: 100 });
+    expect(r).toMatchObject({ cases: 300, removed: 0, swept: true });
+    expect(store.getCase(gone)?.id).toBe(gone);
+    expect(stats.pages.sort()).toEqual([0, 1, 1, 2]);
+  });
+
   it('defers removals when the server changed during the pass (totals differ or ids repeat)', async () => {
     const store = await setup();
     const data = syntheticCases(300, 2);
