@@ -107,6 +107,9 @@ async function entriesOf(secrets: SecretStore, profileId: string): Promise<{ acc
   });
 }
 
+/** Secrets rewritten at every mint: cached values that expire by themselves. */
+const SHORT_LIVED: ReadonlySet<SecretKind> = new Set(['token', 'aws-credentials']);
+
 /**
  * One secret of a profile, under the account labelled with the profile's current name;
  * copies under a legacy or former name are adopted or removed (see the module comment).
@@ -145,7 +148,11 @@ export function profileSecretSlot(secrets: SecretStore, owner: SecretOwner, kind
     },
     async set(value) {
       await secrets.set(account, value);
-      // An older copy elsewhere would outlive the new value (a replaced key still in the keychain).
+      // An older copy elsewhere would outlive the new value (a replaced key still in the
+      // keychain). Listing reads every entry, so the caches written at every mint (tokens,
+      // AWS credentials, which expire on their own) leave theirs to a read that misses
+      // and to the profile's removal.
+      if (SHORT_LIVED.has(kind)) return;
       for (const other of await others()) await secrets.delete(other);
     },
     async delete() {

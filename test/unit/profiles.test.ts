@@ -368,6 +368,22 @@ describe('secret entries named after the profile', () => {
     expect(Object.fromEntries(s.secrets.entries())).toEqual({ [accounts.credential(p)]: 'rotated-key-value-WXYZ' });
   });
 
+  it('a token written at a mint costs one keychain write, without listing every entry', async () => {
+    const s = setup();
+    await s.service.add(keyInput());
+    const p = await s.stored('core-lab');
+    let listed = 0;
+    const list = s.secrets.list.bind(s.secrets);
+    s.secrets.list = async () => {
+      listed++;
+      return list();
+    };
+    await s.repo.tokenSlot(p).set('{"token":"x"}');
+    await s.repo.awsCredentialsSlot(p).set('{"aws":"x"}');
+    expect(listed).toBe(0);
+    expect(await s.repo.tokenSlot(p).get()).toBe('{"token":"x"}');
+  });
+
   it('remove deletes the entries under every name, and nothing of another profile', async () => {
     const s = setup();
     await s.service.add(keyInput());
