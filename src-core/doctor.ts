@@ -18,7 +18,7 @@ import { ensureDataDir } from './paths.js';
 import { isPassphraseVault, type SecretStore } from './ports.js';
 import { createFileVault, type FileVaultStore, type PassphraseProvider } from './secrets/file-vault.js';
 import { createKeychainStore, linuxBusProblem, type KeychainSecretStore } from './secrets/keychain.js';
-import { findOrphans, orphanProfileIds } from './secrets/orphans.js';
+import { findOrphans, orphanProfiles } from './secrets/orphans.js';
 import { SECRET_BACKEND_ENV, VAULT_PASSPHRASE_ENV, resolveSecretBackend, type SecretBackend } from './secrets/select.js';
 
 export const MIN_NODE = [20, 18] as const;
@@ -153,7 +153,7 @@ async function orphansCheck(dataDir: string, list: () => Promise<string[]>, keyc
       name: 'orphans',
       ok: false,
       required: false,
-      detail: `${orphans.length} ${orphans.length === 1 ? 'entry' : 'entries'} in ${where} belong to no profile of config.json (profile ids: ${orphanProfileIds(orphans).join(', ')})`,
+      detail: `${orphans.length} ${orphans.length === 1 ? 'entry' : 'entries'} in ${where} belong to no profile of config.json (profiles: ${orphanProfiles(orphans).join(', ')})`,
       hint: `Remove them with \`tessera doctor --remove-orphans\`.${keychain ? ' Another data directory (TESSERA_HOME) of this user keeps its entries in the same keychain: keep them if you use one.' : ''}`,
     };
   } catch (error) {

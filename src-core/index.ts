@@ -38,7 +38,7 @@ export const loadConfig = () => import('./config/store.js');
 /** `vaultRetryDelayMs`: the pause after a wrong vault passphrase. */
 export const loadSession = () => import('./session.js');
 
-/** `findOrphans`, `orphanProfileIds`: secret entries that belong to no profile. */
+/** `findOrphans`, `orphanProfiles`: secret entries that belong to no profile. */
 export const loadOrphans = () => import('./secrets/orphans.js');
 
 /** The transport-neutral dispatcher of the contract (`dispatch`, `isContractMethod`): it loads every method's schema. */

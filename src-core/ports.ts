@@ -15,6 +15,8 @@ export interface SecretStore {
   set(account: string, value: string): Promise<void>;
   /** Returns whether an entry was deleted. */
   delete(account: string): Promise<boolean>;
+  /** Every account name in the store (never the values): to find a profile's entries under former names, and orphans. */
+  list(): Promise<string[]>;
 }
 
 /**

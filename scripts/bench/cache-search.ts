@@ -15,8 +15,7 @@ import { cacheFile } from '../../src-core/cache/paths.js';
 import { searchCases } from '../../src-core/cache/search.js';
 import { applyKey, loadSqlite, openDatabase, type Database } from '../../src-core/cache/sqlite.js';
 import { readCacheKey } from '../../src-core/cache/key.js';
-import { secretSlot } from '../../src-core/profiles/repository.js';
-import { accounts } from '../../src-core/secrets/accounts.js';
+import { profileSecretSlot } from '../../src-core/profiles/repository.js';
 import { openSecretStore } from '../../src-core/secrets/select.js';
 import type { CaseQuery } from '../../src-shared/schemas.js';
 
@@ -28,7 +27,7 @@ const config = JSON.parse(readFileSync(join(home, 'config.json'), 'utf8')) as { 
 const profile = config.profiles.find((p) => p.name === profileName);
 if (!profile) throw new Error(`no profile ${profileName}`);
 const secrets = await openSecretStore({ dataDir: home, env: process.env });
-const keyHex = await readCacheKey(secretSlot(secrets, accounts.cacheKey(profile.id)));
+const keyHex = await readCacheKey(profileSecretSlot(secrets, profile, 'cache-key'));
 if (!keyHex) throw new Error('no cache key');
 
 const Sqlite = await loadSqlite();

@@ -54,7 +54,7 @@ export const registerDoctor: Registrar = (program, ctx) => {
 };
 
 async function removeOrphans(ctx: Parameters<Registrar>[1], yes: boolean): Promise<void> {
-  const [{ cliOrphans }, { orphanProfileIds }, { confirm }] = await Promise.all([import('../compose.js'), loadOrphans(), import('../io.js')]);
+  const [{ cliOrphans }, { orphanProfiles }, { confirm }] = await Promise.all([import('../compose.js'), loadOrphans(), import('../io.js')]);
   const found = await cliOrphans(ctx.env);
   const where = found.backend === 'keychain' ? 'the OS keychain' : 'the file vault';
   if (found.orphans === null) {
@@ -65,7 +65,7 @@ async function removeOrphans(ctx: Parameters<Registrar>[1], yes: boolean): Promi
     await ctx.out(`No orphaned entries in ${where}.\n`);
     return;
   }
-  const what = `${orphans.length} ${orphans.length === 1 ? 'entry' : 'entries'} of profile id(s) ${orphanProfileIds(orphans).join(', ')} from ${where}`;
+  const what = `${orphans.length} ${orphans.length === 1 ? 'entry' : 'entries'} of profile(s) ${orphanProfiles(orphans).join(', ')} from ${where}`;
   if (!yes) {
     if (!process.stdin.isTTY) {
       throw new TesseraError('INVALID_INPUT', `Removing ${what} needs a confirmation: run it in a terminal, or add --yes.`);

@@ -161,7 +161,7 @@ export function createAwsCredentialService(deps: AwsCredentialServiceDeps): AwsC
 
   async function readMap(profile: StoredProfile): Promise<CachedMap> {
     try {
-      const { map, dropped } = parseMap(await deps.profiles.awsCredentialsSlot(profile.id).get(), profile, deps.clock.now());
+      const { map, dropped } = parseMap(await deps.profiles.awsCredentialsSlot(profile).get(), profile, deps.clock.now());
       if (dropped) deps.logger?.info('aws credentials: expired or unreadable cache entries dropped', { profile: profile.name });
       return map;
     } catch (error) {
@@ -178,7 +178,7 @@ export function createAwsCredentialService(deps: AwsCredentialServiceDeps): AwsC
       map.entries[key] = entry;
       const keys = Object.keys(map.entries).sort((a, b) => map.entries[a]!.expiresAt - map.entries[b]!.expiresAt);
       for (const old of keys.slice(0, Math.max(0, keys.length - MAX_ENTRIES))) delete map.entries[old];
-      await deps.profiles.awsCredentialsSlot(profile.id).set(JSON.stringify(map));
+      await deps.profiles.awsCredentialsSlot(profile).set(JSON.stringify(map));
     } catch (error) {
       deps.logger?.warn('aws credentials cache not written', { profile: profile.name, code: (error as { code?: unknown }).code });
     }

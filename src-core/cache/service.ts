@@ -158,7 +158,7 @@ function createCacheService(deps: CacheServiceDeps): CacheService {
     const opening = openCache({
       dataDir: deps.dataDir,
       profileId: profile.id,
-      key: deps.profiles.cacheKeySlot(profile.id),
+      key: deps.profiles.cacheKeySlot(profile),
       clock,
       onCorrupt,
       ...(deps.logger ? { logger: deps.logger } : {}),

@@ -17,12 +17,18 @@
  *   library, and thousands of them in a row have crashed gnome-keyring.)
  * - Every credential and cache key read or written here is registered with the
  *   redaction (redact.ts), so no log line or error message can carry it.
+ * - Entries are named after the profile (secrets/accounts.ts), so a person browsing the
+ *   keychain knows whose they are. Each secret has one entry, under the current name: a
+ *   read that misses adopts the entry under a legacy (`profile/<id>/<kind>`) or former
+ *   name, writing it under the current name, reading it back and only then deleting the
+ *   old one; a write or delete leaves no copy under another name; and a rename
+ *   (`update` changing the name) moves every entry at once.
  */
 import { TesseraError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { Config, ConfigStore, StoredProfile } from '../config/types.js';
 import type { SecretStore } from '../ports.js';
-import { accounts } from '../secrets/accounts.js';
+import { SECRET_KINDS, accountName, accounts, legacyAccountName, parseAccount, type SecretKind, type SecretOwner } from '../secrets/accounts.js';
 import { registerSecret } from '../redact.js';
 import type { CredentialInput } from '../../src-shared/schemas.js';
 import { sameProfileName } from '../../src-shared/rules.js';
@@ -70,11 +76,11 @@ export interface ProfileRepository {
   /** Reads a credential now (one mint). */
   readCredential(profile: StoredProfile): Promise<Credential>;
   /** The profile's cached token record (the token service's own). */
-  tokenSlot(profileId: string): SecretSlot;
+  tokenSlot(profile: SecretOwner): SecretSlot;
   /** The profile's offline-cache key (the cache's own). */
-  cacheKeySlot(profileId: string): SecretSlot;
+  cacheKeySlot(profile: SecretOwner): SecretSlot;
   /** The profile's cached temporary AWS credentials (aws/credentials.ts's own). */
-  awsCredentialsSlot(profileId: string): SecretSlot;
+  awsCredentialsSlot(profile: SecretOwner): SecretSlot;
 }
 
 /** One account of the secret store, as a slot. */
@@ -83,6 +89,77 @@ export function secretSlot(secrets: SecretStore, account: string): SecretSlot {
     get: () => secrets.get(account),
     set: (value) => secrets.set(account, value),
     delete: () => secrets.delete(account),
+  };
+}
+
+/** Write new, read back, delete old: a secret is never only in flight. */
+async function moveEntry(secrets: SecretStore, from: string, to: string, value: string): Promise<void> {
+  await secrets.set(to, value);
+  if ((await secrets.get(to)) === value) await secrets.delete(from);
+}
+
+/** Every account of the profile under any name (current, former, legacy), with its kind. */
+async function entriesOf(secrets: SecretStore, profileId: string): Promise<{ account: string; kind: SecretKind }[]> {
+  return (await secrets.list()).flatMap((account) => {
+    const parsed = parseAccount(account);
+    const kind = SECRET_KINDS.find((k) => k === parsed?.kind);
+    return parsed?.profileId === profileId && kind ? [{ account, kind }] : [];
+  });
+}
+
+/** Secrets rewritten at every mint: cached values that expire by themselves. */
+const SHORT_LIVED: ReadonlySet<SecretKind> = new Set(['token', 'aws-credentials']);
+
+/**
+ * One secret of a profile, under the account labelled with the profile's current name;
+ * copies under a legacy or former name are adopted or removed (see the module comment).
+ */
+export function profileSecretSlot(secrets: SecretStore, owner: SecretOwner, kind: SecretKind): SecretSlot {
+  const account = accountName(owner, kind);
+  const legacy = legacyAccountName(owner.id, kind);
+
+  /** The other accounts holding this secret: the legacy one, or any under a former name. */
+  async function others(): Promise<string[]> {
+    // Listing can fail while another process deletes entries (the keychain lists values
+    // too); the legacy account is then still looked at, and the next access lists again.
+    const listed = await entriesOf(secrets, owner.id).catch(() => null);
+    if (listed === null) return [legacy];
+    return listed.filter((e) => e.kind === kind && e.account !== account).map((e) => e.account);
+  }
+
+  return {
+    async get() {
+      const value = await secrets.get(account);
+      if (value !== null) return value;
+      let vanished = false;
+      for (const other of await others()) {
+        const found = await secrets.get(other);
+        // Listed a moment ago: another process may have moved it meanwhile.
+        if (found === null) {
+          vanished = true;
+          continue;
+        }
+        // When the move fails the value still serves this read, and the next read tries again.
+        await moveEntry(secrets, other, account, found).catch(() => undefined);
+        return found;
+      }
+      // Another process may have just moved it (it writes the new account before deleting the old).
+      return vanished ? secrets.get(account) : null;
+    },
+    async set(value) {
+      await secrets.set(account, value);
+      // An older copy elsewhere would outlive the new value (a replaced key still in the
+      // keychain). Listing reads every entry, so the caches written at every mint (tokens,
+      // AWS credentials, which expire on their own) leave theirs to a read that misses
+      // and to the profile's removal.
+      if (SHORT_LIVED.has(kind)) return;
+      for (const other of await others()) await secrets.delete(other);
+    },
+    async delete() {
+      let deleted = await secrets.delete(account);
+      for (const other of await others()) deleted = (await secrets.delete(other)) || deleted;
+      return deleted;
+    },
   };
 }
 
@@ -147,10 +224,24 @@ export function notFound(name: string, profiles: readonly { name: string }[]): T
 export function createProfileRepository(deps: { config: ConfigStore; secrets: SecretStore; events: EventBus }): ProfileRepository {
   const { config, secrets, events } = deps;
   const changed = () => events.emit({ type: 'profiles-changed' });
+  const credentialSlot = (owner: SecretOwner) => profileSecretSlot(secrets, owner, 'credential');
+
+  /** Moves every entry of the profile to the account of its current name. */
+  async function relabel(profile: StoredProfile): Promise<void> {
+    for (const { account, kind } of await entriesOf(secrets, profile.id)) {
+      const to = accountName(profile, kind);
+      if (account === to) continue;
+      const value = await secrets.get(account);
+      // A copy already under the new name is the newer one (the slots write there): the old one only goes.
+      if (value === null) continue;
+      if ((await secrets.get(to)) === null) await moveEntry(secrets, account, to, value);
+      else await secrets.delete(account);
+    }
+  }
 
   async function readCredential(profile: StoredProfile): Promise<Credential> {
     if (profile.needsKey) throw keyNeeded(profile);
-    const secret = await secrets.get(accounts.credential(profile.id));
+    const secret = await credentialSlot(profile).get();
     registerSecret(secret);
     if (secret === null || secret === '') {
       throw new TesseraError(
@@ -179,7 +270,7 @@ export function createProfileRepository(deps: { config: ConfigStore; secrets: Se
     async insert(profile, secret) {
       registerSecret(secret);
       if (await this.nameTaken(profile.name)) throw exists(profile.name);
-      await secrets.set(accounts.credential(profile.id), secret);
+      await credentialSlot(profile).set(secret);
       try {
         await config.update((cfg) => {
           // Checked again under the lock: another process may have added the name meanwhile.
@@ -188,7 +279,7 @@ export function createProfileRepository(deps: { config: ConfigStore; secrets: Se
           return cfg;
         });
       } catch (error) {
-        await secrets.delete(accounts.credential(profile.id)).catch(() => false);
+        await secrets.delete(accounts.credential(profile)).catch(() => false);
         throw error;
       }
       changed();
@@ -212,16 +303,20 @@ export function createProfileRepository(deps: { config: ConfigStore; secrets: Se
       if (seen && JSON.stringify(fn(structuredClone(seen)) ?? seen) === JSON.stringify(seen)) return seen;
       let saved: StoredProfile | undefined;
       let differs = false;
+      let renamed = false;
       await config.update((cfg) => {
         const index = cfg.profiles.findIndex((p) => p.id === id);
         const current = cfg.profiles[index];
         if (!current) throw new TesseraError('PROFILE_NOT_FOUND', 'That profile no longer exists.');
         const next = fn(structuredClone(current)) ?? current;
         differs = JSON.stringify(next) !== JSON.stringify(current);
+        renamed = next.name !== current.name;
         saved = next;
         if (differs) cfg.profiles[index] = next;
         return cfg;
       });
+      // The profile is renamed already; entries not moved now are adopted when next read.
+      if (renamed) await relabel(saved!).catch(() => undefined);
       if (differs) changed();
       return saved!;
     },
@@ -235,7 +330,10 @@ export function createProfileRepository(deps: { config: ConfigStore; secrets: Se
     },
     async delete(profile) {
       // Secrets before the profile: if the keychain fails, the profile stays so the person can retry.
-      for (const account of accounts.all(profile.id)) await secrets.delete(account);
+      const named = [...accounts.all(profile), ...SECRET_KINDS.map((kind) => legacyAccountName(profile.id, kind))];
+      // A failed listing (see entriesOf) leaves at most copies under a former name, which the doctor reports as orphans.
+      const listed = (await entriesOf(secrets, profile.id).catch(() => [])).map((e) => e.account);
+      for (const account of new Set([...named, ...listed])) await secrets.delete(account);
       await config.update((cfg) => {
         cfg.profiles = cfg.profiles.filter((p) => p.id !== profile.id);
         return cfg;
@@ -244,7 +342,7 @@ export function createProfileRepository(deps: { config: ConfigStore; secrets: Se
     },
     async writeCredential(profile, secret) {
       registerSecret(secret);
-      await secrets.set(accounts.credential(profile.id), secret);
+      await credentialSlot(profile).set(secret);
     },
     credentials() {
       const reads = new Map<string, Promise<Credential>>();
@@ -264,9 +362,9 @@ export function createProfileRepository(deps: { config: ConfigStore; secrets: Se
       };
     },
     readCredential,
-    tokenSlot: (id) => secretSlot(secrets, accounts.token(id)),
-    cacheKeySlot: (id) => knownSlot(secretSlot(secrets, accounts.cacheKey(id))),
-    awsCredentialsSlot: (id) => secretSlot(secrets, accounts.awsCredentials(id)),
+    tokenSlot: (owner) => profileSecretSlot(secrets, owner, 'token'),
+    cacheKeySlot: (owner) => knownSlot(profileSecretSlot(secrets, owner, 'cache-key')),
+    awsCredentialsSlot: (owner) => profileSecretSlot(secrets, owner, 'aws-credentials'),
   };
 }
 

@@ -10,7 +10,7 @@
  * orphaned from here. That is why removal always asks first.
  */
 import { peekConfig } from '../config/store.js';
-import { profileIdOf } from './accounts.js';
+import { parseAccount, profileIdOf } from './accounts.js';
 
 /**
  * Account names whose profile id is in no profile of config.json (a missing config has
@@ -26,7 +26,17 @@ export async function findOrphans(dataDir: string, list: () => Promise<string[]>
   }).sort();
 }
 
-/** The distinct profile ids of orphaned accounts, for messages (ids are not secret). */
-export function orphanProfileIds(accounts: string[]): string[] {
-  return [...new Set(accounts.map((a) => profileIdOf(a) ?? a))];
+/**
+ * The distinct profiles of orphaned accounts, for messages: `name (id)`, or the id alone
+ * for entries of earlier versions, which carry no name (names and ids are not secret).
+ */
+export function orphanProfiles(accounts: string[]): string[] {
+  const names = new Map<string, string | null>();
+  for (const account of accounts) {
+    const parsed = parseAccount(account);
+    const id = parsed?.profileId ?? account;
+    // A profile's entries may carry different names (renamed in between): any one of them tells.
+    if (!names.get(id)) names.set(id, parsed?.name ?? null);
+  }
+  return [...names].map(([id, name]) => (name ? `${name} (${id})` : id));
 }

@@ -90,7 +90,7 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
 
   async function readStored(profile: StoredProfile): Promise<CachedToken | undefined> {
     try {
-      const record = parseRecord(await deps.profiles.tokenSlot(profile.id).get(), clock.now());
+      const record = parseRecord(await deps.profiles.tokenSlot(profile).get(), clock.now());
       registerSecret(record?.token);
       return belongs(record, profile);
     } catch (error) {
@@ -102,7 +102,7 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
 
   async function writeStored(profile: StoredProfile, record: CachedToken): Promise<void> {
     try {
-      await deps.profiles.tokenSlot(profile.id).set(serializeRecord(record));
+      await deps.profiles.tokenSlot(profile).set(serializeRecord(record));
     } catch (error) {
       // The token is still good for this process; another process will mint its own.
       deps.logger?.warn('token cache not written', { profile: profile.name, code: (error as { code?: unknown }).code });
@@ -239,7 +239,7 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
   }
 
   async function dropStored(profile: StoredProfile): Promise<void> {
-    await deps.profiles.tokenSlot(profile.id).delete().catch(() => false);
+    await deps.profiles.tokenSlot(profile).delete().catch(() => false);
   }
 
   async function ensure(profile: StoredProfile, options: TokenOptions = {}): Promise<RevealedToken> {

@@ -32,6 +32,10 @@ export function createMemoryStore(initial?: Record<string, string>): MemorySecre
       check();
       return map.delete(account);
     },
+    async list() {
+      check();
+      return [...map.keys()];
+    },
     entries: () => new Map(map),
     failWith(error) {
       failure = error;

@@ -28,7 +28,7 @@ afterAll(async () => {
   await sim.close();
 });
 
-const slot = () => accounts.awsCredentials(profileId);
+const slot = () => accounts.awsCredentials({ id: profileId, name: 'lab' });
 async function cachedMap(): Promise<{ entries: Record<string, { expiresAt: number; accessKeyId: string }> }> {
   return JSON.parse((await setup.secrets.get(slot())) ?? 'null');
 }

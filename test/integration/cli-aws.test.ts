@@ -284,9 +284,9 @@ describe('tessera aws-credentials refuses bad input with a clear error and exit 
     const profileId = readConfig(cli.home).profiles.find((p) => p.name === 'lab')!.id;
     const keychain = createKeychainStore({ service: SECRET_SERVICE });
     const expire = async () => {
-      const map = JSON.parse((await keychain.get(accounts.awsCredentials(profileId)))!) as { entries: Record<string, { expiresAt: number }> };
+      const map = JSON.parse((await keychain.get(accounts.awsCredentials({ id: profileId, name: 'lab' })))!) as { entries: Record<string, { expiresAt: number }> };
       for (const entry of Object.values(map.entries)) entry.expiresAt = Date.now() - 60_000;
-      await keychain.set(accounts.awsCredentials(profileId), JSON.stringify(map));
+      await keychain.set(accounts.awsCredentials({ id: profileId, name: 'lab' }), JSON.stringify(map));
     };
     await expire();
     const renewed = await run('/runs/2024-run-01/');

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Sim } from '../../sim/index.js';
 import { EXIT_CODES } from '../../src-shared/errors.js';
+import { accounts } from '../../src-core/secrets/accounts.js';
 import { newDataDir, recordSecret } from '../helpers/env.js';
 import { assertNoSecrets, Cli, ensureCliBuilt, keychainHas, profileFlags, readConfig, runInTerminal, simSecrets, startRecordingSim } from './cli-harness.js';
 
@@ -65,30 +66,32 @@ describe('orphaned secrets after config.json was set aside', () => {
   it('the keychain: the doctor lists them; --remove-orphans removes them after a yes on the terminal', async () => {
     const cli = newCli('orphans-keychain');
     const id = await orphanOneProfile(cli);
-    expect(keychainHas(`profile/${id}/credential`, { ...process.env, ...keyring })).toBe(true);
+    expect(keychainHas(accounts.credential({ id, name: 'lab' }), { ...process.env, ...keyring })).toBe(true);
 
     const doctor = await cli.run(['doctor']);
     expect(doctor.code).toBe(EXIT_CODES.ok); // a warning, not a failure
     expect(doctor.stdout).toMatch(/orphans: 2 entries in the OS keychain belong to no profile of config\.json/);
     expect(doctor.stdout).toContain(id);
+    // The entries carry the profile's name, so the doctor can say whose they were.
+    expect(doctor.stdout).toContain(`lab (${id})`);
     expect(doctor.stdout).toContain('tessera doctor --remove-orphans');
 
     // Without a terminal to confirm on, nothing is removed unless --yes says so.
     const refused = await cli.run(['doctor', '--remove-orphans']);
     expect(refused.code).toBe(EXIT_CODES.usage);
     expect(refused.stderr).toContain('--yes');
-    expect(keychainHas(`profile/${id}/credential`, { ...process.env, ...keyring })).toBe(true);
+    expect(keychainHas(accounts.credential({ id, name: 'lab' }), { ...process.env, ...keyring })).toBe(true);
 
     const no = await runInTerminal(cli, ['doctor', '--remove-orphans'], [['[y/N]', 'n']], keyring);
     expect(no.code).toBe(EXIT_CODES.ok);
     expect(no.screen).toContain('Nothing removed');
-    expect(keychainHas(`profile/${id}/credential`, { ...process.env, ...keyring })).toBe(true);
+    expect(keychainHas(accounts.credential({ id, name: 'lab' }), { ...process.env, ...keyring })).toBe(true);
 
     const yes = await runInTerminal(cli, ['doctor', '--remove-orphans'], [['[y/N]', 'y']], keyring);
     expect(yes.code).toBe(EXIT_CODES.ok);
     expect(yes.screen).toContain('Removed 2 orphaned entries');
-    expect(keychainHas(`profile/${id}/credential`, { ...process.env, ...keyring })).toBe(false);
-    expect(keychainHas(`profile/${id}/token`, { ...process.env, ...keyring })).toBe(false);
+    expect(keychainHas(accounts.credential({ id, name: 'lab' }), { ...process.env, ...keyring })).toBe(false);
+    expect(keychainHas(accounts.token({ id, name: 'lab' }), { ...process.env, ...keyring })).toBe(false);
 
     const after = await cli.run(['doctor']);
     expect(after.stdout).toMatch(/orphans: no orphaned entries/);
@@ -101,7 +104,7 @@ describe('orphaned secrets after config.json was set aside', () => {
     const id = readConfig(cli.home).profiles[0]!.id;
     const removed = await cli.run(['doctor', '--remove-orphans', '--yes']);
     expect(removed.code).toBe(EXIT_CODES.ok);
-    expect(keychainHas(`profile/${id}/credential`, { ...process.env, ...keyring })).toBe(true);
+    expect(keychainHas(accounts.credential({ id, name: 'kept' }), { ...process.env, ...keyring })).toBe(true);
   });
 
   it('the file vault: listed and removed from the vault itself', async () => {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Sim } from '../../sim/index.js';
 import { EXIT_CODES } from '../../src-shared/errors.js';
+import { SECRET_KINDS, accountName, accounts, legacyAccountName } from '../../src-core/secrets/accounts.js';
 import { recordSecret } from '../helpers/env.js';
 import { assertNoSecrets, Cli, ensureCliBuilt, keychainHas, profileFlags, readConfig, runInTerminal, simSecrets, startRecordingSim } from './cli-harness.js';
 
@@ -257,13 +258,16 @@ describe('tessera profile remove', () => {
     expect((await cli.run(['token', 'lab'])).code).toBe(0);
     const id = readConfig(cli.home).profiles[0]?.id ?? '';
     expect(id).not.toBe('');
-    expect(keychainHas(`profile/${id}/credential`)).toBe(true);
-    expect(keychainHas(`profile/${id}/token`)).toBe(true);
+    expect(keychainHas(accounts.credential({ id, name: 'lab' }))).toBe(true);
+    expect(keychainHas(accounts.token({ id, name: 'lab' }))).toBe(true);
 
     const r = await cli.run(['profile', 'remove', 'lab']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Removed profile "lab"');
-    for (const kind of ['credential', 'token', 'cache-key']) expect(keychainHas(`profile/${id}/${kind}`), kind).toBe(false);
+    for (const kind of SECRET_KINDS) {
+      expect(keychainHas(accountName({ id, name: 'lab' }, kind)), kind).toBe(false);
+      expect(keychainHas(legacyAccountName(id, kind)), kind).toBe(false);
+    }
     expect(readConfig(cli.home).profiles).toEqual([]);
 
     const again = await cli.run(['profile', 'remove', 'lab']);

@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Sim } from '../../sim/index.js';
 import { EXIT_CODES } from '../../src-shared/errors.js';
 import { CLI_PASSPHRASE_FAILURES } from '../../src-cli/report.js';
+import { accounts } from '../../src-core/secrets/accounts.js';
 import { vaultRetryDelayMs } from '../../src-core/session.js';
 import { recordSecret } from '../helpers/env.js';
 import { assertNoSecrets, Cli, ensureCliBuilt, keychainHas, profileFlags, readConfig, simSecrets, startRecordingSim } from './cli-harness.js';
@@ -111,7 +112,7 @@ describe('the encrypted file vault (TESSERA_SECRET_BACKEND=file)', () => {
 
     // The real keychain (queried on the working bus) holds nothing of this profile.
     const id = readConfig(cli.home).profiles[0]?.id ?? '';
-    expect(keychainHas(`profile/${id}/credential`)).toBe(false);
+    expect(keychainHas(accounts.credential({ id, name: 'lab' }))).toBe(false);
 
     const doctor = await cli.run(['doctor']);
     expect(doctor.code).toBe(0);

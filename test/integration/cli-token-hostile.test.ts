@@ -127,7 +127,7 @@ describe('a cached token entry that cannot be read', () => {
       record(fakeJwt({ exp: inAnHour() }, 'c2ln;id;#'), (inAnHour() - 10) * 1000),
     ];
     for (const value of garbage) {
-      await store.set(accounts.token(id), value);
+      await store.set(accounts.token({ id, name: 'lab' }), value);
       const before = sim.mintCount();
       const r = await cli.run(['token', 'lab', '--format', 'json']);
       expect(r.stderr, value.slice(0, 40)).toBe('');

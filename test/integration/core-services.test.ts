@@ -40,6 +40,7 @@ function counting(inner: SecretStore): SecretStore & { reads: Map<string, number
     },
     set: (account, value) => inner.set(account, value),
     delete: (account) => inner.delete(account),
+    list: () => inner.list(),
   };
 }
 
@@ -64,7 +65,7 @@ describe('credential reads', () => {
     expect(requests.length).toBeGreaterThan(10_000);
     expect(requests.every((r) => r.headers.authorization === `ApiKey ${sim.demo.apiKey}`)).toBe(true);
     const id = await idOf(setup.dataDir, 'lab');
-    const keyReads = secrets.reads.get(accounts.credential(id)) ?? 0;
+    const keyReads = secrets.reads.get(accounts.credential({ id, name: 'lab' })) ?? 0;
     expect(keyReads).toBeGreaterThanOrEqual(1);
     expect(keyReads).toBeLessThanOrEqual(3);
     const allReads = [...secrets.reads.values()].reduce((a, b) => a + b, 0);

@@ -31,7 +31,7 @@ function secret(label: string): string {
   recordSecret(value);
   return value;
 }
-const uniqueAccount = (label: string) => accounts.credential(`kc-test-${label}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+const uniqueAccount = (label: string) => accounts.credential({ id: `kc-test-${label}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`, name: 'kc-test' });
 
 /** secret-tool prints the secret on stdout and the attributes on stderr. */
 function secretTool(args: string[], input?: string): { status: number | null; stdout: string; stderr: string } {

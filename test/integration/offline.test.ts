@@ -91,7 +91,7 @@ describe('a damaged cache', () => {
 
       // Profiles and secrets untouched.
       expect((await later.core.listProfiles()).map((p) => p.name)).toEqual(['lab']);
-      expect(await setup.secrets.get(accounts.credential(profile.id))).toBe(sim.demo.apiKey);
+      expect(await setup.secrets.get(accounts.credential(profile))).toBe(sim.demo.apiKey);
 
       expect((await later.core.searchCases('lab', {})).total).toBe(0);
       await later.core.sync('lab');
@@ -120,14 +120,14 @@ describe('a damaged cache', () => {
       await setup.core.sync('lab');
       await setup.core.dispose();
       const profile = (await openConfigStore(setup.dataDir).read()).profiles[0]!;
-      await setup.secrets.delete(accounts.cacheKey(profile.id));
+      await setup.secrets.delete(accounts.cacheKey(profile));
 
       const later = makeCacheCore({ dataDir: setup.dataDir, secrets: setup.secrets });
       await expect(later.core.sync('lab')).resolves.toMatchObject({ cases: 30 });
-      expect(await setup.secrets.get(accounts.cacheKey(profile.id))).toBeTruthy();
+      expect(await setup.secrets.get(accounts.cacheKey(profile))).toBeTruthy();
       await later.core.removeProfile('lab');
       expect(readdirSync(join(setup.dataDir, 'cache')).filter((n) => n.startsWith(profile.id))).toEqual([]);
-      expect(await setup.secrets.get(accounts.cacheKey(profile.id))).toBeNull();
+      expect(await setup.secrets.get(accounts.cacheKey(profile))).toBeNull();
       await later.core.dispose();
     } finally {
       await sim.close();

@@ -31,16 +31,16 @@ describe('profiles with the keychain', () => {
     const view = await addKeyProfile(core, sim);
     expect(view.key.fingerprint).toBe(sim.demo.apiKey.slice(-4));
     const id = await idOf(dataDir, 'lab');
-    expect(await secrets.get(accounts.credential(id))).toBe(sim.demo.apiKey);
+    expect(await secrets.get(accounts.credential({ id, name: 'lab' }))).toBe(sim.demo.apiKey);
     const t = await core.revealToken('lab');
     recordSecret(t.token);
-    expect(await secrets.get(accounts.token(id))).toContain(t.token);
+    expect(await secrets.get(accounts.token({ id, name: 'lab' }))).toContain(t.token);
     const configText = readFileSync(openConfigStore(dataDir).path, 'utf8');
     expect(configText).not.toContain(sim.demo.apiKey);
     expect(configText).not.toContain(t.token);
 
     await core.removeProfile('lab');
-    for (const account of accounts.all(id)) expect(await secrets.get(account)).toBeNull();
+    for (const account of accounts.all({ id, name: 'lab' })) expect(await secrets.get(account)).toBeNull();
     expect(await core.listProfiles()).toEqual([]);
     await expect(core.ensureToken('lab')).rejects.toMatchObject({ code: 'PROFILE_NOT_FOUND' });
     await core.dispose();
@@ -87,7 +87,7 @@ describe('profiles with the keychain', () => {
   it('a profile whose keychain entry vanished is SECRET_MISSING', async () => {
     const { core, dataDir, secrets } = makeCore();
     await addKeyProfile(core, sim);
-    await secrets.delete(accounts.credential(await idOf(dataDir, 'lab')));
+    await secrets.delete(accounts.credential({ id: await idOf(dataDir, 'lab'), name: 'lab' }));
     await expect(core.ensureToken('lab')).rejects.toMatchObject({ code: 'SECRET_MISSING' });
     await core.dispose();
   });

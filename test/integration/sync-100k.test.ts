@@ -13,7 +13,7 @@ import type { SimCase } from '../../sim/index.js';
 import type { CaseQuery } from '../../src-shared/schemas.js';
 import { addKeyProfile, startTestSim } from '../helpers/tessera.js';
 import { makeCacheCore, phiOf, plaintextHits, readCachedCases, serverRows, type CacheCore, type Sim } from '../fixtures/cache/core.js';
-import { cacheKeySlot } from '../helpers/slots.js';
+import { cacheKeySlot, ownerOf } from '../helpers/slots.js';
 import { isInitialismOf } from '../../src-core/cache/initialisms.js';
 
 const N = 100_000;
@@ -58,7 +58,7 @@ describe('100,000 cases', () => {
   it('search equals a naive filter over the server data', async () => {
     const server = sim.data.cases();
     const id = await profileId();
-    const { store } = await openCache({ dataDir: setup.dataDir, profileId: id, key: cacheKeySlot(setup.secrets, id), onCorrupt: 'throw' });
+    const { store } = await openCache({ dataDir: setup.dataDir, profileId: id, key: cacheKeySlot(setup.secrets, await ownerOf(setup.dataDir, id)), onCorrupt: 'throw' });
     const rid = new Map((store.db.prepare('SELECT id, rid FROM cases').raw().all() as [string, number][]).map(([id, r]) => [id, r]));
     store.close();
     const model = server.map((c) => ({ c, rid: rid.get(c.id)!, fields: fieldsOf(c) }));

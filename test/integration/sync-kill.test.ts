@@ -11,7 +11,7 @@ import { openConfigStore } from '../../src-core/config/store.js';
 import { openCache } from '../../src-core/cache/store.js';
 import { addKeyProfile, startTestSim } from '../helpers/tessera.js';
 import { makeCacheCore, readCachedCases, serverRows, type Sim } from '../fixtures/cache/core.js';
-import { cacheKeySlot } from '../helpers/slots.js';
+import { cacheKeySlot, ownerOf } from '../helpers/slots.js';
 
 const CHILD = fileURLToPath(new URL('../fixtures/cache/sync-child.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -61,7 +61,7 @@ it('a sync killed halfway leaves a consistent cache that the next sync completes
   sim.faults.clear();
 
   // The cache opens, is intact, and still has everything of the last complete sync (nothing swept).
-  const { store } = await openCache({ dataDir: setup.dataDir, profileId, key: cacheKeySlot(setup.secrets, profileId), onCorrupt: 'throw' });
+  const { store } = await openCache({ dataDir: setup.dataDir, profileId, key: cacheKeySlot(setup.secrets, await ownerOf(setup.dataDir, profileId)), onCorrupt: 'throw' });
   expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
   expect(store.syncedAt).toBe(syncedAt);
   const ids = new Set((store.db.prepare('SELECT id FROM cases').pluck().all() as string[]));

@@ -60,32 +60,32 @@ describe('file vault', () => {
     expect(vault.backend).toBe('file');
     expect(await vault.exists()).toBe(false);
     // Reading or deleting in an absent vault needs no passphrase.
-    expect(await vault.get(accounts.credential('p1'))).toBeNull();
-    expect(await vault.delete(accounts.credential('p1'))).toBe(false);
+    expect(await vault.get(accounts.credential({ id: 'p1', name: 'lab' }))).toBeNull();
+    expect(await vault.delete(accounts.credential({ id: 'p1', name: 'lab' }))).toBe(false);
     expect(pass.calls).toBe(0);
 
     const key = secret('api-key');
     const unicode = `${secret('pw')}-ünïcødé-✓`;
-    await vault.set(accounts.credential('p1'), key);
-    await vault.set(accounts.credential('p2'), unicode);
-    expect(await vault.get(accounts.credential('p1'))).toBe(key);
-    expect(await vault.get(accounts.credential('p2'))).toBe(unicode);
+    await vault.set(accounts.credential({ id: 'p1', name: 'lab' }), key);
+    await vault.set(accounts.credential({ id: 'p2', name: 'partner' }), unicode);
+    expect(await vault.get(accounts.credential({ id: 'p1', name: 'lab' }))).toBe(key);
+    expect(await vault.get(accounts.credential({ id: 'p2', name: 'partner' }))).toBe(unicode);
     expect(await vault.get('constructor')).toBeNull(); // no prototype lookups
-    expect(await vault.delete(accounts.credential('p1'))).toBe(true);
-    expect(await vault.delete(accounts.credential('p1'))).toBe(false);
-    expect(await vault.get(accounts.credential('p1'))).toBeNull();
+    expect(await vault.delete(accounts.credential({ id: 'p1', name: 'lab' }))).toBe(true);
+    expect(await vault.delete(accounts.credential({ id: 'p1', name: 'lab' }))).toBe(false);
+    expect(await vault.get(accounts.credential({ id: 'p1', name: 'lab' }))).toBeNull();
     expect(pass.calls).toBe(1);
 
     // Another store (as in another process) derives its own key, once.
     const pass2 = counted(await pass());
     const other = createFileVault({ dataDir: dir, passphrase: pass2 });
-    expect(await other.get(accounts.credential('p2'))).toBe(unicode);
-    expect(await other.get(accounts.credential('p2'))).toBe(unicode);
+    expect(await other.get(accounts.credential({ id: 'p2', name: 'partner' }))).toBe(unicode);
+    expect(await other.get(accounts.credential({ id: 'p2', name: 'partner' }))).toBe(unicode);
     expect(pass2.calls).toBe(1);
 
     // lock() forgets the key.
     other.lock();
-    expect(await other.get(accounts.credential('p2'))).toBe(unicode);
+    expect(await other.get(accounts.credential({ id: 'p2', name: 'partner' }))).toBe(unicode);
     expect(pass2.calls).toBe(2);
   });
 
@@ -94,7 +94,7 @@ describe('file vault', () => {
     const passphrase = secret('passphrase');
     const vault = createFileVault({ dataDir: dir, passphrase: async () => passphrase });
     const values = [secret('api-key'), secret('password'), secret('jwt')];
-    for (const [i, v] of values.entries()) await vault.set(accounts.credential(`profile-${i}`), v);
+    for (const [i, v] of values.entries()) await vault.set(accounts.credential({ id: `profile-${i}`, name: `lab-${i}` }), v);
     const text = readFileSync(vault.path, 'utf8');
     for (const v of values) {
       expect(text).not.toContain(v);

@@ -38,7 +38,7 @@ async function start(options: { env?: NodeJS.ProcessEnv; platform?: NodeJS.Platf
       ports = p;
       return core;
     },
-    openSecrets: () => ({ backend: 'memory', get: async () => null, set: async () => undefined, delete: async () => false }),
+    openSecrets: () => ({ backend: 'memory', get: async () => null, set: async () => undefined, delete: async () => false, list: async () => [] }),
     startSim: options.startSim ?? (vi.fn(async (o: { port?: number; host?: string }) => ({ icaBaseUrl: `http://${o.host}:1234/ica/rest`, tssBaseUrl: `http://${o.host}:1234`, demo: { domain: 'demo-lab', apiKey: 'demo-key-123456' }, close: vi.fn() })) as never),
     env: options.env ?? {},
     platform: options.platform ?? 'linux',

@@ -14,7 +14,7 @@ import { accounts } from '../../src-core/secrets/accounts.js';
 import { createMemoryStore } from '../helpers/memory-store.js';
 import { fullPass, input, newCache } from '../fixtures/cache/helpers.js';
 import { syntheticCases } from '../fixtures/cache/synthetic.js';
-import { cacheKeySlot } from '../helpers/slots.js';
+import { cacheKeySlot, cacheOnlyOwner } from '../helpers/slots.js';
 
 const open: CacheStore[] = [];
 afterEach(() => {
@@ -45,7 +45,7 @@ describe('encryption at rest', () => {
     for (const needle of ['SQLite format 3', 'SYN-000001', ...names(cases).slice(0, 50), 'TruSight', 'caseSubjects']) {
       expect(bytes.includes(needle), `found ${needle.slice(0, 3)}… in the file`).toBe(false);
     }
-    const key = await secrets.get(accounts.cacheKey(profileId));
+    const key = await secrets.get(accounts.cacheKey(cacheOnlyOwner(profileId)));
     expect(Buffer.from(key!, 'base64')).toHaveLength(32);
   });
 
@@ -226,20 +226,20 @@ describe('recovery', () => {
       bytes.fill(0x41, 0, 4096);
       writeFileSync(f, bytes);
     });
-    const err = await openCache({ dataDir, profileId, key: cacheKeySlot(secrets, profileId), onCorrupt: 'throw' }).catch((e: unknown) => e);
+    const err = await openCache({ dataDir, profileId, key: cacheKeySlot(secrets, cacheOnlyOwner(profileId)), onCorrupt: 'throw' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TesseraError);
     expect((err as TesseraError).code).toBe('CACHE_CORRUPT');
     expect((err as TesseraError).message).toMatch(/set aside.*Sync again/);
     expect(asideFiles(file)).toHaveLength(1);
     expect(existsSync(file)).toBe(false);
-    const { store } = track(await openCache({ dataDir, profileId, key: cacheKeySlot(secrets, profileId), onCorrupt: 'throw' }));
+    const { store } = track(await openCache({ dataDir, profileId, key: cacheKeySlot(secrets, cacheOnlyOwner(profileId)), onCorrupt: 'throw' }));
     expect(store.counts().cases).toBe(0);
     expect(store.syncedAt).toBeNull();
   });
 
   it('recreates at once for a sync', async () => {
     const { dataDir, profileId, secrets, file } = await damaged((f) => writeFileSync(f, 'not a database at all, just text'.repeat(200)));
-    const opened = track(await openCache({ dataDir, profileId, key: cacheKeySlot(secrets, profileId), onCorrupt: 'recreate' }));
+    const opened = track(await openCache({ dataDir, profileId, key: cacheKeySlot(secrets, cacheOnlyOwner(profileId)), onCorrupt: 'recreate' }));
     expect(opened.setAside).toMatch(/\.corrupt-\d{8}T\d{6}Z(-\d+)?$/);
     expect(opened.store.counts().cases).toBe(0);
     expect(asideFiles(file)).toHaveLength(1);
@@ -247,18 +247,18 @@ describe('recovery', () => {
 
   it('treats a file whose key is gone or different as undecryptable', async () => {
     const { dataDir, profileId, secrets, file } = await damaged(() => undefined);
-    await secrets.delete(accounts.cacheKey(profileId));
-    const err = await openCache({ dataDir, profileId, key: cacheKeySlot(secrets, profileId), onCorrupt: 'throw' }).catch((e: unknown) => e);
+    await secrets.delete(accounts.cacheKey(cacheOnlyOwner(profileId)));
+    const err = await openCache({ dataDir, profileId, key: cacheKeySlot(secrets, cacheOnlyOwner(profileId)), onCorrupt: 'throw' }).catch((e: unknown) => e);
     expect((err as TesseraError).code).toBe('CACHE_CORRUPT');
     expect(asideFiles(file)).toHaveLength(1);
 
     // A different key than the file was written with.
     const other = createMemoryStore();
-    const { store } = await openCache({ dataDir, profileId, key: cacheKeySlot(other, profileId), onCorrupt: 'recreate' });
+    const { store } = await openCache({ dataDir, profileId, key: cacheKeySlot(other, cacheOnlyOwner(profileId)), onCorrupt: 'recreate' });
     fullPass(store, syntheticCases(3));
     store.close();
-    await other.set(accounts.cacheKey(profileId), Buffer.alloc(32, 7).toString('base64'));
-    const again = await openCache({ dataDir, profileId, key: cacheKeySlot(other, profileId), onCorrupt: 'recreate' });
+    await other.set(accounts.cacheKey(cacheOnlyOwner(profileId)), Buffer.alloc(32, 7).toString('base64'));
+    const again = await openCache({ dataDir, profileId, key: cacheKeySlot(other, cacheOnlyOwner(profileId)), onCorrupt: 'recreate' });
     track(again);
     expect(again.setAside).toBeDefined();
     expect(asideFiles(file)).toHaveLength(2);
@@ -268,7 +268,7 @@ describe('recovery', () => {
     const { store, dataDir, profileId, secrets } = await newCache();
     store.db.pragma('user_version = 999');
     store.close();
-    const opened = track(await openCache({ dataDir, profileId, key: cacheKeySlot(secrets, profileId), onCorrupt: 'recreate' }));
+    const opened = track(await openCache({ dataDir, profileId, key: cacheKeySlot(secrets, cacheOnlyOwner(profileId)), onCorrupt: 'recreate' }));
     expect(opened.setAside).toBeDefined();
     expect(opened.store.db.pragma('user_version', { simple: true })).toBeGreaterThan(0);
   });

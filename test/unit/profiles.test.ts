@@ -14,7 +14,7 @@ import { createProfileRepository } from '../../src-core/profiles/repository.js';
 import { createProfileService } from '../../src-core/profiles/service.js';
 import { toProfileView } from '../../src-core/profiles/view.js';
 import { deleteCacheFiles } from '../../src-core/cache/paths.js';
-import { accounts } from '../../src-core/secrets/accounts.js';
+import { SECRET_KINDS, accountName, accounts, legacyAccountName } from '../../src-core/secrets/accounts.js';
 import { createMemoryStore } from '../helpers/memory-store.js';
 import { DEFAULT_ICA_BASE_URL } from '../../src-shared/regions.js';
 import type { TesseraEvent } from '../../src-shared/contract.js';
@@ -58,7 +58,7 @@ function setup(hooks: Hooks = {}) {
     setRejected: (id: string, at: string) => repo.update(id, (p) => ({ ...p, key: { ...p.key, rejectedAt: at } })),
   };
   const stored = async (name: string): Promise<StoredProfile> => (await config.read()).profiles.find((p) => p.name === name)!;
-  return { dataDir, config, secrets, service, events, invalidated, stored };
+  return { dataDir, config, secrets, repo, service, events, invalidated, stored };
 }
 
 const keyInput = (over: Record<string, unknown> = {}) => ({
@@ -95,7 +95,7 @@ describe('add', () => {
       createdAt: '2025-03-01T10:00:00.000Z',
     });
     const p = await s.stored('core-lab');
-    expect(await s.secrets.get(accounts.credential(p.id))).toBe(KEY);
+    expect(await s.secrets.get(accounts.credential(p))).toBe(KEY);
     expect(readFileSync(s.config.path, 'utf8')).not.toContain(KEY);
     expect(JSON.stringify(await s.service.list())).not.toContain(KEY);
     expect(s.events).toEqual([{ type: 'profiles-changed' }]);
@@ -118,7 +118,7 @@ describe('add', () => {
     expect(view.username).toBe('ada@demo-lab.example.org');
     expect(view.key.fingerprint).toBe('.org');
     const p = await s.stored('core-lab');
-    expect(await s.secrets.get(accounts.credential(p.id))).toBe(PASSWORD);
+    expect(await s.secrets.get(accounts.credential(p))).toBe(PASSWORD);
     expect(readFileSync(s.config.path, 'utf8')).not.toContain(PASSWORD);
   });
 
@@ -219,18 +219,18 @@ describe('remove, rotate', () => {
     await s.service.add(keyInput({ name: 'other', credential: { kind: 'api-key', apiKey: 'other-profile-key-9999' } }));
     const p = await s.stored('core-lab');
     const other = await s.stored('other');
-    await s.secrets.set(accounts.token(p.id), '{"token":"x"}');
-    await s.secrets.set(accounts.cacheKey(p.id), 'cache-key');
+    await s.secrets.set(accounts.token(p), '{"token":"x"}');
+    await s.secrets.set(accounts.cacheKey(p), 'cache-key');
     const cacheDir = join(s.dataDir, 'cache');
     mkdirSync(cacheDir, { recursive: true });
     for (const f of [`${p.id}.db`, `${p.id}.db-wal`, `${p.id}.db-shm`, `${other.id}.db`]) writeFileSync(join(cacheDir, f), 'x');
 
     await s.service.remove('core-lab');
-    for (const account of accounts.all(p.id)) expect(await s.secrets.get(account)).toBeNull();
+    for (const account of accounts.all(p)) expect(await s.secrets.get(account)).toBeNull();
     expect(existsSync(join(cacheDir, `${p.id}.db`))).toBe(false);
     expect(existsSync(join(cacheDir, `${p.id}.db-wal`))).toBe(false);
     expect(existsSync(join(cacheDir, `${other.id}.db`))).toBe(true);
-    expect(await s.secrets.get(accounts.credential(other.id))).toBe('other-profile-key-9999');
+    expect(await s.secrets.get(accounts.credential(other))).toBe('other-profile-key-9999');
     expect((await s.service.list()).map((v) => v.name)).toEqual(['other']);
     expect(s.invalidated).toContain('core-lab');
   });
@@ -252,7 +252,7 @@ describe('remove, rotate', () => {
     expect((await s.service.view('core-lab')).key.rejectedAt).toBe('2025-03-01T09:00:00.000Z');
     const view = await s.service.replaceCredential('core-lab', { kind: 'api-key', apiKey: 'rotated-key-value-WXYZ' });
     expect(view.key).toEqual({ fingerprint: 'WXYZ', storedAt: '2025-03-01T10:00:00.000Z' });
-    expect(await s.secrets.get(accounts.credential(p.id))).toBe('rotated-key-value-WXYZ');
+    expect(await s.secrets.get(accounts.credential(p))).toBe('rotated-key-value-WXYZ');
     expect(s.invalidated).toEqual(['core-lab']);
     expect((await rejection(s.service.replaceCredential('core-lab', { kind: 'basic', username: 'a@b.org', password: 'pw' }))).code).toBe('INVALID_INPUT');
   });
@@ -261,7 +261,7 @@ describe('remove, rotate', () => {
     const s = setup();
     await s.service.add(keyInput());
     const p = await s.stored('core-lab');
-    await s.secrets.delete(accounts.credential(p.id));
+    await s.secrets.delete(accounts.credential(p));
     const error = await rejection(s.service.readCredential(p));
     expect(error.code).toBe('SECRET_MISSING');
     expect(error.message).toContain('core-lab');
@@ -285,5 +285,116 @@ describe('demo profile', () => {
     await s.service.add(keyInput({ name: 'demo' }));
     const error = await rejection(s.service.upsertDemo({ icaUrl: 'http://127.0.0.1:1/ica/rest', tssUrl: 'http://127.0.0.1:1', domain: 'demo-lab', apiKey: 'demo-key-value-0001' }));
     expect(error.code).toBe('PROFILE_EXISTS');
+  });
+});
+
+describe('secret entries named after the profile', () => {
+  const OLD_KEY = 'unit-profile-old-key-0000';
+
+  it('names every entry after the profile and its id', async () => {
+    const s = setup();
+    await s.service.add(keyInput());
+    const p = await s.stored('core-lab');
+    await s.repo.tokenSlot(p).set('{"token":"x"}');
+    expect([...s.secrets.entries().keys()].sort()).toEqual([`profile core-lab: credential (${p.id})`, `profile core-lab: token (${p.id})`]);
+  });
+
+  it('reads entries an earlier version stored under the id alone and moves them to the named account', async () => {
+    const s = setup();
+    await s.service.add(keyInput());
+    const p = await s.stored('core-lab');
+    // As an earlier version left them.
+    await s.secrets.delete(accounts.credential(p));
+    await s.secrets.set(legacyAccountName(p.id, 'credential'), KEY);
+    await s.secrets.set(legacyAccountName(p.id, 'cache-key'), 'cache-key-value');
+
+    expect(await s.service.readCredential(p)).toEqual({ kind: 'api-key', apiKey: KEY });
+    expect(await s.repo.cacheKeySlot(p).get()).toBe('cache-key-value');
+    expect(Object.fromEntries(s.secrets.entries())).toEqual({ [accounts.credential(p)]: KEY, [accounts.cacheKey(p)]: 'cache-key-value' });
+  });
+
+  it('keeps a legacy entry that could not be moved, and still reads it', async () => {
+    const s = setup();
+    await s.service.add(keyInput());
+    const p = await s.stored('core-lab');
+    await s.secrets.delete(accounts.credential(p));
+    await s.secrets.set(legacyAccountName(p.id, 'credential'), KEY);
+    const set = s.secrets.set;
+    s.secrets.set = async () => {
+      throw new TesseraError('KEYCHAIN_UNAVAILABLE', 'no writes');
+    };
+    expect(await s.service.readCredential(p)).toEqual({ kind: 'api-key', apiKey: KEY });
+    s.secrets.set = set;
+    expect([...s.secrets.entries().keys()]).toEqual([legacyAccountName(p.id, 'credential')]);
+  });
+
+  it('a rename moves every entry to the new name', async () => {
+    const s = setup();
+    await s.service.add(keyInput());
+    const p = await s.stored('core-lab');
+    await s.repo.tokenSlot(p).set('{"token":"x"}');
+    await s.secrets.set(legacyAccountName(p.id, 'cache-key'), 'cache-key-value');
+    const renamed = await s.repo.update(p.id, (q) => ({ ...q, name: 'bench' }));
+    expect(Object.fromEntries(s.secrets.entries())).toEqual({
+      [accounts.credential(renamed)]: KEY,
+      [accounts.token(renamed)]: '{"token":"x"}',
+      [accounts.cacheKey(renamed)]: 'cache-key-value',
+    });
+    expect(accounts.credential(renamed)).toBe(`profile bench: credential (${p.id})`);
+  });
+
+  it('a profile renamed in config.json (by hand) finds its entries under the former name and relabels them', async () => {
+    const s = setup();
+    await s.service.add(keyInput());
+    const p = await s.stored('core-lab');
+    await s.repo.tokenSlot(p).set('{"token":"x"}');
+    await s.config.update((cfg) => {
+      cfg.profiles[0]!.name = 'bench';
+      return cfg;
+    });
+    const renamed = await s.stored('bench');
+    expect(await s.repo.tokenSlot(renamed).get()).toBe('{"token":"x"}');
+    expect(await s.service.readCredential(renamed)).toEqual({ kind: 'api-key', apiKey: KEY });
+    expect([...s.secrets.entries().keys()].sort()).toEqual([accounts.credential(renamed), accounts.token(renamed)]);
+  });
+
+  it('a new key leaves no older copy under another name', async () => {
+    const s = setup();
+    await s.service.add(keyInput());
+    const p = await s.stored('core-lab');
+    await s.secrets.set(legacyAccountName(p.id, 'credential'), OLD_KEY);
+    await s.secrets.set(accountName({ id: p.id, name: 'former' }, 'credential'), OLD_KEY);
+    await s.service.replaceCredential('core-lab', { kind: 'api-key', apiKey: 'rotated-key-value-WXYZ' });
+    expect(Object.fromEntries(s.secrets.entries())).toEqual({ [accounts.credential(p)]: 'rotated-key-value-WXYZ' });
+  });
+
+  it('a token written at a mint costs one keychain write, without listing every entry', async () => {
+    const s = setup();
+    await s.service.add(keyInput());
+    const p = await s.stored('core-lab');
+    let listed = 0;
+    const list = s.secrets.list.bind(s.secrets);
+    s.secrets.list = async () => {
+      listed++;
+      return list();
+    };
+    await s.repo.tokenSlot(p).set('{"token":"x"}');
+    await s.repo.awsCredentialsSlot(p).set('{"aws":"x"}');
+    expect(listed).toBe(0);
+    expect(await s.repo.tokenSlot(p).get()).toBe('{"token":"x"}');
+  });
+
+  it('remove deletes the entries under every name, and nothing of another profile', async () => {
+    const s = setup();
+    await s.service.add(keyInput());
+    await s.service.add(keyInput({ name: 'other', credential: { kind: 'api-key', apiKey: 'other-profile-key-9999' } }));
+    const p = await s.stored('core-lab');
+    const other = await s.stored('other');
+    for (const kind of SECRET_KINDS) {
+      await s.secrets.set(legacyAccountName(p.id, kind), 'old');
+      await s.secrets.set(accountName({ id: p.id, name: 'former' }, kind), 'old');
+    }
+    await s.service.remove('core-lab');
+    expect([...s.secrets.entries().keys()]).toEqual([accounts.credential(other)]);
   });
 });

@@ -44,7 +44,7 @@ function profile(id: string, credentialKind: StoredProfile['credentialKind']): S
 /** The repository reads the password from the secret store (a mint) and stores a new key: both become known. */
 async function credentialsHandledByTheCore(): Promise<void> {
   const basic = profile('p-basic', 'basic');
-  const secrets = createMemoryStore({ [accounts.credential(basic.id)]: PASSWORD });
+  const secrets = createMemoryStore({ [accounts.credential(basic)]: PASSWORD });
   const repo = createProfileRepository({ config: openConfigStore(newDataDir('redaction-config')), secrets, events: createEventBus() });
   const read = await repo.readCredential(basic);
   expect(read.kind === 'basic' && read.password === PASSWORD, 'the stored password was read').toBe(true);

@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TesseraError } from '../../src-core/errors.js';
-import { accounts } from '../../src-core/secrets/accounts.js';
+import { accountName, accounts, legacyAccountName, parseAccount, profileIdOf, SECRET_KINDS } from '../../src-core/secrets/accounts.js';
+import { findOrphans, orphanProfiles } from '../../src-core/secrets/orphans.js';
 import { keychainError, linuxBusProblem } from '../../src-core/secrets/keychain.js';
 import { createMemoryStore } from '../helpers/memory-store.js';
 import { openSecretStore, passphraseProvider, resolveSecretBackend } from '../../src-core/secrets/select.js';
@@ -15,10 +16,10 @@ describe('memory store', () => {
     const store = createMemoryStore({ seeded: 'x' });
     expect(store.backend).toBe('memory');
     expect(await store.get('seeded')).toBe('x');
-    await store.set(accounts.credential('p1'), value);
-    expect(await store.get(accounts.credential('p1'))).toBe(value);
-    expect(await store.delete(accounts.credential('p1'))).toBe(true);
-    expect(await store.delete(accounts.credential('p1'))).toBe(false);
+    await store.set(accounts.credential({ id: 'p1', name: 'lab' }), value);
+    expect(await store.get(accounts.credential({ id: 'p1', name: 'lab' }))).toBe(value);
+    expect(await store.delete(accounts.credential({ id: 'p1', name: 'lab' }))).toBe(true);
+    expect(await store.delete(accounts.credential({ id: 'p1', name: 'lab' }))).toBe(false);
     expect(await store.get('missing')).toBeNull();
     store.failWith(new TesseraError('KEYCHAIN_LOCKED', 'locked'));
     await expect(store.get('seeded')).rejects.toMatchObject({ code: 'KEYCHAIN_LOCKED' });
@@ -123,5 +124,33 @@ describe('keychain error mapping', () => {
     const runtime = newDataDir('xdg-runtime');
     writeFileSync(join(runtime, 'bus'), '');
     expect(linuxBusProblem({ XDG_RUNTIME_DIR: runtime }, 'linux')).toBeNull();
+  });
+});
+
+describe('account names', () => {
+  const id = '6f1c2a9e-0b7d-4c51-9a3e-2d4f8b1c7e60';
+
+  it('name the profile and its id, and parse back by the id whatever the name holds', () => {
+    expect(accounts.credential({ id, name: 'lab' })).toBe(`profile lab: credential (${id})`);
+    // Names as a hand-edited config.json may hold them: separators, parentheses, colons.
+    for (const name of ['lab', 'lab-eu.2', 'a: token (x)', 'x) (credential', 'Ünï cødé', '']) {
+      for (const kind of SECRET_KINDS) {
+        expect(parseAccount(accountName({ id, name }, kind))).toEqual({ profileId: id, kind, name });
+      }
+    }
+    expect(parseAccount(legacyAccountName(id, 'token'))).toEqual({ profileId: id, kind: 'token', name: null });
+    expect(profileIdOf(legacyAccountName(id, 'cache-key'))).toBe(id);
+    for (const other of ['probe/123-abc', 'profile lab: secret (x)', 'profile lab: token (a b)', 'something else']) expect(parseAccount(other)).toBeNull();
+  });
+
+  it('orphans are found in both forms and described by name where the entry has one', async () => {
+    const dir = newDataDir('orphans-forms');
+    const kept = { id: 'kept-id', name: 'kept' };
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ schemaVersion: 1, profiles: [{ ...kept, domain: 'd', region: 'us', credentialKind: 'api-key', includeIdentifiers: false, createdAt: '2025-01-01T00:00:00.000Z', updatedAt: '2025-01-01T00:00:00.000Z', key: { fingerprint: '0001', storedAt: '2025-01-01T00:00:00.000Z' } }], settings: {} }));
+    const gone = { id: 'gone-id', name: 'gone' };
+    const listed = [accounts.credential(kept), legacyAccountName(kept.id, 'token'), accounts.credential(gone), accounts.token(gone), legacyAccountName('old-id', 'credential'), 'probe/1-a'];
+    const orphans = await findOrphans(dir, async () => listed);
+    expect(orphans).toEqual([accounts.credential(gone), accounts.token(gone), legacyAccountName('old-id', 'credential')].sort());
+    expect(orphanProfiles(orphans!).sort()).toEqual(['gone (gone-id)', 'old-id']);
   });
 });

@@ -65,8 +65,8 @@ function setup(minTtl = 300): Setup {
     refresh: () => mint('refresh', 'password'),
   };
   const secrets = createMemoryStore({
-    [accounts.credential('id-api-key')]: API_KEY,
-    [accounts.credential('id-basic')]: 'unit-test-password',
+    [accounts.credential(profile('api-key'))]: API_KEY,
+    [accounts.credential(profile('basic'))]: 'unit-test-password',
   });
   const rejected = new Map<string, string | undefined>();
   const bus = createEventBus();
@@ -76,9 +76,9 @@ function setup(minTtl = 300): Setup {
     ica,
     clock: { now: () => now.value },
     profiles: {
-      tokenSlot: (id) => secretSlot(secrets, accounts.token(id)),
+      tokenSlot: (owner) => secretSlot(secrets, accounts.token(owner)),
       async readCredential(p) {
-        const secret = await secrets.get(accounts.credential(p.id));
+        const secret = await secrets.get(accounts.credential(p));
         if (!secret) throw new TesseraError('SECRET_MISSING', 'missing');
         return p.credentialKind === 'api-key' ? { kind: 'api-key', apiKey: secret } : { kind: 'basic', username: p.username ?? '', password: secret };
       },
@@ -222,7 +222,7 @@ describe('shared cache in the SecretStore', () => {
   it('stores the token as JSON under accounts.token(id) and a second service reuses it', async () => {
     const s = setup();
     const t = await s.service.ensure(profile());
-    const stored = JSON.parse((await s.secrets.get(accounts.token('id-api-key'))) ?? '{}');
+    const stored = JSON.parse((await s.secrets.get(accounts.token(profile()))) ?? '{}');
     expect(stored).toMatchObject({ v: 1, token: t.token, grant: 'api-key', skewMs: 0, keyStoredAt: profile().key.storedAt });
     expect(stored.expiresAt).toBe(Date.parse(t.status.expiresAt));
 
@@ -232,7 +232,7 @@ describe('shared cache in the SecretStore', () => {
       profiles: {
         readCredential: async () => ({ kind: 'api-key', apiKey: API_KEY }),
         setRejected: async () => undefined,
-        tokenSlot: (id) => secretSlot(s.secrets, accounts.token(id)),
+        tokenSlot: (owner) => secretSlot(s.secrets, accounts.token(owner)),
       },
       minTtlSeconds: async () => 300,
     });
@@ -256,7 +256,7 @@ describe('shared cache in the SecretStore', () => {
 
   it('treats an unreadable cache entry as absent, and a store that cannot write as non-fatal', async () => {
     const s = setup();
-    await s.secrets.set(accounts.token('id-api-key'), '{not json');
+    await s.secrets.set(accounts.token(profile()), '{not json');
     expect((await s.service.ensure(profile())).status.source).toBe('minted');
     const s2 = setup();
     const original = s2.secrets.set.bind(s2.secrets);
@@ -271,7 +271,7 @@ describe('shared cache in the SecretStore', () => {
     const s = setup();
     const p = profile();
     const good = await s.service.ensure(p);
-    const stored = JSON.parse((await s.secrets.get(accounts.token(p.id))) ?? '{}') as Record<string, unknown>;
+    const stored = JSON.parse((await s.secrets.get(accounts.token(p))) ?? '{}') as Record<string, unknown>;
     const [header, claims] = good.token.split('.');
     const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
     const nowS = Math.floor(s.now.value / 1000);
@@ -284,13 +284,13 @@ describe('shared cache in the SecretStore', () => {
     ];
     for (const record of planted) {
       s.service.forgetMemory();
-      await s.secrets.set(accounts.token(p.id), JSON.stringify(record));
+      await s.secrets.set(accounts.token(p), JSON.stringify(record));
       expect(await s.service.status(p)).toBeNull();
       const next = await s.service.ensure(p);
       expect(next.status.source).toBe('minted');
       expect(next.token.split('.')).toHaveLength(3);
       // The re-minted token replaced the planted one in the shared store.
-      expect(JSON.parse((await s.secrets.get(accounts.token(p.id))) ?? '{}').token).toBe(next.token);
+      expect(JSON.parse((await s.secrets.get(accounts.token(p))) ?? '{}').token).toBe(next.token);
     }
   });
 
@@ -316,7 +316,7 @@ describe('rejection, forgetting, events', () => {
     expect(error.message).toContain('Manage API Keys');
     expect(error.message).not.toContain(API_KEY);
     expect(s.rejected.get('id-api-key')).toBe(new Date(s.now.value).toISOString());
-    expect(await s.secrets.get(accounts.token('id-api-key'))).toBeNull();
+    expect(await s.secrets.get(accounts.token(profile()))).toBeNull();
     expect(await s.service.status(profile())).toBeNull();
 
     s.ica.fail = undefined;
@@ -341,7 +341,7 @@ describe('rejection, forgetting, events', () => {
     open();
     await pending;
     s.ica.gate = undefined;
-    expect(await s.secrets.get(accounts.token('id-api-key'))).toBeNull();
+    expect(await s.secrets.get(accounts.token(profile()))).toBeNull();
     expect((await s.service.ensure(profile())).status.source).toBe('minted');
   });
 
@@ -364,7 +364,7 @@ describe('rejection, forgetting, events', () => {
 
   it('a missing credential is SECRET_MISSING', async () => {
     const s = setup();
-    await s.secrets.delete(accounts.credential('id-api-key'));
+    await s.secrets.delete(accounts.credential(profile()));
     await expect(s.service.ensure(profile())).rejects.toMatchObject({ code: 'SECRET_MISSING' });
   });
 });
