@@ -6,6 +6,8 @@
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { checkCase } from '../../src-core/tss/check.js';
+import { toCaseInput } from '../../src-core/tss/normalize.js';
 import { cacheFile } from '../../src-core/cache/paths.js';
 import { openCache, type CacheStore } from '../../src-core/cache/store.js';
 import { loadSqlite } from '../../src-core/cache/sqlite.js';
@@ -88,7 +90,8 @@ describe('upserts and mark-and-sweep', () => {
 
     const reversed = Object.fromEntries(Object.entries(c).reverse());
     const generation = store.beginPass(true);
-    const counts = store.upsertPage([input(reversed, true)], generation, true);
+    // As the page check hands it on: the server's order, not the schema's.
+    const counts = store.upsertPage([toCaseInput(checkCase(reversed)!, true)], generation, true);
     expect(counts).toEqual({ inserted: 0, updated: 0, unchanged: 1 });
     expect(store.pendingDetailIds(10)).not.toContain(String(c.id));
   });
