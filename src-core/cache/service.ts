@@ -85,6 +85,8 @@ export interface CacheServiceOptions {
   reportConcurrency?: number;
   /** Retry policy of sync requests (tests shorten it). */
   retry?: Partial<RetryPolicy>;
+  /** Cases per write transaction (default the engine's BATCH_CASES). */
+  batchCases?: number;
   /** The cache writer's worker script, built next to each face's bundle; absent: pages are written on the sync's own connection. */
   writerScript?: URL;
 }
@@ -479,6 +481,7 @@ function createCacheService(deps: CacheServiceDeps): CacheService {
               ...(opts.reportConcurrency ? { reportConcurrency: opts.reportConcurrency } : {}),
               ...(deps.logger ? { logger: deps.logger } : {}),
               ...(opts.writerScript ? { writerScript: opts.writerScript } : {}),
+              ...(opts.batchCases ? { batchCases: opts.batchCases } : {}),
             }),
           'recreate',
         );

@@ -66,6 +66,8 @@ export interface SyncRunOptions {
   logger?: Logger;
   /** The cache writer's worker script (writer.ts); without it pages are written on the store's own connection. */
   writerScript?: URL;
+  /** Cases per write transaction (default BATCH_CASES). */
+  batchCases?: number;
 }
 
 export interface SyncRunResult {
@@ -225,10 +227,11 @@ async function casePages(options: SyncRunOptions, generation: number, pageSize: 
       await previous;
       const results = await writer.write({ generation, includeIdentifiers, pages });
       for (const [i, r] of results.entries()) {
-        if (r.ok) continue;
-        reread.push(pageNumberOf(r.key));
-        done -= sizeOf(pages[i]!, records);
+        if (r.ok) done += sizeOf(pages[i]!, records);
+        else reread.push(pageNumberOf(r.key));
       }
+      // Progress counts stored cases: what a kill or a failure from here on would keep.
+      progress({ phase: 'cases', done, total });
     })().catch((error: unknown) => {
       writeFailure ??= { error };
       throw error;
@@ -256,9 +259,7 @@ async function casePages(options: SyncRunOptions, generation: number, pageSize: 
     totals.add(info.totalElements);
     total = Math.max(info.totalElements, total ?? 0);
     batchCases += info.count;
-    done += info.count;
-    progress({ phase: 'cases', done, total });
-    if (batchCases >= BATCH_CASES) await flush();
+    if (batchCases >= (options.batchCases ?? BATCH_CASES)) await flush();
     return info;
   };
 
