@@ -32,7 +32,7 @@ export interface CliContext {
   dispose(): Promise<void>;
 }
 
-/** A command file exports one of these; main.ts lists them, so adding a command file is a one-line change there. */
+/** A command file exports one of these; program.ts lists them, so adding a command file is a one-line change there. */
 export type Registrar = (program: Command, ctx: CliContext) => void;
 
 function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
@@ -40,6 +40,12 @@ function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
     // EPIPE (e.g. `tessera token | head -c 0`) is not our failure: resolve either way.
     stream.write(text, () => resolve());
   });
+}
+
+/** Exits once stderr has taken what was written: an idle keep-alive socket or keychain handle must not delay the shell prompt. */
+export async function exitWhenWritten(code: number): Promise<never> {
+  await new Promise<void>((resolve) => process.stderr.write('', () => resolve()));
+  process.exit(code);
 }
 
 export interface RunState {
