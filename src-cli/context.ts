@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import type { TesseraCore } from '../src-core/index.js';
 import type { Composition, CoreOptions } from './compose.js';
+import { EXIT_CODES } from '../src-shared/errors.js';
 import { terminalSafe } from './format.js';
 
 export interface CliContext {
@@ -39,6 +40,13 @@ function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
   return new Promise((resolve) => {
     // EPIPE (e.g. `tessera token | head -c 0`) is not our failure: resolve either way.
     stream.write(text, () => resolve());
+  });
+}
+
+/** The reader of stdout went away (`| head`): nothing is left to say to it, so exit 0. */
+export function exitOnBrokenPipe(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(EXIT_CODES.ok);
   });
 }
 

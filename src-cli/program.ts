@@ -10,7 +10,7 @@
 import { Command } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { EXIT_CODES } from '../src-shared/errors.js';
-import { createContext, exitWhenWritten, type Registrar } from './context.js';
+import { createContext, exitOnBrokenPipe, exitWhenWritten, type Registrar } from './context.js';
 import { loadConfig, looksLikeKeyArgument, redact } from '../src-core/index.js';
 import { pauseAfterWrongPassphrase, reportError } from './report.js';
 import { registerProfile } from './commands/profile.js';
@@ -110,6 +110,7 @@ Exit codes: 0 ok, 1 failure, 2 usage, 3 credentials rejected, 4 network or serve
 }
 
 export async function main(argv: string[]): Promise<void> {
+  exitOnBrokenPipe();
   const { ctx, state } = createContext(process.env);
   let code: number;
   let names: Promise<ReadonlySet<string>> | undefined;
