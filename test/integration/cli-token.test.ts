@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Sim } from '../../sim/index.js';
 import { EXIT_CODES } from '../../src-shared/errors.js';
 import { CLI_FORMAT_IDS } from '../../src-shared/token-formats.js';
-import { assertNoSecrets, BUNDLE_META, Cli, ensureCliBuilt, jwtClaims, profileFlags, readConfig, sameSecret, simSecrets, startRecordingSim } from './cli-harness.js';
+import { assertNoSecrets, BUNDLE_META, Cli, collect, ensureCliBuilt, jwtClaims, profileFlags, readConfig, runInTerminal, sameSecret, simSecrets, startRecordingSim } from './cli-harness.js';
 
 let sim: Sim;
 const clis: Cli[] = [];
@@ -128,6 +128,26 @@ describe('tessera token', () => {
     expect(r.code).toBe(0);
     expect((JSON.parse(r.stdout) as TokenJson).source).toBe('cache');
     expect(statSync(cli.home).mode & 0o777).toBe(0o700);
+  });
+
+  it('tells a person at a terminal, on stderr, where the token came from, from the cache and when minted', async () => {
+    const cli = newCli('token-terminal');
+    await addKeyProfile(cli);
+    const cached = await runInTerminal(cli, ['token', 'lab'], []);
+    expect(cached.code).toBe(0);
+    expect(cached.screen).toMatch(/^eyJ[\w.-]+\r?\ntessera: token for lab from the cache, expires in (\d+ h )?\d+ min\r?\n$/);
+    const minted = await runInTerminal(cli, ['token', 'lab', '--force'], []);
+    expect(minted.code).toBe(0);
+    expect(minted.screen).toMatch(/\ntessera: token for lab minted, expires in (\d+ h )?\d+ min\r?\n$/);
+  });
+
+  it('ends with 0 and says nothing when the reader of a cached token has gone away (`| head -c 0`)', async () => {
+    const cli = newCli('token-epipe');
+    await addKeyProfile(cli);
+    const child = cli.spawn(['token', 'lab']);
+    child.stdout?.destroy();
+    const r = await collect(child, 20_000);
+    expect([r.code, r.signal, r.stderr]).toEqual([0, null, '']);
   });
 
   it('mints on first use after --no-verify, then reuses the cached token', async () => {
