@@ -21,27 +21,38 @@ const zodEnglishOnly = {
   },
 };
 /**
- * Node's own modules load when the code first uses them, through require(). An ESM import
- * of a built-in module loads it at once and builds its namespace from every export, which
- * also runs lazy getters: node:fs then loads its promises, streams and watchers, and
- * node:crypto (which the config lock imports for its writes) costs milliseconds on every
- * start that never writes. So each `import ... from 'node:x'` in our sources becomes a
- * module whose properties are getters that require node:x on first use; the names are
- * those the running Node exports (the build runs on the Node that runs the CLI).
+ * Node's own modules load when the code first uses them. An ESM import of a built-in module
+ * loads it at once and builds its namespace from every export, which also runs lazy
+ * getters: node:fs then loads its streams, and node:crypto (which the config lock imports
+ * for its writes) costs milliseconds on every start that never writes. So each
+ * `import { x } from 'node:y'` in our sources gets a module of its own instead: each
+ * function export calls (or constructs) through require('node:y') on first use, and any other export
+ * (fs.promises, path.posix) is read from it when a module that imports it loads. The
+ * names are those of the Node that runs the build, which is the Node that runs the CLI;
+ * unused exports are dropped with the rest of the dead code.
  */
 const requireBuiltin = createRequire(import.meta.url);
 const builtinsOnFirstUse = {
   name: 'builtins-on-first-use',
   setup(b) {
     b.onResolve({ filter: /^node:/ }, (args) => (args.kind === 'import-statement' ? { path: args.path, namespace: 'builtin-on-first-use' } : undefined));
-    b.onLoad({ filter: /.*/, namespace: 'builtin-on-first-use' }, (args) => ({
-      contents: [
-        `let loaded;`,
-        `const load = () => (loaded ??= require(${JSON.stringify(args.path)}));`,
-        `for (const name of ${JSON.stringify(Object.keys(requireBuiltin(args.path)))}) Object.defineProperty(module.exports, name, { get: () => load()[name], enumerable: true });`,
-      ].join('\n'),
-      loader: 'js',
-    }));
+    b.onLoad({ filter: /.*/, namespace: 'builtin-on-first-use' }, (args) => {
+      const real = requireBuiltin(args.path);
+      const names = Object.keys(real).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default');
+      const lines = [
+        // Helper names no built-in module exports.
+        `let $loaded$;`,
+        `const $load$ = () => ($loaded$ ??= require(${JSON.stringify(args.path)}));`,
+        `const $read$ = (name) => $load$()[name];`,
+        `export default /* @__PURE__ */ $load$();`,
+        ...names.map((name) =>
+          typeof real[name] === 'function'
+            ? `export function ${name}(...args) { return new.target ? new ($load$().${name})(...args) : $load$().${name}(...args); }`
+            : `export const ${name} = /* @__PURE__ */ $read$(${JSON.stringify(name)});`,
+        ),
+      ];
+      return { contents: lines.join('\n'), loader: 'js' };
+    });
   },
 };
 
