@@ -32,7 +32,7 @@ async function tokenEntry(ctx) {
   const profile = config.profiles.find((p) => p.name === ctx.profile);
   if (!profile) throw new Error(`profile ${ctx.profile} is not in ${dataDir}/config.json`);
   const { accounts, SECRET_SERVICE } = await tsImport('../../src-core/secrets/accounts.ts', import.meta.url);
-  return { dataDir, entry: [SECRET_SERVICE, accounts.token(profile.id)] };
+  return { dataDir, entry: [SECRET_SERVICE, accounts.token({ id: profile.id, name: profile.name })] };
 }
 
 const mib = (kib) => (kib === null ? 'n/a (no GNU time)' : (kib / 1024).toFixed(1));
