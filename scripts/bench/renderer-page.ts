@@ -7,7 +7,8 @@
  *   - keystroke in the case search box → the list shows that text's results (the
  *     grid's data-result-text matches the input and row 0 is rendered), then the
  *     next animation frame; p50/p95 over every keystroke typed, on the 100,000-case
- *     tenant and on a second harness with 1,000 cases, keystrokes alternating between
+ *     tenant and on a second one with 1,000 cases (each in its own process,
+ *     renderer-tenant.ts), keystrokes alternating between
  *     the two pages (their ratio is the cost of scale);
  *   - opening the Cases view (tab click) → first rendered row, from a cold store
  *     (page reloaded each time);
@@ -16,12 +17,12 @@
  *
  * Prints one JSON object on stdout; progress goes to stderr.
  */
-import { readdirSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startHarness, type Harness } from '../../harness/server.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const CHROMIUM = process.env.TESSERA_CHROMIUM ?? '/usr/bin/chromium';
@@ -167,32 +168,47 @@ async function scrollFrames(page: Page, durationMs: number): Promise<{ frames: n
 }
 
 interface Tenant {
-  harness: Harness;
-  dataDir: string;
   cases: number;
   syncMs: number;
-  /** Core time per searchCases call, to tell the cache's share of a keystroke from the renderer's. */
-  searchRpc: number[];
+  launchUrl: string;
+  /** A case of this tenant's: its display id, the first word of its test's name, its status. */
+  sample: { displayId: string; testWord: string; status: string };
+  /** Sends a command to the tenant's process and resolves with its answer. */
+  ask<T>(command: string): Promise<T>;
+  close(): Promise<void>;
 }
 
-/** A harness with its own data directory and simulator of `cases` cases, synced into the encrypted cache. */
-async function tenant(cases: number, record: { on: boolean }): Promise<Tenant> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tessera-renderer-bench-'));
+/**
+ * A tenant in its own process (scripts/bench/renderer-tenant.ts): a harness with a
+ * simulator of `cases` cases, synced into the encrypted cache.
+ */
+async function tenant(cases: number): Promise<Tenant> {
   log(`starting a harness with ${cases.toLocaleString('en-US')} simulated cases`);
-  const searchRpc: number[] = [];
-  const harness = await startHarness({
-    dataDir,
-    sim: { cases, seed: 1 },
-    onRpc: (method, ms) => {
-      if (record.on && method === 'searchCases') searchRpc.push(ms);
-    },
+  const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'scripts', 'bench', 'renderer-tenant.ts'), String(cases)], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
-  await harness.core.startDemo();
-  const syncStarted = performance.now();
-  const result = await harness.core.sync('demo');
-  const syncMs = performance.now() - syncStarted;
-  log(`synced ${result.cases} cases in ${(syncMs / 1000).toFixed(1)} s`);
-  return { harness, dataDir, cases: result.cases, syncMs, searchRpc };
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const next = async <T>(): Promise<T> => {
+    const line = await lines.next();
+    if (line.done) throw new Error(`the ${cases}-case tenant exited`);
+    return JSON.parse(line.value) as T;
+  };
+  const ready = await next<{ cases: number; syncMs: number; launchUrl: string; sample: Tenant['sample'] }>();
+  log(`synced ${ready.cases} cases in ${(ready.syncMs / 1000).toFixed(1)} s`);
+  return {
+    ...ready,
+    ask: <T>(command: string) => {
+      child.stdin!.write(`${command}\n`);
+      return next<T>();
+    },
+    close: () =>
+      new Promise<void>((done) => {
+        if (child.exitCode !== null) return done();
+        child.once('exit', () => done());
+        child.stdin!.end('close\n');
+      }),
+  };
 }
 
 async function openPage(browser: Browser, t: Tenant): Promise<{ context: BrowserContext; page: Page }> {
@@ -201,13 +217,12 @@ async function openPage(browser: Browser, t: Tenant): Promise<{ context: Browser
   // page.evaluate are serialised with it, so define it as a no-op in the page.
   await context.addInitScript({ content: 'globalThis.__name = (f) => f;' });
   const page = await context.newPage();
-  await page.goto(t.harness.launchUrl());
+  await page.goto(t.launchUrl);
   await page.locator('.app').waitFor();
   return { context, page };
 }
 
 async function main(): Promise<void> {
-  const record = { on: false };
   const tenants: Tenant[] = [];
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -215,9 +230,9 @@ async function main(): Promise<void> {
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
   });
   try {
-    const big = await tenant(CASES, record);
+    const big = await tenant(CASES);
     tenants.push(big);
-    const small = await tenant(SMALL_CASES, record);
+    const small = await tenant(SMALL_CASES);
     tenants.push(small);
 
     const bigPage = await openPage(browser, big);
@@ -236,18 +251,14 @@ async function main(): Promise<void> {
 
     log('typing in the search box');
     for (const p of [page, smallPage.page]) await installKeystrokeProbe(p);
-    record.on = true;
+    for (const t of tenants) await t.ask('record');
     // The same text on both: a display id of the small tenant (display ids are sequential,
     // so the large one has it too), a word of a test name, a status.
-    const sim = small.harness.sim!;
-    const all = sim.data.cases(sim.demo.domain);
-    const sample = all[Math.floor(all.length / 3)]!;
-    const testWord = (sample.testDefinition?.name ?? 'exome').split(/\s+/)[0]!.toLowerCase();
-    const queries = [sample.displayId, testWord, sample.status.toLowerCase()];
+    const queries = [small.sample.displayId, small.sample.testWord, small.sample.status];
     await typeInterleaved([page, smallPage.page], queries);
     const keystrokes = await page.evaluate(() => (window as unknown as { __ks: number[] }).__ks);
     const smallKeystrokes = await smallPage.page.evaluate(() => (window as unknown as { __ks: number[] }).__ks);
-    record.on = false;
+    const [bigRpc, smallRpc] = await Promise.all(tenants.map((t) => t.ask<{ searchRpc: number[] }>('stats')));
 
     log('scrolling');
     await page.locator('input[data-search="cases"]').fill('');
@@ -260,8 +271,8 @@ async function main(): Promise<void> {
       cases: big.cases,
       syncMs: big.syncMs,
       openCases: summary(open),
-      keystroke: { ...summary(keystrokes), queries, coreSearch: summary(big.searchRpc) },
-      small: { cases: small.cases, keystroke: { ...summary(smallKeystrokes), coreSearch: summary(small.searchRpc) } },
+      keystroke: { ...summary(keystrokes), queries, coreSearch: summary(bigRpc!.searchRpc) },
+      small: { cases: small.cases, keystroke: { ...summary(smallKeystrokes), coreSearch: summary(smallRpc!.searchRpc) } },
       scroll: { ...summary(scroll.frames), p99: quantile(scroll.frames, 0.99), over33ms: scroll.frames.filter((f) => f > 33.4).length, rowsScrolled: scroll.rows, seconds: SCROLL_MS / 1000 },
       bundle: bundleSize(),
       chromium: browser.version(),
@@ -269,10 +280,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(out)}\n`);
   } finally {
     await browser.close();
-    for (const t of tenants) {
-      await t.harness.close();
-      rmSync(t.dataDir, { recursive: true, force: true });
-    }
+    for (const t of tenants) await t.close();
   }
 }
 
