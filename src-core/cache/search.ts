@@ -367,14 +367,14 @@ function facetKey(p: Prepared): string {
 
 /**
  * Runs `fn` in one deferred read transaction (everything it reads sees one snapshot,
- * even while a sync writes) with the connection's facet memo, emptied first when the
+ * even while a sync writes) with the connection's memo, emptied first when the
  * cache changed since the last search.
  */
 function inSearch<T>(db: Database, fn: (memo: SearchMemo) => T): T {
   return db
     .transaction(() => {
       // Read before the first table read: a commit between the two only empties the memo once too often.
-      const dataVersion = db.pragma('data_version', { simple: true }) as number;
+      const dataVersion = stmt(db, 'PRAGMA data_version').pluck().get() as number;
       const changes = stmt(db, 'SELECT total_changes()').pluck().get() as number;
       let memo = searchMemos.get(db);
       if (!memo || memo.dataVersion !== dataVersion || memo.changes !== changes) {
