@@ -148,11 +148,11 @@ async function loadFacets(): Promise<void> {
     if (now.profile === profile && now.shown && facetKey(now.shown) === key) useCases.setState({ facets, facetsOf: key });
   } catch {
     // Counts are a nicety beside the rows: keep the previous ones (marked as updating) rather than show an error.
-    facetsFailed = key;
+    if (useCases.getState().profile === profile) facetsFailed = key;
   } finally {
     facetsInFlight = false;
-    const now = useCases.getState();
-    if (now.profile === profile && facetsUpdating(now) && !facetTimer) scheduleFacets();
+    // The query on screen now (a newer one, or another profile's) still needs its counts.
+    if (facetsUpdating(useCases.getState()) && !facetTimer) scheduleFacets();
   }
 }
 

@@ -192,6 +192,24 @@ describe('cases store', () => {
     expect(useCases.getState().facets.status.reduce((n, f) => n + f.count, 0)).toBe(10);
   });
 
+  it("gives another profile its counts when the previous profile's answer comes late", async () => {
+    vi.useFakeTimers();
+    const bridge = installBridge();
+    let release: () => void = () => undefined;
+    bridge.facetsGate = () => new Promise<void>((r) => (release = r));
+    await openCases('a');
+    await vi.advanceTimersByTimeAsync(FACET_DELAY_MS);
+    const releaseA = release;
+    bridge.facetsGate = null;
+    await openCases('b');
+    await vi.advanceTimersByTimeAsync(FACET_DELAY_MS);
+    releaseA();
+    await vi.advanceTimersByTimeAsync(FACET_DELAY_MS);
+    expect(bridge.callsTo('caseFacets').map((c) => c.args[0])).toEqual(['a', 'b']);
+    expect(facetsUpdating(useCases.getState())).toBe(false);
+    expect(useCases.getState().facets.status.reduce((n, f) => n + f.count, 0)).toBe(1000);
+  });
+
   it('drops a page that belongs to an older result', async () => {
     const bridge = installBridge();
     await openCases('a');
