@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import type { TesseraCore } from '../src-core/index.js';
 import type { Composition, CoreOptions } from './compose.js';
+import { EXIT_CODES } from '../src-shared/errors.js';
 import { terminalSafe } from './format.js';
 
 export interface CliContext {
@@ -32,7 +33,7 @@ export interface CliContext {
   dispose(): Promise<void>;
 }
 
-/** A command file exports one of these; main.ts lists them, so adding a command file is a one-line change there. */
+/** A command file exports one of these; program.ts lists them, so adding a command file is a one-line change there. */
 export type Registrar = (program: Command, ctx: CliContext) => void;
 
 function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
@@ -40,6 +41,19 @@ function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
     // EPIPE (e.g. `tessera token | head -c 0`) is not our failure: resolve either way.
     stream.write(text, () => resolve());
   });
+}
+
+/** The reader of stdout went away (`| head`): nothing is left to say to it, so exit 0. */
+export function exitOnBrokenPipe(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(EXIT_CODES.ok);
+  });
+}
+
+/** Exits once stderr has taken what was written: an idle keep-alive socket or keychain handle must not delay the shell prompt. */
+export async function exitWhenWritten(code: number): Promise<never> {
+  await new Promise<void>((resolve) => process.stderr.write('', () => resolve()));
+  process.exit(code);
 }
 
 export interface RunState {

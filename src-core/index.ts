@@ -15,7 +15,7 @@ export { looksLikeKeyArgument, redact, registerSecret } from './redact.js';
 export { lookupProfile } from './profiles/repository.js';
 export { shellQuote } from './shell/quote.js';
 export { isLoopbackHost } from './http/url.js';
-export { defaultDataDir, ensureDataDir } from './paths.js';
+export { defaultDataDir, ensureDataDir, openDataDirMode } from './paths.js';
 export { atomicWriteFile } from './config/atomic.js';
 export { AWS_OVERRIDING_VARIABLES } from './aws/variables.js';
 export { createFileLogger } from './log.js';
@@ -31,6 +31,12 @@ export const loadTessera = () => import('./tessera.js');
 
 /** `openSecretStore`: the keychain or the file vault, chosen as the app and the CLI choose it. */
 export const loadSecretStore = () => import('./secrets/select.js');
+
+/**
+ * `cachedTokenText`: a token from the token cache alone (config.json read once, one keychain
+ * read), or null when the full core is needed; the CLI serves `tessera token` with it first.
+ */
+export const loadCachedToken = () => import('./tokens/cached.js');
 
 /** `peekConfig`: reads config.json without opening the config store. */
 export const loadConfig = () => import('./config/store.js');

@@ -38,6 +38,16 @@ export function defaultDataDir(
 }
 
 /**
+ * The mode of a data directory that others can read or enter (which ensureDataDir
+ * tightens), else null; always null on Windows, which has no such mode bits.
+ */
+export function openDataDirMode(dir: string): number | null {
+  if (process.platform === 'win32') return null;
+  const mode = statSync(dir).mode & 0o777;
+  return mode & 0o077 ? mode : null;
+}
+
+/**
  * Creates the data directory, private to the user (0700), and returns it. An existing
  * directory that others can read or enter (e.g. 755 from an older version or a manual
  * mkdir) is tightened to 0700, since it holds config, the vault and the cache; the
@@ -45,12 +55,10 @@ export function defaultDataDir(
  */
 export function ensureDataDir(dir: string, logger?: Pick<Logger, 'warn'>): string {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  if (process.platform !== 'win32') {
-    const mode = statSync(dir).mode & 0o777;
-    if (mode & 0o077) {
-      chmodSync(dir, 0o700);
-      logger?.warn('data directory was open to other users; its mode is now 700', { dir, previousMode: mode.toString(8) });
-    }
+  const mode = openDataDirMode(dir);
+  if (mode !== null) {
+    chmodSync(dir, 0o700);
+    logger?.warn('data directory was open to other users; its mode is now 700', { dir, previousMode: mode.toString(8) });
   }
   return dir;
 }

@@ -145,6 +145,7 @@ export function createTessera(ports: Ports, options: TesseraOptions = {}): Tesse
     }),
     listTests: guarded(cache.listTests),
     searchCases: guarded(cache.searchCases),
+    caseFacets: guarded(cache.caseFacets),
     getCase: guarded(cache.getCase),
     getReport: guarded(cache.getReport),
     getReportPdf: guarded(cache.getReportPdf),

@@ -6,7 +6,7 @@
  * from here.
  */
 import { REGION_IDS } from './regions.js';
-import { BOUNDS, GLOBAL_SHORTCUT_MAX, SYNC_REPORTS, boundsProblem, type Bounds } from './rules.js';
+import { BOUNDS, GLOBAL_SHORTCUT_MAX, SETTING_DEFAULTS, SYNC_REPORTS, THEMES, boundsProblem, type Bounds } from './rules.js';
 import { COPY_FORMAT_IDS, COPY_ORIGINS, TOKEN_FORMAT_IDS } from './token-formats.js';
 import * as z from './zod.js';
 
@@ -30,7 +30,7 @@ export const TokenOptionsSchema = z.strictObject({
 });
 export type TokenOptions = z.infer<typeof TokenOptionsSchema>;
 
-export const ThemeSchema = z.enum(['system', 'light', 'dark']);
+export const ThemeSchema = z.enum(THEMES);
 
 /** Each setting's rule, without its default. */
 const SETTING_FIELDS = {
@@ -46,18 +46,18 @@ const SETTING_FIELDS = {
 };
 
 export const SettingsSchema = z.object({
-  minTtlSeconds: z._default(SETTING_FIELDS.minTtlSeconds, 300),
-  clipboardClearSeconds: z._default(SETTING_FIELDS.clipboardClearSeconds, 30),
-  idleLockMinutes: z._default(SETTING_FIELDS.idleLockMinutes, 15),
-  globalShortcut: z._default(SETTING_FIELDS.globalShortcut, 'CommandOrControl+Shift+T'),
-  theme: z._default(SETTING_FIELDS.theme, 'system'),
+  minTtlSeconds: z._default(SETTING_FIELDS.minTtlSeconds, SETTING_DEFAULTS.minTtlSeconds),
+  clipboardClearSeconds: z._default(SETTING_FIELDS.clipboardClearSeconds, SETTING_DEFAULTS.clipboardClearSeconds),
+  idleLockMinutes: z._default(SETTING_FIELDS.idleLockMinutes, SETTING_DEFAULTS.idleLockMinutes),
+  globalShortcut: z._default(SETTING_FIELDS.globalShortcut, SETTING_DEFAULTS.globalShortcut),
+  theme: z._default(SETTING_FIELDS.theme, SETTING_DEFAULTS.theme),
   /** The profile the tray and the global shortcut copy from; absent: the first profile. */
   defaultProfile: z.optional(SETTING_FIELDS.defaultProfile),
-  requestTimeoutSeconds: z._default(SETTING_FIELDS.requestTimeoutSeconds, 30),
-  /** Days of TSS audit log each sync caches (0: none; the audit service is slow, so it is opt-in). */
-  syncAuditDays: z._default(SETTING_FIELDS.syncAuditDays, 0),
-  /** Case reports each sync keeps offline (SYNC_REPORTS): off by default, because every report is one more request per changed case. */
-  syncReports: z._default(SETTING_FIELDS.syncReports, 'off'),
+  requestTimeoutSeconds: z._default(SETTING_FIELDS.requestTimeoutSeconds, SETTING_DEFAULTS.requestTimeoutSeconds),
+  /** Days of TSS audit log each sync caches (0: none). */
+  syncAuditDays: z._default(SETTING_FIELDS.syncAuditDays, SETTING_DEFAULTS.syncAuditDays),
+  /** Case reports each sync keeps offline (SYNC_REPORTS). */
+  syncReports: z._default(SETTING_FIELDS.syncReports, SETTING_DEFAULTS.syncReports),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 /**

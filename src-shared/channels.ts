@@ -29,6 +29,7 @@ export const CONTRACT_METHOD_NAMES = [
   'getAppInfo',
   'listTests',
   'searchCases',
+  'caseFacets',
   'getCase',
   'getReport',
   'exportReportPdf',

@@ -47,6 +47,7 @@ import {
   type ExportPdfResult,
   type CaseQuery,
   type CaseSearchResult,
+  type CaseFacets,
   type Cached,
   type CopyFormat,
   type CopyOrigin,
@@ -133,7 +134,14 @@ export interface TesseraApi {
 
   // Offline cache
   listTests(name: string): Promise<Cached<TestDefinition[]>>;
+  /** One page of the cases matching the query, and their total; the facet counts come from caseFacets. */
   searchCases(name: string, query: CaseQuery): Promise<CaseSearchResult>;
+  /**
+   * The facet counts of the same query (its paging and sort are ignored). They cost in
+   * proportion to the matches, so the list does not wait for them: the app asks after
+   * the rows are on screen. The core keeps recent answers until the cache changes.
+   */
+  caseFacets(name: string, query: CaseQuery): Promise<CaseFacets>;
   getCase(name: string, idOrDisplayId: string): Promise<Cached<CaseDetail>>;
   /** The case's report: refreshed from the server when it answers, else the cached copy (`syncedAt` is when the report was fetched). */
   getReport(name: string, idOrDisplayId: string): Promise<Cached<CaseReport>>;
@@ -192,6 +200,7 @@ export const CONTRACT_ARGS = {
   getAppInfo: z.tuple([]),
   listTests: z.tuple([ProfileNameSchema]),
   searchCases: z.tuple([ProfileNameSchema, CaseQuerySchema]),
+  caseFacets: z.tuple([ProfileNameSchema, CaseQuerySchema]),
   getCase: z.tuple([ProfileNameSchema, z.string().check(z.trim(), z.minLength(1), z.maxLength(128))]),
   getReport: z.tuple([ProfileNameSchema, z.string().check(z.trim(), z.minLength(1), z.maxLength(128))]),
   exportReportPdf: z.tuple([

@@ -235,12 +235,33 @@ export const BOUNDS = {
 
 export const GLOBAL_SHORTCUT_MAX = 64;
 
+/** Setting `theme`. */
+export const THEMES = ['system', 'light', 'dark'] as const;
+
 /**
  * Setting `syncReports`: which case reports a sync keeps offline. 'off' fetches none;
  * 'json' the JSON report of each new or changed case; 'json+pdf' also its PDFs.
  */
 export const SYNC_REPORTS = ['off', 'json', 'json+pdf'] as const;
 export type SyncReports = (typeof SYNC_REPORTS)[number];
+
+/**
+ * Each setting's value when config.json has none: the settings schema
+ * (base-schemas.ts) and the config file's own check (src-core/config/check.ts) fill
+ * these in. `defaultProfile` has none (the first profile).
+ */
+export const SETTING_DEFAULTS = {
+  minTtlSeconds: 300,
+  clipboardClearSeconds: 30,
+  idleLockMinutes: 15,
+  globalShortcut: 'CommandOrControl+Shift+T',
+  theme: 'system',
+  requestTimeoutSeconds: 30,
+  /** The TSS audit service is slow, so caching its log is opt-in. */
+  syncAuditDays: 0,
+  /** Every report is one more request per changed case, so none by default. */
+  syncReports: 'off',
+} as const;
 
 /** The bounds' message when `n` is not a whole number within them, else null. */
 export function boundsProblem(n: number, b: Bounds): Problem {

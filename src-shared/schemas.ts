@@ -406,10 +406,20 @@ export interface Facet {
   count: number;
 }
 
+/** One page of a case search and how many cases match in all. */
 export interface CaseSearchResult extends Freshness {
   items: CaseSummary[];
   total: number;
-  facets: { status: Facet[]; subState: Facet[]; test: Facet[] };
+}
+
+/**
+ * The counts per status, sub-state and test of a case query (paging and sort do not
+ * matter); each facet counts the cases matching every filter except its own.
+ */
+export interface CaseFacets {
+  status: Facet[];
+  subState: Facet[];
+  test: Facet[];
 }
 
 export interface SyncProgress {

@@ -5,7 +5,8 @@
  *   nothing changed) against a bare paged download of the same pages (same page size,
  *   same three pages in flight, bodies read and dropped).
  * - cacheSearch: search latency p50/p95 over a set of typical queries on the 100k
- *   encrypted cache, against the same queries on an unencrypted copy of it.
+ *   encrypted cache, against the same queries on an unencrypted copy of it; and the
+ *   query "oncology" at 100k against a 10k cache (SMALL_CASES) of the same simulator.
  *
  * - cacheSyncReports: `tessera sync --reports` (and `--reports json+pdf`) of 10,000
  *   cases into an empty cache, as a ratio to the plain `tessera sync` of the same
@@ -17,7 +18,7 @@
  */
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { compare, root, startSimProcess, table, tempDir, timeSpawn } from './lib.mjs';
+import { compare, root, startSimProcess, table, tempDir, timedEnv, timeSpawn } from './lib.mjs';
 
 const CASES = Number(process.env.TESSERA_BENCH_CASES ?? 100_000);
 const PROFILE = 'bench-cache';
@@ -96,8 +97,10 @@ export const cacheSync = {
   },
 };
 
+const SMALL_CASES = Number(process.env.TESSERA_BENCH_SMALL_CASES ?? 10_000);
+
 export const cacheSearch = {
-  title: `Search latency at ${fmt(CASES)} cases: encrypted cache vs an unencrypted copy`,
+  title: `Search latency at ${fmt(CASES)} cases: encrypted cache vs an unencrypted copy, and vs ${fmt(SMALL_CASES)} cases`,
   async run(ctx) {
     if (!synced) {
       await withSim(async (sim) => {
@@ -106,8 +109,14 @@ export const cacheSearch = {
         synced = { home };
       });
     }
+    // The small cache of the scale ratio, built the same way (its own simulator, a sync).
+    const small = await withSim(async (sim) => {
+      const { home, tessera } = await newHome(sim);
+      ok('sync')(await tessera(['sync', PROFILE]));
+      return home;
+    }, SMALL_CASES);
     const rounds = Math.max(5, ctx.runs);
-    const r = await timeSpawn(process.execPath, ['--import', 'tsx', 'scripts/bench/cache-search.ts', synced.home, PROFILE, String(rounds)]);
+    const r = await timeSpawn(process.execPath, ['--import', 'tsx', 'scripts/bench/cache-search.ts', synced.home, PROFILE, String(rounds), small], { env: timedEnv() });
     ok('search bench')(r);
     const result = JSON.parse(r.stdout.trim().split('\n').at(-1));
     const { encrypted: e, plain: p } = result;
@@ -119,7 +128,19 @@ export const cacheSearch = {
     const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
     const line = (cells) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
     const rule = `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
-    return `${[line(header), rule, ...body.map(line)].join('\n')}\n\n${fmt(result.cases)} cases; ${result.queries} queries (as-you-type prefixes, facet filters, sorts, a deep page), each with total and facet counts, limit 50; ${e.n} timings per variant, interleaved, after one warm-up round.`;
+    const sc = result.scale;
+    const scaleRow = (label, cases, hits, s) => [label, fmt(cases), fmt(hits), s.p50.toFixed(2), s.p95.toFixed(2), s.max.toFixed(2)];
+    const scaleRows = [
+      ['search', 'cases', 'hits', 'p50 ms', 'p95 ms', 'max ms'],
+      ['---', '---:', '---:', '---:', '---:', '---:'],
+      scaleRow('page and total (a keystroke)', sc.largeCases, sc.largeHits, sc.large),
+      scaleRow('page and total (a keystroke)', sc.smallCases, sc.smallHits, sc.small),
+      scaleRow('with facet counts, counted afresh', sc.largeCases, sc.largeHits, sc.largeFull),
+      scaleRow('with facet counts, counted afresh', sc.smallCases, sc.smallHits, sc.smallFull),
+    ].map((cells) => `| ${cells.join(' | ')} |`);
+    const ratio = (a, b) => `${(a.p50 / b.p50).toFixed(2)}× (p95 ${(a.p95 / b.p95).toFixed(2)}×)`;
+    const scaleText = `Query "${sc.query}", limit 50, ${sc.large.n} timings of each, interleaved. p50 ${fmt(sc.largeCases)} / ${fmt(sc.smallCases)} cases: a keystroke ${ratio(sc.large, sc.small)}; with facet counts ${ratio(sc.largeFull, sc.smallFull)}.`;
+    return `${[line(header), rule, ...body.map(line)].join('\n')}\n\n${scaleRows.join('\n')}\n\n${scaleText}\n\n${fmt(result.cases)} cases; ${result.queries} queries (as-you-type prefixes, facet filters, sorts, a deep page), each with total and facet counts (counted afresh), limit 50; ${e.n} timings per variant, interleaved, after one warm-up round.`;
   },
 };
 

@@ -4,23 +4,66 @@
  * loop). Never prints a token or a key: child output is read and discarded.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const root = resolve(import.meta.dirname, '..', '..');
 
-/** Runs a command to completion; resolves with its exit code, wall time and output (kept in memory only). */
-export function timeSpawn(cmd, args, { env = process.env, cwd = root } = {}) {
+/**
+ * The environment a timed child gets: `env` without NODE_EXTRA_CA_CERTS. A machine that
+ * sets it makes every Node start read and parse that CA bundle (about 30 ms here), a
+ * constant that would flatter every ratio against a bare Node start.
+ */
+export function timedEnv(env = process.env) {
+  const { NODE_EXTRA_CA_CERTS: _ignored, ...rest } = env;
+  return rest;
+}
+
+/** GNU time, which reports a child's peak resident set size; null when this machine has none. */
+const GNU_TIME = ['/usr/bin/time', '/bin/time'].find((p) => existsSync(p)) ?? null;
+let rssDir;
+
+/**
+ * Runs a command to completion; resolves with its exit code, wall time and output (kept in
+ * memory only). Every child runs with timedEnv(env). With `rss: true` it runs under GNU time
+ * and the result also has `rssKiB`, the child's peak resident set size (null without GNU
+ * time); the wall time then includes GNU time's own start (about a millisecond), so time
+ * the variants of one comparison alike.
+ */
+export function timeSpawn(cmd, args, { env = process.env, cwd = root, rss = false } = {}) {
+  let rssFile = null;
+  if (rss && GNU_TIME) {
+    if (!rssDir) {
+      const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-rss-'));
+      process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+      rssDir = dir;
+    }
+    rssFile = join(rssDir, `${process.pid}-${randomBytes(6).toString('hex')}`);
+    [cmd, args] = [GNU_TIME, ['-f', '%M', '-o', rssFile, cmd, ...args]];
+  }
   return new Promise((resolveRun, reject) => {
     const started = performance.now();
-    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd, env: timedEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
     child.once('error', reject);
-    child.once('close', (code) => resolveRun({ code, ms: performance.now() - started, stdout, stderr }));
+    child.once('close', (code) => {
+      const ms = performance.now() - started;
+      if (!rss) return resolveRun({ code, ms, stdout, stderr });
+      let rssKiB = null;
+      if (rssFile) {
+        // GNU time writes "Command exited with non-zero status N" before the number when the child fails.
+        const last = readFileSync(rssFile, 'utf8').trim().split('\n').pop();
+        rmSync(rssFile, { force: true });
+        rssKiB = Number.parseInt(last ?? '', 10);
+        if (!Number.isFinite(rssKiB)) rssKiB = null;
+      }
+      resolveRun({ code, ms, stdout, stderr, rssKiB });
+    });
   });
 }
 

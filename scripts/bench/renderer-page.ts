@@ -6,7 +6,10 @@
  * Measured in the page (performance.now()), in one run:
  *   - keystroke in the case search box → the list shows that text's results (the
  *     grid's data-result-text matches the input and row 0 is rendered), then the
- *     next animation frame; p50/p95 over every keystroke typed;
+ *     next animation frame; p50/p95 over every keystroke typed, on the 100,000-case
+ *     tenant and on a second one with 1,000 cases (each in its own process,
+ *     renderer-tenant.ts), keystrokes alternating between
+ *     the two pages (their ratio is the cost of scale);
  *   - opening the Cases view (tab click) → first rendered row, from a cold store
  *     (page reloaded each time);
  *   - frame times while scrolling the case list continuously;
@@ -14,16 +17,18 @@
  *
  * Prints one JSON object on stdout; progress goes to stderr.
  */
-import { readdirSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Page } from 'playwright-core';
-import { startHarness } from '../../harness/server.js';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const CHROMIUM = process.env.TESSERA_CHROMIUM ?? '/usr/bin/chromium';
 const CASES = Number(process.env.TESSERA_BENCH_CASES ?? 100_000);
+/** The small tenant of the keystroke ratio: the same UI over 1,000 cases. */
+const SMALL_CASES = Number(process.env.TESSERA_BENCH_RENDERER_SMALL_CASES ?? 1_000);
 const OPEN_RUNS = Number(process.env.TESSERA_BENCH_OPEN_RUNS ?? 7);
 const SCROLL_MS = Number(process.env.TESSERA_BENCH_SCROLL_MS ?? 4000);
 
@@ -107,21 +112,35 @@ async function installKeystrokeProbe(page: Page): Promise<void> {
   });
 }
 
-async function typeMeasured(page: Page, text: string): Promise<void> {
-  const input = page.locator('input[data-search="cases"]');
-  await input.focus();
-  for (const ch of text) {
-    const before = await page.evaluate(() => (window as unknown as { __ks: number[] }).__ks.length);
-    await page.keyboard.type(ch);
-    // One keystroke at a time: wait until its result is on screen, so each is one measurement.
-    await page.waitForFunction((n) => (window as unknown as { __ks: number[] }).__ks.length > n, before, { timeout: 30_000 });
-  }
-  // Clear with select-all + Backspace: one more measured keystroke (back to all cases).
-  const before = await page.evaluate(() => (window as unknown as { __ks: number[] }).__ks.length);
+const keystrokeCount = (page: Page) => page.evaluate(() => (window as unknown as { __ks: number[] }).__ks.length);
+
+/** Types one character and waits until its result is on screen, so each keystroke is one measurement. */
+async function typeChar(page: Page, ch: string): Promise<void> {
+  await page.locator('input[data-search="cases"]').focus();
+  const before = await keystrokeCount(page);
+  await page.keyboard.type(ch);
+  await page.waitForFunction((n) => (window as unknown as { __ks: number[] }).__ks.length > n, before, { timeout: 30_000 });
+}
+
+/** Clears with select-all + Backspace: one more measured keystroke (back to all cases). */
+async function clearMeasured(page: Page): Promise<void> {
+  await page.locator('input[data-search="cases"]').focus();
+  const before = await keystrokeCount(page);
   await page.keyboard.press('Control+A');
   await page.evaluate(() => ((window as unknown as { __pending: number | null }).__pending = null));
   await page.keyboard.press('Backspace');
   await page.waitForFunction((n) => (window as unknown as { __ks: number[] }).__ks.length > n, before, { timeout: 30_000 });
+}
+
+/**
+ * Types every query into each page, keystroke by keystroke, alternating the pages
+ * (A B A B …) so that drift in machine load affects both alike.
+ */
+async function typeInterleaved(pages: Page[], queries: string[]): Promise<void> {
+  for (const q of queries) {
+    for (const ch of q) for (const page of pages) await typeChar(page, ch);
+    for (const page of pages) await clearMeasured(page);
+  }
 }
 
 async function scrollFrames(page: Page, durationMs: number): Promise<{ frames: number[]; rows: number; distance: number }> {
@@ -148,40 +167,77 @@ async function scrollFrames(page: Page, durationMs: number): Promise<{ frames: n
   );
 }
 
-async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tessera-renderer-bench-'));
-  log(`starting the harness with ${CASES.toLocaleString('en-US')} simulated cases`);
-  // Core time per searchCases call, to tell the cache's share of a keystroke from the renderer's.
-  const searchRpc: number[] = [];
-  let recordRpc = false;
-  const harness = await startHarness({
-    dataDir,
-    sim: { cases: CASES, seed: 1 },
-    onRpc: (method, ms) => {
-      if (recordRpc && method === 'searchCases') searchRpc.push(ms);
-    },
+interface Tenant {
+  cases: number;
+  syncMs: number;
+  launchUrl: string;
+  /** A case of this tenant's: its display id, the first word of its test's name, its status. */
+  sample: { displayId: string; testWord: string; status: string };
+  /** Sends a command to the tenant's process and resolves with its answer. */
+  ask<T>(command: string): Promise<T>;
+  close(): Promise<void>;
+}
+
+/**
+ * A tenant in its own process (scripts/bench/renderer-tenant.ts): a harness with a
+ * simulator of `cases` cases, synced into the encrypted cache.
+ */
+async function tenant(cases: number): Promise<Tenant> {
+  log(`starting a harness with ${cases.toLocaleString('en-US')} simulated cases`);
+  const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'scripts', 'bench', 'renderer-tenant.ts'), String(cases)], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const next = async <T>(): Promise<T> => {
+    const line = await lines.next();
+    if (line.done) throw new Error(`the ${cases}-case tenant exited`);
+    return JSON.parse(line.value) as T;
+  };
+  const ready = await next<{ cases: number; syncMs: number; launchUrl: string; sample: Tenant['sample'] }>();
+  log(`synced ${ready.cases} cases in ${(ready.syncMs / 1000).toFixed(1)} s`);
+  return {
+    ...ready,
+    ask: <T>(command: string) => {
+      child.stdin!.write(`${command}\n`);
+      return next<T>();
+    },
+    close: () =>
+      new Promise<void>((done) => {
+        if (child.exitCode !== null) return done();
+        child.once('exit', () => done());
+        child.stdin!.end('close\n');
+      }),
+  };
+}
+
+async function openPage(browser: Browser, t: Tenant): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  // tsx (esbuild keepNames) wraps named functions in __name(); functions passed to
+  // page.evaluate are serialised with it, so define it as a no-op in the page.
+  await context.addInitScript({ content: 'globalThis.__name = (f) => f;' });
+  const page = await context.newPage();
+  await page.goto(t.launchUrl);
+  await page.locator('.app').waitFor();
+  return { context, page };
+}
+
+async function main(): Promise<void> {
+  const tenants: Tenant[] = [];
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
   });
   try {
-    await harness.core.startDemo();
-    log('syncing the cache');
-    const syncStarted = performance.now();
-    const result = await harness.core.sync('demo');
-    const syncMs = performance.now() - syncStarted;
-    log(`synced ${result.cases} cases in ${(syncMs / 1000).toFixed(1)} s`);
-    const sim = harness.sim!;
+    const big = await tenant(CASES);
+    tenants.push(big);
+    const small = await tenant(SMALL_CASES);
+    tenants.push(small);
 
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    // tsx (esbuild keepNames) wraps named functions in __name(); functions passed to
-    // page.evaluate are serialised with it, so define it as a no-op in the page.
-    await context.addInitScript({ content: 'globalThis.__name = (f) => f;' });
-    const page = await context.newPage();
-    await page.goto(harness.launchUrl());
-    await page.locator('.app').waitFor();
+    const bigPage = await openPage(browser, big);
+    const smallPage = await openPage(browser, small);
+    const page = bigPage.page;
 
     log('opening the Cases view');
     const open: number[] = [];
@@ -191,29 +247,32 @@ async function main(): Promise<void> {
       await page.locator('.app').waitFor();
       open.push(await openCasesTiming(page));
     }
+    await openCasesTiming(smallPage.page);
 
     log('typing in the search box');
-    await installKeystrokeProbe(page);
-    recordRpc = true;
-    const all = sim.data.cases(sim.demo.domain);
-    const sample = all[Math.floor(all.length / 3)]!;
-    const testWord = (sample.testDefinition?.name ?? 'exome').split(/\s+/)[0]!.toLowerCase();
-    const queries = [sample.displayId, testWord, sample.status.toLowerCase()];
-    for (const q of queries) await typeMeasured(page, q);
+    for (const p of [page, smallPage.page]) await installKeystrokeProbe(p);
+    for (const t of tenants) await t.ask('record');
+    // The same text on both: a display id of the small tenant (display ids are sequential,
+    // so the large one has it too), a word of a test name, a status.
+    const queries = [small.sample.displayId, small.sample.testWord, small.sample.status];
+    await typeInterleaved([page, smallPage.page], queries);
     const keystrokes = await page.evaluate(() => (window as unknown as { __ks: number[] }).__ks);
-    recordRpc = false;
+    const smallKeystrokes = await smallPage.page.evaluate(() => (window as unknown as { __ks: number[] }).__ks);
+    const [bigRpc, smallRpc] = await Promise.all(tenants.map((t) => t.ask<{ searchRpc: number[] }>('stats')));
 
     log('scrolling');
     await page.locator('input[data-search="cases"]').fill('');
     await page.waitForFunction(() => document.querySelector<HTMLElement>('.grid-cases')?.dataset.resultText === '');
     const scroll = await scrollFrames(page, SCROLL_MS);
 
-    await context.close();
+    await bigPage.context.close();
+    await smallPage.context.close();
     const out = {
-      cases: result.cases,
-      syncMs,
+      cases: big.cases,
+      syncMs: big.syncMs,
       openCases: summary(open),
-      keystroke: { ...summary(keystrokes), queries, coreSearch: summary(searchRpc) },
+      keystroke: { ...summary(keystrokes), queries, coreSearch: summary(bigRpc!.searchRpc) },
+      small: { cases: small.cases, keystroke: { ...summary(smallKeystrokes), coreSearch: summary(smallRpc!.searchRpc) } },
       scroll: { ...summary(scroll.frames), p99: quantile(scroll.frames, 0.99), over33ms: scroll.frames.filter((f) => f > 33.4).length, rowsScrolled: scroll.rows, seconds: SCROLL_MS / 1000 },
       bundle: bundleSize(),
       chromium: browser.version(),
@@ -221,8 +280,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(out)}\n`);
   } finally {
     await browser.close();
-    await harness.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    for (const t of tenants) await t.close();
   }
 }
 

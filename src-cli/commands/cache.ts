@@ -256,7 +256,7 @@ export const registerCache: Registrar = (program: Command, ctx: CliContext) => {
       let statuses: { status: string[]; subState: string[] } | undefined;
       if (testIds?.length || opts.status?.length) {
         // The facets know every cached test's id and name, and every status present.
-        const { facets } = await core.searchCases(name, { limit: 1 });
+        const facets = await core.caseFacets(name, {});
         if (testIds?.length) testIds = testIds.map((t) => facets.test.find((f) => f.value === t || f.label?.toLowerCase() === t.toLowerCase())?.value ?? t);
         if (opts.status?.length) {
           const resolved = resolveStatuses(opts.status, [...CASE_STATUSES, ...facets.status.map((f) => f.value)], [...CASE_SUB_STATES, ...facets.subState.map((f) => f.value)]);

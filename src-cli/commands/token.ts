@@ -1,13 +1,15 @@
 /**
  * `tessera token <name>`: prints only the token on stdout, so `$(tessera token lab)`
- * and pipes work; anything meant for people goes to stderr, and only to a terminal.
+ * and pipes work; anything meant for people goes to stderr, and only to a terminal
+ * (../token-output.ts). A plain call whose token is cached is served before this
+ * program loads (../token-fast.ts); this command does everything else.
  */
 import { Option } from 'commander';
 import { BOUNDS } from '../../src-shared/rules.js';
 import { CLI_FORMAT_IDS, TOKEN_FORMATS, type CliFormat } from '../../src-shared/token-formats.js';
 import type { Registrar } from '../context.js';
-import { remaining } from '../format.js';
 import { wholeNumberOption } from '../options.js';
+import { printToken } from '../token-output.js';
 
 export const parseSeconds = wholeNumberOption(BOUNDS.minTtlSeconds);
 
@@ -26,10 +28,6 @@ export const registerToken: Registrar = (program, ctx) => {
       const core = await ctx.core({ readMostly: true });
       const options = { ...(opts.minTtl !== undefined && { minTtlSeconds: opts.minTtl }), ...(opts.force && { force: true }) };
       // Concurrent processes share one mint through the core's per-profile lock file.
-      const { text, status } = await core.tokenText(name, opts.format, options);
-      await ctx.out(`${text}\n`);
-      if (process.stderr.isTTY) {
-        await ctx.err(`tessera: token for ${name} ${status.source === 'cache' ? 'from the cache' : status.source === 'refreshed' ? 'refreshed' : 'minted'}, expires in ${remaining(status.expiresAt)}\n`);
-      }
+      await printToken(ctx, name, await core.tokenText(name, opts.format, options));
     });
 };

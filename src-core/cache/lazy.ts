@@ -21,6 +21,7 @@ export function lazyCacheFromCore(wiring: CacheWiring, options?: CacheServiceOpt
   return {
     listTests: async (...args) => (await service()).listTests(...args),
     searchCases: async (...args) => (await service()).searchCases(...args),
+    caseFacets: async (...args) => (await service()).caseFacets(...args),
     getCase: async (...args) => (await service()).getCase(...args),
     getReport: async (...args) => (await service()).getReport(...args),
     getReportPdf: async (...args) => (await service()).getReportPdf(...args),

@@ -28,7 +28,7 @@
  * Facets: each facet counts the cases matching every filter except its own, so that
  * choosing one status still shows how many cases the other statuses would give.
  */
-import type { CaseQuery, CaseSummary, Facet } from '../../src-shared/schemas.js';
+import type { CaseFacets, CaseQuery, CaseSummary, Facet } from '../../src-shared/schemas.js';
 import { TesseraError } from '../errors.js';
 import { normalizeDate } from '../tss/dates.js';
 import { variantLabel, variantSearchText } from '../tss/normalize.js';
@@ -41,7 +41,7 @@ import { parseStringArray } from '../json.js';
 export interface SearchOutcome {
   items: CaseSummary[];
   total: number;
-  facets: { status: Facet[]; subState: Facet[]; test: Facet[] };
+  facets: CaseFacets;
 }
 
 const DEFAULT_LIMIT = 50;
@@ -196,7 +196,7 @@ function buildFrom(q: CaseQuery, hits: HitsMode, bounds: Bounds, viaSortIndex = 
  * Whether reading the page in sort order beats fetching the matches and sorting them.
  * SQLite cannot know how many cases a bound `status IN (?)` selects, and guesses
  * wrong for the big statuses (a 66% filter cost 90 ms at 100k cases instead of
- * 0.1 ms); we know the exact count from the facet query that runs first. Scanning
+ * 0.1 ms); we know the exact count, which the search reads first. Scanning
  * the sort index reads about (offset + limit) / selectivity rows, sorting reads all
  * `total` matches: scan when (offset + limit) × cases < total².
  */
@@ -287,18 +287,32 @@ function testLabels(db: Database, facets: Facet[]): Facet[] {
 
 /**
  * Runs the full-text part once into temp.search_hits (a TEMP table: in memory, since
- * temp_store is MEMORY) so the page query and the facet query share it. When the text
- * matches every case, as the first keystrokes ("C", "CA") usually do, it filters
- * nothing and is dropped, which keeps those queries as fast as no text at all.
+ * temp_store is MEMORY) so the queries of one search share it. `count` is the number
+ * of matching cases when that is known without another query.
+ *
+ * When the text matches every case, as the first keystrokes ("C", "CA", "CASE") usually
+ * do, it filters nothing and is dropped, which keeps those queries as fast as no text
+ * at all. Whether it does is counted first, which costs a fraction of writing 100,000
+ * matches down, unless a text this one extends is known to match fewer than all:
+ * typing on only narrows (a longer last term is a longer prefix or a longer phrase, a
+ * new term one more condition), so the count is skipped while a word is being typed.
  */
-function textHits(db: Database, match: string | null): HitsMode {
-  if (!match) return 'none';
+function textHits(db: Database, p: Prepared, memo: SearchMemo): { mode: HitsMode; count?: number } {
+  const { match } = p;
+  if (!match) return { mode: 'none' };
+  const text = p.q.text ?? '';
+  const cases = stmt(db, 'SELECT count(*) FROM cases').pluck().get() as number;
+  const narrowsPartial = memo.partial !== null && text.startsWith(memo.partial);
+  if (!narrowsPartial && (stmt(db, 'SELECT count(*) FROM cases_fts WHERE cases_fts MATCH ?').pluck().get(match) as number) >= cases) {
+    return { mode: 'none', count: cases };
+  }
   stmt(db, 'DELETE FROM temp.search_hits').run();
   const hits = stmt(db, 'INSERT INTO temp.search_hits (rid) SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?').run(match).changes;
+  if (hits >= cases) return { mode: 'none', count: cases };
+  memo.partial = text;
   const maxRid = (stmt(db, 'SELECT max(rid) FROM cases').pluck().get() as number | null) ?? 0;
-  if (hits * 20 < maxRid) return 'join';
-  if (hits * 2 < maxRid) return 'probe';
-  return hits < (stmt(db, 'SELECT count(*) FROM cases').pluck().get() as number) ? 'probe' : 'none';
+  // Every row of the index is a case (the index is written with its case), so the hits are the matching cases.
+  return { mode: hits * 20 < maxRid ? 'join' : 'probe', count: hits };
 }
 
 /** The tenant's test-definition names (a dozen rows), whose initialisms a search term may stand for. */
@@ -306,49 +320,171 @@ function testNames(db: Database): string[] {
   return stmt(db, 'SELECT DISTINCT name FROM tests WHERE name IS NOT NULL').pluck().all() as string[];
 }
 
-export function searchCases(db: Database, q: CaseQuery): SearchOutcome {
+/** A query as the search reads it: the text's MATCH expression, the date bounds, the page. */
+interface Prepared {
+  q: CaseQuery;
+  match: string | null;
+  bounds: Bounds;
+  limit: number;
+  offset: number;
+}
+
+function prepare(db: Database, q: CaseQuery): Prepared {
   const match = ftsExpression(q.text, q.text ? testNames(db) : []);
-  const bounds = dateBounds(q);
-  const limit = q.limit ?? DEFAULT_LIMIT;
-  const offset = q.offset ?? 0;
   if (match) db.exec('CREATE TEMP TABLE IF NOT EXISTS search_hits (rid INTEGER PRIMARY KEY)');
-  return db.transaction(() => {
-    // One read transaction: items, total and facets all see the same snapshot even while a sync writes.
-    const hits = textHits(db, match);
+  return { q, match, bounds: dateBounds(q), limit: q.limit ?? DEFAULT_LIMIT, offset: q.offset ?? 0 };
+}
 
-    // Total and all three facets from one grouped scan: count every (status, subState,
-    // test) combination under the other filters, then apply the status, subState and
-    // test filters here, leaving out each facet's own.
-    const rest = buildFrom({ ...q, status: [], subState: [], testId: [] }, hits, bounds);
-    const combos = stmt(db, `SELECT c.status, c.sub_state, c.test_id, count(*) AS n ${rest.sql} GROUP BY c.status, c.sub_state, c.test_id`).all(
-      ...rest.params,
-    ) as Combination[];
-    const inStatus = (c: Combination) => !q.status?.length || q.status.includes(c.status);
-    const inSubState = (c: Combination) => !q.subState?.length || (c.sub_state !== null && q.subState.includes(c.sub_state));
-    const inTest = (c: Combination) => !q.testId?.length || (c.test_id !== null && q.testId.includes(c.test_id));
-    let total = 0;
-    for (const c of combos) if (inStatus(c) && inSubState(c) && inTest(c)) total += c.n;
-    const facets = {
-      status: tally(combos.filter((c) => inSubState(c) && inTest(c)), (c) => c.status),
-      subState: tally(combos.filter((c) => inStatus(c) && inTest(c)), (c) => c.sub_state),
-      test: testLabels(db, tally(combos.filter((c) => inStatus(c) && inSubState(c)), (c) => c.test_id)),
-    };
+function hasFilters(q: CaseQuery, bounds: Bounds): boolean {
+  return Boolean(q.status?.length || q.subState?.length || q.testId?.length || q.tag?.length || bounds.from || bounds.to);
+}
 
-    let items: CaseSummary[] = [];
-    if (total > offset) {
-      const cases = (stmt(db, 'SELECT max(rid) FROM cases').pluck().get() as number | null) ?? 0;
-      const where = buildFrom(q, hits === 'probe' ? 'join' : hits, bounds, preferSortIndex(q, total, cases, offset, limit));
-      items = (stmt(db, `SELECT ${SUMMARY_COLUMNS} ${where.sql} ${orderBy(q)} LIMIT ? OFFSET ?`).all(...where.params, limit, offset) as SummaryRow[]).map(
-        rowToSummary,
-      );
-      if (match && q.text) {
-        // Name the reported variant that matched, for the page shown only.
-        for (const item of items) {
-          const hit = reportMatch(db, item.id, q.text);
-          if (hit) item.match = hit;
-        }
+/**
+ * What searches on one connection remember: the facet counts of recent queries, so
+ * that typing back and forth (or paging, or sorting) does not count again, and the
+ * last text that matched fewer than all cases. It is kept only while the cache is
+ * unchanged: `PRAGMA data_version` moves when another connection commits, and
+ * `total_changes()` when this one writes (a sync, a refreshed case, the search's own
+ * temp table). Each search records the counter it leaves behind, so its own temp
+ * writes do not invalidate the answers.
+ */
+interface SearchMemo {
+  dataVersion: number;
+  changes: number;
+  answers: Map<string, { total: number; facets: CaseFacets }>;
+  /** The last text that matched fewer than all cases (see textHits). */
+  partial: string | null;
+}
+
+const FACET_MEMO_SIZE = 32;
+const searchMemos = new WeakMap<Database, SearchMemo>();
+
+/** The key of the facet counts: everything of the query but its paging and sort. */
+function facetKey(p: Prepared): string {
+  const sorted = (values: string[] | undefined) => [...(values ?? [])].sort();
+  return JSON.stringify([p.match, sorted(p.q.status), sorted(p.q.subState), sorted(p.q.testId), sorted(p.q.tag), p.bounds.from ?? null, p.bounds.to ?? null, p.bounds.toExclusive ?? false]);
+}
+
+/**
+ * Runs `fn` in one deferred read transaction (everything it reads sees one snapshot,
+ * even while a sync writes) with the connection's memo, emptied first when the
+ * cache changed since the last search.
+ */
+function inSearch<T>(db: Database, fn: (memo: SearchMemo) => T): T {
+  return db
+    .transaction(() => {
+      // Read before the first table read: a commit between the two only empties the memo once too often.
+      const dataVersion = stmt(db, 'PRAGMA data_version').pluck().get() as number;
+      const changes = stmt(db, 'SELECT total_changes()').pluck().get() as number;
+      let memo = searchMemos.get(db);
+      if (!memo || memo.dataVersion !== dataVersion || memo.changes !== changes) {
+        memo = { dataVersion, changes, answers: new Map(), partial: null };
+        searchMemos.set(db, memo);
       }
+      try {
+        return fn(memo);
+      } finally {
+        memo.changes = stmt(db, 'SELECT total_changes()').pluck().get() as number;
+      }
+    })
+    .deferred();
+}
+
+/**
+ * The total and the three facets from one grouped scan: count every (status, subState,
+ * test) combination under the other filters, then apply the status, subState and test
+ * filters here, leaving out each facet's own.
+ */
+function countFacets(db: Database, p: Prepared, hits: HitsMode): { total: number; facets: CaseFacets } {
+  const { q } = p;
+  const rest = buildFrom({ ...q, status: [], subState: [], testId: [] }, hits, p.bounds);
+  const combos = stmt(db, `SELECT c.status, c.sub_state, c.test_id, count(*) AS n ${rest.sql} GROUP BY c.status, c.sub_state, c.test_id`).all(
+    ...rest.params,
+  ) as Combination[];
+  const inStatus = (c: Combination) => !q.status?.length || q.status.includes(c.status);
+  const inSubState = (c: Combination) => !q.subState?.length || (c.sub_state !== null && q.subState.includes(c.sub_state));
+  const inTest = (c: Combination) => !q.testId?.length || (c.test_id !== null && q.testId.includes(c.test_id));
+  let total = 0;
+  for (const c of combos) if (inStatus(c) && inSubState(c) && inTest(c)) total += c.n;
+  const facets = {
+    status: tally(combos.filter((c) => inSubState(c) && inTest(c)), (c) => c.status),
+    subState: tally(combos.filter((c) => inStatus(c) && inTest(c)), (c) => c.sub_state),
+    test: testLabels(db, tally(combos.filter((c) => inStatus(c) && inSubState(c)), (c) => c.test_id)),
+  };
+  return { total, facets };
+}
+
+/** The facet counts (and total) of a query: the memo's answer, or counted now and kept. */
+function facetsOf(db: Database, p: Prepared, memo: SearchMemo, hits: () => HitsMode): { total: number; facets: CaseFacets } {
+  const key = facetKey(p);
+  const known = memo.answers.get(key);
+  if (known) {
+    // Most recently used last: the oldest answer is the first to go.
+    memo.answers.delete(key);
+    memo.answers.set(key, known);
+    return known;
+  }
+  const answer = countFacets(db, p, hits());
+  memo.answers.set(key, answer);
+  if (memo.answers.size > FACET_MEMO_SIZE) memo.answers.delete(memo.answers.keys().next().value!);
+  return answer;
+}
+
+/** How many cases match: known from the text's hits when nothing else filters, else one count. */
+function countMatches(db: Database, p: Prepared, hits: { mode: HitsMode; count?: number }): number {
+  if (!hasFilters(p.q, p.bounds)) {
+    if (hits.count !== undefined) return hits.count;
+    return stmt(db, 'SELECT count(*) FROM cases').pluck().get() as number;
+  }
+  const where = buildFrom(p.q, hits.mode, p.bounds);
+  return stmt(db, `SELECT count(*) ${where.sql}`).pluck().get(...where.params) as number;
+}
+
+/** The page of rows, given the total. */
+function pageOf(db: Database, p: Prepared, hits: HitsMode, total: number): CaseSummary[] {
+  const { q, limit, offset } = p;
+  if (total <= offset) return [];
+  const cases = (stmt(db, 'SELECT max(rid) FROM cases').pluck().get() as number | null) ?? 0;
+  const where = buildFrom(q, hits === 'probe' ? 'join' : hits, p.bounds, preferSortIndex(q, total, cases, offset, limit));
+  const items = (stmt(db, `SELECT ${SUMMARY_COLUMNS} ${where.sql} ${orderBy(q)} LIMIT ? OFFSET ?`).all(...where.params, limit, offset) as SummaryRow[]).map(
+    rowToSummary,
+  );
+  if (p.match && q.text) {
+    // Name the reported variant that matched, for the page shown only.
+    for (const item of items) {
+      const hit = reportMatch(db, item.id, q.text);
+      if (hit) item.match = hit;
     }
-    return { items, total, facets };
-  }).deferred();
+  }
+  return items;
+}
+
+/**
+ * One page of a search and its total: what a keystroke waits for. It costs the text
+ * match, one count (none without filters) and the page, not the facet counts; the
+ * total comes from the facet memo when the same query was counted before.
+ */
+export function searchRows(db: Database, q: CaseQuery): { items: CaseSummary[]; total: number } {
+  const p = prepare(db, q);
+  return inSearch(db, (memo) => {
+    const hits = textHits(db, p, memo);
+    const total = memo.answers.get(facetKey(p))?.total ?? countMatches(db, p, hits);
+    return { items: pageOf(db, p, hits.mode, total), total };
+  });
+}
+
+/** The facet counts of a query (paging and sort ignored), from the memo when the cache has not changed since they were counted. */
+export function caseFacets(db: Database, q: CaseQuery): CaseFacets {
+  const p = prepare(db, q);
+  return inSearch(db, (memo) => facetsOf(db, p, memo, () => textHits(db, p, memo).mode).facets);
+}
+
+/** A page, the total and the facet counts in one read (the property tests compare all three with a model). */
+export function searchCases(db: Database, q: CaseQuery): SearchOutcome {
+  const p = prepare(db, q);
+  return inSearch(db, (memo) => {
+    const hits = textHits(db, p, memo);
+    const { total, facets } = facetsOf(db, p, memo, () => hits.mode);
+    return { items: pageOf(db, p, hits.mode, total), total, facets };
+  });
 }

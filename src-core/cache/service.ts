@@ -1,12 +1,12 @@
 /**
  * The offline-cache facade: the contract's cache methods (listTests, searchCases,
- * getCase, getCacheStatus, sync, cancelSync) over the encrypted store, the TSS client
- * and the sync engine, plus the lifecycle hooks createTessera calls (lock, profile
- * removal, dispose).
+ * caseFacets, getCase, getCacheStatus, sync, cancelSync) over the encrypted store, the
+ * TSS client and the sync engine, plus the lifecycle hooks createTessera calls (lock,
+ * profile removal, dispose).
  *
  * Reading never needs the network:
- * - searchCases and listAuditEvents read only the cache (the first runs on every keystroke;
- *   the audit service is too slow to ask interactively).
+ * - searchCases, caseFacets and listAuditEvents read only the cache (the first runs on
+ *   every keystroke; the audit service is too slow to ask interactively).
  * - listTests and getCase read the cache and, when the server answers within a short
  *   timeout, refresh what they return first. A failed refresh is not an error: the
  *   cached data comes back with `offline: true` (server unreachable) or `stale: true`
@@ -27,6 +27,7 @@ import {
   type CaseReport,
   type ReportPdf,
   type CaseSearchResult,
+  type CaseFacets,
   type Cached,
   type Freshness,
   type SyncOptions,
@@ -51,11 +52,12 @@ import { normalizeDate } from '../tss/dates.js';
 import { toCaseInput, toReportInput, toTestDefinition } from '../tss/normalize.js';
 import type { SyncReports } from '../../src-shared/rules.js';
 import { cacheFile, deleteCacheFiles } from './paths.js';
+import { caseFacets as facetCounts, searchRows } from './search.js';
 import { isCorruptionError } from './sqlite.js';
 import { corruptError, openCache, setAside, type CacheStore } from './store.js';
 import { isUuid } from '../../src-shared/rules.js';
 
-type CacheApi = Pick<TesseraApi, 'listTests' | 'searchCases' | 'getCase' | 'getReport' | 'getCacheStatus' | 'sync' | 'cancelSync' | 'listAuditEvents'>;
+type CacheApi = Pick<TesseraApi, 'listTests' | 'searchCases' | 'caseFacets' | 'getCase' | 'getReport' | 'getCacheStatus' | 'sync' | 'cancelSync' | 'listAuditEvents'>;
 
 export interface CacheService extends CacheApi {
   /** One report type's PDF: from the server when it answers, else from the cache (bytes; patient data, never logged). */
@@ -277,7 +279,13 @@ function createCacheService(deps: CacheServiceDeps): CacheService {
   async function searchCases(name: string, query: unknown): Promise<CaseSearchResult> {
     const parsed = parseInput(CaseQuerySchema, query ?? {}, 'Invalid case query');
     const profile = await profileNamed(name);
-    return withStore(profile, (store) => ({ ...store.search(parsed), ...freshness(profile, store, isOffline(profile)) }));
+    return withStore(profile, (store) => ({ ...searchRows(store.db, parsed), ...freshness(profile, store, isOffline(profile)) }));
+  }
+
+  async function caseFacets(name: string, query: unknown): Promise<CaseFacets> {
+    const parsed = parseInput(CaseQuerySchema, query ?? {}, 'Invalid case query');
+    const profile = await profileNamed(name);
+    return withStore(profile, (store) => facetCounts(store.db, parsed));
   }
 
 
@@ -587,6 +595,7 @@ function createCacheService(deps: CacheServiceDeps): CacheService {
   return {
     listTests,
     searchCases,
+    caseFacets,
     getCase,
     getReport,
     getReportPdf,

@@ -5,7 +5,9 @@
  * Why not electron-store/conf: both faces must read one format, the CLI must start
  * fast, and those libraries bring ajv and their own file layout. This small store
  * uses the zod schemas the contract already has, plus explicit migrations, atomic
- * writes and a cross-process lock.
+ * writes and a cross-process lock. A read accepts a sound file with the hand-written
+ * check (./check.ts) and loads zod only to judge and describe one that is not, and to
+ * validate a write.
  *
  * Read once: the parsed config is kept in memory (deeply frozen) together with the
  * file's identity (inode, size, mtime). A read that finds the same identity returns it
@@ -19,19 +21,19 @@
  */
 import { promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
-import { SettingsSchema } from '../../src-shared/base-schemas.js';
 import { formatIssue } from '../../src-shared/issues.js';
+import { SETTING_DEFAULTS } from '../../src-shared/rules.js';
 import { TesseraError } from '../errors.js';
 import { atomicWriteFile } from './atomic.js';
+import { checkConfig } from './check.js';
 import { withFileLock } from './lock.js';
 import { CURRENT_SCHEMA_VERSION, migrate, versionOf } from './migrations.js';
-import { ConfigSchema } from './schema.js';
 import type { Config, ConfigStore } from './types.js';
 
 export const CONFIG_FILE = 'config.json';
 
 export function defaultConfig(): Config {
-  return { schemaVersion: CURRENT_SCHEMA_VERSION, profiles: [], settings: SettingsSchema.parse({}) };
+  return { schemaVersion: CURRENT_SCHEMA_VERSION, profiles: [], settings: { ...SETTING_DEFAULTS } };
 }
 
 type Loaded =
@@ -46,8 +48,17 @@ function describeZodIssue(error: { issues: { path: PropertyKey[]; message: strin
   return formatIssue(issue, { location: true });
 }
 
+/** The schema's verdict on a raw config: the hand-written check when it accepts, else zod (loaded only then) with its words. */
+async function parseConfig(raw: Record<string, unknown>): Promise<{ success: true; data: Config } | { success: false; reason: string }> {
+  const checked = checkConfig(raw);
+  if (checked) return { success: true, data: checked };
+  const { ConfigSchema } = await import('./schema.js');
+  const parsed = ConfigSchema.safeParse(raw);
+  return parsed.success ? { success: true, data: parsed.data } : { success: false, reason: describeZodIssue(parsed.error) };
+}
+
 /** Interprets the file's text without side effects. */
-export function interpretConfig(text: string): Loaded {
+export async function interpretConfig(text: string): Promise<Loaded> {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -62,7 +73,7 @@ export function interpretConfig(text: string): Loaded {
   if (Number.isNaN(version)) return { kind: 'corrupt', reason: 'its schemaVersion is not a whole number', text };
   if (version > CURRENT_SCHEMA_VERSION) {
     // Written by a newer Tessera: read what we understand, never rewrite it.
-    const parsed = ConfigSchema.safeParse(record);
+    const parsed = await parseConfig(record);
     if (!parsed.success) {
       return { kind: 'corrupt', reason: `schema version ${version} is newer than this Tessera understands`, text };
     }
@@ -74,8 +85,8 @@ export function interpretConfig(text: string): Loaded {
   } catch (error) {
     return { kind: 'corrupt', reason: `migration failed: ${(error as Error).message}`, text };
   }
-  const parsed = ConfigSchema.safeParse(migrated);
-  if (!parsed.success) return { kind: 'corrupt', reason: describeZodIssue(parsed.error), text };
+  const parsed = await parseConfig(migrated);
+  if (!parsed.success) return { kind: 'corrupt', reason: parsed.reason, text };
   return { kind: 'ok', config: parsed.data, migratedFrom: version };
 }
 
@@ -90,7 +101,7 @@ async function readText(path: string): Promise<string | null> {
 
 async function load(path: string): Promise<Loaded> {
   const text = await readText(path);
-  return text === null ? { kind: 'missing' } : interpretConfig(text);
+  return text === null ? { kind: 'missing' } : await interpretConfig(text);
 }
 
 /** Identity of the file on disk: an atomic replacement gives a new inode, an edit in place a new size or mtime. */
@@ -208,6 +219,8 @@ export function openConfigStore(dataDir: string): ConfigStore {
           // The mutator works on a copy: if it throws, nothing changes.
           const draft = structuredClone(current);
           const result = mutate(draft) ?? draft;
+          // Writes are rare: they load the schema, which checks and describes everything.
+          const { ConfigSchema } = await import('./schema.js');
           const parsed = ConfigSchema.safeParse({ ...result, schemaVersion: CURRENT_SCHEMA_VERSION });
           if (!parsed.success) {
             throw new TesseraError('INTERNAL', `Refusing to save an invalid configuration (${describeZodIssue(parsed.error)}).`);

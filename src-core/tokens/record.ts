@@ -3,30 +3,40 @@
  * desktop app and the CLI so that both reuse one token instead of minting twice.
  * It is a secret (a live JWT), so it lives only in the SecretStore and in memory.
  */
-import * as z from '../../src-shared/zod.js';
 import type { TokenClaims, TokenStatus } from '../../src-shared/schemas.js';
+import { isJsonObject } from '../json.js';
 import { decodeClaims, MAX_TOKEN_LIFETIME_SECONDS } from './jwt.js';
 
 const TOKEN_RECORD_VERSION = 1;
 
-const TokenRecordSchema = z.object({
-  v: z.literal(TOKEN_RECORD_VERSION),
-  token: z.string().check(z.minLength(1)),
+/** Checked by hand (readRecord below): it is read on every `tessera token`, which must not load zod. */
+export interface TokenRecord {
+  v: typeof TOKEN_RECORD_VERSION;
+  token: string;
   /** Local-clock expiry in ms: `exp` minus the measured skew. */
-  expiresAt: z.number(),
+  expiresAt: number;
   /** Server clock minus local clock, ms, when the token was obtained. */
-  skewMs: z.number(),
-  grant: z.enum(['api-key', 'basic']),
-  obtainedAt: z.number(),
+  skewMs: number;
+  grant: 'api-key' | 'basic';
+  obtainedAt: number;
   /** The credential (profile.key.storedAt) and ICA host the token came from: a rotated key or a moved host voids it. */
-  keyStoredAt: z.string(),
-  icaUrl: z.string(),
-});
-
-export type TokenRecord = z.infer<typeof TokenRecordSchema>;
+  keyStoredAt: string;
+  icaUrl: string;
+}
 
 export interface CachedToken extends TokenRecord {
   claims: TokenClaims;
+}
+
+/** The record's fields from parsed JSON (unknown fields dropped), or undefined when one is missing or of the wrong kind. */
+function readRecord(raw: unknown): TokenRecord | undefined {
+  if (!isJsonObject(raw)) return undefined;
+  const { v, token, expiresAt, skewMs, grant, obtainedAt, keyStoredAt, icaUrl } = raw;
+  const finite = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n);
+  if (v !== TOKEN_RECORD_VERSION || typeof token !== 'string' || token === '') return undefined;
+  if (!finite(expiresAt) || !finite(skewMs) || !finite(obtainedAt) || (grant !== 'api-key' && grant !== 'basic')) return undefined;
+  if (typeof keyStoredAt !== 'string' || typeof icaUrl !== 'string') return undefined;
+  return { v, token, expiresAt, skewMs, grant, obtainedAt, keyStoredAt, icaUrl };
 }
 
 export function serializeRecord(record: TokenRecord): string {
@@ -43,9 +53,10 @@ export function serializeRecord(record: TokenRecord): string {
 export function parseRecord(text: string | null, nowMs: number): CachedToken | undefined {
   if (!text) return undefined;
   try {
-    const record = TokenRecordSchema.parse(JSON.parse(text));
+    const record = readRecord(JSON.parse(text));
+    if (!record) return undefined;
     const claims = decodeClaims(record.token, 'The token cache', nowMs);
-    if (!(record.expiresAt <= nowMs + MAX_TOKEN_LIFETIME_SECONDS * 1000) || !Number.isFinite(record.skewMs)) return undefined;
+    if (!(record.expiresAt <= nowMs + MAX_TOKEN_LIFETIME_SECONDS * 1000)) return undefined;
     return { ...record, claims };
   } catch {
     return undefined;

@@ -6,13 +6,21 @@
  * search in flight: keystrokes typed while a search runs collapse into a single
  * follow-up with the newest text (latest wins), so a fast typist never queues a
  * backlog and a slow cache never shows results for text the user already changed.
+ *
+ * The facet counts cost the core time in proportion to the matches, so the rows never
+ * wait for them: they are asked for once the rows are on screen and typing has paused
+ * (FACET_DELAY_MS), one request at a time, and an answer is kept only when it counts
+ * the query whose rows are shown. Until then the previous counts stay, marked as
+ * updating (`facetsOf` names the query they count).
  */
 import { create } from 'zustand';
-import type { CaseDetail, CaseQuery, CaseReport, CaseSearchResult, CaseSummary, Cached, Freshness } from '../../src-shared/schemas.js';
+import type { CaseDetail, CaseFacets, CaseQuery, CaseReport, CaseSummary, Cached, Freshness } from '../../src-shared/schemas.js';
 import { tessera } from '../lib/bridge.js';
 import { toUiError, type UiError } from '../lib/errors.js';
 
 export const PAGE_SIZE = 200;
+/** Quiet time after the rows of a search arrive before its facet counts are asked for: a typist's next key comes sooner. */
+export const FACET_DELAY_MS = 120;
 
 export type SortKey = NonNullable<CaseQuery['sort']>;
 
@@ -46,14 +54,16 @@ export interface CasesState {
   generation: number;
   total: number;
   pages: Record<number, CaseSummary[]>;
-  facets: CaseSearchResult['facets'];
+  facets: CaseFacets;
+  /** The facet key (facetKey) of the query `facets` counts; it differs from the shown one's while new counts are on their way. */
+  facetsOf: string | null;
   freshness: Freshness | null;
   searching: boolean;
   error: UiError | null;
   selected: CaseDetailState | null;
 }
 
-const emptyFacets: CaseSearchResult['facets'] = { status: [], subState: [], test: [] };
+const emptyFacets: CaseFacets = { status: [], subState: [], test: [] };
 
 const initial: CasesState = {
   profile: null,
@@ -63,6 +73,7 @@ const initial: CasesState = {
   total: 0,
   pages: {},
   facets: emptyFacets,
+  facetsOf: null,
   freshness: null,
   searching: false,
   error: null,
@@ -74,22 +85,75 @@ export const useCases = create<CasesState>()(() => ({ ...initial }));
 let inFlight = false;
 let pending = false;
 const pageRequests = new Set<string>();
+let facetTimer: ReturnType<typeof setTimeout> | null = null;
+let facetsInFlight = false;
+/** The facet key whose request failed last: not asked again until the query changes. */
+let facetsFailed: string | null = null;
 
 export function resetCases(): void {
   inFlight = false;
   pending = false;
   pageRequests.clear();
+  if (facetTimer) clearTimeout(facetTimer);
+  facetTimer = null;
+  facetsFailed = null;
   useCases.setState({ ...initial }, true);
 }
 
 function toQuery(f: CaseFilters, offset: number, limit: number): CaseQuery {
-  const q: CaseQuery = { sort: f.sort, order: f.order, offset, limit };
+  return { sort: f.sort, order: f.order, offset, limit, ...facetQuery(f) };
+}
+
+/** What the facet counts depend on: the text and the filters, not the sort or the page. */
+function facetQuery(f: CaseFilters): CaseQuery {
+  const q: CaseQuery = {};
   const text = f.text.trim();
   if (text) q.text = text;
   if (f.status.length) q.status = f.status;
   if (f.subState.length) q.subState = f.subState;
   if (f.testId.length) q.testId = f.testId;
   return q;
+}
+
+export function facetKey(f: CaseFilters): string {
+  return JSON.stringify(facetQuery(f));
+}
+
+/** Whether the facet counts on screen belong to another query than the rows (new counts are on their way). */
+export function facetsUpdating(s: Pick<CasesState, 'shown' | 'facetsOf'>): boolean {
+  return s.shown !== null && s.facetsOf !== facetKey(s.shown);
+}
+
+/** Asks for the shown query's facet counts after FACET_DELAY_MS without a new search. */
+function scheduleFacets(): void {
+  if (facetTimer) clearTimeout(facetTimer);
+  facetTimer = setTimeout(() => {
+    facetTimer = null;
+    void loadFacets();
+  }, FACET_DELAY_MS);
+}
+
+async function loadFacets(): Promise<void> {
+  // A search on its way schedules the counts again when its rows are shown.
+  if (inFlight || facetsInFlight) return;
+  const { profile, shown } = useCases.getState();
+  if (!profile || !shown) return;
+  const key = facetKey(shown);
+  if (key === facetsFailed) return;
+  facetsInFlight = true;
+  try {
+    const facets = await tessera().caseFacets(profile, facetQuery(shown));
+    const now = useCases.getState();
+    // A late answer for an older query never replaces the counts of the one on screen.
+    if (now.profile === profile && now.shown && facetKey(now.shown) === key) useCases.setState({ facets, facetsOf: key });
+  } catch {
+    // Counts are a nicety beside the rows: keep the previous ones (marked as updating) rather than show an error.
+    if (useCases.getState().profile === profile) facetsFailed = key;
+  } finally {
+    facetsInFlight = false;
+    // The query on screen now (a newer one, or another profile's) still needs its counts.
+    if (facetsUpdating(useCases.getState()) && !facetTimer) scheduleFacets();
+  }
 }
 
 /** Switches the view to a profile (keeping filters when it is the same one) and searches. */
@@ -161,10 +225,12 @@ export async function search(): Promise<void> {
           generation: s.generation + 1,
           total: result.total,
           pages: { 0: result.items },
-          facets: result.facets,
           freshness: { syncedAt: result.syncedAt, stale: result.stale, offline: result.offline },
           error: null,
         }));
+        // Asked again even for the same key: the cache may have synced (the core answers repeats from memory).
+        facetsFailed = null;
+        scheduleFacets();
       } catch (error) {
         if (useCases.getState().profile !== profile) return;
         if (!pending) useCases.setState({ error: toUiError(error), shown: filters });

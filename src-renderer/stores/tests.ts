@@ -9,7 +9,7 @@ export interface TestsState {
   profile: string | null;
   loading: boolean;
   result: Cached<TestDefinition[]> | null;
-  /** Cases per test id, from the case search's facets (absent until the cache answers). */
+  /** Cases per test id, from the cache's facet counts (absent until the cache answers). */
   caseCounts: Record<string, number>;
   error: UiError | null;
 }
@@ -30,8 +30,8 @@ export async function loadTests(profile: string): Promise<void> {
       tessera().listTests(profile),
       // Counts are a nicety: a failure here must not hide the test list.
       tessera()
-        .searchCases(profile, { limit: 1 })
-        .then((r) => r.facets.test)
+        .caseFacets(profile, {})
+        .then((f) => f.test)
         .catch((): Facet[] => []),
     ]);
     if (useTests.getState().profile !== profile) return;

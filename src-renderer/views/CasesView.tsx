@@ -13,6 +13,7 @@ import { formatCount, formatDate, humanize } from '../lib/format.js';
 import {
   clearFilters,
   ensureRows,
+  facetsUpdating,
   openCases,
   rowAt,
   search,
@@ -171,8 +172,10 @@ export function CasesView({ profile }: { profile: ProfileView }) {
 const Facets = memo(function Facets({ open }: { open: boolean }) {
   const facets = useCases((s) => s.facets);
   const filters = useCases((s) => s.filters);
+  // The counts of the previous query stay in place (no jumping list) but read as not yet current.
+  const updating = useCases(facetsUpdating);
   return (
-    <aside id="case-facets" className={`facets${open ? ' facets-open' : ''}`} aria-label="Filters">
+    <aside id="case-facets" className={`facets${open ? ' facets-open' : ''}${updating ? ' facets-updating' : ''}`} aria-label="Filters" aria-busy={updating}>
       <FacetGroup title="Status" kind="status" facets={facets.status} selected={filters.status} />
       <FacetGroup title="Sub-state" kind="subState" facets={facets.subState} selected={filters.subState} humanizeLabels />
       <FacetGroup title="Test" kind="testId" facets={facets.test} selected={filters.testId} />

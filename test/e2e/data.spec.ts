@@ -85,6 +85,8 @@ test('browse tests, search cases and open one, after a sync with progress', asyn
   // Facets: filtering by a status shows its count.
   await page.getByRole('button', { name: 'Clear filters' }).click();
   await page.getByRole('button', { name: 'Close case details' }).click();
+  // The counts follow the rows: read them once they count the cleared query.
+  await expect(page.getByRole('complementary', { name: 'Filters' })).toHaveAttribute('aria-busy', 'false');
   const facet = page.getByRole('group', { name: 'Status' }).getByRole('checkbox').first();
   const label = (await facet.evaluate((el) => (el as HTMLInputElement).labels?.[0]?.textContent ?? '')) || '';
   const count = Number(/([\d,]+)$/.exec(label)?.[1]?.replace(/,/g, '') ?? NaN);

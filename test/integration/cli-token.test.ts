@@ -6,13 +6,14 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { recordSecret } from '../helpers/env.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Sim } from '../../sim/index.js';
 import { EXIT_CODES } from '../../src-shared/errors.js';
-import { assertNoSecrets, BUNDLE_META, Cli, ensureCliBuilt, jwtClaims, profileFlags, readConfig, sameSecret, simSecrets, startRecordingSim } from './cli-harness.js';
+import { CLI_FORMAT_IDS } from '../../src-shared/token-formats.js';
+import { assertNoSecrets, BUNDLE_META, Cli, collect, ensureCliBuilt, jwtClaims, profileFlags, readConfig, runInTerminal, sameSecret, simSecrets, startRecordingSim } from './cli-harness.js';
 
 let sim: Sim;
 const clis: Cli[] = [];
@@ -75,7 +76,7 @@ describe('tessera token', () => {
     expect(sim.mintCount() - before).toBe(1);
   });
 
-  it('serves a cached token without loading the offline cache, sync, the doctor, the file vault, the icav2 import and its YAML parser, undici, classic zod or the profile-change schemas', async () => {
+  it('serves a cached token without loading commander, the CLI program or its composition of the core, zod, the offline cache, sync, the doctor, the file vault, the icav2 import and its YAML parser, undici or the profile-change schemas', async () => {
     const cli = newCli('token-modules');
     await addKeyProfile(cli);
     // NODE_DEBUG=esm,module makes Node name every module it loads (stderr); the build's
@@ -89,9 +90,64 @@ describe('tessera token', () => {
     // The trace shows the token path itself, so an empty trace cannot pass.
     expect(sources).toContain('src-core/tokens/service.ts');
     expect(r.stderr).toMatch(/@napi-rs[\\/]keyring/);
-    const unneeded = /src-core\/(cache\/service|cache\/store|sync\/|tss\/|doctor|secrets\/file-vault|import\/)|src-shared\/(schemas|snippets)\.ts|node_modules\/(undici|yaml|zod\/v4\/classic)\//;
+    const unneeded =
+      /src-core\/(cache\/service|cache\/store|sync\/|tss\/|doctor|secrets\/file-vault|import\/|tessera\.ts)|src-cli\/(program|compose)\.ts|src-shared\/(schemas|base-schemas|snippets|zod)\.ts|node_modules\/(commander|undici|yaml|zod)\//;
     expect(sources.filter((s) => unneeded.test(s))).toEqual([]);
     expect(r.stderr).not.toMatch(/better-sqlite3/);
+  });
+
+  it('prints a cached token exactly as the full program does, in every format (the fast path and the program agree)', async () => {
+    const cli = newCli('token-parity');
+    await addKeyProfile(cli);
+    for (const format of CLI_FORMAT_IDS) {
+      const fast = await cli.run(['token', 'lab', '--format', format]);
+      // `--min-ttl 300` (the default) is an option the fast path leaves to the program.
+      const program = await cli.run(['token', '--min-ttl', '300', `--format=${format}`, 'lab']);
+      expect([fast.code, program.code, fast.stderr, program.stderr]).toEqual([0, 0, '', '']);
+      expect(sameSecret(fast.stdout, program.stdout), `--format ${format}`).toBe(true);
+    }
+  });
+
+  it('a config.json the schema refuses is set aside even when a fresh token is cached (exit 1, nothing on stdout)', async () => {
+    const cli = newCli('token-bad-config');
+    await addKeyProfile(cli);
+    const config = readConfig(cli.home) as unknown as { profiles: Array<Record<string, unknown>> };
+    // Well-formed JSON, one field the schema refuses: the token must not be served from it.
+    writeFileSync(join(cli.home, 'config.json'), JSON.stringify({ ...config, profiles: [{ ...config.profiles[0], region: 'mars' }] }));
+    const r = await cli.run(['token', 'lab']);
+    expect(r.code).toBe(EXIT_CODES.failure);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^tessera: The profiles file .*config\.json could not be read \(.*region.*\)\. It was moved aside/);
+  });
+
+  it('a data directory open to others is made private before a cached token is served', async () => {
+    const cli = newCli('token-open-dir');
+    await addKeyProfile(cli);
+    chmodSync(cli.home, 0o755);
+    const r = await cli.run(['token', 'lab', '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as TokenJson).source).toBe('cache');
+    expect(statSync(cli.home).mode & 0o777).toBe(0o700);
+  });
+
+  it('tells a person at a terminal, on stderr, where the token came from, from the cache and when minted', async () => {
+    const cli = newCli('token-terminal');
+    await addKeyProfile(cli);
+    const cached = await runInTerminal(cli, ['token', 'lab'], []);
+    expect(cached.code).toBe(0);
+    expect(cached.screen).toMatch(/^eyJ[\w.-]+\r?\ntessera: token for lab from the cache, expires in (\d+ h )?\d+ min\r?\n$/);
+    const minted = await runInTerminal(cli, ['token', 'lab', '--force'], []);
+    expect(minted.code).toBe(0);
+    expect(minted.screen).toMatch(/\ntessera: token for lab minted, expires in (\d+ h )?\d+ min\r?\n$/);
+  });
+
+  it('ends with 0 and says nothing when the reader of a cached token has gone away (`| head -c 0`)', async () => {
+    const cli = newCli('token-epipe');
+    await addKeyProfile(cli);
+    const child = cli.spawn(['token', 'lab']);
+    child.stdout?.destroy();
+    const r = await collect(child, 20_000);
+    expect([r.code, r.signal, r.stderr]).toEqual([0, null, '']);
   });
 
   it('mints on first use after --no-verify, then reuses the cached token', async () => {

@@ -36,6 +36,7 @@ const VALID_ARGS: Record<(typeof CONTRACT_METHODS)[number], unknown[]> = {
   getAppInfo: [],
   listTests: ['lab'],
   searchCases: ['lab', { text: 'CASE-1', limit: 50 }],
+  caseFacets: ['lab', { text: 'CASE-1' }],
   getCase: ['lab', 'CASE-1'],
   getReport: ['lab', 'CASE-1'],
   exportReportPdf: ['lab', 'CASE-1', 'type-1', { open: true }],

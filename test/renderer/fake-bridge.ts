@@ -20,6 +20,7 @@ import type {
   CaseReport,
   CaseQuery,
   CaseSearchResult,
+  CaseFacets,
   CaseSummary,
   Facet,
   ProfileView,
@@ -264,26 +265,36 @@ export class FakeBridge implements TesseraBridge {
   doctor = () => this.run('doctor', [], () => ({ ok: true, dataDir: '/tmp/x', secretBackend: 'keychain' as const, checks: [{ name: 'keychain', ok: true, detail: 'reachable' }] }));
   getAppInfo = () => this.run('getAppInfo', [], () => ({ version: 'test', platform: 'linux', dataDir: '/tmp/x', locked: this.locked || this.vault === 'locked' || this.vault === 'new', vault: this.vault, versions: {} }));
   listTests = (name: string) => this.run('listTests', [name], () => ({ data: this.tests, syncedAt: '2025-01-01T00:00:00Z', stale: false, offline: false }));
+  private matching(query: CaseQuery): CaseSummary[] {
+    const text = query.text?.toLowerCase();
+    return this.cases.filter(
+      (c) =>
+        (!text || c.displayId.toLowerCase().includes(text)) &&
+        (!query.status?.length || query.status.includes(c.status)) &&
+        (!query.testId?.length || query.testId.includes(c.testDefinition?.id ?? '')),
+    );
+  }
   searchCases = (name: string, query: CaseQuery) =>
     this.run('searchCases', [name, query], async (): Promise<CaseSearchResult> => {
       if (this.searchGate) await this.searchGate();
-      const text = query.text?.toLowerCase();
-      let items = this.cases.filter(
-        (c) =>
-          (!text || c.displayId.toLowerCase().includes(text)) &&
-          (!query.status?.length || query.status.includes(c.status)) &&
-          (!query.testId?.length || query.testId.includes(c.testDefinition?.id ?? '')),
-      );
+      let items = this.matching(query);
       if (query.sort === 'displayId') items = [...items].sort((a, b) => a.displayId.localeCompare(b.displayId) * (query.order === 'desc' ? -1 : 1));
       const offset = query.offset ?? 0;
       return {
         items: items.slice(offset, offset + (query.limit ?? 50)),
         total: items.length,
-        facets: { status: facet(items, (c) => c.status), subState: facet(items, (c) => c.subState), test: facet(items, (c) => c.testDefinition?.id) },
         syncedAt: '2025-01-01T00:00:00Z',
         stale: false,
         offline: false,
       };
+    });
+  /** Resolves caseFacets only when released (for out-of-order answers). */
+  facetsGate: ((query: CaseQuery) => Promise<void>) | null = null;
+  caseFacets = (name: string, query: CaseQuery) =>
+    this.run('caseFacets', [name, query], async (): Promise<CaseFacets> => {
+      if (this.facetsGate) await this.facetsGate(query);
+      const items = this.matching(query);
+      return { status: facet(items, (c) => c.status), subState: facet(items, (c) => c.subState), test: facet(items, (c) => c.testDefinition?.id) };
     });
   getCase = (name: string, id: string) =>
     this.run('getCase', [name, id], () => {

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { useApp } from '../../src-renderer/stores/app.js';
-import { ensureRows, openCases, PAGE_SIZE, rowAt, setFilters, useCases } from '../../src-renderer/stores/cases.js';
+import { ensureRows, FACET_DELAY_MS, facetKey, facetsUpdating, openCases, PAGE_SIZE, rowAt, setFilters, useCases } from '../../src-renderer/stores/cases.js';
 import { handleEvent } from '../../src-renderer/stores/events.js';
 import { copyToken, ensureToken, loadProfiles, useProfiles } from '../../src-renderer/stores/profiles.js';
 import { startSync, syncOf, useSync } from '../../src-renderer/stores/sync.js';
@@ -75,14 +75,25 @@ describe('profiles store', () => {
   });
 });
 
+/** Opens a profile's cases with a search text and waits for its rows. */
+async function setFiltersAndShow(profile: string, text: string): Promise<void> {
+  await openCases(profile, { text });
+  expect(useCases.getState().shown?.text).toBe(text);
+}
+
 describe('cases store', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('loads the first page with total and facets, then pages on demand', async () => {
     const bridge = installBridge();
     await openCases('a');
     const s = useCases.getState();
     expect(s.total).toBe(1000);
     expect(s.pages[0]).toHaveLength(PAGE_SIZE);
-    expect(s.facets.status.reduce((n, f) => n + f.count, 0)).toBe(1000);
+    // The facet counts follow the rows.
+    await vi.waitFor(() => expect(useCases.getState().facets.status.reduce((n, f) => n + f.count, 0)).toBe(1000));
     ensureRows(PAGE_SIZE * 3 + 5, PAGE_SIZE * 3 + 40);
     ensureRows(PAGE_SIZE * 3 + 5, PAGE_SIZE * 3 + 40); // deduplicated while in flight
     await settle();
@@ -108,6 +119,95 @@ describe('cases store', () => {
     expect(searched).toEqual(['C', 'CASE-00001']);
     expect(useCases.getState().shown?.text).toBe('CASE-00001');
     expect(useCases.getState().total).toBe(10);
+  });
+
+  it('shows the rows without waiting for the facet counts, then fills them in', async () => {
+    vi.useFakeTimers();
+    const bridge = installBridge();
+    let release: () => void = () => undefined;
+    bridge.facetsGate = () => new Promise<void>((r) => (release = r));
+    await openCases('a');
+    // Rows and total are on screen; the counts have not even been asked for yet.
+    expect(useCases.getState().total).toBe(1000);
+    expect(bridge.callsTo('caseFacets')).toHaveLength(0);
+    expect(facetsUpdating(useCases.getState())).toBe(true);
+    await vi.advanceTimersByTimeAsync(FACET_DELAY_MS);
+    expect(bridge.callsTo('caseFacets')).toHaveLength(1);
+    expect(useCases.getState().facets.status).toEqual([]);
+    release();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(facetsUpdating(useCases.getState())).toBe(false);
+    expect(useCases.getState().facets.status.reduce((n, f) => n + f.count, 0)).toBe(1000);
+  });
+
+  it('asks for the counts once typing pauses, for the text typed last', async () => {
+    vi.useFakeTimers();
+    const bridge = installBridge();
+    await openCases('a');
+    for (const text of ['C', 'CA', 'CAS', 'CASE-0000']) {
+      await setFilters({ text });
+      await vi.advanceTimersByTimeAsync(FACET_DELAY_MS / 2);
+    }
+    expect(bridge.callsTo('caseFacets')).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(FACET_DELAY_MS);
+    expect(bridge.callsTo('caseFacets').map((c) => (c.args[1] as { text?: string }).text)).toEqual(['CASE-0000']);
+    // CASE-000001 … CASE-000099
+    expect(useCases.getState().facets.status.reduce((n, f) => n + f.count, 0)).toBe(99);
+  });
+
+  it('never lets a late facet answer for an older query replace the counts of the one shown', async () => {
+    vi.useFakeTimers();
+    const bridge = installBridge();
+    const gates = new Map<string | undefined, () => void>();
+    bridge.facetsGate = (q) => new Promise<void>((r) => gates.set(q.text, r));
+    await setFiltersAndShow('a', 'CASE-00001');
+    await vi.advanceTimersByTimeAsync(FACET_DELAY_MS);
+    expect([...gates.keys()]).toEqual(['CASE-00001']);
+
+    // The person types on while the counts of CASE-00001 are still being counted.
+    await setFilters({ text: 'CASE-00002' });
+    await vi.advanceTimersByTimeAsync(FACET_DELAY_MS);
+    const shown = useCases.getState().shown!;
+    expect(shown.text).toBe('CASE-00002');
+    // One request at a time: CASE-00002's waits for the one in flight.
+    expect([...gates.keys()]).toEqual(['CASE-00001']);
+
+    const seen: string[] = [];
+    const unsubscribe = useCases.subscribe((s) => {
+      if (s.facetsOf !== null) seen.push(JSON.parse(s.facetsOf).text);
+    });
+    gates.get('CASE-00001')!();
+    await vi.advanceTimersByTimeAsync(0);
+    // The old answer arrived after CASE-00002's rows: dropped, the previous counts stay marked as updating.
+    expect(useCases.getState().facetsOf).not.toBe(facetKey({ ...shown, text: 'CASE-00001' }));
+    expect(facetsUpdating(useCases.getState())).toBe(true);
+    await vi.advanceTimersByTimeAsync(FACET_DELAY_MS);
+    expect([...gates.keys()]).toEqual(['CASE-00001', 'CASE-00002']);
+    gates.get('CASE-00002')!();
+    await vi.advanceTimersByTimeAsync(0);
+    unsubscribe();
+    expect([...new Set(seen)]).toEqual(['CASE-00002']);
+    expect(facetsUpdating(useCases.getState())).toBe(false);
+    // CASE-000020 … CASE-000029
+    expect(useCases.getState().facets.status.reduce((n, f) => n + f.count, 0)).toBe(10);
+  });
+
+  it("gives another profile its counts when the previous profile's answer comes late", async () => {
+    vi.useFakeTimers();
+    const bridge = installBridge();
+    let release: () => void = () => undefined;
+    bridge.facetsGate = () => new Promise<void>((r) => (release = r));
+    await openCases('a');
+    await vi.advanceTimersByTimeAsync(FACET_DELAY_MS);
+    const releaseA = release;
+    bridge.facetsGate = null;
+    await openCases('b');
+    await vi.advanceTimersByTimeAsync(FACET_DELAY_MS);
+    releaseA();
+    await vi.advanceTimersByTimeAsync(FACET_DELAY_MS);
+    expect(bridge.callsTo('caseFacets').map((c) => c.args[0])).toEqual(['a', 'b']);
+    expect(facetsUpdating(useCases.getState())).toBe(false);
+    expect(useCases.getState().facets.status.reduce((n, f) => n + f.count, 0)).toBe(1000);
   });
 
   it('drops a page that belongs to an older result', async () => {

@@ -402,7 +402,7 @@ describe('cases view', () => {
     expect(rows.length).toBeGreaterThan(5);
     expect(rows.length).toBeLessThan(80);
     const statusGroup = screen.getByRole('group', { name: 'Status' });
-    expect(within(statusGroup).getByLabelText(/Complete\s*250/)).toBeTruthy();
+    expect(await within(statusGroup).findByLabelText(/Complete\s*250/)).toBeTruthy();
 
     await user.type(screen.getByRole('searchbox', { name: 'Search cases' }), 'CASE-00004');
     await waitFor(() => expect(screen.getByText('10 cases')).toBeTruthy());

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CacheStore } from '../../src-core/cache/store.js';
-import { ftsExpression } from '../../src-core/cache/search.js';
+import { caseFacets, ftsExpression, searchRows } from '../../src-core/cache/search.js';
 import { TesseraError } from '../../src-core/errors.js';
 import type { CaseQuery } from '../../src-shared/schemas.js';
 import { input, newCache } from '../fixtures/cache/helpers.js';
@@ -245,6 +245,14 @@ function compareWithModel(store: CacheStore, model: ModelCase[], q: CaseQuery, w
   expect(strip(got.facets.status)).toEqual(want.facets.status);
   expect(strip(got.facets.subState)).toEqual(want.facets.subState);
   expect(strip(got.facets.test)).toEqual(want.facets.test);
+  // What the app asks for separately: the rows (what a keystroke waits for), then the counts.
+  const rows = searchRows(store.db, q);
+  expect(rows.items.map((i) => i.id)).toEqual(want.ids);
+  expect(rows.total).toBe(want.total);
+  const facets = caseFacets(store.db, q);
+  expect(strip(facets.status)).toEqual(want.facets.status);
+  expect(strip(facets.subState)).toEqual(want.facets.subState);
+  expect(strip(facets.test)).toEqual(want.facets.test);
 }
 
 describe('search equals a naive filter', () => {
@@ -301,6 +309,31 @@ describe('search details', () => {
     const { store } = await newCache({ dataDir });
     stores.push(store);
     expect(() => store.search({ createdFrom: 'yesterday' })).toThrow(TesseraError);
+  });
+
+  it('counts facets again after a write on this connection or a commit on another (a sync in another process)', async () => {
+    const first = await newCache({ dataDir });
+    stores.push(first.store);
+    const other = await newCache({ dataDir, profileId: first.profileId, secrets: first.secrets });
+    stores.push(other.store);
+    const json = (id: string, status: string) => toJson({ displayId: `A-${id}`, status, subState: null, test: TESTS[0]!, tags: [], created: null, updated: null, due: null, sample: null, lastName: 'Gam' }, id);
+    const write = (store: CacheStore, cases: [string, string][]) => {
+      const g = store.beginPass(false);
+      store.upsertPage(cases.map(([id, status]) => input(json(id, status))), g, false);
+      store.completePass(g, { sweep: true });
+    };
+    const statuses = () => caseFacets(first.store.db, { text: 'A' }).status.map(({ value, count }) => [value, count]);
+
+    write(first.store, [['id-1', 'New'], ['id-2', 'New']]);
+    expect(statuses()).toEqual([['New', 2]]);
+    expect(statuses()).toEqual([['New', 2]]);
+    // This connection writes.
+    write(first.store, [['id-1', 'New'], ['id-2', 'Complete']]);
+    expect(statuses()).toEqual([['Complete', 1], ['New', 1]]);
+    // Another connection to the same file commits.
+    write(other.store, [['id-1', 'Draft'], ['id-2', 'Complete'], ['id-3', 'Complete']]);
+    expect(statuses()).toEqual([['Complete', 2], ['Draft', 1]]);
+    expect(searchRows(first.store.db, { text: 'A' }).total).toBe(3);
   });
 
   it('labels test facets with the test name', async () => {

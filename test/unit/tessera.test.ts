@@ -244,7 +244,8 @@ describe('offline cache seam', () => {
     const calls: string[] = [];
     const facade: CacheService = {
       listTests: async (name) => (calls.push(`listTests:${name}`), { data: [], syncedAt: null, stale: false, offline: false }),
-      searchCases: async () => ({ items: [], total: 0, facets: { status: [], subState: [], test: [] }, syncedAt: null, stale: false, offline: false }),
+      searchCases: async () => ({ items: [], total: 0, syncedAt: null, stale: false, offline: false }),
+      caseFacets: async () => ({ status: [], subState: [], test: [] }),
       getCase: async () => {
         throw new Error('unused');
       },
