@@ -17,7 +17,9 @@ export type MetaKey =
   | 'pending_mass_removal'
   | 'tests_synced_at'
   /** JSON `{days, syncedAt}`: the audit window the last sync fetched completely. */
-  | 'audit_window';
+  | 'audit_window'
+  /** JSON array of CREATE INDEX statements a sync into an empty cache set aside (indexes.ts). */
+  | 'deferred_indexes';
 
 export function getMeta(db: Database, key: MetaKey): string | null {
   return (stmt(db, 'SELECT value FROM meta WHERE key = ?').pluck().get(key) as string | undefined) ?? null;

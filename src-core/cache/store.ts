@@ -29,6 +29,7 @@ import { countCases, idForDisplayId, readCase } from './detail.js';
 import { withFileLock } from '../config/lock.js';
 import { readCacheKey, replaceCacheKey } from './key.js';
 import { openWriter, type CacheWriter } from './writer.js';
+import { deferIndexes, restoreIndexes } from './indexes.js';
 import { readPageRecords, type PageRecord } from './page-writer.js';
 import { getMeta, getNumber, setMeta, type MetaKey } from './meta.js';
 import { migrate, NewerSchemaError } from './migrations.js';
@@ -128,6 +129,8 @@ export async function openCache(options: OpenCacheOptions): Promise<OpenedCache>
     const db = openDatabase(Sqlite, file, { keyHex });
     try {
       migrate(db);
+      // A sync into an empty cache that was killed before rebuilding its indexes.
+      restoreIndexes(db);
     } catch (error) {
       db.close();
       throw error;
@@ -192,6 +195,18 @@ export class CacheStore {
   /** A writer for a sync's pages: on a worker thread when `script` exists, else on this connection (writer.ts). */
   openWriter(script?: URL, logger?: Logger): Promise<CacheWriter> {
     return openWriter({ db: this.db, file: this.file, keyHex: this.keyHex }, script, logger);
+  }
+
+  /** Before a sync fills an empty cache: its secondary indexes are built once at the end instead of row by row (indexes.ts). */
+  deferIndexesIfEmpty(): boolean {
+    if (countCases(this.db) > 0) return false;
+    deferIndexes(this.db);
+    return true;
+  }
+
+  /** Builds indexes deferred by deferIndexesIfEmpty (a no-op when none were). */
+  restoreIndexes(): void {
+    restoreIndexes(this.db);
   }
 
   /** What each case-search page held when it was last written (page-writer.ts). */
@@ -348,12 +363,16 @@ export class CacheStore {
     return listAudit(this.db, filter);
   }
 
-  /** Keeps the planner's statistics current after a sync; bounded so it costs milliseconds. */
+  /**
+   * Keeps the planner's statistics current after a sync; bounded so it costs milliseconds.
+   * Only tables with indexes, which the planner chooses between: analysing a table
+   * without one counts its rows, which for the documents and the full-text index's
+   * shadow tables means reading (and decrypting) most of the file.
+   */
   optimize(): void {
-    const hasStats = this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").get() !== undefined;
+    const tables = this.db.prepare("SELECT DISTINCT tbl_name FROM sqlite_master WHERE type = 'index' AND tbl_name NOT LIKE 'cases_fts%'").pluck().all() as string[];
     this.db.pragma('analysis_limit = 2000');
-    if (hasStats) this.db.pragma('optimize');
-    else this.db.exec('ANALYZE');
+    for (const t of tables) this.db.exec(`ANALYZE "${t.replace(/"/g, '""')}"`);
   }
 
   // ---- case reports (reports.ts) ----

@@ -10,6 +10,8 @@ import type { WriterMessage, WriterReply } from './writer.js';
 const port = parentPort;
 if (!port) throw new Error('the cache writer runs as a worker thread');
 let db: Database | undefined;
+/** 128 MiB of 16 KiB pages. */
+const WAL_PAGES = 8192;
 
 const reply = (message: WriterReply) => port.postMessage(message);
 const describe = (error: unknown) => {
@@ -25,6 +27,10 @@ port.on('message', async (message: WriterMessage) => {
   try {
     if (message.type === 'open') {
       db = openDatabase(await loadSqlite(), message.file, { keyHex: message.keyHex, cacheKiB: message.cacheKiB });
+      // Fewer, larger checkpoints while a sync writes: a page changed by several batches is
+      // copied into the file once per checkpoint, not once per batch. The sync's own
+      // connection folds the rest back when it closes.
+      db.pragma(`wal_autocheckpoint = ${WAL_PAGES}`);
       reply({ type: 'ready' });
     } else if (message.type === 'write') {
       if (!db) throw new Error('the cache writer is not open');

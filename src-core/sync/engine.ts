@@ -99,7 +99,7 @@ export const DEFAULT_CONCURRENCY = 3;
 export const DEFAULT_DETAIL_CONCURRENCY = 4;
 export const DEFAULT_REPORT_CONCURRENCY = 4;
 /** Cases per write transaction: a kill loses at most this many cases' work (the next sync redoes it), and a commit's fixed cost is paid once per batch. */
-export const BATCH_CASES = 10_000;
+export const BATCH_CASES = 2_000;
 /** Reports (and cases' PDFs) written per transaction: the commit of the encrypted pages costs more than the writes. */
 const REPORT_BATCH = 200;
 const PDF_BATCH = 50;
@@ -193,9 +193,9 @@ interface CasePass {
  * The case pages of one pass, as a pipeline: up to `concurrency` pages download at once;
  * each is validated (by the client) and prepared for the database here; prepared pages
  * are written BATCH_CASES at a time, one transaction per batch, by the cache writer
- * (writer.ts: a worker thread, so a commit overlaps the next downloads). At most one
- * batch is being written while the next fills, so memory is bounded by the pages in
- * flight, not by the number of cases.
+ * (writer.ts: a worker thread, so a commit overlaps the next downloads). A download
+ * starts only while fewer than two batches' worth of prepared cases wait for their
+ * commit, so memory is bounded by the pages in flight, not by the number of cases.
  *
  * A page whose body hashes to what the same page held last time (and which was then
  * validated and stored) is neither parsed nor validated again: its recorded cases are
@@ -204,6 +204,8 @@ interface CasePass {
 async function casePages(options: SyncRunOptions, generation: number, pageSize: number, signal: AbortSignal, progress: (p: ProgressUpdate) => void): Promise<CasePass> {
   const { store, client, includeIdentifiers } = options;
   const records = store.pageRecords();
+  // Into an empty cache, rows go in without the secondary indexes, which are built once at the end.
+  store.deferIndexesIfEmpty();
   const writer = await store.openWriter(options.writerScript, options.logger);
   const totals = new Set<number>();
   let done = 0;
@@ -212,36 +214,60 @@ async function casePages(options: SyncRunOptions, generation: number, pageSize: 
   let endedAt = Infinity;
   const reread: number[] = [];
 
+  const batchSize = options.batchCases ?? BATCH_CASES;
   let batch: PageWrite[] = [];
   let batchCases = 0;
+  /** Prepared cases not yet committed: at most one batch being written and one filling. */
+  let unwritten = 0;
+  const waiting: Array<() => void> = [];
   let writing: Promise<void> = Promise.resolve();
   let writeFailure: { error: unknown } | undefined;
 
-  const flush = async () => {
+  /** Waits until there is room for another page (memory stays bounded by the pages in flight), or a write failed. */
+  const room = async () => {
+    while (unwritten >= 2 * batchSize && !writeFailure) await new Promise<void>((resolve) => waiting.push(resolve));
+    if (writeFailure) throw writeFailure.error;
+  };
+
+  const flush = () => {
     if (batch.length === 0) return;
     const pages = batch;
+    const sizes = pages.map((p) => sizeOf(p, records));
+    const cases = batchCases;
     batch = [];
     batchCases = 0;
-    const previous = writing;
-    writing = (async () => {
-      await previous;
-      const results = await writer.write({ generation, includeIdentifiers, pages });
-      for (const [i, r] of results.entries()) {
-        if (r.ok) done += sizeOf(pages[i]!, records);
-        else reread.push(pageNumberOf(r.key));
-      }
-      // Progress counts stored cases: what a kill or a failure from here on would keep.
-      progress({ phase: 'cases', done, total });
-    })().catch((error: unknown) => {
-      writeFailure ??= { error };
-      throw error;
-    });
-    // Backpressure: this batch may be written while the next fills, not more.
-    await previous;
+    // Writes are posted in order; the writer commits them one after another.
+    const result = writer.write({ generation, includeIdentifiers, pages });
+    writing = writing
+      .then(() => result)
+      .then(
+        (results) => {
+          for (const [i, r] of results.entries()) {
+            if (r.ok) done += sizes[i]!;
+            else reread.push(pageNumberOf(r.key));
+          }
+          // Progress counts stored cases: what a kill or a failure from here on would keep.
+          progress({ phase: 'cases', done, total });
+        },
+        (error: unknown) => {
+          writeFailure ??= { error };
+        },
+      )
+      .finally(() => {
+        unwritten -= cases;
+        for (const wake of waiting.splice(0)) wake();
+      });
+  };
+
+  /** Everything prepared is committed; a failed write's error stands. */
+  const drain = async () => {
+    flush();
+    await writing;
     if (writeFailure) throw writeFailure.error;
   };
 
   const fetchPage = async (pageNumber: number, trustKnown: boolean) => {
+    await room();
     const key = pageKey(pageSize, pageNumber, includeIdentifiers);
     const record = trustKnown ? records.get(key) : undefined;
     const { hash, page } = await client.casePage({ pageNumber, pageSize }, (h) => record?.hash === h, signal);
@@ -259,7 +285,8 @@ async function casePages(options: SyncRunOptions, generation: number, pageSize: 
     totals.add(info.totalElements);
     total = Math.max(info.totalElements, total ?? 0);
     batchCases += info.count;
-    if (batchCases >= (options.batchCases ?? BATCH_CASES)) await flush();
+    unwritten += info.count;
+    if (batchCases >= batchSize) flush();
     return info;
   };
 
@@ -271,20 +298,18 @@ async function casePages(options: SyncRunOptions, generation: number, pageSize: 
     }
     const pages = Array.from({ length: Math.max(0, first.totalPages - 1) }, (_, i) => i + 1);
     await runPool(pages, options.concurrency ?? DEFAULT_CONCURRENCY, async (n) => void (n < endedAt && (await fetchPage(n, true))), signal);
-    await flush();
-    await writing;
+    await drain();
     // Pages recorded as unchanged whose cases are no longer stored as they were: read in full.
     if (reread.length > 0) {
       await runPool(reread.splice(0), options.concurrency ?? DEFAULT_CONCURRENCY, async (n) => void (await fetchPage(n, false)), signal);
-      await flush();
-      await writing;
+      await drain();
     }
     return { first, totals, total };
   } finally {
-    // Whole batches only: what was prepared is committed (or the write's error stands), then the writer stops.
-    await flush().catch(() => undefined);
-    await writing.catch(() => undefined);
+    // Whole pages only: what was prepared is committed (or the write's error stands), then the writer stops.
+    await drain().catch(() => undefined);
     await writer.close();
+    store.restoreIndexes();
   }
 }
 
