@@ -155,6 +155,33 @@ describe('upserts and mark-and-sweep', () => {
   });
 });
 
+describe('a sync into an empty cache', () => {
+  const indexes = (store: CacheStore) => store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name").pluck().all();
+  const ftsConfig = (store: CacheStore) => store.db.prepare('SELECT k, v FROM cases_fts_config WHERE k IN (?, ?) ORDER BY k').all('automerge', 'crisismerge');
+
+  it('builds its indexes once at the end, and a load killed before that gets them back at the next open', async () => {
+    const t = await newCache();
+    const expected = indexes(t.store);
+    expect(expected.length).toBeGreaterThan(5);
+    expect(t.store.deferIndexesIfEmpty()).toBe(true);
+    expect(indexes(t.store).filter((n) => expected.includes(n) && /^cases_|^case_tags/.test(String(n)))).toEqual([]);
+    fullPass(t.store, syntheticCases(40, 31));
+    // Killed here: the indexes were never rebuilt.
+    t.store.close();
+
+    const { store } = track(await newCache({ dataDir: t.dataDir, profileId: t.profileId, secrets: t.secrets }));
+    expect(indexes(store)).toEqual(expected);
+    expect(ftsConfig(store)).toEqual([
+      { k: 'automerge', v: 4 },
+      { k: 'crisismerge', v: 16 },
+    ]);
+    expect(store.search({ text: 'oncology', limit: 100 }).total).toBeGreaterThan(0);
+    // A cache that holds cases is filled row by row, indexes in place.
+    expect(store.deferIndexesIfEmpty()).toBe(false);
+    expect(indexes(store)).toEqual(expected);
+  });
+});
+
 describe('patient identifiers', () => {
   it('are stripped from stored JSON and the index unless the profile opted in', async () => {
     const { store } = track(await newCache());
