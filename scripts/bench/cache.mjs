@@ -3,7 +3,8 @@
  *
  * - cacheSync: `tessera sync` of 100,000 cases into an empty cache (and again with
  *   nothing changed) against a bare paged download of the same pages (same page size,
- *   same three pages in flight, bodies read and dropped).
+ *   same three pages in flight, bodies read and dropped), and `tessera cases --search`;
+ *   the same at 10,000 cases; the peak RSS of every run, 10k beside 100k.
  * - cacheSearch: search latency p50/p95 over a set of typical queries on the 100k
  *   encrypted cache, against the same queries on an unencrypted copy of it; and the
  *   query "oncology" at 100k against a 10k cache (SMALL_CASES) of the same simulator.
@@ -21,6 +22,8 @@ import { join } from 'node:path';
 import { compare, root, startSimProcess, table, tempDir, timedEnv, timeSpawn } from './lib.mjs';
 
 const CASES = Number(process.env.TESSERA_BENCH_CASES ?? 100_000);
+/** The smaller simulator of the scale ratios (search, memory). */
+const SMALL_CASES = Number(process.env.TESSERA_BENCH_SMALL_CASES ?? 10_000);
 const PROFILE = 'bench-cache';
 const fmt = (n) => n.toLocaleString('en');
 
@@ -34,7 +37,8 @@ function cleanupLater(dir) {
 function cliIn(home) {
   const env = { ...process.env, TESSERA_HOME: home };
   for (const k of Object.keys(env)) if (/^(https?|all|no)_proxy$/i.test(k)) delete env[k];
-  return (args) => timeSpawn('node', [join(root, 'bin', 'tessera'), ...args], { env });
+  // Every run also reports its peak RSS (GNU time), so memory is read from the same runs.
+  return (args) => timeSpawn('node', [join(root, 'bin', 'tessera'), ...args], { env, rss: true });
 }
 
 function ok(label) {
@@ -63,41 +67,69 @@ async function newHome(sim) {
   return { home, tessera };
 }
 
-export const cacheSync = {
-  title: `Sync of ${fmt(CASES)} cases vs a bare paged download of the same pages`,
-  async run(ctx) {
-    // A 100k sync takes tens of seconds: a few rounds are enough to see the ratio.
-    const runs = Math.max(1, Math.min(ctx.runs, 3));
-    return withSim(async (sim) => {
-      const { home, tessera } = await newHome(sim);
-      const cacheDir = join(home, 'cache');
-      const emptyCache = () => {
-        for (const f of readdirSync(cacheDir, { withFileTypes: true })) if (f.isFile()) rmSync(join(cacheDir, f.name), { force: true });
-      };
-      // Creates the cache directory and key once, outside the timings.
-      ok('first sync')(await tessera(['sync', PROFILE]));
-      const rows = await compare(
-        [
-          { label: 'bare paged download', run: () => timeSpawn('node', ['scripts/bench/bare-download.mjs', sim.tssBaseUrl, sim.domain, sim.keyFile, '3']), check: ok('bare download') },
-          {
-            label: 'tessera sync, empty cache',
-            run: () => {
-              emptyCache();
-              return tessera(['sync', PROFILE]);
-            },
-            check: ok('sync'),
+/** `tessera sync` (empty cache, then nothing changed) and `tessera cases --search` against one simulator of `cases`, interleaved with the bare download. */
+async function syncRows(cases, runs) {
+  return withSim(async (sim) => {
+    const { home, tessera } = await newHome(sim);
+    const cacheDir = join(home, 'cache');
+    const emptyCache = () => {
+      for (const f of readdirSync(cacheDir, { withFileTypes: true })) if (f.isFile()) rmSync(join(cacheDir, f.name), { force: true });
+    };
+    // Creates the cache directory and key once, outside the timings.
+    ok('first sync')(await tessera(['sync', PROFILE]));
+    const n = fmt(cases);
+    const rows = await compare(
+      [
+        {
+          label: `bare paged download, ${n}`,
+          run: () => timeSpawn('node', ['scripts/bench/bare-download.mjs', sim.tssBaseUrl, sim.domain, sim.keyFile, '3'], { rss: true }),
+          check: ok('bare download'),
+        },
+        {
+          label: `tessera sync, empty cache, ${n}`,
+          run: () => {
+            emptyCache();
+            return tessera(['sync', PROFILE]);
           },
-          { label: 'tessera sync, nothing changed', run: () => tessera(['sync', PROFILE]), check: ok('sync') },
-        ],
-        { runs, warmup: 0 },
-      );
-      synced = { home };
-      return `${table(rows, 'bare paged download')}\n\nBoth include a Node start; the sync also validates every page (zod), writes each page in one transaction to the encrypted cache (FTS index, tags, facets) and sweeps. ${runs} run(s) each, interleaved.`;
-    });
+          check: ok('sync'),
+        },
+        { label: `tessera sync, nothing changed, ${n}`, run: () => tessera(['sync', PROFILE]), check: ok('sync') },
+        { label: `tessera cases --search oncology, ${n}`, run: () => tessera(['cases', PROFILE, '--search', 'oncology', '--limit', '50', '--offline']), check: ok('cases --search') },
+      ],
+      { runs, warmup: 0 },
+    );
+    return { rows, home };
+  }, cases);
+}
+
+export const cacheSync = {
+  title: `Sync of ${fmt(CASES)} and ${fmt(SMALL_CASES)} cases vs a bare paged download of the same pages, with peak RSS`,
+  async run(ctx) {
+    // A 100k sync takes seconds: a few rounds are enough to see the ratio.
+    const runs = Math.max(1, Math.min(ctx.runs, 3));
+    const large = await syncRows(CASES, runs);
+    synced = { home: large.home };
+    const small = await syncRows(SMALL_CASES, runs);
+    const bare = (r) => r.rows[0].label;
+    const rssOf = (r, i) => r.rows[i].rssMiB;
+    const memory = [
+      '| peak RSS MiB | ' + fmt(SMALL_CASES) + ' | ' + fmt(CASES) + ' | × |',
+      '|---|---:|---:|---:|',
+      ...['bare paged download', 'tessera sync, empty cache', 'tessera sync, nothing changed', 'tessera cases --search oncology'].map((label, i) => {
+        const a = rssOf(small, i);
+        const b = rssOf(large, i);
+        return `| ${label} | ${a?.toFixed(0) ?? 'n/a'} | ${b?.toFixed(0) ?? 'n/a'} | ${a && b ? (b / a).toFixed(2) : 'n/a'} |`;
+      }),
+    ].join('\n');
+    return [
+      table(large.rows, bare(large)),
+      table(small.rows, bare(small)),
+      memory,
+      `Every run includes a Node start (without NODE_EXTRA_CA_CERTS). The sync checks every page (the hand-written twin of the schema), prepares its rows and hands them to the cache writer thread, which writes 2,000 cases per transaction into the encrypted cache (FTS index, tags, facets); a page whose body is the one stored last time is only marked seen. Peak RSS is the largest of the runs (GNU time). ${runs} run(s) each, interleaved.`,
+    ].join('\n\n');
   },
 };
 
-const SMALL_CASES = Number(process.env.TESSERA_BENCH_SMALL_CASES ?? 10_000);
 
 export const cacheSearch = {
   title: `Search latency at ${fmt(CASES)} cases: encrypted cache vs an unencrypted copy, and vs ${fmt(SMALL_CASES)} cases`,

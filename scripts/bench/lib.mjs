@@ -80,21 +80,40 @@ export function median(values) {
  */
 export async function compare(variants, { runs, warmup = 2 }) {
   const samples = variants.map(() => []);
+  const rss = variants.map(() => []);
   for (let round = -warmup; round < runs; round += 1) {
     for (const [i, v] of variants.entries()) {
       const result = await v.run();
       v.check?.(result);
-      if (round >= 0) samples[i].push(result.ms);
+      if (round < 0) continue;
+      samples[i].push(result.ms);
+      if (typeof result.rssKiB === 'number') rss[i].push(result.rssKiB);
     }
   }
-  return variants.map((v, i) => ({ label: v.label, samples: samples[i], median: median(samples[i]), min: Math.min(...samples[i]), max: Math.max(...samples[i]) }));
+  return variants.map((v, i) => ({
+    label: v.label,
+    samples: samples[i],
+    median: median(samples[i]),
+    min: Math.min(...samples[i]),
+    max: Math.max(...samples[i]),
+    // The largest peak over the runs (runs measured with timeSpawn's `rss: true`).
+    ...(rss[i].length ? { rssMiB: Math.max(...rss[i]) / 1024 } : {}),
+  }));
 }
 
 /** A small Markdown table: label, median, min, max, and the ratio of each median to the baseline's. */
 export function table(rows, baselineLabel) {
   const base = rows.find((r) => r.label === baselineLabel) ?? rows[0];
-  const header = ['run', 'median ms', 'min ms', 'max ms', `× ${base.label}`];
-  const body = rows.map((r) => [r.label, r.median.toFixed(1), r.min.toFixed(1), r.max.toFixed(1), (r.median / base.median).toFixed(2)]);
+  const withRss = rows.some((r) => r.rssMiB !== undefined);
+  const header = ['run', 'median ms', 'min ms', 'max ms', `× ${base.label}`, ...(withRss ? ['peak RSS MiB'] : [])];
+  const body = rows.map((r) => [
+    r.label,
+    r.median.toFixed(1),
+    r.min.toFixed(1),
+    r.max.toFixed(1),
+    (r.median / base.median).toFixed(2),
+    ...(withRss ? [r.rssMiB === undefined ? 'n/a' : r.rssMiB.toFixed(0)] : []),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
   const rule = `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
