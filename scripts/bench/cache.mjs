@@ -64,17 +64,18 @@ async function newHome(sim) {
   const tessera = cliIn(home);
   const add = await tessera(['profile', 'add', PROFILE, '--domain', sim.domain, '--region', 'us', '--ica-url', sim.icaBaseUrl, '--tss-url', sim.tssBaseUrl, '--api-key-file', sim.keyFile]);
   ok('profile add')(add);
-  return { home, tessera };
+  /** Deletes the cache files (not the directory, nor the key): the next sync fills an empty cache. */
+  const emptyCache = () => {
+    const cacheDir = join(home, 'cache');
+    for (const f of readdirSync(cacheDir, { withFileTypes: true })) if (f.isFile()) rmSync(join(cacheDir, f.name), { force: true });
+  };
+  return { home, tessera, emptyCache };
 }
 
 /** `tessera sync` (empty cache, then nothing changed) and `tessera cases --search` against one simulator of `cases`, interleaved with the bare download. */
 async function syncRows(cases, runs) {
   return withSim(async (sim) => {
-    const { home, tessera } = await newHome(sim);
-    const cacheDir = join(home, 'cache');
-    const emptyCache = () => {
-      for (const f of readdirSync(cacheDir, { withFileTypes: true })) if (f.isFile()) rmSync(join(cacheDir, f.name), { force: true });
-    };
+    const { home, tessera, emptyCache } = await newHome(sim);
     // Creates the cache directory and key once, outside the timings.
     ok('first sync')(await tessera(['sync', PROFILE]));
     const n = fmt(cases);
@@ -183,11 +184,7 @@ export const cacheSyncReports = {
   async run(ctx) {
     const runs = Math.max(1, Math.min(ctx.runs, 3));
     return withSim(async (sim) => {
-      const { home, tessera } = await newHome(sim);
-      const cacheDir = join(home, 'cache');
-      const emptyCache = () => {
-        for (const f of readdirSync(cacheDir, { withFileTypes: true })) if (f.isFile()) rmSync(join(cacheDir, f.name), { force: true });
-      };
+      const { tessera, emptyCache } = await newHome(sim);
       ok('first sync')(await tessera(['sync', PROFILE]));
       const fresh = (args) => () => {
         emptyCache();

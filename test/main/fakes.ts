@@ -7,17 +7,9 @@ import { vi, type Mock } from 'vitest';
 import { CONTRACT_METHODS, type TesseraEvent, type TesseraMethod } from '../../src-shared/contract.js';
 import type { CopyResult, ProfileView, Settings } from '../../src-shared/schemas.js';
 import type { TesseraCore } from '../../src-core/service.js';
+import { SETTING_DEFAULTS } from '../../src-shared/rules.js';
 
-export const SETTINGS: Settings = {
-  minTtlSeconds: 300,
-  clipboardClearSeconds: 30,
-  idleLockMinutes: 15,
-  globalShortcut: 'CommandOrControl+Shift+T',
-  theme: 'system',
-  requestTimeoutSeconds: 30,
-  syncAuditDays: 0,
-  syncReports: 'off',
-};
+export const SETTINGS: Settings = { ...SETTING_DEFAULTS };
 
 export function profile(name: string, extra: Partial<ProfileView> = {}): ProfileView {
   return {
