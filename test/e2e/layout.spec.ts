@@ -3,55 +3,12 @@
  * ellipsis and a title, and screenshots of the Cases view (with and without the case
  * panel) at 720, 960, 1280 and 1600 px for docs/ui.md.
  */
-import type { Page } from '@playwright/test';
-import { expect, screenshot, startDemo, test } from './fixtures.js';
+import { clippedText, expect, screenshot, startDemo, test } from './fixtures.js';
 
 const WIDTHS = [720, 960, 1280, 1600] as const;
 
 test.use({ harnessOptions: { sim: { cases: 300, seed: 7 } } });
 test.describe.configure({ timeout: 180_000 });
-
-/**
- * Text elements whose content is wider than their box and cut off (overflow not visible)
- * without an ellipsis or without a title that carries the whole text.
- */
-async function clippedText(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const bad: string[] = [];
-    for (const el of document.querySelectorAll<HTMLElement>('.app *')) {
-      const text = el.textContent!.trim();
-      if (!text || el.offsetParent === null || el.clientWidth <= 2) continue;
-      const css = getComputedStyle(el);
-      // Only boxes that cut their content off; scroll containers show a scrollbar instead.
-      if (css.overflowX !== 'hidden' && css.overflowX !== 'clip') continue;
-      if (css.display === 'inline' || el.scrollWidth <= el.clientWidth + 1) continue;
-      // A text box: text of its own, or only inline content (a cell holding a <span>).
-      const own = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim());
-      const inlineOnly = [...el.children].every((c) => getComputedStyle(c).display.startsWith('inline') || c.tagName === 'svg');
-      if (!own && !inlineOnly) continue;
-      const titled = el.closest('[title]')?.getAttribute('title')?.includes(text.slice(0, 20));
-      if (css.textOverflow !== 'ellipsis' || !titled) {
-        const line = `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} "${text.slice(0, 40)}" ${el.scrollWidth}>${el.clientWidth} overflow=${css.overflowX} text-overflow=${css.textOverflow} title=${titled ? 'yes' : 'no'}`;
-        if (!bad.includes(line)) bad.push(line);
-      }
-    }
-    // Placeholders cannot end in an ellipsis: each must fit its empty field.
-    const ctx = document.createElement('canvas').getContext('2d')!;
-    for (const el of document.querySelectorAll<HTMLInputElement>('.app input[placeholder]')) {
-      if (el.value || el.offsetParent === null) continue;
-      const css = getComputedStyle(el);
-      ctx.font = `${css.fontWeight} ${css.fontSize} ${css.fontFamily}`;
-      const room = el.clientWidth - parseFloat(css.paddingLeft) - parseFloat(css.paddingRight);
-      const need = ctx.measureText(el.placeholder).width;
-      if (need > room + 1) bad.push(`placeholder "${el.placeholder}" needs ${Math.round(need)} px, has ${Math.round(room)}`);
-    }
-    // A table wider than its box hides columns behind a scrollbar that is easy to miss: columns give way instead.
-    for (const el of document.querySelectorAll<HTMLElement>('.grid-scroll')) {
-      if (el.scrollWidth > el.clientWidth + 1) bad.push(`${el.parentElement?.className} scrolls sideways: ${el.scrollWidth}>${el.clientWidth}`);
-    }
-    return bad;
-  });
-}
 
 test('every view works from 720 px: nothing clipped without an ellipsis and a title', async ({ app: page }) => {
   await startDemo(page);

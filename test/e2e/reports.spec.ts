@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SimCase } from '../../sim/index.js';
-import { expect, expectAccessible, screenshot, setTheme, startDemo, test } from './fixtures.js';
+import { clippedText, expect, expectAccessible, screenshot, setTheme, startDemo, test } from './fixtures.js';
 
 test.use({ harnessOptions: { sim: { cases: 400, seed: 7 } } });
 test.describe.configure({ timeout: 120_000 });
@@ -49,6 +49,12 @@ test('the case panel shows the report, search finds the reported gene, and Save 
     await screenshot(page, `case-report-${theme}`);
   }
   await setTheme(page, harness, 'light');
+  // The report's tables in the case panel, from the window's minimum width up: nothing cut off without an ellipsis and a title.
+  for (const width of [720, 960, 1280]) {
+    await page.setViewportSize({ width, height: 820 });
+    await expect(report.getByRole('table').first()).toBeVisible();
+    expect(await clippedText(page), `width ${width}`).toEqual([]);
+  }
 
   // Save PDF…: nothing is written until the person confirms.
   await report.getByRole('button', { name: 'Save PDF…' }).first().click();
