@@ -110,6 +110,8 @@ export interface CoreOptions {
    * (about 20 ms) per call. Writes still report a broken keychain with the same errors.
    */
   readMostly?: boolean;
+  /** The token fast path found the keychain failing (locked, unreachable): reported as it is, not asked again. */
+  keychainFailure?: { code: 'KEYCHAIN_LOCKED' | 'KEYCHAIN_UNAVAILABLE'; message: string };
 }
 
 export async function composeCore(env: NodeJS.ProcessEnv, options: CoreOptions = {}): Promise<Composition> {
@@ -118,7 +120,11 @@ export async function composeCore(env: NodeJS.ProcessEnv, options: CoreOptions =
   const logger = createFileLogger({ dataDir: dir, level, base: { face: 'cli', pid: process.pid } });
   const dataDir = ensureDataDir(dir, logger);
   const passphrase = passphrasePrompt();
-  const [{ createTessera }, { openSecretStore }] = await Promise.all([loadTessera(), loadSecretStore()]);
+  const [{ createTessera }, { openSecretStore, resolveSecretBackend }] = await Promise.all([loadTessera(), loadSecretStore()]);
+  if (options.keychainFailure && (await resolveSecretBackend({ dataDir, env })).backend === 'keychain') {
+    // A second attempt would only repeat it, behind a second unlock prompt.
+    throw new TesseraError(options.keychainFailure.code, options.keychainFailure.message);
+  }
   const secrets = await openSecretStore({
     dataDir,
     env,

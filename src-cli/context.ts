@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import type { TesseraCore } from '../src-core/index.js';
 import type { Composition, CoreOptions } from './compose.js';
+import type { FastPathHandoff } from './token-fast.js';
 import { EXIT_CODES } from '../src-shared/errors.js';
 import { terminalSafe } from './format.js';
 
@@ -65,11 +66,11 @@ export interface RunState {
   profile?: string;
 }
 
-export function createContext(env: NodeJS.ProcessEnv): { ctx: CliContext; state: RunState } {
+export function createContext(env: NodeJS.ProcessEnv, handoff: FastPathHandoff = {}): { ctx: CliContext; state: RunState } {
   const state: RunState = { exitCode: 0 };
   let composition: Promise<Composition> | undefined;
   const compose = (options: CoreOptions = {}): Promise<Composition> =>
-    (composition ??= import('./compose.js').then((m) => m.composeCore(env, options)));
+    (composition ??= import('./compose.js').then((m) => m.composeCore(env, { ...options, ...handoff })));
 
   const ctx: CliContext = {
     env,

@@ -7,11 +7,13 @@
  * neither commander, nor the CLI's composition of the core, nor zod. Everything else, and
  * every token call the fast path declines (having printed nothing), runs the commander
  * program (program.ts) exactly as if the fast path did not exist: same output, same
- * errors, same exit codes.
+ * errors, same exit codes. The one thing handed over is a keychain failure, which the
+ * program reports instead of asking the keychain (and the person at its unlock prompt)
+ * a second time.
  */
 const argv = process.argv.slice(2);
-if (argv[0] === 'token') await (await import('./token-fast.js')).serveCachedToken(argv, process.env);
-await (await import('./program.js')).main(argv);
+const handoff = argv[0] === 'token' ? await (await import('./token-fast.js')).serveCachedToken(argv, process.env) : {};
+await (await import('./program.js')).main(argv, handoff);
 
 // An ES module (for the top-level await above) that exports nothing.
 export {};

@@ -11,6 +11,7 @@ import { Command } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { EXIT_CODES } from '../src-shared/errors.js';
 import { createContext, exitOnBrokenPipe, exitWhenWritten, type Registrar } from './context.js';
+import type { FastPathHandoff } from './token-fast.js';
 import { loadConfig, looksLikeKeyArgument, redact } from '../src-core/index.js';
 import { pauseAfterWrongPassphrase, reportError } from './report.js';
 import { registerProfile } from './commands/profile.js';
@@ -109,9 +110,9 @@ Exit codes: 0 ok, 1 failure, 2 usage, 3 credentials rejected, 4 network or serve
   return program;
 }
 
-export async function main(argv: string[]): Promise<void> {
+export async function main(argv: string[], handoff: FastPathHandoff = {}): Promise<void> {
   exitOnBrokenPipe();
-  const { ctx, state } = createContext(process.env);
+  const { ctx, state } = createContext(process.env, handoff);
   let code: number;
   let names: Promise<ReadonlySet<string>> | undefined;
   const refusal = await refuseSecretsInArgv(argv, () => (names ??= existingProfileNames(ctx)));

@@ -55,19 +55,30 @@ async function writeNow(fd: 1 | 2, text: string): Promise<void> {
   }
 }
 
+/** What the program learns from a fast path that declined: the keychain's failure, not to be asked again. */
+export interface FastPathHandoff {
+  keychainFailure?: { code: 'KEYCHAIN_LOCKED' | 'KEYCHAIN_UNAVAILABLE'; message: string };
+}
+
 /** Serves the call and exits (code 0), or returns having printed nothing. */
-export async function serveCachedToken(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
+export async function serveCachedToken(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<FastPathHandoff> {
   const request = plainTokenRequest(argv);
-  if (!request) return;
+  if (!request) return {};
   let served;
   try {
     const dataDir = defaultDataDir(env);
-    if (openDataDirMode(dataDir) !== null) return;
-    served = await (await loadCachedToken()).cachedTokenText({ dataDir, env, ...request });
+    if (openDataDirMode(dataDir) !== null) return {};
+    const cached = await loadCachedToken();
+    try {
+      served = await cached.cachedTokenText({ dataDir, env, ...request });
+    } catch (error) {
+      const keychainFailure = cached.keychainFailure(error);
+      return keychainFailure ? { keychainFailure } : {};
+    }
   } catch {
-    return;
+    return {};
   }
-  if (!served) return;
+  if (!served) return {};
   await printToken({ out: (text) => writeNow(1, text), err: (text) => writeNow(2, text) }, request.name, served);
   // Nothing is left in a buffer: every byte was written, or its stream has called back.
   process.exit(EXIT_CODES.ok);

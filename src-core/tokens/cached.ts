@@ -8,9 +8,11 @@
  * here can mint, write or move a file, and nothing loads zod, undici or the offline cache.
  *
  * It answers null whenever serving the token takes more than that: no fresh cached token,
- * the file vault, a config.json that is missing or must be set aside, an unknown profile,
- * a keychain that cannot be read. The caller then runs the full core (createTessera),
- * which does the rest and reports every error in its usual words.
+ * the file vault, a config.json that is missing or must be set aside, an unknown profile.
+ * The caller then runs the full core (createTessera), which does the rest and reports
+ * every error in its usual words. A keychain that cannot be read (locked, no Secret
+ * Service) throws its error instead: asking it again would mean a second unlock prompt,
+ * so the caller hands the error to the full program to report (keychainFailure).
  */
 import type { TokenFormat } from '../../src-shared/token-formats.js';
 import { join } from 'node:path';
@@ -38,6 +40,7 @@ export interface CachedTokenRequest {
 }
 
 export async function cachedTokenText({ dataDir, env, name, format }: CachedTokenRequest): Promise<TokenText | null> {
+  let readFailure: unknown;
   try {
     const seen = await peekConfig(dataDir);
     if (seen.state !== 'ok' && seen.state !== 'newer') return null;
@@ -50,15 +53,36 @@ export async function cachedTokenText({ dataDir, env, name, format }: CachedToke
     const secrets = await openSecretStore({ ...backend, keychain: { verify: 'read' } });
     const store: ConfigStore = { path: join(dataDir, CONFIG_FILE), read: async () => config, update: notCached };
     const repo = createProfileRepository({ config: store, secrets, events: createEventBus() });
+    // The token service takes an unreadable cache for an empty one (minting would report the
+    // store's error); here nothing mints, so the read's own failure is kept to be reported.
+    const tokenSlot: typeof repo.tokenSlot = (owner) => {
+      const slot = repo.tokenSlot(owner);
+      return {
+        ...slot,
+        get: () =>
+          slot.get().catch((error: unknown) => {
+            readFailure = error;
+            throw error;
+          }),
+      };
+    };
     const tokens = createTokenService({
       ica: { mintWithApiKey: notCached, mintWithBasic: notCached, refresh: notCached },
       clock: systemClock,
-      profiles: { tokenSlot: repo.tokenSlot, readCredential: notCached, setRejected: notCached },
+      profiles: { tokenSlot, readCredential: notCached, setRejected: notCached },
       minTtlSeconds: async () => config.settings.minTtlSeconds,
     });
     const served = await createTokenText({ profiles: repo, tokens })(name, format);
     return served.status.source === 'cache' ? served : null;
-  } catch {
+  } catch (error) {
+    const failed = [readFailure, error].find((e) => keychainFailure(e) !== undefined);
+    if (failed !== undefined) throw failed;
     return null;
   }
+}
+
+/** The keychain's own failures (the store's typed errors), which a second attempt would only repeat. */
+export function keychainFailure(error: unknown): { code: 'KEYCHAIN_LOCKED' | 'KEYCHAIN_UNAVAILABLE'; message: string } | undefined {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return (code === 'KEYCHAIN_LOCKED' || code === 'KEYCHAIN_UNAVAILABLE') && typeof message === 'string' ? { code, message } : undefined;
 }

@@ -6,12 +6,14 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recordSecret } from '../helpers/env.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Sim } from '../../sim/index.js';
-import { EXIT_CODES } from '../../src-shared/errors.js';
+import { EXIT_CODES, exitCodeFor } from '../../src-shared/errors.js';
 import { CLI_FORMAT_IDS } from '../../src-shared/token-formats.js';
 import { assertNoSecrets, BUNDLE_META, Cli, collect, ensureCliBuilt, jwtClaims, profileFlags, readConfig, runInTerminal, sameSecret, simSecrets, startRecordingSim } from './cli-harness.js';
 
@@ -148,6 +150,39 @@ describe('tessera token', () => {
     child.stdout?.destroy();
     const r = await collect(child, 20_000);
     expect([r.code, r.signal, r.stderr]).toEqual([0, null, '']);
+  });
+
+  it('asks a keychain that fails only once per command: the fast path hands its failure to the program, which reports it', async () => {
+    const cli = newCli('token-keychain-once');
+    await addKeyProfile(cli);
+    // A session bus that accepts connections and hangs up at once: every keychain call fails, and each attempt is counted.
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-bus-'));
+    const socket = join(dir, 'bus');
+    let attempts = 0;
+    const bus = createServer((c) => {
+      attempts += 1;
+      c.destroy();
+    });
+    await new Promise<void>((resolve) => bus.listen(socket, resolve));
+    try {
+      const env = { DBUS_SESSION_BUS_ADDRESS: `unix:path=${socket}` };
+      // --min-ttl is not one of the fast path's options: this call runs the program alone.
+      const program = await cli.run(['token', 'lab', '--min-ttl', '300'], { env });
+      const programAttempts = attempts;
+      attempts = 0;
+      const r = await cli.run(['token', 'lab'], { env });
+      expect(r.code).toBe(program.code);
+      expect(r.code).toBe(exitCodeFor('KEYCHAIN_UNAVAILABLE'));
+      expect(r.stderr).toBe(program.stderr);
+      expect(r.stderr.match(/keychain/gi)?.length).toBeGreaterThan(0);
+      expect(r.stdout).toBe('');
+      // The program alone makes `programAttempts`; with the fast path first, the keychain must not be asked more in all.
+      expect(attempts).toBeGreaterThan(0);
+      expect(attempts).toBeLessThanOrEqual(programAttempts);
+    } finally {
+      bus.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('mints on first use after --no-verify, then reuses the cached token', async () => {
