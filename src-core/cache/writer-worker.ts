@@ -3,6 +3,7 @@
  * batches of pages in, results out. Bundled as its own entry by each face's build.
  */
 import { parentPort } from 'node:worker_threads';
+import { restoreIndexes } from './indexes.js';
 import { writePages } from './page-writer.js';
 import { loadSqlite, openDatabase, type Database } from './sqlite.js';
 import type { WriterMessage, WriterReply } from './writer.js';
@@ -36,6 +37,7 @@ port.on('message', async (message: WriterMessage) => {
       if (!db) throw new Error('the cache writer is not open');
       reply({ type: 'written', id: message.id, results: writePages(db, message.batch) });
     } else {
+      if (db) restoreIndexes(db);
       db?.close();
       db = undefined;
       reply({ type: 'closed', id: message.id });

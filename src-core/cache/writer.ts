@@ -12,6 +12,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { restoreIndexes } from './indexes.js';
 import { writePages, type PageBatch, type PageResult } from './page-writer.js';
 import type { Logger } from '../ports.js';
 import type { Database } from './sqlite.js';
@@ -19,7 +20,11 @@ import type { Database } from './sqlite.js';
 export interface CacheWriter {
   /** Writes the batch in one transaction; resolves when it is committed. */
   write(batch: PageBatch): Promise<PageResult[]>;
-  /** Waits for the writes in flight, then releases the connection (and the thread). */
+  /**
+   * Waits for the writes in flight, builds the indexes a load into an empty cache set
+   * aside (indexes.ts: a second or more at 100,000 cases, so on the writer's thread, not
+   * the app's main one), then releases the connection (and the thread).
+   */
   close(): Promise<void>;
   readonly threaded: boolean;
 }
@@ -61,7 +66,7 @@ function inlineWriter(db: Database): CacheWriter {
   return {
     threaded: false,
     write: async (batch) => writePages(db, batch),
-    close: async () => {},
+    close: async () => restoreIndexes(db),
   };
 }
 

@@ -309,6 +309,7 @@ async function casePages(options: SyncRunOptions, generation: number, pageSize: 
     // Whole pages only: what was prepared is committed (or the write's error stands), then the writer stops.
     await drain().catch(() => undefined);
     await writer.close();
+    // The writer builds them as it closes; here only if it could not (a thread that died).
     store.restoreIndexes();
   }
 }

@@ -68,6 +68,22 @@ describe('the cache writer thread', () => {
     }
   });
 
+  it('builds the indexes a load into an empty cache set aside as it closes, on its own thread', async () => {
+    const { store } = await newCache();
+    stores.push(store);
+    const indexes = () => store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name").pluck().all();
+    const expected = indexes();
+    expect(store.deferIndexesIfEmpty()).toBe(true);
+    expect(indexes()).not.toEqual(expected);
+    const writer = await store.openWriter(WRITER);
+    expect(writer.threaded).toBe(true);
+    await writer.write(batchOf(store, syntheticCases(40, 25)));
+    await writer.close();
+    expect(indexes()).toEqual(expected);
+    expect(store.meta('deferred_indexes')).toBeNull();
+    expect(store.search({ text: 'oncology', limit: 100 }).total).toBeGreaterThan(0);
+  });
+
   it('writes on the store connection when there is no worker script', async () => {
     const { store } = await newCache();
     stores.push(store);
