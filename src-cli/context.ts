@@ -7,7 +7,6 @@
 import type { Command } from 'commander';
 import type { TesseraCore } from '../src-core/index.js';
 import type { Composition, CoreOptions } from './compose.js';
-import type { FastPathHandoff } from './token-fast.js';
 import { EXIT_CODES } from '../src-shared/errors.js';
 import { terminalSafe } from './format.js';
 
@@ -64,6 +63,11 @@ export interface RunState {
   command?: string;
   /** The profile the command was given (its `<name>` argument), for hints that name it. */
   profile?: string;
+}
+
+/** What the program learns from a token fast path that declined (token-fast.ts): the keychain's failure, not to be asked again. */
+export interface FastPathHandoff {
+  keychainFailure?: { code: 'KEYCHAIN_LOCKED' | 'KEYCHAIN_UNAVAILABLE'; message: string };
 }
 
 export function createContext(env: NodeJS.ProcessEnv, handoff: FastPathHandoff = {}): { ctx: CliContext; state: RunState } {

@@ -10,8 +10,7 @@
 import { Command } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { EXIT_CODES } from '../src-shared/errors.js';
-import { createContext, exitOnBrokenPipe, exitWhenWritten, type Registrar } from './context.js';
-import type { FastPathHandoff } from './token-fast.js';
+import { createContext, exitOnBrokenPipe, exitWhenWritten, type FastPathHandoff, type Registrar } from './context.js';
 import { loadConfig, looksLikeKeyArgument, redact } from '../src-core/index.js';
 import { pauseAfterWrongPassphrase, reportError } from './report.js';
 import { registerProfile } from './commands/profile.js';

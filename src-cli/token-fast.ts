@@ -14,6 +14,7 @@ import { CLI_FORMAT_IDS, type CliFormat } from '../src-shared/token-formats.js';
 import { defaultDataDir, loadCachedToken, looksLikeKeyArgument, openDataDirMode } from '../src-core/index.js';
 import { terminalSafe } from './format.js';
 import { printToken } from './token-output.js';
+import type { FastPathHandoff } from './context.js';
 
 const isCliFormat = (value: string | undefined): value is CliFormat => CLI_FORMAT_IDS.some((id) => id === value);
 
@@ -53,11 +54,6 @@ async function writeNow(fd: 1 | 2, text: string): Promise<void> {
     const stream = fd === 1 ? process.stdout : process.stderr;
     await new Promise<void>((resolve) => stream.write(rest, () => resolve()));
   }
-}
-
-/** What the program learns from a fast path that declined: the keychain's failure, not to be asked again. */
-export interface FastPathHandoff {
-  keychainFailure?: { code: 'KEYCHAIN_LOCKED' | 'KEYCHAIN_UNAVAILABLE'; message: string };
 }
 
 /** Serves the call and exits (code 0), or returns having printed nothing. */
