@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { withFileLock } from '../../src-core/config/lock.js';
 import { startSim, type Sim, type SimOptions } from '../../sim/index.js';
 import { newDataDir, recordSecret } from '../helpers/env.js';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
 export const BIN = join(ROOT, 'bin', 'tessera');
@@ -225,4 +226,44 @@ export function runInTerminal(
       resolveRun({ code, screen });
     });
   });
+}
+
+export interface CliSuite {
+  /** The file's simulator, started before its first test. */
+  readonly sim: Sim;
+  /** A CLI with a fresh data directory; its output is scanned for secrets after the test. */
+  newCli(label: string, env?: Record<string, string | undefined>): Cli;
+}
+
+/**
+ * The frame every CLI test file shares, in one place: the CLI built, one recording
+ * simulator for the file, and after each test the output of every CLI it made scanned
+ * for the simulator's secrets (and `secrets()`), so no test can forget the scan.
+ * `env()` is added to every CLI's environment (a private keyring, say). A file adds its
+ * own hooks for whatever else it needs; these run first.
+ */
+export function cliSuite(options: { env?: () => Record<string, string | undefined>; secrets?: () => Array<[string, string]> } = {}): CliSuite {
+  let sim: Sim | undefined;
+  const clis: Cli[] = [];
+  beforeAll(async () => {
+    await ensureCliBuilt();
+    sim = await startRecordingSim();
+  });
+  afterEach(() => {
+    for (const cli of clis.splice(0)) assertNoSecrets(cli.outputs, [...simSecrets(sim!), ...(options.secrets?.() ?? [])]);
+  });
+  afterAll(async () => {
+    await sim?.close();
+  });
+  return {
+    get sim() {
+      if (!sim) throw new Error('the simulator starts before the first test');
+      return sim;
+    },
+    newCli(label, env = {}) {
+      const cli = Cli.fresh(label, { ...options.env?.(), ...env });
+      clis.push(cli);
+      return cli;
+    },
+  };
 }

@@ -8,33 +8,19 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Sim } from '../../sim/index.js';
 import { SECRET_SERVICE, accountName, legacyAccountName, type SecretKind } from '../../src-core/secrets/accounts.js';
 import { createKeychainStore } from '../../src-core/secrets/keychain.js';
-import { assertNoSecrets, Cli, ensureCliBuilt, keychainHas, profileFlags, readConfig, simSecrets, startRecordingSim } from './cli-harness.js';
+import { Cli, cliSuite, keychainHas, profileFlags, readConfig } from './cli-harness.js';
 
 let sim: Sim;
-const clis: Cli[] = [];
+const suite = cliSuite();
+const newCli = suite.newCli;
 
 beforeAll(async () => {
-  await ensureCliBuilt();
-  sim = await startRecordingSim();
+  sim = suite.sim;
 });
-
-afterEach(() => {
-  for (const cli of clis.splice(0)) assertNoSecrets(cli.outputs, simSecrets(sim));
-});
-
-afterAll(async () => {
-  await sim?.close();
-});
-
-function newCli(label: string): Cli {
-  const cli = Cli.fresh(label);
-  clis.push(cli);
-  return cli;
-}
 
 /**
  * The labels of the keyring's Tessera items that belong to a profile id, as the Secret

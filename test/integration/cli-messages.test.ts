@@ -7,36 +7,25 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sim } from '../../sim/index.js';
 import { EXIT_CODES } from '../../src-shared/errors.js';
 import { recordSecret } from '../helpers/env.js';
-import { assertNoSecrets, Cli, ensureCliBuilt, profileFlags, readConfig, runInTerminal, simSecrets, startRecordingSim } from './cli-harness.js';
+import { assertNoSecrets, Cli, cliSuite, profileFlags, readConfig, runInTerminal } from './cli-harness.js';
 
 let sim: Sim;
+const suite = cliSuite();
+const newCli = suite.newCli;
 let keyDir: string;
-const clis: Cli[] = [];
 
 beforeAll(async () => {
-  await ensureCliBuilt();
-  sim = await startRecordingSim();
+  sim = suite.sim;
   keyDir = mkdtempSync(join(tmpdir(), 'tessera-cli-messages-'));
 });
 
-afterEach(() => {
-  for (const cli of clis.splice(0)) assertNoSecrets(cli.outputs, simSecrets(sim));
-});
-
 afterAll(async () => {
-  await sim?.close();
   if (keyDir) rmSync(keyDir, { recursive: true, force: true });
 });
-
-function newCli(label: string): Cli {
-  const cli = Cli.fresh(label);
-  clis.push(cli);
-  return cli;
-}
 
 function keyFile(name: string, content: string | Buffer): string {
   const path = join(keyDir, name);

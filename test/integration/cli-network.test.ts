@@ -8,17 +8,17 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Sim } from '../../sim/index.js';
 import { EXIT_CODES } from '../../src-shared/errors.js';
-import { assertNoSecrets, Cli, ensureCliBuilt, profileFlags, simSecrets, startRecordingSim } from './cli-harness.js';
+import { cliSuite, profileFlags } from './cli-harness.js';
 
 let sim: Sim;
+const suite = cliSuite();
+const newCli = suite.newCli;
 let proxy: Server;
 let proxyUrl: string;
 const seenByProxy: string[] = [];
-const clis: Cli[] = [];
 
 beforeAll(async () => {
-  await ensureCliBuilt();
-  sim = await startRecordingSim();
+  sim = suite.sim;
   // A proxy that records what it is asked for and refuses it: enough to prove the route.
   proxy = createServer((req, res) => {
     seenByProxy.push(`${req.method} ${req.url}`);
@@ -34,19 +34,11 @@ beforeAll(async () => {
 
 afterEach(() => {
   seenByProxy.length = 0;
-  for (const cli of clis.splice(0)) assertNoSecrets(cli.outputs, simSecrets(sim));
 });
 
 afterAll(async () => {
-  await sim?.close();
   await new Promise<void>((r) => proxy?.close(() => r()));
 });
-
-function newCli(label: string, env: Record<string, string | undefined> = {}): Cli {
-  const cli = Cli.fresh(label, env);
-  clis.push(cli);
-  return cli;
-}
 
 describe('proxies', () => {
   it('sends platform requests through HTTPS_PROXY (a CONNECT to the ICA host)', async () => {

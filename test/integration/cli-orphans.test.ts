@@ -9,22 +9,22 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sim } from '../../sim/index.js';
 import { EXIT_CODES } from '../../src-shared/errors.js';
 import { accounts } from '../../src-core/secrets/accounts.js';
 import { newDataDir, recordSecret } from '../helpers/env.js';
-import { assertNoSecrets, Cli, ensureCliBuilt, keychainHas, profileFlags, readConfig, runInTerminal, simSecrets, startRecordingSim } from './cli-harness.js';
+import { Cli, cliSuite, keychainHas, profileFlags, readConfig, runInTerminal } from './cli-harness.js';
 
 let sim: Sim;
+const suite = cliSuite({ env: () => keyring });
+const newCli = suite.newCli;
 let busPid = 0;
 /** Environment that points libsecret and the CLI at the private keyring. */
 let keyring: Record<string, string> = {};
-const clis: Cli[] = [];
 
 beforeAll(async () => {
-  await ensureCliBuilt();
-  sim = await startRecordingSim();
+  sim = suite.sim;
   const home = newDataDir('orphans-keyring-home');
   const bus = spawnSync('dbus-daemon', ['--session', '--fork', '--print-address=1', '--print-pid=1'], { encoding: 'utf8' });
   if (bus.status !== 0) throw new Error(`dbus-daemon failed: ${bus.stderr}`);
@@ -36,20 +36,9 @@ beforeAll(async () => {
   if (started.status !== 0) throw new Error(`gnome-keyring-daemon failed: ${started.stderr}`);
 }, 60_000);
 
-afterEach(() => {
-  for (const cli of clis.splice(0)) assertNoSecrets(cli.outputs, simSecrets(sim));
-});
-
 afterAll(async () => {
   if (busPid) process.kill(busPid);
-  await sim?.close();
 });
-
-function newCli(label: string, env: Record<string, string> = {}): Cli {
-  const cli = Cli.fresh(label, { ...keyring, ...env });
-  clis.push(cli);
-  return cli;
-}
 
 /** Adds a profile, then damages config.json so the next command sets it aside. */
 async function orphanOneProfile(cli: Cli): Promise<string> {

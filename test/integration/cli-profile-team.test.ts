@@ -7,37 +7,26 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sim } from '../../sim/index.js';
 import { EXIT_CODES } from '../../src-shared/errors.js';
 import { recordSecret } from '../helpers/env.js';
-import { assertNoSecrets, Cli, ensureCliBuilt, profileFlags, runInTerminal, simSecrets, startRecordingSim } from './cli-harness.js';
+import { assertNoSecrets, Cli, cliSuite, profileFlags, runInTerminal, simSecrets } from './cli-harness.js';
 
 let sim: Sim;
+const suite = cliSuite();
+const newCli = suite.newCli;
 let dir: string;
-const clis: Cli[] = [];
 const tokens: Array<[string, string]> = [];
 
 beforeAll(async () => {
-  await ensureCliBuilt();
-  sim = await startRecordingSim();
+  sim = suite.sim;
   dir = mkdtempSync(join(tmpdir(), 'tessera-team-files-'));
 });
 
-afterEach(() => {
-  for (const cli of clis.splice(0)) assertNoSecrets(cli.outputs, simSecrets(sim));
-});
-
 afterAll(async () => {
-  await sim?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
-
-function newCli(label: string): Cli {
-  const cli = Cli.fresh(label);
-  clis.push(cli);
-  return cli;
-}
 
 async function list(cli: Cli): Promise<Array<Record<string, unknown>>> {
   const r = await cli.run(['profile', 'list', '--json']);

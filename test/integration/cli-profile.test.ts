@@ -6,39 +6,28 @@
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sim } from '../../sim/index.js';
 import { EXIT_CODES } from '../../src-shared/errors.js';
 import { SECRET_KINDS, accountName, accounts, legacyAccountName } from '../../src-core/secrets/accounts.js';
 import { recordSecret } from '../helpers/env.js';
-import { assertNoSecrets, Cli, ensureCliBuilt, keychainHas, profileFlags, readConfig, runInTerminal, simSecrets, startRecordingSim } from './cli-harness.js';
+import { assertNoSecrets, cliSuite, keychainHas, profileFlags, readConfig, runInTerminal } from './cli-harness.js';
 
 let sim: Sim;
+const suite = cliSuite();
+const newCli = suite.newCli;
 let keyDir: string;
-const clis: Cli[] = [];
 
 beforeAll(async () => {
-  await ensureCliBuilt();
-  sim = await startRecordingSim();
+  sim = suite.sim;
   // Outside the test root: these files hold keys on purpose (like the ledger); the final scan
   // checks that nothing under the root (data dirs, logs) copied them.
   keyDir = mkdtempSync(join(tmpdir(), 'tessera-cli-keyfiles-'));
 });
 
-afterEach(() => {
-  for (const cli of clis.splice(0)) assertNoSecrets(cli.outputs, simSecrets(sim));
-});
-
 afterAll(async () => {
-  await sim?.close();
   if (keyDir) rmSync(keyDir, { recursive: true, force: true });
 });
-
-function newCli(label: string, env: Record<string, string | undefined> = {}): Cli {
-  const cli = Cli.fresh(label, env);
-  clis.push(cli);
-  return cli;
-}
 
 function keyFile(name: string, content: string, mode = 0o600): string {
   const path = join(keyDir, name);

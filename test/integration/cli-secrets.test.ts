@@ -5,17 +5,18 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Sim } from '../../sim/index.js';
 import { EXIT_CODES } from '../../src-shared/errors.js';
 import { CLI_PASSPHRASE_FAILURES } from '../../src-cli/report.js';
 import { accounts } from '../../src-core/secrets/accounts.js';
 import { vaultRetryDelayMs } from '../../src-core/session.js';
 import { recordSecret } from '../helpers/env.js';
-import { assertNoSecrets, Cli, ensureCliBuilt, keychainHas, profileFlags, readConfig, simSecrets, startRecordingSim } from './cli-harness.js';
+import { cliSuite, keychainHas, profileFlags, readConfig } from './cli-harness.js';
 
 let sim: Sim;
-const clis: Cli[] = [];
+const suite = cliSuite({ secrets: () => [['the vault passphrase', PASSPHRASE]] });
+const newCli = suite.newCli;
 
 /** A session bus address that leads nowhere: what a headless box without a Secret Service looks like. */
 const NO_KEYCHAIN = { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/tessera-test-bus', XDG_RUNTIME_DIR: undefined };
@@ -23,24 +24,9 @@ const NO_KEYCHAIN = { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/tessera-
 const PASSPHRASE = `vault-pass-${process.pid}-${Date.now()}-correct horse`;
 
 beforeAll(async () => {
-  await ensureCliBuilt();
-  sim = await startRecordingSim();
+  sim = suite.sim;
   recordSecret(PASSPHRASE);
 });
-
-afterEach(() => {
-  for (const cli of clis.splice(0)) assertNoSecrets(cli.outputs, [...simSecrets(sim), ['the vault passphrase', PASSPHRASE]]);
-});
-
-afterAll(async () => {
-  await sim?.close();
-});
-
-function newCli(label: string, env: Record<string, string | undefined> = {}): Cli {
-  const cli = Cli.fresh(label, env);
-  clis.push(cli);
-  return cli;
-}
 
 describe('without a reachable keychain', () => {
   it('profile add and token fail with exit code 5 and say how to use the file vault', async () => {

@@ -8,37 +8,26 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Sim } from '../../sim/index.js';
 import { accounts } from '../../src-core/secrets/accounts.js';
 import { createKeychainStore } from '../../src-core/secrets/keychain.js';
 import { EXIT_CODES } from '../../src-shared/errors.js';
 import { recordSecret } from '../helpers/env.js';
-import { assertNoSecrets, BIN, Cli, collect, ensureCliBuilt, profileFlags, readConfig, ROOT, simSecrets, startRecordingSim } from './cli-harness.js';
+import { BIN, Cli, cliSuite, collect, profileFlags, readConfig, ROOT } from './cli-harness.js';
 
 let sim: Sim;
-const clis: Cli[] = [];
+const suite = cliSuite();
+const newCli = suite.newCli;
 const MINT = { method: 'POST', path: '/ica/rest/api/tokens' } as const;
 
 beforeAll(async () => {
-  await ensureCliBuilt();
-  sim = await startRecordingSim();
+  sim = suite.sim;
 });
 
 afterEach(() => {
   sim.faults.clear();
-  for (const cli of clis.splice(0)) assertNoSecrets(cli.outputs, simSecrets(sim));
 });
-
-afterAll(async () => {
-  await sim?.close();
-});
-
-function newCli(label: string): Cli {
-  const cli = Cli.fresh(label);
-  clis.push(cli);
-  return cli;
-}
 
 async function addKeyProfile(cli: Cli, extra: string[] = ['--no-verify']): Promise<string> {
   const r = await cli.run(['profile', 'add', 'lab', ...profileFlags(sim, extra), '--api-key-stdin'], { input: `${sim.demo.apiKey}\n` });

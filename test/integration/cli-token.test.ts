@@ -11,36 +11,24 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recordSecret } from '../helpers/env.js';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Sim } from '../../sim/index.js';
 import { EXIT_CODES, exitCodeFor } from '../../src-shared/errors.js';
 import { CLI_FORMAT_IDS } from '../../src-shared/token-formats.js';
-import { assertNoSecrets, BUNDLE_META, Cli, collect, ensureCliBuilt, jwtClaims, profileFlags, readConfig, runInTerminal, sameSecret, simSecrets, startRecordingSim } from './cli-harness.js';
+import { assertNoSecrets, BUNDLE_META, Cli, cliSuite, collect, jwtClaims, profileFlags, readConfig, runInTerminal, sameSecret } from './cli-harness.js';
 
 let sim: Sim;
-const clis: Cli[] = [];
+const suite = cliSuite();
+const newCli = suite.newCli;
 
 beforeAll(async () => {
-  await ensureCliBuilt();
-  sim = await startRecordingSim();
+  sim = suite.sim;
 });
 
 afterEach(() => {
   sim.faults.clear();
   sim.setTokenLifetime(3600);
-  // No command of any test may print a key or password (only `token` prints the JWT).
-  for (const cli of clis.splice(0)) assertNoSecrets(cli.outputs, simSecrets(sim));
 });
-
-afterAll(async () => {
-  await sim?.close();
-});
-
-function newCli(label: string): Cli {
-  const cli = Cli.fresh(label);
-  clis.push(cli);
-  return cli;
-}
 
 async function addKeyProfile(cli: Cli, name = 'lab', extra: string[] = [], key = sim.demo.apiKey): Promise<void> {
   const r = await cli.run(['profile', 'add', name, ...profileFlags(sim, extra), '--api-key-stdin'], { input: `${key}\n` });

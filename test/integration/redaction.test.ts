@@ -5,33 +5,22 @@
  * from the keychain itself (not from stdin), so only the core's registry of handled
  * secrets can know it.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Sim } from '../../sim/index.js';
 import { EXIT_CODES } from '../../src-shared/errors.js';
-import { assertNoSecrets, Cli, ensureCliBuilt, profileFlags, simSecrets, startRecordingSim } from './cli-harness.js';
+import { assertNoSecrets, cliSuite, profileFlags } from './cli-harness.js';
 
 let sim: Sim;
-const clis: Cli[] = [];
+const suite = cliSuite();
+const newCli = suite.newCli;
 
 beforeAll(async () => {
-  await ensureCliBuilt();
-  sim = await startRecordingSim();
+  sim = suite.sim;
 });
 
 afterEach(() => {
   sim.faults.clear();
-  for (const cli of clis.splice(0)) assertNoSecrets(cli.outputs, simSecrets(sim));
 });
-
-afterAll(async () => {
-  await sim?.close();
-});
-
-function newCli(label: string): Cli {
-  const cli = Cli.fresh(label);
-  clis.push(cli);
-  return cli;
-}
 
 describe('the CLI never prints a credential a server echoes', () => {
   it('an API key ICA quotes back in its problem detail', async () => {
