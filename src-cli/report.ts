@@ -110,6 +110,18 @@ export async function pauseAfterWrongPassphrase(error: unknown): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, vaultRetryDelayMs(CLI_PASSPHRASE_FAILURES)));
 }
 
+/**
+ * Whether `message` already says what `action` says to do: it holds the action, or every
+ * command and setting the action names (`tessera …` in backticks, TESSERA_… variables).
+ * Some messages carry their own advice (the keychain's names the file vault); the hint
+ * line then would only say it a second time.
+ */
+export function givesAdvice(message: string, action: string): boolean {
+  if (message.includes(action)) return true;
+  const steps = [...action.matchAll(/`[^`]+`|\bTESSERA_[A-Z_]+(?:=\w+)?/g)].map((m) => m[0]);
+  return steps.length > 0 && steps.every((step) => message.includes(step));
+}
+
 /** Prints the error on stderr and returns the exit code. */
 export function reportError(error: unknown, env: NodeJS.ProcessEnv, run: { command?: string | undefined; profile?: string | undefined } = {}): number {
   if (error instanceof CommanderError) {
@@ -119,7 +131,7 @@ export function reportError(error: unknown, env: NodeJS.ProcessEnv, run: { comma
   const info = toErrorInfo(error);
   let text = `tessera: ${redact(info.message)}\n`;
   const action = cliAction(info.code, run);
-  if (action && !info.message.includes(action)) text += `  ${action}\n`;
+  if (action && !givesAdvice(info.message, action)) text += `  ${action}\n`;
   if (env.TESSERA_DEBUG === '1') text += `  [${info.code}]\n${debugDetail(error)}\n`;
   // Messages can quote server text: no control sequences reach the terminal.
   process.stderr.write(terminalSafe(text));

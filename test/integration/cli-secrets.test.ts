@@ -36,6 +36,8 @@ describe('without a reachable keychain', () => {
     expect(add.stdout).toBe('');
     expect(add.stderr).toMatch(/^tessera: The OS keychain is not available/);
     expect(add.stderr).toContain('TESSERA_SECRET_BACKEND=file');
+    // What to do, once: the message names the file vault, so no hint line repeats it.
+    expect(add.stderr.match(/TESSERA_SECRET_BACKEND=file/g)).toHaveLength(1);
     expect(add.stderr).not.toMatch(/\n\s+at /);
 
     const token = await cli.run(['token', 'lab']);
